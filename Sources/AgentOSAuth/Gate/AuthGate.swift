@@ -1,0 +1,167 @@
+public import Foundation
+
+/// Request → decision: reads the credential, verifies it, and checks the route's scopes, as
+/// Agno's `AuthMiddleware` does (`agno-reference.md` §1.12).
+public struct AuthGate: Sendable {
+    /// The configuration in force.
+    public let configuration: AgentOSAuthConfiguration
+    /// The JWT verifier, when JWT is configured.
+    public let verifier: TokenVerifier?
+    private let excluded: [PathPattern]
+    private let securityKey: [UInt8]?
+
+    /// Builds a gate. For a JWKS URL, call ``start()`` before serving.
+    ///
+    /// - Parameter now: the clock used for token times (inject one in tests).
+    /// - Throws: ``AgentOSAuthError`` (``AgentOSAuthError/Code/invalidConfiguration``) for contradictory settings.
+    public init(
+        configuration: AgentOSAuthConfiguration,
+        jwksFetcher: RemoteJWKS.Fetcher? = nil,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) throws(AgentOSAuthError) {
+        try configuration.validate()
+        self.configuration = configuration
+        self.excluded = configuration.excludedPaths.map(PathPattern.init)
+        self.securityKey = configuration.securityKey.map { Array($0.utf8) }
+        if configuration.usesJWT {
+            let remote = configuration.jwksURL.map {
+                RemoteJWKS(url: $0, refetchInterval: configuration.jwksRefetchInterval, fetcher: jwksFetcher)
+            }
+            let keys = KeySet(
+                staticKeys: configuration.verificationKeys,
+                jwksKeys: configuration.jwksFileKeys,
+                jwksDefault: configuration.jwksFileDefaultKey
+            )
+            let options = TokenVerifier.Options(
+                audience: configuration.osID,
+                verifyAudience: configuration.verifyAudience,
+                issuer: configuration.issuer,
+                requireExpiration: configuration.requireExpiration
+            )
+            self.verifier = TokenVerifier(keys: keys, remote: remote, options: options, now: now)
+        } else {
+            self.verifier = nil
+        }
+    }
+
+    /// Fetches the JWKS URL, if one is configured. Call once before serving.
+    public func start() async throws {
+        try await verifier?.remote?.refresh()
+    }
+
+    /// `auth_mode` as `/info` reports it.
+    public var authMode: Principal.AuthMode {
+        if configuration.usesJWT { return .jwt }
+        return configuration.securityKey == nil ? .none : .securityKey
+    }
+
+    /// Decides one request.
+    ///
+    /// - Parameters:
+    ///   - method: the HTTP method.
+    ///   - path: the request path without query string.
+    ///   - authorization: the `Authorization` header value, if any.
+    public func decide(method: String, path rawPath: String, authorization: String?) async -> GateDecision {
+        let method = method.uppercased()
+        if method == "OPTIONS" { return .excluded }
+        let path = Self.normalize(rawPath)
+        if excluded.contains(where: { $0.matches(path) || $0.matches(rawPath) }) { return .excluded }
+
+        let principal: Principal
+        switch authMode {
+        case .none:
+            return .allowed(Principal(mode: .none, subject: nil, sessionID: nil, scopes: ScopeSet([]), claims: [:], enforcesScopes: false))
+        case .securityKey:
+            guard let token = Self.credential(authorization) else {
+                return .denied(AgentOSAuthError(.missingCredentials, "Authorization header required"))
+            }
+            guard let key = securityKey, Self.constantTimeEquals(Array(token.utf8), key) else {
+                return .denied(AgentOSAuthError(.invalidSecurityKey, "Invalid authentication token"))
+            }
+            return .allowed(
+                Principal(mode: .securityKey, subject: nil, sessionID: nil, scopes: ScopeSet([]), claims: [:], enforcesScopes: false)
+            )
+        case .jwt:
+            guard let token = Self.credential(authorization) else {
+                return .denied(AgentOSAuthError(.missingCredentials, "Authorization header missing"))
+            }
+            do {
+                let verified = try await verifier!.verify(token)
+                principal = Principal(
+                    mode: .jwt,
+                    subject: verified.subject,
+                    sessionID: verified.sessionID,
+                    scopes: ScopeSet(verified.scopes, adminScope: configuration.adminScope),
+                    claims: verified.claims,
+                    enforcesScopes: configuration.authorization
+                )
+            } catch {
+                return .denied(error)
+            }
+        }
+        guard configuration.authorization else { return .allowed(principal) }
+        return authorize(principal, method: method, path: path)
+    }
+
+    /// The scope gate: route lookup, family/id rewrite, AND across required scopes, and the
+    /// GET-listing rule.
+    func authorize(_ principal: Principal, method: String, path: String) -> GateDecision {
+        guard let rule = configuration.routes.rule(method: method, path: path) else {
+            if !configuration.denyUnmappedRoutes || principal.scopes.isAdmin { return .allowed(principal) }
+            return .denied(
+                AgentOSAuthError(.insufficientScopes, "Insufficient permissions. No scope is mapped to \(method) \(path)")
+            )
+        }
+        let context = ResourceContext(path: path)
+        let required = rule.scopes.map { raw -> Scope in
+            let scope = Scope(raw, adminScope: configuration.adminScope)
+            if let context, let id = context.id, case .global(let resource, let action) = scope.kind, resource == context.family {
+                return Scope("\(resource):\(id):\(action)", adminScope: configuration.adminScope)
+            }
+            return scope
+        }
+        if required.allSatisfy(principal.scopes.satisfies) { return .allowed(principal) }
+
+        // Listing: GET on a family collection lets per-id readers through; the handler filters.
+        if method == "GET", let context, context.id == nil, let first = required.first,
+            case .global(let resource, let action) = first.kind, resource == context.family,
+            !principal.scopes.accessibleIDs(resource, action: action).isEmpty
+        {
+            return .allowed(principal)
+        }
+        return .denied(Self.insufficient(rule.scopes))
+    }
+
+    /// Agno's 403 detail, naming the route's scopes in their global form.
+    public static func insufficient(_ scopes: [String]) -> AgentOSAuthError {
+        AgentOSAuthError(.insufficientScopes, "Insufficient permissions. Required scope(s): \(scopes.joined(separator: ", "))")
+    }
+
+    /// The bearer credential: `Bearer ` is optional and case-insensitive.
+    static func credential(_ header: String?) -> String? {
+        guard var value = header?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        if value.count >= 7, value.prefix(7).lowercased() == "bearer " {
+            value = String(value.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        }
+        return value.isEmpty ? nil : value
+    }
+
+    /// `/agents/` behaves like `/agents`.
+    static func normalize(_ path: String) -> String {
+        var path = path
+        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+        return path.isEmpty ? "/" : path
+    }
+
+    /// Compares without an early exit, so timing does not reveal how much of a secret matched.
+    public static func constantTimeEquals(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+        var difference = UInt8(truncatingIfNeeded: lhs.count ^ rhs.count)
+        let count = max(lhs.count, rhs.count)
+        for index in 0..<count {
+            let left = index < lhs.count ? lhs[index] : 0
+            let right = index < rhs.count ? rhs[index] : 0
+            difference |= left ^ right
+        }
+        return difference == 0
+    }
+}

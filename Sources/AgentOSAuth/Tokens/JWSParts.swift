@@ -1,0 +1,60 @@
+import Foundation
+
+/// The three segments of a compact JWS, with the header decoded. The payload is decoded only
+/// after the signature has been checked.
+struct JWSParts {
+    let token: String
+    let signingInputLength: Int
+    let payloadSegment: Substring
+    let algorithm: String
+    let keyID: String?
+    let signature: [UInt8]
+
+    init(_ token: String) throws(AgentOSAuthError) {
+        self.token = token
+        let segments = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard segments.count >= 3 else {
+            throw AgentOSAuthError(.invalidToken, "Invalid token: Not enough segments")
+        }
+        guard segments.count == 3 else {
+            throw AgentOSAuthError(.invalidToken, "Invalid token: Too many segments")
+        }
+        guard let headerBytes = Base64URL.decode(segments[0]) else {
+            throw AgentOSAuthError(.invalidToken, "Invalid token: Invalid header padding")
+        }
+        guard let header = try? JSONSerialization.jsonObject(with: Data(headerBytes)) as? [String: Any] else {
+            throw AgentOSAuthError(.invalidToken, "Invalid token: Invalid header string: must be a json object")
+        }
+        guard let signature = Base64URL.decode(segments[2]) else {
+            throw AgentOSAuthError(.invalidToken, "Invalid token: Invalid crypto padding")
+        }
+        guard let algorithm = header["alg"] as? String else {
+            throw AgentOSAuthError(.invalidToken, "Invalid token: The specified alg value is not allowed")
+        }
+        if let kid = header["kid"], !(kid is String) {
+            throw AgentOSAuthError(.invalidToken, "Invalid token: Key ID header parameter must be a string")
+        }
+        self.algorithm = algorithm
+        self.keyID = header["kid"] as? String
+        self.signature = signature
+        self.payloadSegment = segments[1]
+        self.signingInputLength = segments[0].utf8.count + 1 + segments[1].utf8.count
+    }
+
+    /// Calls `body` with the bytes the signature covers (`header.payload`).
+    func withSigningInput<T>(_ body: (UnsafeRawBufferPointer) -> T) -> T {
+        var token = token
+        return token.withUTF8 { body(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: $0.prefix(signingInputLength)))) }
+    }
+
+    /// The decoded payload object.
+    func payload() throws(AgentOSAuthError) -> [String: Any] {
+        guard let bytes = Base64URL.decode(payloadSegment) else {
+            throw AgentOSAuthError(.invalidToken, "Invalid token: Invalid payload padding")
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
+            throw AgentOSAuthError(.invalidToken, "Invalid token: Invalid payload string: must be a json object")
+        }
+        return object
+    }
+}

@@ -1,0 +1,127 @@
+public import Foundation
+
+/// Verifies access tokens offline with public keys, deciding like Agno's AgentOS (status and
+/// detail strings) except for the safer defaults in ``Options``.
+public final class TokenVerifier: Sendable {
+    /// Claim rules.
+    public struct Options: Sendable {
+        /// Expected `aud` (Agno: the configured audience, else the OS id).
+        public var audience: String?
+        /// Check `aud` (default `true`; Agno's default is `false`).
+        public var verifyAudience: Bool
+        /// Pinned `iss`, checked when set.
+        public var issuer: String?
+        /// Refuse tokens without `exp` (default `true`; Agno accepts them).
+        public var requireExpiration: Bool
+        /// Clock skew allowed for `exp`, `nbf` and `iat` (Agno: 10 s).
+        public var leeway: TimeInterval
+        /// Tokens longer than this are refused before parsing.
+        public var maxTokenBytes: Int
+        /// Capacity of the verified-token cache (0 disables it).
+        public var cacheCapacity: Int
+
+        /// Options with the safer defaults.
+        public init(
+            audience: String? = nil,
+            verifyAudience: Bool = true,
+            issuer: String? = nil,
+            requireExpiration: Bool = true,
+            leeway: TimeInterval = 10,
+            maxTokenBytes: Int = 8192,
+            cacheCapacity: Int = 10_000
+        ) {
+            self.audience = audience
+            self.verifyAudience = verifyAudience
+            self.issuer = issuer
+            self.requireExpiration = requireExpiration
+            self.leeway = leeway
+            self.maxTokenBytes = maxTokenBytes
+            self.cacheCapacity = cacheCapacity
+        }
+    }
+
+    let staticKeys: KeySet
+    let remote: RemoteJWKS?
+    let options: Options
+    let now: @Sendable () -> Date
+    let cache: VerifiedTokenCache
+
+    /// A verifier over fixed keys (`JWT_VERIFICATION_KEY`, `JWT_JWKS_FILE`) and, optionally, a
+    /// JWKS fetched from a URL.
+    ///
+    /// - Parameter now: the clock; inject one in tests.
+    public init(keys: KeySet, remote: RemoteJWKS? = nil, options: Options = .init(), now: @escaping @Sendable () -> Date = Date.init) {
+        self.staticKeys = keys
+        self.remote = remote
+        self.options = options
+        self.now = now
+        self.cache = VerifiedTokenCache(capacity: options.cacheCapacity)
+    }
+
+    /// Verifies `token` (without the `Bearer ` prefix).
+    ///
+    /// - Throws: ``AgentOSAuthError`` with a 401 code and Agno's detail string.
+    public func verify(_ token: String) async throws(AgentOSAuthError) -> VerifiedToken {
+        guard token.utf8.count <= options.maxTokenBytes else {
+            throw AgentOSAuthError(.invalidToken, "Invalid token: Token exceeds \(options.maxTokenBytes) bytes")
+        }
+        let generation = remote?.generation ?? 0
+        let current = now()
+        if let hit = cache.lookup(token, now: current, generation: generation) { return hit }
+
+        let parts = try JWSParts(token)
+        let keys = await keySnapshot(for: parts, at: current)
+        let key = try selectAndVerify(parts, keys: keys)
+        let verified = try validateClaims(parts.payload(), keyID: parts.keyID, at: current)
+        _ = key
+        cache.store(token, verified, now: current, leeway: options.leeway, generation: remote?.generation ?? generation)
+        return verified
+    }
+
+    /// Drops every cached verification (e.g. after changing keys).
+    public func purgeCache() { cache.removeAll() }
+
+    private func keySnapshot(for parts: JWSParts, at date: Date) async -> KeySet {
+        guard let remote else { return staticKeys }
+        var snapshot = await remote.keys(at: date, unknownKeyID: nil)
+        if let kid = parts.keyID, snapshot.keys[kid] == nil {
+            snapshot = await remote.keys(at: date, unknownKeyID: kid)
+        }
+        var merged = staticKeys
+        merged.jwksKeys.merge(snapshot.keys) { local, _ in local }
+        if merged.jwksDefault == nil { merged.jwksDefault = snapshot.defaultKey }
+        return merged
+    }
+
+    /// Agno's order: the alg must be one a key accepts; JWKS by `kid` (or the kid-less default);
+    /// then static keys in order.
+    private func selectAndVerify(_ parts: JWSParts, keys: KeySet) throws(AgentOSAuthError) -> VerificationKey {
+        guard let algorithm = SigningAlgorithm(name: parts.algorithm), keys.algorithms.contains(algorithm) else {
+            throw AgentOSAuthError(.invalidToken, "Invalid token: The specified alg value is not allowed")
+        }
+        let signature = parts.signature
+        let jwksCandidate = parts.keyID.flatMap { keys.jwksKeys[$0] } ?? keys.jwksDefault
+        if let candidate = jwksCandidate {
+            guard candidate.algorithm == algorithm else {
+                throw AgentOSAuthError(.invalidToken, "Invalid token: The specified alg value is not allowed")
+            }
+            if parts.withSigningInput({ candidate.isValidSignature(signature, for: $0) }) { return candidate }
+            if keys.staticKeys.isEmpty {
+                throw AgentOSAuthError(.invalidToken, "Invalid token: Signature verification failed")
+            }
+        }
+        let candidates = keys.staticKeys.filter { $0.algorithm == algorithm }
+        if candidates.isEmpty {
+            if jwksCandidate == nil && keys.staticKeys.isEmpty {
+                throw AgentOSAuthError(.invalidToken, "Invalid token: No verification keys configured")
+            }
+            if jwksCandidate == nil {
+                throw AgentOSAuthError(.invalidToken, "Invalid token: The specified alg value is not allowed")
+            }
+        }
+        for key in candidates where parts.withSigningInput({ key.isValidSignature(signature, for: $0) }) {
+            return key
+        }
+        throw AgentOSAuthError(.invalidToken, "Invalid token: Signature verification failed")
+    }
+}

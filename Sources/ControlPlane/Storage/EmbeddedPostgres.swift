@@ -1,0 +1,201 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Crypto
+public import Foundation
+public import Logging
+public import PostgresNIO
+
+/// A private PostgreSQL cluster under a data directory, reached only through a Unix socket.
+///
+/// Used by `controlplane serve` when no external database is configured, and by the test
+/// harness. PostgreSQL refuses to run as root, so as root the binaries run as `postgres`.
+public struct EmbeddedPostgres: Sendable {
+    /// The PostgreSQL role and database the control plane uses inside the cluster.
+    public static let user = "controlplane"
+    public static let database = "controlplane"
+    static let port = 5432
+
+    /// Root directory: `pgdata/` holds the cluster, `postgres.log` its log.
+    public let dataDirectory: URL
+    /// `fsync=off`: only for throwaway clusters (tests).
+    public let fsync: Bool
+    public let binaries: PostgresBinaries
+
+    public var clusterDirectory: URL { dataDirectory.appendingPathComponent("pgdata") }
+    public var logFile: URL { dataDirectory.appendingPathComponent("postgres.log") }
+
+    /// Where the socket lives: inside the data directory when the path fits the ~107-byte
+    /// `sun_path` limit, else a short per-data-directory folder under `/tmp`.
+    public var socketDirectory: String {
+        let inside = dataDirectory.appendingPathComponent("run").path
+        if (inside + "/.s.PGSQL.\(Self.port)").utf8.count <= 100 { return inside }
+        let digest = SHA256.hash(data: Data(dataDirectory.standardizedFileURL.path.utf8))
+        let short = digest.prefix(6).map { String(format: "%02x", $0) }.joined()
+        return "/tmp/controlplane-pg-\(short)"
+    }
+
+    public var socketPath: String { socketDirectory + "/.s.PGSQL.\(Self.port)" }
+
+    public init(dataDirectory: URL, fsync: Bool = true, binaries: PostgresBinaries? = nil) throws {
+        self.dataDirectory = dataDirectory.standardizedFileURL
+        self.fsync = fsync
+        self.binaries = try binaries ?? PostgresBinaries.locate()
+    }
+
+    /// The client configuration for this cluster (Unix socket, trust auth).
+    public func clientConfiguration(database: String = EmbeddedPostgres.database) -> PostgresClient.Configuration {
+        var configuration = PostgresClient.Configuration(
+            unixSocketPath: socketPath,
+            username: Self.user,
+            password: nil,
+            database: database
+        )
+        configuration.options.connectTimeout = .seconds(5)
+        return configuration
+    }
+
+    /// Initialises the cluster on first use, clears a stale lock file, and starts the server.
+    public func start(logger: Logger) throws {
+        let fm = FileManager.default
+        try fm.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        // Others may traverse (the postgres user must reach pgdata when we are root), not list.
+        chmod(dataDirectory.path, Self.runningAsRoot ? 0o711 : 0o700)
+        try fm.createDirectory(atPath: socketDirectory, withIntermediateDirectories: true)
+        chmod(socketDirectory, 0o700)
+        try ensureOwned(socketDirectory)
+
+        if !fm.fileExists(atPath: clusterDirectory.appendingPathComponent("PG_VERSION").path) {
+            try? fm.removeItem(at: clusterDirectory)
+            try fm.createDirectory(at: clusterDirectory, withIntermediateDirectories: true)
+            chmod(clusterDirectory.path, 0o700)
+            try ensureOwned(clusterDirectory.path)
+            logger.info("initialising embedded PostgreSQL", metadata: ["pg.data": "\(clusterDirectory.path)"])
+            var arguments = [
+                "-D", clusterDirectory.path, "-U", Self.user, "--auth=trust", "-E", "UTF8", "--locale=C",
+            ]
+            if !fsync { arguments.append("--no-sync") }
+            try runPostgresTool(binaries.initdb, arguments, what: "initdb")
+        }
+        try startServer(logger: logger)
+    }
+
+    /// Stops the server (fast shutdown: active sessions are disconnected).
+    public func stop() throws {
+        guard isRunning else { return }
+        try runPostgresTool(binaries.pgCtl, ["-D", clusterDirectory.path, "-m", "fast", "-w", "-t", "30", "stop"], what: "pg_ctl stop")
+    }
+
+    /// Whether a live postmaster owns the cluster.
+    public var isRunning: Bool {
+        guard let pid = postmasterPID else { return false }
+        return kill(pid, 0) == 0 && Self.isPostgresProcess(pid)
+    }
+
+    var postmasterPID: pid_t? {
+        let pidFile = clusterDirectory.appendingPathComponent("postmaster.pid").path
+        guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+            let first = text.split(separator: "\n").first, let pid = pid_t(first.trimmingCharacters(in: .whitespaces))
+        else { return nil }
+        return pid
+    }
+
+    private func startServer(logger: Logger) throws {
+        let pidFile = clusterDirectory.appendingPathComponent("postmaster.pid").path
+        if let pid = postmasterPID {
+            if kill(pid, 0) == 0 && Self.isPostgresProcess(pid) {
+                // A postmaster left behind by a killed control plane: restart it cleanly.
+                logger.warning("stopping a PostgreSQL left running by an earlier run", metadata: ["pg.pid": "\(pid)"])
+                try stop()
+            } else {
+                logger.warning("removing stale postmaster.pid", metadata: ["pg.pid": "\(pid)"])
+                unlink(pidFile)
+            }
+        }
+        try writeSettings()
+        let arguments = [
+            "-D", clusterDirectory.path, "-l", logFile.path, "-w", "-t", "60", "start",
+        ]
+        if !FileManager.default.fileExists(atPath: logFile.path) {
+            _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+            try ensureOwned(logFile.path)
+        }
+        do {
+            try runPostgresTool(binaries.pgCtl, arguments, what: "pg_ctl start")
+        } catch {
+            let tail = (try? String(contentsOf: logFile, encoding: .utf8))?.split(separator: "\n").suffix(5)
+                .joined(separator: "\n") ?? ""
+            throw EmbeddedPostgresError(message: "\(error)\n\(tail)")
+        }
+        logger.info("embedded PostgreSQL running", metadata: ["pg.socket": "\(socketPath)"])
+    }
+
+    /// Settings that must hold on every start: socket only, private socket directory.
+    private func writeSettings() throws {
+        let confPath = clusterDirectory.appendingPathComponent("postgresql.conf").path
+        let includeLine = "include_if_exists = 'controlplane.conf'"
+        let current = (try? String(contentsOfFile: confPath, encoding: .utf8)) ?? ""
+        if !current.contains(includeLine) {
+            try (current + "\n" + includeLine + "\n").write(toFile: confPath, atomically: false, encoding: .utf8)
+        }
+        let settings = """
+            listen_addresses = ''
+            port = \(Self.port)
+            unix_socket_directories = '\(socketDirectory.replacingOccurrences(of: "'", with: "''"))'
+            unix_socket_permissions = 0700
+            fsync = \(fsync ? "on" : "off")
+            synchronous_commit = \(fsync ? "on" : "off")
+            full_page_writes = \(fsync ? "on" : "off")
+            max_connections = 200
+
+            """
+        let settingsPath = clusterDirectory.appendingPathComponent("controlplane.conf").path
+        try settings.write(toFile: settingsPath, atomically: false, encoding: .utf8)
+        try ensureOwned(settingsPath)
+    }
+
+    private func runPostgresTool(_ tool: String, _ arguments: [String], what: String) throws {
+        let result: ProcessRunner.Result
+        if Self.runningAsRoot {
+            result = try ProcessRunner.run("runuser", ["-u", "postgres", "--", tool] + arguments)
+        } else {
+            result = try ProcessRunner.run(tool, arguments)
+        }
+        guard result.status == 0 else {
+            throw EmbeddedPostgresError(
+                message: "\(what) failed (exit \(result.status)): \(result.output.trimmingCharacters(in: .whitespacesAndNewlines))"
+            )
+        }
+    }
+
+    private func ensureOwned(_ path: String) throws {
+        guard Self.runningAsRoot else { return }
+        guard let account = getpwnam("postgres") else {
+            throw EmbeddedPostgresError(
+                message: "running as root needs a 'postgres' system user to run PostgreSQL (install the postgresql package)"
+            )
+        }
+        if chown(path, account.pointee.pw_uid, account.pointee.pw_gid) != 0 {
+            throw EmbeddedPostgresError(message: "cannot chown \(path) to postgres: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    static var runningAsRoot: Bool { geteuid() == 0 }
+
+    static func isPostgresProcess(_ pid: pid_t) -> Bool {
+        guard let comm = try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8) else {
+            return true  // no /proc: trust kill(pid, 0)
+        }
+        return comm.hasPrefix("postgres") || comm.hasPrefix("postmaster")
+    }
+}
+
+/// Starting or stopping the embedded cluster failed.
+public struct EmbeddedPostgresError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public var description: String { message }
+}

@@ -1,0 +1,70 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// Runs a child process to completion with `posix_spawn` + `waitpid`.
+///
+/// Foundation's `Process.waitUntilExit()` was seen to hang from async code on these machines
+/// (see toolchain notes), so the launcher uses this instead. Output goes to a temporary file
+/// and is returned so failures can be reported.
+public enum ProcessRunner {
+    /// The outcome of a finished child process.
+    public struct Result: Sendable {
+        public var status: Int32
+        public var output: String
+    }
+
+    /// Runs `executable` with `arguments`, waiting for it to exit.
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Result {
+        let outPath = NSTemporaryDirectory() + "cp-proc-\(UUID().uuidString).log"
+        defer { unlink(outPath) }
+
+        var fileActions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&fileActions)
+        defer { posix_spawn_file_actions_destroy(&fileActions) }
+        posix_spawn_file_actions_addopen(&fileActions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&fileActions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&fileActions, 1, 2)
+
+        let argv = ([executable] + arguments).map { strdup($0) }
+        defer { argv.forEach { free($0) } }
+        let env = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") }
+        defer { env.forEach { free($0) } }
+
+        var pid: pid_t = 0
+        let spawnResult = (argv + [nil]).withUnsafeBufferPointer { argvBuffer in
+            (env + [nil]).withUnsafeBufferPointer { envBuffer in
+                posix_spawnp(
+                    &pid,
+                    executable,
+                    &fileActions,
+                    nil,
+                    UnsafeMutablePointer(mutating: argvBuffer.baseAddress!),
+                    UnsafeMutablePointer(mutating: envBuffer.baseAddress!)
+                )
+            }
+        }
+        guard spawnResult == 0 else {
+            throw ProcessRunnerError(message: "cannot start \(executable): \(String(cString: strerror(spawnResult)))")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 {
+            if errno != EINTR { throw ProcessRunnerError(message: "waitpid failed for \(executable)") }
+        }
+        let output = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        // WIFEXITED / WEXITSTATUS are macros; decode by hand.
+        let exitCode: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return Result(status: exitCode, output: output)
+    }
+}
+
+/// A child process could not be started or waited for.
+public struct ProcessRunnerError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public var description: String { message }
+}

@@ -1,0 +1,55 @@
+import Foundation
+public import Hummingbird
+import Logging
+
+/// Turns every error into the API's JSON error shape; nothing internal (SQL, keys) leaks.
+public struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            throw error
+        } catch let error as HTTPError {
+            throw Self.translate(error)
+        } catch let error as DecodingError {
+            throw APIError.badRequest("invalid JSON body: \(Self.describe(error))")
+        } catch {
+            context.logger.error("unhandled error", metadata: ["error.type": "\(type(of: error))"])
+            throw APIError(.internalServerError, code: "internal", message: "internal error")
+        }
+    }
+
+    static func translate(_ error: HTTPError) -> APIError {
+        switch error.status {
+        case .notFound: return .notFound(error.body ?? "no such route")
+        case .contentTooLarge: return .init(.contentTooLarge, code: "too_large", message: "request body exceeds 1 MiB")
+        case .methodNotAllowed: return .init(.methodNotAllowed, code: "method_not_allowed", message: "method not allowed")
+        case .badRequest: return .badRequest(error.body ?? "bad request")
+        default:
+            return .init(error.status, code: "http_\(error.status.code)", message: error.body ?? error.status.reasonPhrase)
+        }
+    }
+
+    /// Names the offending field without echoing values (they may be secrets).
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let joined = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return joined.isEmpty ? "body" : joined
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let parent = path(context)
+            return "missing field '\(parent == "body" ? key.stringValue : parent + "." + key.stringValue)'"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return "field '\(path(context))' has the wrong type"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "not valid JSON" : "field '\(path(context))' is invalid"
+        @unknown default:
+            return "not valid JSON"
+        }
+    }
+}

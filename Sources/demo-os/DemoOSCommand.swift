@@ -1,0 +1,6 @@
+import ArgumentParser
+
+@main
+struct DemoOSCommand: AsyncParsableCommand {
+    func run() async throws {}
+}

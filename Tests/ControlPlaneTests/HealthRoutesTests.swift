@@ -1,0 +1,94 @@
+import ControlPlane
+import ControlPlaneHTTP
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import PostgresNIO
+import Testing
+
+@Suite("Health, readiness and the HTTP skeleton")
+struct HealthRoutesTests {
+    func json(_ buffer: ByteBuffer) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(buffer: buffer)) as? [String: Any])
+    }
+
+    @Test func healthAndReadyOnAMigratedDatabase() async throws {
+        try await TestCluster.withDatabase { client, _ in
+            let router = ControlPlaneServer.buildRouter(.init(client: client, migrations: .init(migrations: try TestCluster.migrations)))
+            let app = Application(router: router)
+            try await app.test(.router) { http in
+                try await http.execute(uri: "/health", method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect(try json(response.body)["status"] as? String == "ok")
+                    #expect(response.headers[HTTPField.Name("X-Request-Id")!] != nil)
+                }
+                try await http.execute(uri: "/ready", method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect(try json(response.body)["status"] as? String == "ready")
+                }
+            }
+        }
+    }
+
+    @Test func unknownRouteIsA404InTheErrorShape() async throws {
+        try await TestCluster.withDatabase { client, _ in
+            let router = ControlPlaneServer.buildRouter(.init(client: client, migrations: .init(migrations: try TestCluster.migrations)))
+            try await Application(router: router).test(.router) { http in
+                try await http.execute(uri: "/no/such/route", method: .get) { response in
+                    #expect(response.status == .notFound)
+                    #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
+                    let error = try #require(try json(response.body)["error"] as? [String: Any])
+                    #expect(error["code"] as? String == "not_found")
+                    #expect((error["message"] as? String)?.isEmpty == false)
+                }
+            }
+        }
+    }
+
+    @Test func readyIs503WhileMigrationsArePending() async throws {
+        try await TestCluster.withDatabase(migrated: false) { client, _ in
+            let router = ControlPlaneServer.buildRouter(.init(client: client, migrations: .init(migrations: try TestCluster.migrations)))
+            try await Application(router: router).test(.router) { http in
+                try await http.execute(uri: "/ready", method: .get) { response in
+                    #expect(response.status == .serviceUnavailable)
+                    #expect((try json(response.body)["reason"] as? String)?.contains("0001_initial.sql") == true)
+                }
+            }
+        }
+    }
+
+    @Test func readyFollowsTheDatabaseGoingAwayAndComingBack() async throws {
+        let directory = try makeTemporaryDirectory(prefix: "cpr")
+        let cluster = try EmbeddedPostgres(dataDirectory: directory, fsync: false)
+        defer {
+            try? cluster.stop()
+            try? FileManager.default.removeItem(at: directory)
+        }
+        try cluster.start(logger: TestCluster.logger)
+        let migrations = MigrationRunner(migrations: try TestCluster.migrations)
+        var configuration = cluster.clientConfiguration(database: "postgres")
+        configuration.options.connectTimeout = .seconds(1)
+        try await DatabaseStartup.withClient(configuration, logger: TestCluster.logger) { client in
+            try await migrations.run(on: client, logger: TestCluster.logger)
+            let router = ControlPlaneServer.buildRouter(.init(client: client, migrations: migrations))
+            try await Application(router: router).test(.router) { http in
+                try await http.execute(uri: "/ready", method: .get) { #expect($0.status == .ok) }
+                try cluster.stop()
+                let started = ContinuousClock.now
+                try await http.execute(uri: "/ready", method: .get) { response in
+                    #expect(response.status == .serviceUnavailable)
+                    #expect(try json(response.body)["reason"] as? String != nil)
+                }
+                #expect(ContinuousClock.now - started < .seconds(5))
+                try await http.execute(uri: "/health", method: .get) { #expect($0.status == .ok) }
+                try cluster.start(logger: TestCluster.logger)
+                var status = HTTPResponse.Status.serviceUnavailable
+                for _ in 0..<40 where status != .ok {
+                    try await http.execute(uri: "/ready", method: .get) { status = $0.status }
+                    if status != .ok { try await Task.sleep(for: .milliseconds(250)) }
+                }
+                #expect(status == .ok)
+            }
+        }
+    }
+}

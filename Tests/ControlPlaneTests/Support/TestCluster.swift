@@ -1,0 +1,99 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ControlPlane
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The PostgreSQL every storage test runs against: `DATABASE_URL` when given, else an
+/// embedded cluster started once per test process with the product's own launcher.
+///
+/// A missing PostgreSQL is a test failure with the launcher's message, never a skip.
+enum TestCluster {
+    static let logger: Logger = {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        return logger
+    }()
+
+    /// Connection settings for a database of the shared cluster.
+    struct Server: Sendable {
+        var configuration: @Sendable (String) -> PostgresClient.Configuration
+    }
+
+    private static let shared = Task<Server, any Error> {
+        let environment = ProcessInfo.processInfo.environment
+        if let url = environment["DATABASE_URL"], !url.isEmpty {
+            guard case .external(let base, _) = try DatabaseConfiguration.from(environment: environment, dataDirectory: URL(fileURLWithPath: "/"))
+            else { fatalError("unreachable") }
+            return Server { name in
+                var configuration = base
+                configuration.database = name
+                return configuration
+            }
+        }
+        let directory = try makeTemporaryDirectory(prefix: "cpt")
+        let cluster = try EmbeddedPostgres(dataDirectory: directory, fsync: false)
+        try cluster.start(logger: logger)
+        sharedClusterDirectory = directory.path
+        atexit {
+            if let path = sharedClusterDirectory, let cluster = try? EmbeddedPostgres(dataDirectory: URL(fileURLWithPath: path)) {
+                try? cluster.stop()
+                try? FileManager.default.removeItem(atPath: path)
+            }
+        }
+        return Server { name in cluster.clientConfiguration(database: name) }
+    }
+
+    nonisolated(unsafe) private static var sharedClusterDirectory: String?
+
+    static func server() async throws -> Server { try await shared.value }
+
+    /// The repository's `Migrations/`.
+    static var migrations: [Migration] {
+        get throws { try Migration.load(from: migrationsDirectory) }
+    }
+
+    static var migrationsDirectory: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Migrations")
+    }
+
+    /// Runs `body` against a fresh database of its own (migrated unless told otherwise), dropped afterwards.
+    static func withDatabase<T: Sendable>(
+        migrated: Bool = true,
+        _ body: @Sendable (PostgresClient, PostgresClient.Configuration) async throws -> T
+    ) async throws -> T {
+        let server = try await server()
+        let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        try await DatabaseStartup.createDatabaseIfMissing(name, maintenance: server.configuration("postgres"), logger: logger)
+        let configuration = server.configuration(name)
+        do {
+            let result = try await DatabaseStartup.withClient(configuration, logger: logger) { client in
+                if migrated {
+                    try await MigrationRunner(migrations: try migrations).run(on: client, logger: logger)
+                }
+                return try await body(client, configuration)
+            }
+            try? await drop(name, server: server)
+            return result
+        } catch {
+            try? await drop(name, server: server)
+            throw error
+        }
+    }
+
+    private static func drop(_ name: String, server: Server) async throws {
+        try await DatabaseStartup.withClient(server.configuration("postgres"), logger: logger) { client in
+            try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
+        }
+    }
+}
+
+/// A fresh private directory (short, so Unix socket paths fit).
+func makeTemporaryDirectory(prefix: String) throws -> URL {
+    var template = Array("/tmp/\(prefix)-XXXXXX".utf8CString)
+    guard let pointer = mkdtemp(&template) else { throw POSIXError(.EIO) }
+    return URL(fileURLWithPath: String(cString: pointer))
+}
