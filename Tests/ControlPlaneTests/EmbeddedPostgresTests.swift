@@ -41,6 +41,8 @@ struct EmbeddedPostgresTests {
             let pid = try #require(cluster.postmasterPID)
             try cluster.stop()
             #expect(!cluster.isRunning)
+            // The pid file goes just before the process exits: allow a moment.
+            for _ in 0..<40 where kill(pid, 0) == 0 { try await Task.sleep(for: .milliseconds(50)) }
             #expect(kill(pid, 0) != 0, "postmaster still alive after stop")
         }
     }

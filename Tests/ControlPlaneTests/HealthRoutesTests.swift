@@ -1,6 +1,7 @@
 import ControlPlane
 import ControlPlaneHTTP
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import PostgresNIO
@@ -8,8 +9,8 @@ import Testing
 
 @Suite("Health, readiness and the HTTP skeleton")
 struct HealthRoutesTests {
-    func json(_ buffer: ByteBuffer) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(buffer: buffer)) as? [String: Any])
+    func json(_ buffer: ByteBuffer) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView))) as? [String: Any] ?? [:]
     }
 
     @Test func healthAndReadyOnAMigratedDatabase() async throws {
@@ -19,12 +20,12 @@ struct HealthRoutesTests {
             try await app.test(.router) { http in
                 try await http.execute(uri: "/health", method: .get) { response in
                     #expect(response.status == .ok)
-                    #expect(try json(response.body)["status"] as? String == "ok")
+                    #expect(json(response.body)["status"] as? String == "ok")
                     #expect(response.headers[HTTPField.Name("X-Request-Id")!] != nil)
                 }
                 try await http.execute(uri: "/ready", method: .get) { response in
                     #expect(response.status == .ok)
-                    #expect(try json(response.body)["status"] as? String == "ready")
+                    #expect(json(response.body)["status"] as? String == "ready")
                 }
             }
         }
@@ -37,7 +38,7 @@ struct HealthRoutesTests {
                 try await http.execute(uri: "/no/such/route", method: .get) { response in
                     #expect(response.status == .notFound)
                     #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
-                    let error = try #require(try json(response.body)["error"] as? [String: Any])
+                    let error = try #require(json(response.body)["error"] as? [String: Any])
                     #expect(error["code"] as? String == "not_found")
                     #expect((error["message"] as? String)?.isEmpty == false)
                 }
@@ -51,7 +52,7 @@ struct HealthRoutesTests {
             try await Application(router: router).test(.router) { http in
                 try await http.execute(uri: "/ready", method: .get) { response in
                     #expect(response.status == .serviceUnavailable)
-                    #expect((try json(response.body)["reason"] as? String)?.contains("0001_initial.sql") == true)
+                    #expect((json(response.body)["reason"] as? String)?.contains("0001_initial.sql") == true)
                 }
             }
         }
@@ -77,7 +78,7 @@ struct HealthRoutesTests {
                 let started = ContinuousClock.now
                 try await http.execute(uri: "/ready", method: .get) { response in
                     #expect(response.status == .serviceUnavailable)
-                    #expect(try json(response.body)["reason"] as? String != nil)
+                    #expect(json(response.body)["reason"] as? String != nil)
                 }
                 #expect(ContinuousClock.now - started < .seconds(5))
                 try await http.execute(uri: "/health", method: .get) { #expect($0.status == .ok) }

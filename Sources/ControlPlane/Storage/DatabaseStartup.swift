@@ -4,6 +4,7 @@ public import PostgresNIO
 /// Start-up steps shared by `serve`, `migrate` and the test harness.
 public enum DatabaseStartup {
     /// Runs `body` with a `PostgresClient` that is running for the duration of the call.
+    @discardableResult
     public static func withClient<T: Sendable>(
         _ configuration: PostgresClient.Configuration,
         logger: Logger,

@@ -96,7 +96,8 @@ public struct EmbeddedPostgres: Sendable {
         return kill(pid, 0) == 0 && Self.isPostgresProcess(pid)
     }
 
-    var postmasterPID: pid_t? {
+    /// The PID recorded in `postmaster.pid`, if the file exists.
+    public var postmasterPID: pid_t? {
         let pidFile = clusterDirectory.appendingPathComponent("postmaster.pid").path
         guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
             let first = text.split(separator: "\n").first, let pid = pid_t(first.trimmingCharacters(in: .whitespaces))
