@@ -1,6 +1,5 @@
 public import Hummingbird
 import Logging
-import NIOCore
 
 /// The request context of the control-plane API.
 public struct APIRequestContext: RequestContext {

@@ -1,0 +1,36 @@
+public import AgentOSAuth
+import HTTPTypes
+import Logging
+public import Hummingbird
+
+/// Runs the ``AgentOSAuth/AuthGate`` on every request: excluded paths pass, refusals are answered
+/// with Agno's status and `{"detail": ...}`, and allowed requests carry the principal in the context.
+public struct AgentOSAuthMiddleware<Context: AgentOSAuthRequestContext>: RouterMiddleware {
+    /// The gate deciding each request.
+    public let gate: AuthGate
+
+    /// A middleware around `gate`.
+    public init(gate: AuthGate) {
+        self.gate = gate
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let decision = await gate.decide(
+            method: request.method.rawValue,
+            path: request.uri.path,
+            authorization: request.headers[.authorization]
+        )
+        switch decision {
+        case .excluded:
+            return try await next(request, context)
+        case .allowed(let principal):
+            var context = context
+            context.principal = principal
+            if let subject = principal.subject { context.logger[metadataKey: "auth.sub"] = .string(subject) }
+            return try await next(request, context)
+        case .denied(let error):
+            context.logger.debug("request refused", metadata: ["auth.code": "\(error.code)", "auth.status": "\(error.status)"])
+            throw AuthDetailError(error)
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import AgentOSAuth
+import AgentOSAuthHummingbird
+import Foundation
+import Hummingbird
+
+/// `/agents`, `/teams` or `/workflows`: list, show, run, list runs, fork a session.
+struct FamilyRoutes {
+    let family: Family
+    let store: RunStore
+
+    func register(on router: Router<AgentOSRequestContext>) {
+        let base = RouterPath("/\(family.rawValue)")
+        router.get(base) { _, context in
+            let items = try context.filterReadable(family.rawValue, family.components, id: \.id)
+            return try JSON(items.map { ["id": $0.id, "name": $0.name] })
+        }
+        router.get("\(base)/{id}") { _, context in
+            let component = try find(context)
+            try context.requireAccess(family.rawValue, id: component.id, action: "read")
+            return try JSON(["id": component.id, "name": component.name])
+        }
+        router.post("\(base)/{id}/runs") { request, context in
+            let component = try find(context)
+            try context.requireAccess(family.rawValue, id: component.id, action: "run")
+            let fields = try await RequestBody.fields(request)
+            guard let message = fields["message"] else { throw AuthDetailError(.unprocessableContent, detail: "message is required") }
+            let principal = context.principal
+            // A token's sub and session_id override whatever the caller put in the form.
+            let userID = principal?.mode == .jwt ? principal?.subject : fields["user_id"]
+            let sessionID = principal?.sessionID ?? fields["session_id"] ?? UUID().uuidString.lowercased()
+            let run = Run(
+                run_id: UUID().uuidString.lowercased(),
+                component_id: component.id,
+                family: family.rawValue,
+                session_id: sessionID,
+                user_id: userID,
+                content: "echo: \(message)",
+                created_at: Int(Date().timeIntervalSince1970)
+            )
+            await store.add(run)
+            return try JSON(runJSON(run))
+        }
+        router.get("\(base)/{id}/runs") { request, context in
+            let component = try find(context)
+            try context.requireAccess(family.rawValue, id: component.id, action: "run")
+            let sessionID = request.uri.queryParameters.get("session_id")
+            let runs = await store.runs(family: family.rawValue, componentID: component.id, sessionID: sessionID)
+            if sessionID != nil && runs.isEmpty { throw AuthDetailError(.notFound, detail: "Session not found") }
+            return try JSON(runs.map(runJSON))
+        }
+        router.post("\(base)/{id}/sessions/{session_id}/fork") { _, context in
+            let component = try find(context)
+            try context.requireAccess(family.rawValue, id: component.id, action: "run")
+            let sessionID = try context.parameters.require("session_id")
+            guard !(await store.runs(family: family.rawValue, componentID: component.id, sessionID: sessionID)).isEmpty else {
+                throw AuthDetailError(.notFound, detail: "Session not found")
+            }
+            return try JSON(["session_id": UUID().uuidString.lowercased(), "forked_from": sessionID])
+        }
+    }
+
+    private func find(_ context: AgentOSRequestContext) throws -> Component {
+        let id = try context.parameters.require("id")
+        guard let component = family.components.first(where: { $0.id == id }) else {
+            throw AuthDetailError(.notFound, detail: "\(family.singular) not found")
+        }
+        return component
+    }
+
+    private func runJSON(_ run: Run) -> [String: Any] {
+        [
+            "run_id": run.run_id, "\(family.singular.lowercased())_id": run.component_id, "session_id": run.session_id,
+            "user_id": run.user_id as Any? ?? NSNull(), "content": run.content, "created_at": run.created_at,
+        ]
+    }
+}
