@@ -1,0 +1,63 @@
+import AgentOSAuth
+import AgentOSAuthHummingbird
+import DemoOS
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("Agno conformance: agno-reference §8 against demo-os")
+struct AgnoConformanceTests {
+    @Test(arguments: AgnoServer.allCases)
+    func server(_ server: AgnoServer) async throws {
+        let gate = try AuthGate(configuration: try AgentOSAuthConfiguration(environment: server.environment))
+        let app = Application(router: DemoOS.buildRouter(gate: gate, osID: TestTokens.osID))
+        try await app.test(.router) { client in
+            for row in ConformanceTable.rows(for: server) {
+                var headers = HTTPFields()
+                switch row.credential {
+                case .none: break
+                case .header(let value): headers[.authorization] = value
+                case .cookie(let value): headers[.cookie] = value
+                }
+                var body: ByteBuffer?
+                if let text = row.body {
+                    headers[.contentType] = "application/x-www-form-urlencoded"
+                    body = ByteBuffer(string: text)
+                }
+                try await client.execute(uri: row.path, method: HTTPRequest.Method(row.method)!, headers: headers, body: body) { response in
+                    let json = try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))
+                    #expect(Int(response.status.code) == row.status, "\(server.rawValue) \(row)")
+                    if let detail = row.detail {
+                        #expect((json as? [String: Any])?["detail"] as? String == detail, "\(server.rawValue) \(row)")
+                    }
+                    if let ids = row.ids {
+                        let got = (json as? [[String: Any]])?.compactMap { $0["id"] as? String }
+                        #expect(got == ids, "\(server.rawValue) \(row)")
+                    }
+                    if let check = row.check {
+                        #expect(check(json as? [String: Any] ?? [:]), "\(server.rawValue) \(row): \(String(decoding: Data(response.body.readableBytesView), as: UTF8.self))")
+                    }
+                    #expect(response.headers[.wwwAuthenticate] == nil)
+                }
+            }
+        }
+    }
+
+    @Test func jwtTogetherWithSecurityKeyRefusesToStartByDefault() throws {
+        var environment = AgnoServer.E.environment
+        environment["AGENTOS_AUTH_ALLOW_SECURITY_KEY_WITH_JWT"] = nil
+        #expect {
+            try AuthGate(configuration: try AgentOSAuthConfiguration(environment: environment))
+        } throws: { error in
+            (error as? AgentOSAuthError)?.code == .invalidConfiguration && "\(error)".contains("OS_SECURITY_KEY")
+        }
+    }
+
+    @Test func audienceCheckNeedsTheOSID() throws {
+        #expect(throws: AgentOSAuthError.self) {
+            try AuthGate(configuration: try AgentOSAuthConfiguration(environment: ["JWT_VERIFICATION_KEY": TestTokens.rsa1PEM]))
+        }
+    }
+}
