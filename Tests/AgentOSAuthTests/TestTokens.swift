@@ -1,0 +1,90 @@
+import AgentOSAuth
+import Crypto
+import CryptoExtras
+import Foundation
+
+/// Keys and hand-built JWTs for tests (signed with swift-crypto directly, so any header or
+/// claim shape — including invalid ones — can be produced).
+enum TestKeys {
+    static let rsa1 = try! _RSA.Signing.PrivateKey(keySize: .bits2048)
+    static let rsa2 = try! _RSA.Signing.PrivateKey(keySize: .bits2048)
+    static let es256 = P256.Signing.PrivateKey()
+    static let ed25519 = Curve25519.Signing.PrivateKey()
+}
+
+enum SigningKey: Sendable {
+    case rsa1, rsa2, es256, ed25519
+    case hmac(String)
+    case unsigned
+    case zeros(Int)
+
+    func sign(_ input: Data) -> [UInt8] {
+        switch self {
+        case .rsa1: Array(try! TestKeys.rsa1.signature(for: SHA256.hash(data: input), padding: .insecurePKCS1v1_5).rawRepresentation)
+        case .rsa2: Array(try! TestKeys.rsa2.signature(for: SHA256.hash(data: input), padding: .insecurePKCS1v1_5).rawRepresentation)
+        case .es256: Array(try! TestKeys.es256.signature(for: input).rawRepresentation)
+        case .ed25519: Array(try! TestKeys.ed25519.signature(for: input))
+        case .hmac(let secret): Array(HMAC<SHA256>.authenticationCode(for: input, using: SymmetricKey(data: Data(secret.utf8))))
+        case .unsigned: []
+        case .zeros(let count): Array(repeating: 0, count: count)
+        }
+    }
+
+    var defaultAlgorithm: String {
+        switch self {
+        case .rsa1, .rsa2: "RS256"
+        case .es256: "ES256"
+        case .ed25519: "EdDSA"
+        case .hmac: "HS256"
+        case .unsigned: "none"
+        case .zeros: "ES256"
+        }
+    }
+}
+
+enum TestTokens {
+    static let osID = "probe-os"
+
+    /// The standard claims: sub alice, aud probe-os, iat now, exp now + 600.
+    static func baseClaims(now: Date = Date()) -> [String: Any] {
+        let seconds = Int(now.timeIntervalSince1970)
+        return ["sub": "alice", "aud": osID, "iat": seconds, "exp": seconds + 600, "jti": UUID().uuidString]
+    }
+
+    static func sign(_ claims: [String: Any], header: [String: Any] = [:], key: SigningKey = .rsa1) -> String {
+        var fullHeader: [String: Any] = ["alg": key.defaultAlgorithm, "typ": "JWT"]
+        fullHeader.merge(header) { _, new in new }
+        let headerData = try! JSONSerialization.data(withJSONObject: fullHeader, options: [.sortedKeys])
+        let payloadData = try! JSONSerialization.data(withJSONObject: claims, options: [.sortedKeys])
+        let input = Base64URL.encode(headerData) + "." + Base64URL.encode(payloadData)
+        return input + "." + Base64URL.encode(key.sign(Data(input.utf8)))
+    }
+
+    /// A token with the base claims changed by `edit`.
+    static func make(key: SigningKey = .rsa1, header: [String: Any] = [:], _ edit: (inout [String: Any]) -> Void = { _ in }) -> String {
+        var claims = baseClaims()
+        edit(&claims)
+        return sign(claims, header: header, key: key)
+    }
+
+    static func scoped(_ scopes: Any, key: SigningKey = .rsa1) -> String {
+        make(key: key) { $0["scopes"] = scopes }
+    }
+
+    static var rsa1PEM: String { TestKeys.rsa1.publicKey.pemRepresentation }
+    static var rsa2PEM: String { TestKeys.rsa2.publicKey.pemRepresentation }
+
+    static func rsaJWK(_ key: _RSA.Signing.PrivateKey, kid: String?) -> [String: Any] {
+        let primitives = try! key.publicKey.getKeyPrimitives()
+        var jwk: [String: Any] = [
+            "kty": "RSA", "alg": "RS256", "use": "sig",
+            "n": Base64URL.encode(primitives.modulus), "e": Base64URL.encode(primitives.publicExponent),
+        ]
+        if let kid { jwk["kid"] = kid }
+        return jwk
+    }
+
+    static func jwks(_ keys: [[String: Any]]) -> Data {
+        try! JSONSerialization.data(withJSONObject: ["keys": keys])
+    }
+}
