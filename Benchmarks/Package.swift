@@ -1,0 +1,29 @@
+// swift-tools-version:6.3
+// Benchmarks live in their own package so `swift build`/`swift test` and CI never build
+// package-benchmark. Run from this directory:
+//   RUNTIME_INTERPOSER_LOCAL_PATH=$PWD/Stubs/swift-runtime-interposer swift package --disable-sandbox benchmark
+// (swift-runtime-interposer is not mirrored on the build machines; the stub stands in for it.)
+import PackageDescription
+
+let package = Package(
+    name: "agentos-control-plane-benchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/ordo-one/package-benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "VerifierBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "AgentOSAuth", package: "agentos-control-plane"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
+            path: "Benchmarks/VerifierBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        )
+    ]
+)
