@@ -3,7 +3,11 @@
 // package-benchmark. Run from this directory:
 //   RUNTIME_INTERPOSER_LOCAL_PATH=$PWD/Stubs/swift-runtime-interposer swift package --disable-sandbox benchmark
 // (swift-runtime-interposer is not mirrored on the build machines; the stub stands in for it.)
+import Foundation
 import PackageDescription
+
+// A path dependency's identity is its directory name (the checkout's, not the package's name).
+let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent.lowercased()
 
 let package = Package(
     name: "agentos-control-plane-benchmarks",
@@ -18,7 +22,7 @@ let package = Package(
             name: "VerifierBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "package-benchmark"),
-                .product(name: "AgentOSAuth", package: "agentos-control-plane"),
+                .product(name: "AgentOSAuth", package: root),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
