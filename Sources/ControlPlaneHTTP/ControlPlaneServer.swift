@@ -10,10 +10,12 @@ public enum ControlPlaneServer {
     public struct Dependencies: Sendable {
         public var client: PostgresClient
         public var migrations: MigrationRunner
+        public var service: ControlPlaneService
 
-        public init(client: PostgresClient, migrations: MigrationRunner) {
-            self.client = client
+        public init(service: ControlPlaneService, migrations: MigrationRunner) {
+            self.client = service.client
             self.migrations = migrations
+            self.service = service
         }
     }
 
@@ -27,6 +29,10 @@ public enum ControlPlaneServer {
         }
         HealthRoutes(readiness: ReadinessCheck(client: dependencies.client, runner: dependencies.migrations))
             .register(on: router)
+        PublicKeyRoutes(service: dependencies.service).register(on: router)
+        let v1 = router.group("/v1").add(middleware: APIKeyMiddleware(service: dependencies.service))
+        OrganizationRoutes(service: dependencies.service).register(on: v1)
+        OSRoutes(service: dependencies.service).register(on: v1)
         return router
     }
 

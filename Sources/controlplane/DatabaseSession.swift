@@ -41,6 +41,36 @@ struct DatabaseSession {
         }
     }
 
+    /// KEKs: from the environment, else (embedded mode only) a generated file in the data directory.
+    func masterKeys(_ options: DatabaseOptions) throws -> MasterKeys {
+        try MasterKeys.load(
+            environment: options.environment,
+            generateInto: embedded == nil ? nil : options.dataDirectory.appendingPathComponent("master.key")
+        )
+    }
+
+    static func settings(_ environment: [String: String]) throws -> ControlPlaneService.Settings {
+        var settings = ControlPlaneService.Settings()
+        if let raw = environment["CONTROL_PLANE_MAX_TOKEN_LIFETIME"] {
+            guard let value = TimeInterval(raw), value > 0 else { throw ControlPlaneError.invalid("CONTROL_PLANE_MAX_TOKEN_LIFETIME must be seconds > 0") }
+            settings.maxTokenLifetime = value
+        }
+        if let raw = environment["CONTROL_PLANE_JWKS_MAX_AGE"] {
+            guard let value = TimeInterval(raw), value >= 0 else { throw ControlPlaneError.invalid("CONTROL_PLANE_JWKS_MAX_AGE must be seconds >= 0") }
+            settings.jwksMaxAge = value
+        }
+        return settings
+    }
+
+    /// Runs `body` with a service on a temporary client (for one-shot commands).
+    func withService<T: Sendable>(_ options: DatabaseOptions, logger: Logger, _ body: @Sendable (ControlPlaneService) async throws -> T) async throws -> T {
+        let keys = try masterKeys(options)
+        let settings = try Self.settings(options.environment)
+        return try await DatabaseStartup.withClient(clientConfiguration, logger: logger) { client in
+            try await body(ControlPlaneService(client: client, masterKeys: keys, settings: settings, logger: logger))
+        }
+    }
+
     func close(logger: Logger) {
         guard let embedded else { return }
         do {

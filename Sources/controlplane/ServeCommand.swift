@@ -37,15 +37,21 @@ struct ServeCommand: AsyncParsableCommand {
             throw fail("\(error)")
         }
         defer { session.close(logger: logger) }
+        let masterKeys: MasterKeys
+        let settings: ControlPlaneService.Settings
         do {
             try await session.migrate(logger: logger)
+            masterKeys = try session.masterKeys(database)
+            settings = try DatabaseSession.settings(environment)
+            try await bootstrapAdminKey(session: session, logger: logger)
         } catch {
             throw fail("\(error)")
         }
 
         let client = PostgresClient(configuration: session.clientConfiguration, backgroundLogger: logger)
+        let service = ControlPlaneService(client: client, masterKeys: masterKeys, settings: settings, logger: logger)
         let app = ControlPlaneServer.buildApplication(
-            .init(client: client, migrations: session.runner),
+            .init(service: service, migrations: session.runner),
             host: host,
             port: port,
             services: [],
@@ -65,6 +71,28 @@ struct ServeCommand: AsyncParsableCommand {
             try await group.run()
         } catch {
             throw fail("\(error)")
+        }
+    }
+
+    /// First start on an empty database: create the superuser key. Embedded mode writes it to
+    /// `<data dir>/admin.key` (0600) and logs the path, never the key.
+    func bootstrapAdminKey(session: DatabaseSession, logger: Logger) async throws {
+        let adminKeyFile = database.dataDirectory.appendingPathComponent("admin.key")
+        let embedded = session.embedded != nil
+        try await session.withService(database, logger: logger) { service in
+            guard try await !service.hasAPIKeys() else { return }
+            guard embedded else {
+                logger.warning("no API key exists yet: create one with `controlplane admin-key create`")
+                return
+            }
+            let key = try await service.createSuperuserKey(name: "bootstrap admin")
+            let written = FileManager.default.createFile(
+                atPath: adminKeyFile.path,
+                contents: Data((key + "\n").utf8),
+                attributes: [.posixPermissions: 0o600]
+            )
+            guard written else { throw ControlPlaneError.invalid("cannot write \(adminKeyFile.path)") }
+            logger.notice("superuser API key written", metadata: ["path": "\(adminKeyFile.path)"])
         }
     }
 }

@@ -1,3 +1,4 @@
+import ControlPlane
 import Foundation
 public import Hummingbird
 import Logging
@@ -13,6 +14,8 @@ public struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             throw error
+        } catch let error as ControlPlaneError {
+            throw Self.translate(error)
         } catch let error as HTTPError {
             throw Self.translate(error)
         } catch let error as DecodingError {
@@ -20,6 +23,17 @@ public struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch {
             context.logger.error("unhandled error", metadata: ["error.type": "\(type(of: error))"])
             throw APIError(.internalServerError, code: "internal", message: "internal error")
+        }
+    }
+
+    /// The one mapping from domain errors to HTTP statuses.
+    static func translate(_ error: ControlPlaneError) -> APIError {
+        switch error {
+        case .invalid(let message): .badRequest(message)
+        case .notFound(let message): .notFound(message)
+        case .conflict(let message): .conflict(message)
+        case .unauthenticated(let message): .unauthorized(message)
+        case .forbidden(let message): .forbidden(message)
         }
     }
 

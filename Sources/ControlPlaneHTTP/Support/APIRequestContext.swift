@@ -1,14 +1,23 @@
+public import ControlPlane
 public import Hummingbird
-import Logging
 
 /// The request context of the control-plane API.
 public struct APIRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// Set by the API-key middleware on `/v1` routes.
+    public var caller: Caller?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
+        self.caller = nil
     }
 
     /// Bodies over 1 MiB are refused with 413 before decoding.
     public var maxUploadSize: Int { 1 << 20 }
+
+    /// The authenticated caller (the middleware guarantees one on `/v1`).
+    func requireCaller() throws -> Caller {
+        guard let caller else { throw APIError.unauthorized("missing credentials") }
+        return caller
+    }
 }

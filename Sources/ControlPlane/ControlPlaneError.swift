@@ -1,0 +1,21 @@
+/// Domain errors of the control plane; `ControlPlaneHTTP` maps them to statuses in one place.
+public enum ControlPlaneError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Bad input (400), with a message naming the field and the rule.
+    case invalid(String)
+    /// Unknown org, OS, key… (404).
+    case notFound(String)
+    /// Duplicate or state conflict (409).
+    case conflict(String)
+    /// Missing or unknown credentials (401).
+    case unauthenticated(String)
+    /// Authenticated but not allowed (403).
+    case forbidden(String)
+
+    public var description: String {
+        switch self {
+        case .invalid(let message), .notFound(let message), .conflict(let message), .unauthenticated(let message),
+            .forbidden(let message):
+            message
+        }
+    }
+}

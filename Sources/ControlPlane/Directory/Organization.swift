@@ -1,0 +1,45 @@
+public import Foundation
+
+/// An organisation: the owner of OS instances, members and roles.
+public struct Organization: Sendable, Codable, Equatable {
+    public var id: UUID
+    public var slug: String
+    public var name: String
+    public var createdAt: Date
+}
+
+/// A registered AgentOS instance.
+public struct OSInstance: Sendable, Encodable, Equatable {
+    public var id: String
+    public var name: String
+    public var url: String?
+    public var authorizationEnabled: Bool
+    public var createdAt: Date
+    public var updatedAt: Date
+    var internalID: UUID
+    var orgID: UUID
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, url, authorizationEnabled, createdAt, updatedAt
+    }
+}
+
+/// The lifecycle state of a signing key.
+public enum KeyState: String, Sendable, Codable {
+    case pending, active, retiring, retired, revoked
+
+    /// Published in the JWKS.
+    public var isPublished: Bool { self == .pending || self == .active || self == .retiring }
+}
+
+/// A signing key's public description; never any private material.
+public struct SigningKeyInfo: Sendable, Codable, Equatable {
+    public var kid: String
+    public var algorithm: String
+    public var state: KeyState
+    public var createdAt: Date
+    public var activatedAt: Date?
+    public var retireAt: Date?
+    public var publicKeyPEM: String
+    public var jwk: [String: String]
+}

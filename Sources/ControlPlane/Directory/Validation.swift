@@ -1,0 +1,36 @@
+/// Input rules shared by the use cases.
+enum Validation {
+    static func slug(_ value: String) throws {
+        guard value.utf8.count <= 63, let first = value.utf8.first, isLowerAlnum(first),
+            value.utf8.allSatisfy({ isLowerAlnum($0) || $0 == UInt8(ascii: "-") })
+        else {
+            throw ControlPlaneError.invalid("slug '\(value.prefix(80))' must match [a-z0-9][a-z0-9-]{0,62}")
+        }
+    }
+
+    static func osID(_ value: String) throws {
+        guard value.utf8.count <= 128, let first = value.utf8.first, isAlnum(first),
+            value.utf8.allSatisfy({ isAlnum($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") })
+        else {
+            throw ControlPlaneError.invalid("OS id '\(value.prefix(80))' must match [A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+        }
+    }
+
+    static func name(_ value: String, field: String = "name") throws {
+        guard !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, value.count <= 200 else {
+            throw ControlPlaneError.invalid("\(field) must be 1-200 characters")
+        }
+    }
+
+    static func url(_ value: String?) throws {
+        guard let value else { return }
+        guard value.count <= 2048, let url = URL(string: value), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+            throw ControlPlaneError.invalid("url must be an http(s) URL")
+        }
+    }
+
+    private static func isLowerAlnum(_ byte: UInt8) -> Bool { (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x7A) }
+    private static func isAlnum(_ byte: UInt8) -> Bool { isLowerAlnum(byte) || (byte >= 0x41 && byte <= 0x5A) }
+}
+
+import Foundation

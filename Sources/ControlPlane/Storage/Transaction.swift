@@ -1,0 +1,29 @@
+import Logging
+import PostgresNIO
+
+extension PostgresClient {
+    /// Runs `body` in a transaction on one connection; rethrows the body's own error (postgres-nio's
+    /// `withTransaction` wraps it), rolling back first.
+    func transaction<T: Sendable>(logger: Logger, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await withConnection { connection in
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                let result = try await body(connection)
+                try await connection.query("COMMIT", logger: logger)
+                return result
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+}
+
+extension PostgresRowSequence {
+    /// Collects every row decoded as `T`.
+    func all<T: PostgresDecodable & Sendable>(_: T.Type) async throws -> [T] {
+        var result: [T] = []
+        for try await value in decode(T.self) { result.append(value) }
+        return result
+    }
+}

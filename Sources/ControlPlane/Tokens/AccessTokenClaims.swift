@@ -1,0 +1,40 @@
+public import Foundation
+public import JWTKit
+
+/// The access-token claims contract of DESIGN §5 (times in whole seconds).
+public struct AccessTokenClaims: JWTPayload, Equatable {
+    public var iss: String
+    public var sub: String
+    public var aud: String
+    public var iat: Int
+    public var nbf: Int
+    public var exp: Int
+    public var jti: String
+    public var scopes: [String]
+    public var session_id: String?
+    public var email: String?
+    public var name: String?
+    public var org: String?
+
+    public init(
+        issuer: String, subject: String, audience: String, issuedAt: Date, lifetime: TimeInterval, scopes: [String],
+        sessionID: String? = nil, email: String? = nil, name: String? = nil, org: String? = nil
+    ) {
+        let seconds = Int(issuedAt.timeIntervalSince1970)
+        self.iss = issuer
+        self.sub = subject
+        self.aud = audience
+        self.iat = seconds
+        self.nbf = seconds
+        self.exp = seconds + Int(lifetime)
+        self.jti = UUID().uuidString.lowercased()
+        self.scopes = scopes
+        self.session_id = sessionID
+        self.email = email
+        self.name = name
+        self.org = org
+    }
+
+    /// Issuing only: verification is `AgentOSAuth`'s job.
+    public func verify(using algorithm: some JWTAlgorithm) async throws {}
+}

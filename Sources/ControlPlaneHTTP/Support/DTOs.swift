@@ -1,0 +1,131 @@
+import ControlPlane
+import Foundation
+
+struct CreateOrganizationRequest: Decodable {
+    var slug: String
+    var name: String
+}
+
+struct RegisterOSRequest: Decodable {
+    var id: String
+    var name: String
+    var url: String?
+    var authorization: Bool?
+    var algorithm: String?
+}
+
+struct UpdateOSRequest: Decodable {
+    var name: String?
+    var url: String?
+}
+
+struct AlgorithmRequest: Decodable {
+    var algorithm: String?
+}
+
+struct CreateKeyRequest: Decodable {
+    var algorithm: String?
+    var activate: Bool?
+}
+
+struct OrganizationDTO: Encodable {
+    var id: String
+    var slug: String
+    var name: String
+    var created_at: Date
+
+    init(_ org: Organization) {
+        id = org.id.uuidString.lowercased()
+        slug = org.slug
+        name = org.name
+        created_at = org.createdAt
+    }
+}
+
+struct OSDTO: Encodable {
+    var id: String
+    var name: String
+    var url: String?
+    var authorization: Bool
+    var created_at: Date
+    var updated_at: Date
+
+    init(_ os: OSInstance) {
+        id = os.id
+        name = os.name
+        url = os.url
+        authorization = os.authorizationEnabled
+        created_at = os.createdAt
+        updated_at = os.updatedAt
+    }
+}
+
+struct SigningKeyDTO: Encodable {
+    var kid: String
+    var alg: String
+    var public_key_pem: String
+    var jwk: [String: String]
+
+    init(_ key: SigningKeyInfo) {
+        kid = key.kid
+        alg = key.algorithm
+        public_key_pem = key.publicKeyPEM
+        jwk = key.jwk
+    }
+}
+
+struct KeyListItemDTO: Encodable {
+    var kid: String
+    var alg: String
+    var state: String
+    var created_at: Date
+    var activated_at: Date?
+    var retire_at: Date?
+
+    init(_ key: SigningKeyInfo) {
+        kid = key.kid
+        alg = key.algorithm
+        state = key.state.rawValue
+        created_at = key.createdAt
+        activated_at = key.activatedAt
+        retire_at = key.retireAt
+    }
+}
+
+struct RegistrationDTO: Encodable {
+    struct Env: Encodable {
+        var AGENT_OS_ID: String
+        var JWT_VERIFICATION_KEY: String
+    }
+    var os: OSDTO
+    var signing_key: SigningKeyDTO?
+    var env: Env?
+
+    init(_ registration: ControlPlaneService.Registration) {
+        os = OSDTO(registration.os)
+        signing_key = registration.signingKey.map(SigningKeyDTO.init)
+        env = registration.signingKey.map { Env(AGENT_OS_ID: registration.os.id, JWT_VERIFICATION_KEY: $0.publicKeyPEM) }
+    }
+}
+
+struct AuditEventDTO: Encodable {
+    var seq: Int64
+    var at: Date
+    var actor: String
+    var action: String
+    var target: String
+    var details: [String: String]
+    var prev_hash: String
+    var hash: String
+
+    init(_ event: AuditEvent) {
+        seq = event.seq
+        at = event.at
+        actor = event.actor
+        action = event.action
+        target = event.target
+        details = event.details
+        prev_hash = event.prevHash
+        hash = event.hash
+    }
+}
