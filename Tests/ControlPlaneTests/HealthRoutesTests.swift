@@ -9,13 +9,17 @@ import Testing
 
 @Suite("Health, readiness and the HTTP skeleton")
 struct HealthRoutesTests {
+    func service(_ client: PostgresClient) -> ControlPlaneService {
+        ControlPlaneService(client: client, masterKeys: ControlPlaneHarness.masterKeys, logger: TestCluster.logger)
+    }
+
     func json(_ buffer: ByteBuffer) -> [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView))) as? [String: Any] ?? [:]
     }
 
     @Test func healthAndReadyOnAMigratedDatabase() async throws {
         try await TestCluster.withDatabase { client, _ in
-            let router = ControlPlaneServer.buildRouter(.init(client: client, migrations: .init(migrations: try TestCluster.migrations)))
+            let router = ControlPlaneServer.buildRouter(.init(service: service(client), migrations: .init(migrations: try TestCluster.migrations)))
             let app = Application(router: router)
             try await app.test(.router) { http in
                 try await http.execute(uri: "/health", method: .get) { response in
@@ -33,7 +37,7 @@ struct HealthRoutesTests {
 
     @Test func unknownRouteIsA404InTheErrorShape() async throws {
         try await TestCluster.withDatabase { client, _ in
-            let router = ControlPlaneServer.buildRouter(.init(client: client, migrations: .init(migrations: try TestCluster.migrations)))
+            let router = ControlPlaneServer.buildRouter(.init(service: service(client), migrations: .init(migrations: try TestCluster.migrations)))
             try await Application(router: router).test(.router) { http in
                 try await http.execute(uri: "/no/such/route", method: .get) { response in
                     #expect(response.status == .notFound)
@@ -48,7 +52,7 @@ struct HealthRoutesTests {
 
     @Test func readyIs503WhileMigrationsArePending() async throws {
         try await TestCluster.withDatabase(migrated: false) { client, _ in
-            let router = ControlPlaneServer.buildRouter(.init(client: client, migrations: .init(migrations: try TestCluster.migrations)))
+            let router = ControlPlaneServer.buildRouter(.init(service: service(client), migrations: .init(migrations: try TestCluster.migrations)))
             try await Application(router: router).test(.router) { http in
                 try await http.execute(uri: "/ready", method: .get) { response in
                     #expect(response.status == .serviceUnavailable)
@@ -71,7 +75,7 @@ struct HealthRoutesTests {
         configuration.options.connectTimeout = .seconds(1)
         try await DatabaseStartup.withClient(configuration, logger: TestCluster.logger) { client in
             try await migrations.run(on: client, logger: TestCluster.logger)
-            let router = ControlPlaneServer.buildRouter(.init(client: client, migrations: migrations))
+            let router = ControlPlaneServer.buildRouter(.init(service: service(client), migrations: migrations))
             try await Application(router: router).test(.router) { http in
                 try await http.execute(uri: "/ready", method: .get) { #expect($0.status == .ok) }
                 try cluster.stop()

@@ -9,7 +9,8 @@ extension Request {
         let buffer: ByteBuffer
         do {
             buffer = try await request.collectBody(upTo: context.maxUploadSize)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch {
+            // collectBody only fails for a body over the limit (NIO's too-many-bytes error).
             throw APIError(.contentTooLarge, code: "too_large", message: "request body exceeds 1 MiB")
         }
         if buffer.readableBytes == 0 && emptyAllowed {

@@ -20,6 +20,8 @@ enum TestCluster {
     /// Connection settings for a database of the shared cluster.
     struct Server: Sendable {
         var configuration: @Sendable (String) -> PostgresClient.Configuration
+        /// `pg_dump` connection arguments for a database.
+        var dumpArguments: @Sendable (String) -> [String]
     }
 
     private static let shared = Task<Server, any Error> {
@@ -27,11 +29,18 @@ enum TestCluster {
         if let url = environment["DATABASE_URL"], !url.isEmpty {
             guard case .external(let base, _) = try DatabaseConfiguration.from(environment: environment, dataDirectory: URL(fileURLWithPath: "/"))
             else { fatalError("unreachable") }
-            return Server { name in
-                var configuration = base
-                configuration.database = name
-                return configuration
-            }
+            return Server(
+                configuration: { name in
+                    var configuration = base
+                    configuration.database = name
+                    return configuration
+                },
+                dumpArguments: { name in
+                    var components = URLComponents(string: url)!
+                    components.path = "/" + name
+                    return ["--dbname=\(components.string!)"]
+                }
+            )
         }
         let directory = try makeTemporaryDirectory(prefix: "cpt")
         let cluster = try EmbeddedPostgres(dataDirectory: directory, fsync: false)
@@ -43,10 +52,14 @@ enum TestCluster {
                 try? FileManager.default.removeItem(atPath: path)
             }
         }
-        return Server { name in cluster.clientConfiguration(database: name) }
+        return Server(
+            configuration: { name in cluster.clientConfiguration(database: name) },
+            dumpArguments: { name in ["-h", cluster.socketDirectory, "-U", EmbeddedPostgres.user, "-d", name] }
+        )
     }
 
     nonisolated(unsafe) private static var sharedClusterDirectory: String?
+
 
     static func server() async throws -> Server { try await shared.value }
 
@@ -65,6 +78,14 @@ enum TestCluster {
         migrated: Bool = true,
         _ body: @Sendable (PostgresClient, PostgresClient.Configuration) async throws -> T
     ) async throws -> T {
+        try await withNamedDatabase(migrated: migrated) { client, configuration, _ in try await body(client, configuration) }
+    }
+
+    /// As ``withDatabase(migrated:_:)``, also passing the database name.
+    static func withNamedDatabase<T: Sendable>(
+        migrated: Bool = true,
+        _ body: @Sendable (PostgresClient, PostgresClient.Configuration, String) async throws -> T
+    ) async throws -> T {
         let server = try await server()
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         try await DatabaseStartup.createDatabaseIfMissing(name, maintenance: server.configuration("postgres"), logger: logger)
@@ -74,7 +95,7 @@ enum TestCluster {
                 if migrated {
                     try await MigrationRunner(migrations: try migrations).run(on: client, logger: logger)
                 }
-                return try await body(client, configuration)
+                return try await body(client, configuration, name)
             }
             try? await drop(name, server: server)
             return result

@@ -1,0 +1,78 @@
+import ControlPlane
+import ControlPlaneHTTP
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// A control plane on its own test database, driven through its router.
+struct ControlPlaneHarness: Sendable {
+    let service: ControlPlaneService
+    let client: any TestClientProtocol
+    let adminKey: String
+    let databaseName: String
+    let clock: TestClock
+
+    /// A settable clock shared by the service.
+    final class TestClock: Sendable {
+        private let offset = Mutex<TimeInterval>(0)
+        func now() -> Date { Date().addingTimeInterval(offset.withLock { $0 }) }
+        func advance(_ seconds: TimeInterval) { offset.withLock { $0 += seconds } }
+    }
+
+    static let masterKeys = try! MasterKeys(base64Keys: [MasterKeys.generate()])
+
+    static func run(_ body: @Sendable (ControlPlaneHarness) async throws -> Void) async throws {
+        try await TestCluster.withNamedDatabase { postgres, _, name in
+            let clock = TestClock()
+            let service = ControlPlaneService(
+                client: postgres, masterKeys: masterKeys, settings: .init(maxTokenLifetime: 3600, jwksMaxAge: 300),
+                logger: TestCluster.logger, now: { clock.now() }
+            )
+            let adminKey = try await service.createSuperuserKey(name: "test admin")
+            let router = ControlPlaneServer.buildRouter(.init(service: service, migrations: .init(migrations: try TestCluster.migrations)))
+            try await Application(router: router).test(.router) { client in
+                try await body(ControlPlaneHarness(service: service, client: client, adminKey: adminKey, databaseName: name, clock: clock))
+            }
+        }
+    }
+
+    struct Reply: Sendable {
+        var status: Int
+        var headers: HTTPFields
+        var body: Data
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+        var text: String { String(decoding: body, as: UTF8.self) }
+        var errorCode: String? { (json["error"] as? [String: Any])?["code"] as? String }
+    }
+
+    /// Sends a request; `json` is encoded as the body with `Content-Type: application/json`.
+    @discardableResult
+    func send(
+        _ method: HTTPRequest.Method,
+        _ uri: String,
+        json: Any? = nil,
+        raw: String? = nil,
+        contentType: String? = nil,
+        key: String?? = .none,
+        headers extra: HTTPFields = [:]
+    ) async throws -> Reply {
+        var headers = extra
+        let credential: String? = key ?? adminKey
+        if let credential { headers[.authorization] = "Bearer \(credential)" }
+        var body: ByteBuffer?
+        if let json {
+            headers[.contentType] = contentType ?? "application/json"
+            body = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json))
+        } else if let raw {
+            headers[.contentType] = contentType ?? "application/json"
+            body = ByteBuffer(string: raw)
+        }
+        return try await client.execute(uri: uri, method: method, headers: headers, body: body) { response in
+            Reply(status: Int(response.status.code), headers: response.headers, body: Data(response.body.readableBytesView))
+        }
+    }
+}
