@@ -3,6 +3,7 @@ import AgentOSAuth
 import Crypto
 import Foundation
 import HTTPTypes
+import JWTKit
 import PostgresNIO
 import Testing
 
@@ -62,6 +63,10 @@ struct OSRegistryTests {
             let jwksVerifier = TokenVerifier(keys: KeySet(jwksKeys: fromJWKS.keys), options: .init(audience: "prod"))
             let verified = try await jwksVerifier.verify(signed.token)
             #expect(verified.subject == "user-1" && verified.scopes == ["agents:read"] && verified.keyID == kid)
+            // jwt-kit, built from the published JWKS alone, accepts it too.
+            let independent = try await JWTKeyCollection().add(jwksJSON: jwks.text)
+            let decoded = try await independent.verify(signed.token, as: AccessTokenClaims.self)
+            #expect(decoded.sub == "user-1" && decoded.aud == "prod" && decoded.exp - decoded.iat == 600)
             let pemVerifier = TokenVerifier(keys: KeySet(staticKeys: try KeySet.parsePEMBlocks(pem)), options: .init(audience: "prod"))
             #expect(try await pemVerifier.verify(signed.token).subject == "user-1")
         }
