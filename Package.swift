@@ -119,12 +119,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Test keys and hand-built tokens shared by the verifier's test targets.
+        .target(
+            name: "AgentOSAuthTestSupport",
+            dependencies: [
+                "AgentOSAuth",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
+            path: "Tests/AgentOSAuthTestSupport",
+            swiftSettings: swiftSettings
+        ),
         // Links AgentOSAuth alone: proves the verifier builds without Hummingbird or PostgresNIO.
         .testTarget(
             name: "AgentOSAuthTests",
             dependencies: [
                 "AgentOSAuth",
-                .product(name: "JWTKit", package: "jwt-kit"),
+                "AgentOSAuthTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
@@ -134,12 +145,12 @@ let package = Package(
             name: "AgentOSAuthHummingbirdTests",
             dependencies: [
                 "AgentOSAuth",
+                "AgentOSAuthTestSupport",
                 "AgentOSAuthHummingbird",
                 "DemoOS",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ],

@@ -1,4 +1,5 @@
 import AgentOSAuth
+import AgentOSAuthTestSupport
 import AgentOSAuthHummingbird
 import DemoOS
 import Foundation

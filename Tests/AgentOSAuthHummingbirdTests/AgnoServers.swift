@@ -1,4 +1,5 @@
 import AgentOSAuth
+import AgentOSAuthTestSupport
 import Foundation
 
 /// The servers of agno-reference §8, configured through the same environment variables an OS uses.

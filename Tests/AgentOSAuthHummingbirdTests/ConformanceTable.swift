@@ -1,3 +1,4 @@
+import AgentOSAuthTestSupport
 import Foundation
 
 /// agno-reference §8, row by row. Rows the safer defaults change are marked `DIFFERS` and listed

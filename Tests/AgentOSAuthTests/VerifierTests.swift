@@ -1,4 +1,5 @@
 import AgentOSAuth
+import AgentOSAuthTestSupport
 import Crypto
 import CryptoExtras
 import Foundation

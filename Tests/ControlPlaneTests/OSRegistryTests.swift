@@ -293,4 +293,53 @@ struct OSRegistryTests {
             }
         }
     }
+
+    @Test func rewrapMovesEveryKeyToTheFirstKEK() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            try await makeOrg(cp)
+            try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "prod", "name": "Prod", "algorithm": "ES256"])
+            let newKEK = MasterKeys.generate()
+            let both = ControlPlaneService(
+                client: cp.service.client, masterKeys: try MasterKeys(base64Keys: [newKEK] + [ControlPlaneHarness.masterKeyBase64]),
+                logger: TestCluster.logger
+            )
+            #expect(try await both.rewrapAllKeys() == 1)
+            #expect(try await both.rewrapAllKeys() == 0)
+            let onlyNew = ControlPlaneService(client: cp.service.client, masterKeys: try MasterKeys(base64Keys: [newKEK]), logger: TestCluster.logger)
+            let claims = AccessTokenClaims(issuer: "i", subject: "s", audience: "prod", issuedAt: Date(), lifetime: 60, scopes: [])
+            #expect(try await onlyNew.sign(claims, org: "acme", os: "prod").algorithm == "ES256")
+            // The old KEK alone can no longer open it.
+            let onlyOld = ControlPlaneService(client: cp.service.client, masterKeys: ControlPlaneHarness.masterKeys, logger: TestCluster.logger)
+            await #expect(throws: ControlPlaneError.self) { try await onlyOld.sign(claims, org: "acme", os: "prod") }
+        }
+    }
+
+    /// The built `controlplane` executable (`swift test` builds it beside the test bundle).
+    static var controlplaneBinary: String {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("controlplane").path
+        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+        return TestCluster.migrationsDirectory.deletingLastPathComponent().appendingPathComponent(".build/debug/controlplane").path
+    }
+
+    @Test func auditVerifyCommandNamesTheEditedEvent() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            try await makeOrg(cp)
+            try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "prod", "name": "Prod"])
+            var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("POSTGRES_") && $0.key != "DATABASE_URL" }
+            environment.merge(try await TestCluster.server().cliEnvironment(cp.databaseName)) { _, new in new }
+            environment["CONTROL_PLANE_MASTER_KEYS"] = ControlPlaneHarness.masterKeyBase64
+            environment["CONTROL_PLANE_MIGRATIONS_DIR"] = TestCluster.migrationsDirectory.path
+            let arguments = ["audit", "verify", "--org", "acme"]
+            let intact = try ProcessRunner.run(Self.controlplaneBinary, arguments, environment: environment)
+            #expect(intact.status == 0, "\(intact.output)")
+            #expect(intact.output.contains("verified"))
+
+            let org = try await cp.service.organization("acme")
+            try await cp.service.client.query("UPDATE audit_events SET actor = 'someone-else' WHERE org_id = \(org.id) AND seq = 2", logger: TestCluster.logger)
+            let broken = try ProcessRunner.run(Self.controlplaneBinary, arguments, environment: environment)
+            #expect(broken.status == 1)
+            #expect(broken.output.contains("broken at event 2 (os.registered os:prod)"), "\(broken.output)")
+            #expect(!broken.output.contains(ControlPlaneHarness.masterKeyBase64))
+        }
+    }
 }

@@ -23,7 +23,8 @@ struct ControlPlaneHarness: Sendable {
         func advance(_ seconds: TimeInterval) { offset.withLock { $0 += seconds } }
     }
 
-    static let masterKeys = try! MasterKeys(base64Keys: [MasterKeys.generate()])
+    static let masterKeyBase64 = MasterKeys.generate()
+    static let masterKeys = try! MasterKeys(base64Keys: [masterKeyBase64])
 
     static func run(_ body: @Sendable (ControlPlaneHarness) async throws -> Void) async throws {
         try await TestCluster.withNamedDatabase { postgres, _, name in

@@ -22,6 +22,8 @@ enum TestCluster {
         var configuration: @Sendable (String) -> PostgresClient.Configuration
         /// `pg_dump` connection arguments for a database.
         var dumpArguments: @Sendable (String) -> [String]
+        /// Environment variables pointing `controlplane` at a database.
+        var cliEnvironment: @Sendable (String) -> [String: String]
     }
 
     private static let shared = Task<Server, any Error> {
@@ -39,6 +41,11 @@ enum TestCluster {
                     var components = URLComponents(string: url)!
                     components.path = "/" + name
                     return ["--dbname=\(components.string!)"]
+                },
+                cliEnvironment: { name in
+                    var components = URLComponents(string: url)!
+                    components.path = "/" + name
+                    return ["DATABASE_URL": components.string!]
                 }
             )
         }
@@ -54,7 +61,8 @@ enum TestCluster {
         }
         return Server(
             configuration: { name in cluster.clientConfiguration(database: name) },
-            dumpArguments: { name in ["-h", cluster.socketDirectory, "-U", EmbeddedPostgres.user, "-d", name] }
+            dumpArguments: { name in ["-h", cluster.socketDirectory, "-U", EmbeddedPostgres.user, "-d", name] },
+            cliEnvironment: { name in ["POSTGRES_SOCKET": cluster.socketPath, "POSTGRES_USER": EmbeddedPostgres.user, "POSTGRES_DB": name] }
         )
     }
 

@@ -1,24 +1,24 @@
-import AgentOSAuth
-import Crypto
-import CryptoExtras
-import Foundation
+public import AgentOSAuth
+public import Crypto
+public import CryptoExtras
+public import Foundation
 
-/// Keys and hand-built JWTs for tests (signed with swift-crypto directly, so any header or
+/// Keys and hand-built JWTs for tests (shared by the verifier test targets) (signed with swift-crypto directly, so any header or
 /// claim shape — including invalid ones — can be produced).
-enum TestKeys {
-    static let rsa1 = try! _RSA.Signing.PrivateKey(keySize: .bits2048)
-    static let rsa2 = try! _RSA.Signing.PrivateKey(keySize: .bits2048)
-    static let es256 = P256.Signing.PrivateKey()
-    static let ed25519 = Curve25519.Signing.PrivateKey()
+public enum TestKeys {
+    public static let rsa1 = try! _RSA.Signing.PrivateKey(keySize: .bits2048)
+    public static let rsa2 = try! _RSA.Signing.PrivateKey(keySize: .bits2048)
+    public static let es256 = P256.Signing.PrivateKey()
+    public static let ed25519 = Curve25519.Signing.PrivateKey()
 }
 
-enum SigningKey: Sendable {
+public enum SigningKey: Sendable {
     case rsa1, rsa2, es256, ed25519
     case hmac(String)
     case unsigned
     case zeros(Int)
 
-    func sign(_ input: Data) -> [UInt8] {
+    public func sign(_ input: Data) -> [UInt8] {
         switch self {
         case .rsa1: Array(try! TestKeys.rsa1.signature(for: SHA256.hash(data: input), padding: .insecurePKCS1v1_5).rawRepresentation)
         case .rsa2: Array(try! TestKeys.rsa2.signature(for: SHA256.hash(data: input), padding: .insecurePKCS1v1_5).rawRepresentation)
@@ -30,7 +30,7 @@ enum SigningKey: Sendable {
         }
     }
 
-    var defaultAlgorithm: String {
+    public var defaultAlgorithm: String {
         switch self {
         case .rsa1, .rsa2: "RS256"
         case .es256: "ES256"
@@ -42,16 +42,16 @@ enum SigningKey: Sendable {
     }
 }
 
-enum TestTokens {
-    static let osID = "probe-os"
+public enum TestTokens {
+    public static let osID = "probe-os"
 
     /// The standard claims: sub alice, aud probe-os, iat now, exp now + 600.
-    static func baseClaims(now: Date = Date()) -> [String: Any] {
+    public static func baseClaims(now: Date = Date()) -> [String: Any] {
         let seconds = Int(now.timeIntervalSince1970)
         return ["sub": "alice", "aud": osID, "iat": seconds, "exp": seconds + 600, "jti": UUID().uuidString]
     }
 
-    static func sign(_ claims: [String: Any], header: [String: Any] = [:], key: SigningKey = .rsa1) -> String {
+    public static func sign(_ claims: [String: Any], header: [String: Any] = [:], key: SigningKey = .rsa1) -> String {
         var fullHeader: [String: Any] = ["alg": key.defaultAlgorithm, "typ": "JWT"]
         fullHeader.merge(header) { _, new in new }
         let headerData = try! JSONSerialization.data(withJSONObject: fullHeader, options: [.sortedKeys])
@@ -61,20 +61,20 @@ enum TestTokens {
     }
 
     /// A token with the base claims changed by `edit`.
-    static func make(key: SigningKey = .rsa1, header: [String: Any] = [:], _ edit: (inout [String: Any]) -> Void = { _ in }) -> String {
+    public static func make(key: SigningKey = .rsa1, header: [String: Any] = [:], _ edit: (inout [String: Any]) -> Void = { _ in }) -> String {
         var claims = baseClaims()
         edit(&claims)
         return sign(claims, header: header, key: key)
     }
 
-    static func scoped(_ scopes: Any, key: SigningKey = .rsa1) -> String {
+    public static func scoped(_ scopes: Any, key: SigningKey = .rsa1) -> String {
         make(key: key) { $0["scopes"] = scopes }
     }
 
-    static var rsa1PEM: String { TestKeys.rsa1.publicKey.pemRepresentation }
-    static var rsa2PEM: String { TestKeys.rsa2.publicKey.pemRepresentation }
+    public static var rsa1PEM: String { TestKeys.rsa1.publicKey.pemRepresentation }
+    public static var rsa2PEM: String { TestKeys.rsa2.publicKey.pemRepresentation }
 
-    static func rsaJWK(_ key: _RSA.Signing.PrivateKey, kid: String?) -> [String: Any] {
+    public static func rsaJWK(_ key: _RSA.Signing.PrivateKey, kid: String?) -> [String: Any] {
         let primitives = try! key.publicKey.getKeyPrimitives()
         var jwk: [String: Any] = [
             "kty": "RSA", "alg": "RS256", "use": "sig",
@@ -84,7 +84,7 @@ enum TestTokens {
         return jwk
     }
 
-    static func jwks(_ keys: [[String: Any]]) -> Data {
+    public static func jwks(_ keys: [[String: Any]]) -> Data {
         try! JSONSerialization.data(withJSONObject: ["keys": keys])
     }
 }
