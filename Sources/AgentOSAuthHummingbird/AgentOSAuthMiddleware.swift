@@ -1,7 +1,7 @@
 public import AgentOSAuth
 import HTTPTypes
-import Logging
 public import Hummingbird
+import Logging
 
 /// Runs the ``AgentOSAuth/AuthGate`` on every request: excluded paths pass, refusals are answered
 /// with Agno's status and `{"detail": ...}`, and allowed requests carry the principal in the context.

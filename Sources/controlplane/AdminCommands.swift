@@ -70,8 +70,7 @@ func withOneShotService<T: Sendable>(_ options: DatabaseOptions, _ body: @Sendab
     do {
         let session = try await DatabaseSession.open(options, logger: logger)
         defer { session.close(logger: logger) }
-        try await session.migrate(logger: logger)
-        return try await session.withService(options, logger: logger) { try await body($0, logger) }
+        return try await session.withMigratedService(options, logger: logger) { try await body($0, logger) }
     } catch let error as ExitCode {
         throw error
     } catch {

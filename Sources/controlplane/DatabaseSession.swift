@@ -35,10 +35,14 @@ struct DatabaseSession {
     }
 
     func migrate(logger: Logger) async throws {
-        try await DatabaseStartup.withClient(clientConfiguration, logger: logger) { [runner] client in
-            let applied = try await runner.run(on: client, logger: logger)
-            logger.info("migrations up to date", metadata: ["applied": "\(applied.count)", "total": "\(runner.migrations.count)"])
+        try await DatabaseStartup.withClient(clientConfiguration, logger: logger) { client in
+            try await migrate(client, logger: logger)
         }
+    }
+
+    private func migrate(_ client: PostgresClient, logger: Logger) async throws {
+        let applied = try await runner.run(on: client, logger: logger)
+        logger.info("migrations up to date", metadata: ["applied": "\(applied.count)", "total": "\(runner.migrations.count)"])
     }
 
     /// KEKs: from the environment, else (embedded mode only) a generated file in the data directory.
@@ -52,22 +56,31 @@ struct DatabaseSession {
     static func settings(_ environment: [String: String]) throws -> ControlPlaneService.Settings {
         var settings = ControlPlaneService.Settings()
         if let raw = environment["CONTROL_PLANE_MAX_TOKEN_LIFETIME"] {
-            guard let value = TimeInterval(raw), value > 0 else { throw ControlPlaneError.invalid("CONTROL_PLANE_MAX_TOKEN_LIFETIME must be seconds > 0") }
+            guard let value = TimeInterval(raw), value > 0 else {
+                throw ControlPlaneError.invalid("CONTROL_PLANE_MAX_TOKEN_LIFETIME must be seconds > 0")
+            }
             settings.maxTokenLifetime = value
         }
         if let raw = environment["CONTROL_PLANE_JWKS_MAX_AGE"] {
-            guard let value = TimeInterval(raw), value >= 0 else { throw ControlPlaneError.invalid("CONTROL_PLANE_JWKS_MAX_AGE must be seconds >= 0") }
+            guard let value = TimeInterval(raw), value >= 0 else {
+                throw ControlPlaneError.invalid("CONTROL_PLANE_JWKS_MAX_AGE must be seconds >= 0")
+            }
             settings.jwksMaxAge = value
         }
         return settings
     }
 
-    /// Runs `body` with a service on a temporary client (for one-shot commands).
-    func withService<T: Sendable>(_ options: DatabaseOptions, logger: Logger, _ body: @Sendable (ControlPlaneService) async throws -> T) async throws -> T {
+    /// Applies pending migrations, then runs `body` with a service, all on one temporary client.
+    func withMigratedService<T: Sendable>(
+        _ options: DatabaseOptions,
+        logger: Logger,
+        _ body: @Sendable (ControlPlaneService) async throws -> T
+    ) async throws -> T {
         let keys = try masterKeys(options)
         let settings = try Self.settings(options.environment)
         return try await DatabaseStartup.withClient(clientConfiguration, logger: logger) { client in
-            try await body(ControlPlaneService(client: client, masterKeys: keys, settings: settings, logger: logger))
+            try await migrate(client, logger: logger)
+            return try await body(ControlPlaneService(client: client, masterKeys: keys, settings: settings, logger: logger))
         }
     }
 

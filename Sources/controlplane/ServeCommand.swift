@@ -40,10 +40,9 @@ struct ServeCommand: AsyncParsableCommand {
         let masterKeys: MasterKeys
         let settings: ControlPlaneService.Settings
         do {
-            try await session.migrate(logger: logger)
             masterKeys = try session.masterKeys(database)
             settings = try DatabaseSession.settings(environment)
-            try await bootstrapAdminKey(session: session, logger: logger)
+            try await migrateAndBootstrap(session: session, logger: logger)
         } catch {
             throw fail("\(error)")
         }
@@ -74,12 +73,12 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
-    /// First start on an empty database: create the superuser key. Embedded mode writes it to
+    /// Migrates, then on first start against an empty database creates the superuser key. Embedded mode writes it to
     /// `<data dir>/admin.key` (0600) and logs the path, never the key.
-    func bootstrapAdminKey(session: DatabaseSession, logger: Logger) async throws {
+    func migrateAndBootstrap(session: DatabaseSession, logger: Logger) async throws {
         let adminKeyFile = database.dataDirectory.appendingPathComponent("admin.key")
         let embedded = session.embedded != nil
-        try await session.withService(database, logger: logger) { service in
+        try await session.withMigratedService(database, logger: logger) { service in
             guard try await !service.hasAPIKeys() else { return }
             guard embedded else {
                 logger.warning("no API key exists yet: create one with `controlplane admin-key create`")

@@ -33,7 +33,7 @@ enum AgnoServer: String, CaseIterable, Sendable {
     static let jwksFile: String = {
         let path = NSTemporaryDirectory() + "agentos-test-jwks-\(UUID().uuidString).json"
         let data = TestTokens.jwks([TestTokens.rsaJWK(TestKeys.rsa1, kid: "k1"), TestTokens.rsaJWK(TestKeys.rsa2, kid: "k2")])
-        FileManager.default.createFile(atPath: path, contents: data)
+        try! data.write(to: URL(fileURLWithPath: path))
         return path
     }()
 }

@@ -1,4 +1,4 @@
-public import AgentOSAuth
+import AgentOSAuth
 public import Crypto
 public import CryptoExtras
 public import Foundation

@@ -82,7 +82,7 @@ struct VerifierTests {
     @Test func jwksKidsCannotReachOutsideTheKeySet() async throws {
         let jwks = TestTokens.jwks([TestTokens.rsaJWK(TestKeys.rsa1, kid: "k1")])
         let path = NSTemporaryDirectory() + "jwks-\(UUID().uuidString).json"
-        FileManager.default.createFile(atPath: path, contents: jwks)
+        try jwks.write(to: URL(fileURLWithPath: path))
         let gate = try gate(["JWT_JWKS_FILE": path, "AGENT_OS_ID": TestTokens.osID])
         for kid in ["../../etc/passwd", "' OR 1=1 --", "", "k1\u{0000}"] {
             let token = TestTokens.make(header: ["kid": kid]) { $0["scopes"] = ["agent_os:admin"] }

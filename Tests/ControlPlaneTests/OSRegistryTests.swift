@@ -249,7 +249,8 @@ struct OSRegistryTests {
         let arguments = ["--no-owner", "-f", output]
         let result: ProcessRunner.Result
         if geteuid() == 0 {
-            FileManager.default.createFile(atPath: output, contents: nil, attributes: [.posixPermissions: 0o666])
+            // pg_dump runs as postgres and must be able to write the file.
+            #expect(FileManager.default.createFile(atPath: output, contents: nil, attributes: [.posixPermissions: 0o666]))
             result = try ProcessRunner.run("runuser", ["-u", "postgres", "--", pgDump] + arguments + connection)
         } else {
             result = try ProcessRunner.run(pgDump, arguments + connection)

@@ -39,14 +39,16 @@ func makeFixture(algorithm: String) throws -> Fixture {
     default:
         let key = Curve25519.Signing.PrivateKey()
         signer = { Array(try! key.signature(for: $0)) }
-        let spki: [UInt8] = [0x30, 0x2A, 0x30, 0x05, 0x06, 0x03, 0x2B, 0x65, 0x70, 0x03, 0x21, 0x00] + Array(key.publicKey.rawRepresentation)
+        let spki: [UInt8] =
+            [0x30, 0x2A, 0x30, 0x05, 0x06, 0x03, 0x2B, 0x65, 0x70, 0x03, 0x21, 0x00] + Array(key.publicKey.rawRepresentation)
         pem = "-----BEGIN PUBLIC KEY-----\n\(Data(spki).base64EncodedString())\n-----END PUBLIC KEY-----"
         let signature = try key.signature(for: sample)
         rawCheck = { key.publicKey.isValidSignature(signature, for: sample) }
     }
     let header = b64(Data(#"{"alg":"\#(algorithm)","typ":"at+jwt","kid":"bench"}"#.utf8))
     let tokens = (0..<512).map { index in
-        let claims = #"{"sub":"user-\#(index)","aud":"bench-os","iss":"https://cp.example.test","iat":\#(now),"nbf":\#(now),"exp":\#(now + 3600),"jti":"\#(UUID().uuidString)","scopes":["agents:web-agent:read","agents:web-agent:run","config:read"]}"#
+        let claims =
+            #"{"sub":"user-\#(index)","aud":"bench-os","iss":"https://cp.example.test","iat":\#(now),"nbf":\#(now),"exp":\#(now + 3600),"jti":"\#(UUID().uuidString)","scopes":["agents:web-agent:read","agents:web-agent:run","config:read"]}"#
         let input = header + "." + b64(Data(claims.utf8))
         return input + "." + b64(signer(Data(input.utf8)))
     }

@@ -20,9 +20,10 @@ public struct KeySet: Sendable {
     /// Whether no key at all is configured.
     public var isEmpty: Bool { staticKeys.isEmpty && jwksKeys.isEmpty && jwksDefault == nil }
 
-    /// Every algorithm some key accepts.
-    public var algorithms: Set<SigningAlgorithm> {
-        Set(staticKeys.map(\.algorithm) + jwksKeys.values.map(\.algorithm) + (jwksDefault.map { [$0.algorithm] } ?? []))
+    /// Whether some key accepts `algorithm` (no allocation: this runs for every token).
+    public func accepts(_ algorithm: SigningAlgorithm) -> Bool {
+        jwksDefault?.algorithm == algorithm || staticKeys.contains { $0.algorithm == algorithm }
+            || jwksKeys.values.contains { $0.algorithm == algorithm }
     }
 
     /// Parses `JWT_VERIFICATION_KEY`: one or more concatenated PEM blocks. A `\n` written
@@ -54,7 +55,8 @@ public struct KeySet: Sendable {
 
     /// Parses a JWKS document (`{"keys": [...]}`). Keys of unsupported types are skipped and
     /// reported in `skipped`; a document that is not a JWKS throws.
-    public static func parseJWKS(_ data: Data) throws -> (keys: [String: VerificationKey], defaultKey: VerificationKey?, skipped: [String]) {
+    public static func parseJWKS(_ data: Data) throws -> (keys: [String: VerificationKey], defaultKey: VerificationKey?, skipped: [String])
+    {
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
             let entries = object["keys"] as? [Any]
         else {

@@ -1,8 +1,9 @@
 public import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Synchronization
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// A JWKS fetched from a URL (`JWT_JWKS_URL`): cached for its `Cache-Control: max-age`,
 /// refetched when stale or when a token names an unknown `kid` — at most once per
@@ -35,7 +36,6 @@ public final class RemoteJWKS: Sendable {
         var generation = 0
         var freshUntil = Date.distantPast
         var lastAttempt = Date.distantPast
-        var lastError: String?
     }
 
     /// The JWKS URL.
@@ -46,7 +46,6 @@ public final class RemoteJWKS: Sendable {
     public let defaultMaxAge: TimeInterval
     let fetcher: Fetcher
     private let state = Mutex(State())
-    private let fetchCount = Atomic<Int>(0)
 
     /// A remote JWKS; call ``refresh(now:)`` once at start-up.
     public init(url: URL, refetchInterval: TimeInterval = 30, defaultMaxAge: TimeInterval = 300, fetcher: Fetcher? = nil) {
@@ -56,14 +55,8 @@ public final class RemoteJWKS: Sendable {
         self.fetcher = fetcher ?? RemoteJWKS.urlSessionFetcher
     }
 
-    /// How many fetches were made (for tests and metrics).
-    public var fetches: Int { fetchCount.load(ordering: .relaxed) }
-
     /// Changes whenever a fetch changes the key set; cached verifications of older generations are dropped.
     var generation: Int { state.withLock { $0.generation } }
-
-    /// The number of keys currently held.
-    public var keyCount: Int { state.withLock { $0.snapshot.keys.count + ($0.snapshot.defaultKey == nil ? 0 : 1) } }
 
     /// Fetches now, regardless of the refetch interval.
     ///
@@ -87,7 +80,6 @@ public final class RemoteJWKS: Sendable {
     }
 
     private func fetch(now: Date) async throws {
-        fetchCount.add(1, ordering: .relaxed)
         do {
             let response = try await fetcher(url)
             let parsed = try KeySet.parseJWKS(response.data)
@@ -95,11 +87,9 @@ public final class RemoteJWKS: Sendable {
                 state.snapshot = Snapshot(keys: parsed.keys, defaultKey: parsed.defaultKey)
                 state.generation += 1
                 state.freshUntil = now.addingTimeInterval(response.maxAge ?? defaultMaxAge)
-                state.lastError = nil
             }
         } catch {
             let message = (error as? AgentOSAuthError)?.message ?? "\(error)"
-            state.withLock { $0.lastError = message }
             throw AgentOSAuthError(.invalidKey, "fetching JWKS from \(url.absoluteString) failed: \(message)")
         }
     }

@@ -71,9 +71,8 @@ public final class TokenVerifier: Sendable {
 
         let parts = try JWSParts(token)
         let keys = await keySnapshot(for: parts, at: current)
-        let key = try selectAndVerify(parts, keys: keys)
+        try verifySignature(parts, keys: keys)
         let verified = try validateClaims(parts.payload(), keyID: parts.keyID, at: current)
-        _ = key
         cache.store(token, verified, now: current, leeway: options.leeway, generation: remote?.generation ?? generation)
         return verified
     }
@@ -88,15 +87,20 @@ public final class TokenVerifier: Sendable {
             snapshot = await remote.keys(at: date, unknownKeyID: kid)
         }
         var merged = staticKeys
-        merged.jwksKeys.merge(snapshot.keys) { local, _ in local }
+        // The usual case has no JWKS file: take the fetched set as is (no per-token copy).
+        if merged.jwksKeys.isEmpty {
+            merged.jwksKeys = snapshot.keys
+        } else {
+            merged.jwksKeys.merge(snapshot.keys) { local, _ in local }
+        }
         if merged.jwksDefault == nil { merged.jwksDefault = snapshot.defaultKey }
         return merged
     }
 
     /// Agno's order: the alg must be one a key accepts; JWKS by `kid` (or the kid-less default);
     /// then static keys in order.
-    private func selectAndVerify(_ parts: JWSParts, keys: KeySet) throws(AgentOSAuthError) -> VerificationKey {
-        guard let algorithm = SigningAlgorithm(name: parts.algorithm), keys.algorithms.contains(algorithm) else {
+    private func verifySignature(_ parts: JWSParts, keys: KeySet) throws(AgentOSAuthError) {
+        guard let algorithm = SigningAlgorithm(name: parts.algorithm), keys.accepts(algorithm) else {
             throw AgentOSAuthError(.invalidToken, "Invalid token: The specified alg value is not allowed")
         }
         let signature = parts.signature
@@ -105,13 +109,12 @@ public final class TokenVerifier: Sendable {
             guard candidate.algorithm == algorithm else {
                 throw AgentOSAuthError(.invalidToken, "Invalid token: The specified alg value is not allowed")
             }
-            if parts.withSigningInput({ candidate.isValidSignature(signature, for: $0) }) { return candidate }
+            if parts.withSigningInput({ candidate.isValidSignature(signature, for: $0) }) { return }
             if keys.staticKeys.isEmpty {
                 throw AgentOSAuthError(.invalidToken, "Invalid token: Signature verification failed")
             }
         }
-        let candidates = keys.staticKeys.filter { $0.algorithm == algorithm }
-        if candidates.isEmpty {
+        if !keys.staticKeys.contains(where: { $0.algorithm == algorithm }) {
             if jwksCandidate == nil && keys.staticKeys.isEmpty {
                 throw AgentOSAuthError(.invalidToken, "Invalid token: No verification keys configured")
             }
@@ -119,8 +122,8 @@ public final class TokenVerifier: Sendable {
                 throw AgentOSAuthError(.invalidToken, "Invalid token: The specified alg value is not allowed")
             }
         }
-        for key in candidates where parts.withSigningInput({ key.isValidSignature(signature, for: $0) }) {
-            return key
+        for key in keys.staticKeys where key.algorithm == algorithm {
+            if parts.withSigningInput({ key.isValidSignature(signature, for: $0) }) { return }
         }
         throw AgentOSAuthError(.invalidToken, "Invalid token: Signature verification failed")
     }

@@ -63,6 +63,4 @@ final class VerifiedTokenCache: Sendable {
     func removeAll() {
         state.withLock { $0 = State() }
     }
-
-    var count: Int { state.withLock { $0.entries.count } }
 }

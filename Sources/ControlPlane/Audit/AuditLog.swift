@@ -54,7 +54,9 @@ public enum AuditLog {
         )
     }
 
-    static func digest(prev: String, seq: Int64, at: Date, actor: String, action: String, target: String, details: [String: String]) -> String {
+    static func digest(prev: String, seq: Int64, at: Date, actor: String, action: String, target: String, details: [String: String])
+        -> String
+    {
         let canonical: [String: Any] = [
             "seq": seq, "at": Int64(at.timeIntervalSince1970), "actor": actor, "action": action, "target": target,
             "details": details,
@@ -77,7 +79,9 @@ public enum AuditLog {
             (Int64, Date, String, String, String, String, String, String).self
         ) {
             let parsed = (try? JSONSerialization.jsonObject(with: Data(details.utf8)) as? [String: String]) ?? [:]
-            events.append(AuditEvent(seq: seq, at: at, actor: actor, action: action, target: target, details: parsed, prevHash: prev, hash: hash))
+            events.append(
+                AuditEvent(seq: seq, at: at, actor: actor, action: action, target: target, details: parsed, prevHash: prev, hash: hash)
+            )
         }
         return events
     }
@@ -89,7 +93,12 @@ public enum AuditLog {
         var expectedSeq: Int64 = 1
         for event in events {
             let recomputed = digest(
-                prev: prev, seq: event.seq, at: event.at, actor: event.actor, action: event.action, target: event.target,
+                prev: prev,
+                seq: event.seq,
+                at: event.at,
+                actor: event.actor,
+                action: event.action,
+                target: event.target,
                 details: event.details
             )
             if event.seq != expectedSeq || event.prevHash != prev || event.hash != recomputed { return event }

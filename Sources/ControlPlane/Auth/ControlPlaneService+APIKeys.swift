@@ -1,3 +1,4 @@
+import AgentOSAuth
 import Crypto
 public import Foundation
 import PostgresNIO
@@ -13,9 +14,7 @@ public struct Caller: Sendable, Equatable {
 extension ControlPlaneService {
     /// `cpk_` + 32 random bytes, base64url: shown once, stored only as SHA-256.
     static func newSecret(prefix: String) -> String {
-        var bytes = [UInt8](repeating: 0, count: 32)
-        for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255) }
-        return prefix + Base64URLEncoding.encode(bytes)
+        prefix + SymmetricKey(size: .bits256).withUnsafeBytes { Base64URL.encode($0) }
     }
 
     static func hash(_ secret: String) -> Data { Data(SHA256.hash(data: Data(secret.utf8))) }
@@ -71,16 +70,16 @@ extension ControlPlaneService {
                 """,
                 logger: logger
             )
-            try await AuditLog.append(connection, org: os.orgID, actor: actor.id, action: "security_key.rotated", target: "os:\(id)", at: at, logger: logger)
+            try await AuditLog.append(
+                connection,
+                org: os.orgID,
+                actor: actor.id,
+                action: "security_key.rotated",
+                target: "os:\(id)",
+                at: at,
+                logger: logger
+            )
         }
         return secret
-    }
-}
-
-/// base64url without padding (kept here so the control plane does not depend on the verifier for it).
-enum Base64URLEncoding {
-    static func encode(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
     }
 }

@@ -39,12 +39,24 @@ extension ControlPlaneService {
                     logger: logger
                 )
                 try await AuditLog.append(
-                    connection, org: org.id, actor: actor.id, action: "os.registered", target: "os:\(id)",
-                    details: ["name": name, "authorization": "\(authorization)"], at: at, logger: logger
+                    connection,
+                    org: org.id,
+                    actor: actor.id,
+                    action: "os.registered",
+                    target: "os:\(id)",
+                    details: ["name": name, "authorization": "\(authorization)"],
+                    at: at,
+                    logger: logger
                 )
                 let os = OSInstance(
-                    id: id, name: name, url: url, authorizationEnabled: authorization, createdAt: at, updatedAt: at,
-                    internalID: internalID, orgID: org.id
+                    id: id,
+                    name: name,
+                    url: url,
+                    authorizationEnabled: authorization,
+                    createdAt: at,
+                    updatedAt: at,
+                    internalID: internalID,
+                    orgID: org.id
                 )
                 var key: SigningKeyInfo?
                 if let material {
@@ -58,9 +70,10 @@ extension ControlPlaneService {
     }
 
     /// Turns authorization on and generates the first key; a second call returns the active key.
-    public func enableAuthorization(org slug: String, os id: String, algorithm: SigningAlgorithm, actor: Actor) async throws -> Registration {
+    public func enableAuthorization(org slug: String, os id: String, algorithm: SigningAlgorithm, actor: Actor) async throws -> Registration
+    {
         var os = try await osInstance(org: slug, id: id)
-        if os.authorizationEnabled, let active = try await keys(org: slug, os: id).first(where: { $0.state == .active }) {
+        if os.authorizationEnabled, let active = try await keys(of: os).first(where: { $0.state == .active }) {
             return Registration(os: os, signingKey: active, created: false)
         }
         let material = try KeyMaterial.generate(algorithm)
@@ -71,8 +84,14 @@ extension ControlPlaneService {
                 logger: logger
             )
             try await AuditLog.append(
-                connection, org: os.orgID, actor: actor.id, action: "os.authorization_enabled", target: "os:\(id)",
-                details: ["algorithm": algorithm.name], at: at, logger: logger
+                connection,
+                org: os.orgID,
+                actor: actor.id,
+                action: "os.authorization_enabled",
+                target: "os:\(id)",
+                details: ["algorithm": algorithm.name],
+                at: at,
+                logger: logger
             )
             return try await insertKey(material, os: os, state: .active, at: at, connection: connection, actor: actor)
         }
@@ -83,16 +102,16 @@ extension ControlPlaneService {
 
     public func listOS(org slug: String) async throws -> [OSInstance] {
         let org = try await organization(slug)
-        return try await selectOS("WHERE org_id = $1 ORDER BY os_id", [org.id])
+        return try await selectOS("WHERE o.org_id = $1 ORDER BY o.os_id", [org.id])
     }
 
+    /// One round trip (org and OS joined); only a miss looks the organisation up, to say which is unknown.
     public func osInstance(org slug: String, id: String) async throws -> OSInstance {
+        try Validation.slug(slug)
         try Validation.osID(id)
-        let org = try await organization(slug)
-        guard let os = try await selectOS("WHERE org_id = $1 AND os_id = $2", [org.id, id]).first else {
-            throw ControlPlaneError.notFound("no OS '\(id)' in '\(slug)'")
-        }
-        return os
+        if let os = try await selectOS("WHERE g.slug = $1 AND o.os_id = $2", [slug, id]).first { return os }
+        _ = try await organization(slug)
+        throw ControlPlaneError.notFound("no OS '\(id)' in '\(slug)'")
     }
 
     /// Updates name and/or url (`os.updated` audited).
@@ -110,8 +129,14 @@ extension ControlPlaneService {
                 logger: logger
             )
             try await AuditLog.append(
-                connection, org: updated.orgID, actor: actor.id, action: "os.updated", target: "os:\(id)",
-                details: ["name": updated.name, "url": updated.url ?? ""], at: updated.updatedAt, logger: logger
+                connection,
+                org: updated.orgID,
+                actor: actor.id,
+                action: "os.updated",
+                target: "os:\(id)",
+                details: ["name": updated.name, "url": updated.url ?? ""],
+                at: updated.updatedAt,
+                logger: logger
             )
         }
         return updated
@@ -123,7 +148,15 @@ extension ControlPlaneService {
         let at = now()
         try await client.transaction(logger: logger) { connection in
             try await connection.query("DELETE FROM os_instances WHERE id = \(os.internalID)", logger: logger)
-            try await AuditLog.append(connection, org: os.orgID, actor: actor.id, action: "os.deleted", target: "os:\(id)", at: at, logger: logger)
+            try await AuditLog.append(
+                connection,
+                org: os.orgID,
+                actor: actor.id,
+                action: "os.deleted",
+                target: "os:\(id)",
+                at: at,
+                logger: logger
+            )
         }
         await signers.remove(os: os.internalID)
     }
@@ -132,7 +165,10 @@ extension ControlPlaneService {
         var bindings = PostgresBindings()
         for bind in binds { bindings.append(bind) }
         let query = PostgresQuery(
-            unsafeSQL: "SELECT id, org_id, os_id, name, url, authorization_enabled, created_at, updated_at FROM os_instances \(whereClause)",
+            unsafeSQL: """
+                SELECT o.id, o.org_id, o.os_id, o.name, o.url, o.authorization_enabled, o.created_at, o.updated_at
+                FROM os_instances o JOIN organizations g ON g.id = o.org_id \(whereClause)
+                """,
             binds: bindings
         )
         let rows = try await client.query(query, logger: logger)
@@ -142,8 +178,14 @@ extension ControlPlaneService {
         ) {
             result.append(
                 OSInstance(
-                    id: id, name: name, url: url, authorizationEnabled: enabled, createdAt: created, updatedAt: updated,
-                    internalID: internalID, orgID: orgID
+                    id: id,
+                    name: name,
+                    url: url,
+                    authorizationEnabled: enabled,
+                    createdAt: created,
+                    updatedAt: updated,
+                    internalID: internalID,
+                    orgID: orgID
                 )
             )
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Input rules shared by the use cases.
 enum Validation {
     static func slug(_ value: String) throws {
@@ -32,5 +34,3 @@ enum Validation {
     private static func isLowerAlnum(_ byte: UInt8) -> Bool { (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x7A) }
     private static func isAlnum(_ byte: UInt8) -> Bool { isLowerAlnum(byte) || (byte >= 0x41 && byte <= 0x5A) }
 }
-
-import Foundation

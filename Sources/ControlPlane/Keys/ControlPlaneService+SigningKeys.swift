@@ -14,7 +14,10 @@ extension ControlPlaneService {
     ) async throws -> SigningKeyInfo {
         let aad = KeyMaterial.aad(osInstance: os.internalID, kid: material.kid, algorithm: material.algorithm.name)
         let sealed = try masterKeys.seal(material.privateBytes, aad: aad)
-        let jwkJSON = String(decoding: try JSONSerialization.data(withJSONObject: material.publicJWK, options: [.sortedKeys]), as: UTF8.self)
+        let jwkJSON = String(
+            decoding: try JSONSerialization.data(withJSONObject: material.publicJWK, options: [.sortedKeys]),
+            as: UTF8.self
+        )
         let activatedAt: Date? = state == .active ? at : nil
         try await connection.query(
             """
@@ -25,18 +28,35 @@ extension ControlPlaneService {
             logger: logger
         )
         try await AuditLog.append(
-            connection, org: os.orgID, actor: actor.id, action: "key.created", target: "os:\(os.id)/key:\(material.kid)",
-            details: ["algorithm": material.algorithm.name, "state": state.rawValue], at: at, logger: logger
+            connection,
+            org: os.orgID,
+            actor: actor.id,
+            action: "key.created",
+            target: "os:\(os.id)/key:\(material.kid)",
+            details: ["algorithm": material.algorithm.name, "state": state.rawValue],
+            at: at,
+            logger: logger
         )
         if state == .active {
             try await AuditLog.append(
-                connection, org: os.orgID, actor: actor.id, action: "key.activated", target: "os:\(os.id)/key:\(material.kid)", at: at,
+                connection,
+                org: os.orgID,
+                actor: actor.id,
+                action: "key.activated",
+                target: "os:\(os.id)/key:\(material.kid)",
+                at: at,
                 logger: logger
             )
         }
         return SigningKeyInfo(
-            kid: material.kid, algorithm: material.algorithm.name, state: state, createdAt: at, activatedAt: activatedAt, retireAt: nil,
-            publicKeyPEM: material.publicKeyPEM, jwk: material.publicJWK
+            kid: material.kid,
+            algorithm: material.algorithm.name,
+            state: state,
+            createdAt: at,
+            activatedAt: activatedAt,
+            retireAt: nil,
+            publicKeyPEM: material.publicKeyPEM,
+            jwk: material.publicJWK
         )
     }
 
@@ -64,8 +84,14 @@ extension ControlPlaneService {
             let members = (try? JSONSerialization.jsonObject(with: Data(jwk.utf8)) as? [String: String]) ?? [:]
             result.append(
                 SigningKeyInfo(
-                    kid: kid, algorithm: algorithm, state: state, createdAt: created, activatedAt: activated, retireAt: retireAt,
-                    publicKeyPEM: pem, jwk: members
+                    kid: kid,
+                    algorithm: algorithm,
+                    state: state,
+                    createdAt: created,
+                    activatedAt: activated,
+                    retireAt: retireAt,
+                    publicKeyPEM: pem,
+                    jwk: members
                 )
             )
         }
@@ -78,17 +104,21 @@ extension ControlPlaneService {
     }
 
     /// Creates a key: `pending`, or `active` (the previous active key becomes `retiring`).
-    public func createKey(org slug: String, os id: String, algorithm: SigningAlgorithm, activate: Bool, actor: Actor) async throws -> SigningKeyInfo {
+    public func createKey(org slug: String, os id: String, algorithm: SigningAlgorithm, activate: Bool, actor: Actor) async throws
+        -> SigningKeyInfo
+    {
         let os = try await osInstance(org: slug, id: id)
         guard os.authorizationEnabled else {
             throw ControlPlaneError.conflict("authorization is off for OS '\(id)'; enable it first (POST …/authorization)")
         }
         let material = try KeyMaterial.generate(algorithm)
         let at = now()
-        return try await client.transaction(logger: logger) { connection in
+        let key = try await client.transaction(logger: logger) { connection in
             if activate { try await retireActive(os, at: at, connection: connection, actor: actor) }
             return try await insertKey(material, os: os, state: activate ? .active : .pending, at: at, connection: connection, actor: actor)
         }
+        if activate { await signers.remove(os: os.internalID) }
+        return key
     }
 
     /// Makes a pending (or retiring) key the active one; the previous active key starts retiring.
@@ -113,9 +143,17 @@ extension ControlPlaneService {
                 logger: logger
             )
             try await AuditLog.append(
-                connection, org: os.orgID, actor: actor.id, action: "key.activated", target: "os:\(id)/key:\(kid)", at: at, logger: logger
+                connection,
+                org: os.orgID,
+                actor: actor.id,
+                action: "key.activated",
+                target: "os:\(id)/key:\(kid)",
+                at: at,
+                logger: logger
             )
         }
+        // After commit: a signer cached mid-transaction would still be the old key.
+        await signers.remove(os: os.internalID)
         return try await keys(of: os).first { $0.kid == kid }!
     }
 
@@ -133,8 +171,14 @@ extension ControlPlaneService {
                 logger: logger
             )
             try await AuditLog.append(
-                connection, org: os.orgID, actor: actor.id, action: "key.revoked", target: "os:\(id)/key:\(kid)",
-                details: ["previous_state": key.state.rawValue], at: at, logger: logger
+                connection,
+                org: os.orgID,
+                actor: actor.id,
+                action: "key.revoked",
+                target: "os:\(id)/key:\(kid)",
+                details: ["previous_state": key.state.rawValue],
+                at: at,
+                logger: logger
             )
         }
         await signers.remove(os: os.internalID)
@@ -152,10 +196,15 @@ extension ControlPlaneService {
         )
         for try await kid in rows.decode(String.self) {
             try await AuditLog.append(
-                connection, org: os.orgID, actor: actor.id, action: "key.retiring", target: "os:\(os.id)/key:\(kid)",
-                details: ["retire_at": "\(Int(retireAt.timeIntervalSince1970))"], at: at, logger: logger
+                connection,
+                org: os.orgID,
+                actor: actor.id,
+                action: "key.retiring",
+                target: "os:\(os.id)/key:\(kid)",
+                details: ["retire_at": "\(Int(retireAt.timeIntervalSince1970))"],
+                at: at,
+                logger: logger
             )
         }
-        await signers.remove(os: os.internalID)
     }
 }

@@ -18,12 +18,3 @@ extension PostgresClient {
         }
     }
 }
-
-extension PostgresRowSequence {
-    /// Collects every row decoded as `T`.
-    func all<T: PostgresDecodable & Sendable>(_: T.Type) async throws -> [T] {
-        var result: [T] = []
-        for try await value in decode(T.self) { result.append(value) }
-        return result
-    }
-}

@@ -20,8 +20,13 @@ struct OSRoutes {
             let caller = try context.requireCaller()
             let body = try await request.decodeJSON(RegisterOSRequest.self, context: context)
             let registration = try await service.registerOS(
-                org: try context.parameters.require("org"), id: body.id, name: body.name, url: body.url,
-                authorization: body.authorization ?? true, algorithm: try Self.algorithm(body.algorithm), actor: caller.actor
+                org: try context.parameters.require("org"),
+                id: body.id,
+                name: body.name,
+                url: body.url,
+                authorization: body.authorization ?? true,
+                algorithm: try Self.algorithm(body.algorithm),
+                actor: caller.actor
             )
             return try JSONResponse(RegistrationDTO(registration), status: .created)
         }
@@ -29,28 +34,39 @@ struct OSRoutes {
             try JSONResponse(["os": try await service.listOS(org: try context.parameters.require("org")).map(OSDTO.init)])
         }
         group.get("/orgs/{org}/os/{os}") { _, context in
-            try JSONResponse(OSDTO(try await service.osInstance(org: try context.parameters.require("org"), id: try context.parameters.require("os"))))
+            try JSONResponse(
+                OSDTO(try await service.osInstance(org: try context.parameters.require("org"), id: try context.parameters.require("os")))
+            )
         }
         group.patch("/orgs/{org}/os/{os}") { request, context in
             let caller = try context.requireCaller()
             let body = try await request.decodeJSON(UpdateOSRequest.self, context: context)
             let os = try await service.updateOS(
-                org: try context.parameters.require("org"), id: try context.parameters.require("os"), name: body.name,
-                url: body.url.map { Optional($0) }, actor: caller.actor
+                org: try context.parameters.require("org"),
+                id: try context.parameters.require("os"),
+                name: body.name,
+                url: body.url.map { Optional($0) },
+                actor: caller.actor
             )
             return try JSONResponse(OSDTO(os))
         }
         group.delete("/orgs/{org}/os/{os}") { _, context in
             let caller = try context.requireCaller()
-            try await service.deleteOS(org: try context.parameters.require("org"), id: try context.parameters.require("os"), actor: caller.actor)
+            try await service.deleteOS(
+                org: try context.parameters.require("org"),
+                id: try context.parameters.require("os"),
+                actor: caller.actor
+            )
             return Response(status: .noContent)
         }
         group.post("/orgs/{org}/os/{os}/authorization") { request, context in
             let caller = try context.requireCaller()
             let body = try await request.decodeJSON(AlgorithmRequest.self, context: context, emptyAllowed: true)
             let registration = try await service.enableAuthorization(
-                org: try context.parameters.require("org"), os: try context.parameters.require("os"),
-                algorithm: try Self.algorithm(body.algorithm), actor: caller.actor
+                org: try context.parameters.require("org"),
+                os: try context.parameters.require("os"),
+                algorithm: try Self.algorithm(body.algorithm),
+                actor: caller.actor
             )
             return try JSONResponse(RegistrationDTO(registration), status: registration.created ? .created : .ok)
         }
@@ -62,31 +78,36 @@ struct OSRoutes {
             let caller = try context.requireCaller()
             let body = try await request.decodeJSON(CreateKeyRequest.self, context: context, emptyAllowed: true)
             let key = try await service.createKey(
-                org: try context.parameters.require("org"), os: try context.parameters.require("os"),
-                algorithm: try Self.algorithm(body.algorithm), activate: body.activate ?? false, actor: caller.actor
+                org: try context.parameters.require("org"),
+                os: try context.parameters.require("os"),
+                algorithm: try Self.algorithm(body.algorithm),
+                activate: body.activate ?? false,
+                actor: caller.actor
             )
             return try JSONResponse(KeyListItemDTO(key), status: .created)
         }
-        group.post("/orgs/{org}/os/{os}/keys/{kid}/activate") { _, context in
-            let caller = try context.requireCaller()
-            let key = try await service.activateKey(
-                org: try context.parameters.require("org"), os: try context.parameters.require("os"),
-                kid: try context.parameters.require("kid"), actor: caller.actor
-            )
-            return try JSONResponse(KeyListItemDTO(key))
-        }
-        group.post("/orgs/{org}/os/{os}/keys/{kid}/revoke") { _, context in
-            let caller = try context.requireCaller()
-            let key = try await service.revokeKey(
-                org: try context.parameters.require("org"), os: try context.parameters.require("os"),
-                kid: try context.parameters.require("kid"), actor: caller.actor
-            )
-            return try JSONResponse(KeyListItemDTO(key))
+        let keyTransitions: [(String, @Sendable (String, String, String, Actor) async throws -> SigningKeyInfo)] = [
+            ("activate", service.activateKey(org:os:kid:actor:)),
+            ("revoke", service.revokeKey(org:os:kid:actor:)),
+        ]
+        for (verb, transition) in keyTransitions {
+            group.post("/orgs/{org}/os/{os}/keys/{kid}/\(verb)") { _, context in
+                let caller = try context.requireCaller()
+                let key = try await transition(
+                    try context.parameters.require("org"),
+                    try context.parameters.require("os"),
+                    try context.parameters.require("kid"),
+                    caller.actor
+                )
+                return try JSONResponse(KeyListItemDTO(key))
+            }
         }
         group.post("/orgs/{org}/os/{os}/security-key") { _, context in
             let caller = try context.requireCaller()
             let key = try await service.rotateSecurityKey(
-                org: try context.parameters.require("org"), os: try context.parameters.require("os"), actor: caller.actor
+                org: try context.parameters.require("org"),
+                os: try context.parameters.require("os"),
+                actor: caller.actor
             )
             return try JSONResponse(["security_key": key], status: .created)
         }

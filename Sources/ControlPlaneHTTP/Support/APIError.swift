@@ -1,7 +1,7 @@
+import Foundation
 import HTTPTypes
 public import Hummingbird
 import NIOFoundationCompat
-import Foundation
 
 /// An error answered as `{"error": {"code": "...", "message": "..."}}` with its status.
 public struct APIError: HTTPResponseError, Sendable, CustomStringConvertible {
@@ -20,12 +20,8 @@ public struct APIError: HTTPResponseError, Sendable, CustomStringConvertible {
     public var description: String { "\(status.code) \(code): \(message)" }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(ErrorBody(error: .init(code: code, message: message)))
-        var fields = headers
-        fields[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(data: data)))
+        try JSONResponse(ErrorBody(error: .init(code: code, message: message)), status: status, headers: headers)
+            .response(from: request, context: context)
     }
 
     static func badRequest(_ message: String) -> APIError { .init(.badRequest, code: "invalid_request", message: message) }
