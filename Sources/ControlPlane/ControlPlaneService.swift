@@ -10,10 +10,29 @@ public struct ControlPlaneService: Sendable {
         public var maxTokenLifetime: TimeInterval = 3600
         /// `Cache-Control: max-age` of public keys and JWKS.
         public var jwksMaxAge: TimeInterval = 300
+        /// `iss` of issued tokens (`CONTROL_PLANE_ISSUER`).
+        public var issuer: String = "http://127.0.0.1:8080"
+        /// Lifetime of a token when the request names none (capped by `maxTokenLifetime`).
+        public var defaultTokenLifetime: TimeInterval = 3600
+        /// Lifetime of a sign-in session.
+        public var sessionLifetime: TimeInterval = 12 * 3600
+        /// Failed sign-ins allowed per email and per client address per minute.
+        public var loginAttemptsPerMinute: Int = 10
 
-        public init(maxTokenLifetime: TimeInterval = 3600, jwksMaxAge: TimeInterval = 300) {
+        public init(
+            maxTokenLifetime: TimeInterval = 3600,
+            jwksMaxAge: TimeInterval = 300,
+            issuer: String = "http://127.0.0.1:8080",
+            defaultTokenLifetime: TimeInterval = 3600,
+            sessionLifetime: TimeInterval = 12 * 3600,
+            loginAttemptsPerMinute: Int = 10
+        ) {
             self.maxTokenLifetime = maxTokenLifetime
             self.jwksMaxAge = jwksMaxAge
+            self.issuer = issuer
+            self.defaultTokenLifetime = defaultTokenLifetime
+            self.sessionLifetime = sessionLifetime
+            self.loginAttemptsPerMinute = loginAttemptsPerMinute
         }
     }
 
@@ -23,6 +42,7 @@ public struct ControlPlaneService: Sendable {
     public let logger: Logger
     let now: @Sendable () -> Date
     let signers: SignerCache
+    let throttle: LoginThrottle
 
     /// - Parameter now: the clock (inject one in tests).
     public init(
@@ -38,6 +58,7 @@ public struct ControlPlaneService: Sendable {
         self.logger = logger
         self.now = now
         self.signers = SignerCache()
+        self.throttle = LoginThrottle(limit: settings.loginAttemptsPerMinute, window: 60)
     }
 }
 

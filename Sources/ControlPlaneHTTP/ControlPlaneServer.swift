@@ -30,9 +30,16 @@ public enum ControlPlaneServer {
         HealthRoutes(readiness: ReadinessCheck(client: dependencies.client, runner: dependencies.migrations))
             .register(on: router)
         PublicKeyRoutes(service: dependencies.service).register(on: router)
-        let v1 = router.group("/v1").add(middleware: APIKeyMiddleware(service: dependencies.service))
-        OrganizationRoutes(service: dependencies.service).register(on: v1)
-        OSRoutes(service: dependencies.service).register(on: v1)
+        let service = dependencies.service
+        AuthRoutes(service: service).registerPublic(on: router)
+        OAuthRoutes(service: service).register(on: router)
+        let v1 = router.group("/v1").add(middleware: CallerMiddleware(service: service))
+        OrganizationRoutes(service: service).register(on: v1)
+        OSRoutes(service: service).register(on: v1)
+        AuthRoutes(service: service).register(on: v1)
+        MemberRoutes(service: service).register(on: v1)
+        AccessRoutes(service: service).register(on: v1)
+        TokenRoutes(service: service).register(on: v1)
         return router
     }
 

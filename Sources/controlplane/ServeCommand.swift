@@ -41,7 +41,10 @@ struct ServeCommand: AsyncParsableCommand {
         let settings: ControlPlaneService.Settings
         do {
             masterKeys = try session.masterKeys(database)
-            settings = try DatabaseSession.settings(environment)
+            var configured = try DatabaseSession.settings(environment)
+            // Tokens name the control plane as their issuer; default to the address it serves on.
+            configured.issuer = environment["CONTROL_PLANE_ISSUER"] ?? "http://\(host):\(port)"
+            settings = configured
             try await migrateAndBootstrap(session: session, logger: logger)
         } catch {
             throw fail("\(error)")
@@ -79,6 +82,7 @@ struct ServeCommand: AsyncParsableCommand {
         let adminKeyFile = database.dataDirectory.appendingPathComponent("admin.key")
         let embedded = session.embedded != nil
         try await session.withMigratedService(database, logger: logger) { service in
+            try await service.installBuiltinRoles()
             guard try await !service.hasAPIKeys() else { return }
             guard embedded else {
                 logger.warning("no API key exists yet: create one with `controlplane admin-key create`")

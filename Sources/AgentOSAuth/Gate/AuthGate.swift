@@ -106,28 +106,92 @@ public struct AuthGate: Sendable {
     /// The scope gate: route lookup, family/id rewrite, AND across required scopes, and the
     /// GET-listing rule.
     func authorize(_ principal: Principal, method: String, path: String) -> GateDecision {
-        guard let rule = configuration.routes.rule(method: method, path: path) else {
-            if !configuration.denyUnmappedRoutes || principal.scopes.isAdmin { return .allowed(principal) }
-            return .denied(
-                AgentOSAuthError(.insufficientScopes, "Insufficient permissions. No scope is mapped to \(method) \(path)")
+        switch check(principal.scopes, method: method, path: path) {
+        case .allowed, .listing, .unmapped: .allowed(principal)
+        case .denied(let error): .denied(error)
+        }
+    }
+
+    /// What the gate would answer for a caller holding `scopes`, with the scopes involved — the
+    /// same decision ``decide(method:path:authorization:)`` makes after the credential is verified.
+    ///
+    /// The control plane uses it to explain a decision without a running OS.
+    public func evaluate(_ scopes: ScopeSet, method: String, path rawPath: String) -> AccessEvaluation {
+        let method = method.uppercased()
+        let path = Self.normalize(rawPath)
+        if method == "OPTIONS" || excluded.contains(where: { $0.matches(path) || $0.matches(rawPath) }) {
+            return AccessEvaluation(allowed: true, status: 200, requiredScopes: [], matchedScopes: [], detail: "excluded path")
+        }
+        guard configuration.authorization else {
+            return AccessEvaluation(allowed: true, status: 200, requiredScopes: [], matchedScopes: [], detail: "authorization is off")
+        }
+        let required = requiredScopes(method: method, path: path)
+        let matched = scopes.scopes.filter { held in
+            required.contains { ScopeSet([held.raw], adminScope: configuration.adminScope).satisfies($0) }
+                || (held.kind == .admin)
+        }.map(\.raw)
+        switch check(scopes, method: method, path: path) {
+        case .allowed:
+            return AccessEvaluation(allowed: true, status: 200, requiredScopes: required.map(\.raw), matchedScopes: matched, detail: nil)
+        case .listing(let resource, let action):
+            let ids = scopes.scopes.filter {
+                if case .resource(resource, _, action) = $0.kind { return true }
+                return false
+            }
+            return AccessEvaluation(
+                allowed: true,
+                status: 200,
+                requiredScopes: required.map(\.raw),
+                matchedScopes: ids.map(\.raw),
+                detail: "listing filtered to the ids the caller may \(action)"
+            )
+        case .unmapped:
+            return AccessEvaluation(
+                allowed: true, status: 200, requiredScopes: [], matchedScopes: matched, detail: "no scope is mapped to this route"
+            )
+        case .denied(let error):
+            return AccessEvaluation(
+                allowed: false, status: error.code.status, requiredScopes: required.map(\.raw), matchedScopes: matched, detail: error.message
             )
         }
+    }
+
+    private enum Check {
+        case allowed, listing(resource: String, action: String), unmapped
+        case denied(AgentOSAuthError)
+    }
+
+    private func requiredScopes(method: String, path: String) -> [Scope] {
+        guard let rule = configuration.routes.rule(method: method, path: path) else { return [] }
+        return requiredScopes(rule, path: path)
+    }
+
+    /// The rule's scopes, with a family's global scope rewritten to the id in the path (§2.3).
+    private func requiredScopes(_ rule: RouteRule, path: String) -> [Scope] {
         let context = ResourceContext(path: path)
-        let required = rule.scopes.map { raw -> Scope in
+        return rule.scopes.map { raw -> Scope in
             let scope = Scope(raw, adminScope: configuration.adminScope)
             if let context, let id = context.id, case .global(let resource, let action) = scope.kind, resource == context.family {
                 return Scope("\(resource):\(id):\(action)", adminScope: configuration.adminScope)
             }
             return scope
         }
-        if required.allSatisfy(principal.scopes.satisfies) { return .allowed(principal) }
+    }
+
+    private func check(_ scopes: ScopeSet, method: String, path: String) -> Check {
+        guard let rule = configuration.routes.rule(method: method, path: path) else {
+            if !configuration.denyUnmappedRoutes || scopes.isAdmin { return .unmapped }
+            return .denied(AgentOSAuthError(.insufficientScopes, "Insufficient permissions. No scope is mapped to \(method) \(path)"))
+        }
+        let required = requiredScopes(rule, path: path)
+        if required.allSatisfy(scopes.satisfies) { return .allowed }
 
         // Listing: GET on a family collection lets per-id readers through; the handler filters.
-        if method == "GET", let context, context.id == nil, let first = required.first,
+        if method == "GET", let context = ResourceContext(path: path), context.id == nil, let first = required.first,
             case .global(let resource, let action) = first.kind, resource == context.family,
-            !principal.scopes.accessibleIDs(resource, action: action).isEmpty
+            !scopes.accessibleIDs(resource, action: action).isEmpty
         {
-            return .allowed(principal)
+            return .listing(resource: resource, action: action)
         }
         return .denied(Self.insufficient(rule.scopes))
     }

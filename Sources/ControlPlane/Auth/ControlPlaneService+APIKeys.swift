@@ -1,15 +1,7 @@
 import AgentOSAuth
 import Crypto
-public import Foundation
+import Foundation
 import PostgresNIO
-
-/// A caller of the control-plane API, as established from its bearer key.
-public struct Caller: Sendable, Equatable {
-    public var keyID: UUID
-    public var name: String
-    public var isSuperuser: Bool
-    public var actor: Actor { Actor("apikey:\(keyID.uuidString.lowercased())") }
-}
 
 extension ControlPlaneService {
     /// `cpk_` + 32 random bytes, base64url: shown once, stored only as SHA-256.
@@ -36,21 +28,56 @@ extension ControlPlaneService {
         return false
     }
 
-    /// The caller owning `secret`. The lookup is by SHA-256, and the stored hash is compared in
-    /// constant time, so timing reveals nothing about the key.
-    public func authenticate(apiKey secret: String) async throws -> Caller {
-        guard secret.hasPrefix("cpk_"), secret.utf8.count <= 256 else { throw ControlPlaneError.unauthenticated("invalid credentials") }
+    /// The caller owning a bearer credential: a `cpk_` API key (superuser or user), a `cps_`
+    /// sign-in session or a `cpsa_` service-account secret. Lookups are by SHA-256 and the stored
+    /// hash is compared in constant time, so timing reveals nothing about the secret.
+    public func authenticate(bearer secret: String) async throws -> Caller {
+        guard secret.utf8.count <= 256 else { throw Self.invalidCredentials }
         let hash = Self.hash(secret)
-        let rows = try await client.query(
-            "SELECT id, name, superuser, key_hash FROM api_keys WHERE key_hash = \(hash) AND revoked_at IS NULL",
-            logger: logger
-        )
-        for try await (id, name, superuser, stored) in rows.decode((UUID, String, Bool, Data).self) {
-            guard Self.constantTimeEquals(stored, hash) else { break }
-            return Caller(keyID: id, name: name, isSuperuser: superuser)
+        let at = now()
+        if secret.hasPrefix("cpk_") {
+            let rows = try await client.query(
+                """
+                SELECT k.id, k.name, k.superuser, k.key_hash, k.user_id FROM api_keys k
+                WHERE k.key_hash = \(hash) AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > \(at))
+                """,
+                logger: logger
+            )
+            for try await (id, name, superuser, stored, userID) in rows.decode((UUID, String, Bool, Data, UUID?).self) {
+                guard Self.constantTimeEquals(stored, hash) else { break }
+                if superuser { return Caller(identity: .superuser(keyID: id), credential: .apiKey(id), name: name) }
+                guard let userID else { break }
+                return Caller(identity: .user(userID), credential: .apiKey(id), name: name)
+            }
+        } else if secret.hasPrefix("cps_") {
+            let rows = try await client.query(
+                """
+                SELECT s.token_hash, u.id, u.email FROM sessions s JOIN users u ON u.id = s.user_id
+                WHERE s.token_hash = \(hash) AND s.revoked_at IS NULL AND s.expires_at > \(at)
+                """,
+                logger: logger
+            )
+            for try await (stored, userID, email) in rows.decode((Data, UUID, String).self) {
+                guard Self.constantTimeEquals(stored, hash) else { break }
+                return Caller(identity: .user(userID), credential: .session(hash), name: email)
+            }
+        } else if secret.hasPrefix("cpsa_") {
+            let rows = try await client.query(
+                """
+                SELECT id, org_id, name, token_broker, secret_hash FROM service_accounts
+                WHERE secret_hash = \(hash) AND revoked_at IS NULL
+                """,
+                logger: logger
+            )
+            for try await (id, org, name, broker, stored) in rows.decode((UUID, UUID, String, Bool, Data).self) {
+                guard Self.constantTimeEquals(stored, hash) else { break }
+                return Caller(identity: .serviceAccount(id: id, org: org, tokenBroker: broker), credential: .clientSecret, name: name)
+            }
         }
-        throw ControlPlaneError.unauthenticated("invalid credentials")
+        throw Self.invalidCredentials
     }
+
+    static let invalidCredentials = ControlPlaneError.unauthenticated("invalid or expired credentials")
 
     static func constantTimeEquals(_ lhs: Data, _ rhs: Data) -> Bool {
         guard lhs.count == rhs.count else { return false }

@@ -1,3 +1,4 @@
+import AgentOSAuth
 import Foundation
 
 /// Input rules shared by the use cases.
@@ -33,4 +34,35 @@ enum Validation {
 
     private static func isLowerAlnum(_ byte: UInt8) -> Bool { (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x7A) }
     private static func isAlnum(_ byte: UInt8) -> Bool { isLowerAlnum(byte) || (byte >= 0x41 && byte <= 0x5A) }
+}
+
+extension Validation {
+    /// A plausible email (one `@`, no spaces, ≤ 254 bytes); returned trimmed.
+    static func email(_ value: String) throws -> String {
+        let email = value.trimmingCharacters(in: .whitespaces)
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        guard email.utf8.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
+            !email.contains(where: { $0.isWhitespace || $0.isNewline })
+        else {
+            throw ControlPlaneError.invalid("email '\(value.prefix(80))' is not a valid address")
+        }
+        return email
+    }
+}
+
+extension Validation {
+    /// Lints scopes with `AgentOSAuth`'s grammar (DESIGN §5); 400 naming the first bad one and why.
+    /// Returns them de-duplicated in their given order.
+    static func scopes(_ scopes: [String], allowEmpty: Bool = true) throws -> [String] {
+        guard scopes.count <= 500 else { throw ControlPlaneError.invalid("at most 500 scopes") }
+        if !allowEmpty && scopes.isEmpty { throw ControlPlaneError.invalid("scopes must not be empty") }
+        var seen: Set<String> = []
+        for scope in scopes {
+            if let problem = ScopeCatalog.lint(scope) {
+                throw ControlPlaneError.invalid("scope '\(scope.prefix(200))': \(problem)")
+            }
+            seen.insert(scope)
+        }
+        return scopes.filter { seen.remove($0) != nil }
+    }
 }

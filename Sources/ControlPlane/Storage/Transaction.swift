@@ -18,3 +18,12 @@ extension PostgresClient {
         }
     }
 }
+
+extension AsyncSequence {
+    /// All elements, in order (query results here are small: one page, one role's scopes…).
+    func collect() async throws -> [Element] {
+        var elements: [Element] = []
+        for try await element in self { elements.append(element) }
+        return elements
+    }
+}

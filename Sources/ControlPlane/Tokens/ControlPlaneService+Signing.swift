@@ -18,24 +18,29 @@ extension ControlPlaneService {
     /// - Throws: `ControlPlaneError.conflict` when the OS has no active key.
     public func sign(_ claims: AccessTokenClaims, org slug: String, os id: String) async throws -> SignedToken {
         let os = try await osInstance(org: slug, id: id)
-        let signer = try await activeSigner(os)
+        return try await sign(claims, osInternalID: os.internalID, osID: os.id)
+    }
+
+    /// Signs with the OS's cached signer; only a cache miss reads and decrypts the key.
+    func sign(_ claims: AccessTokenClaims, osInternalID: UUID, osID: String) async throws -> SignedToken {
+        let signer = try await activeSigner(osInternalID: osInternalID, osID: osID)
         var header = JWTHeader()
         header.typ = "at+jwt"
         let token = try await signer.keys.sign(claims, kid: JWKIdentifier(string: signer.kid), header: header)
         return SignedToken(token: token, kid: signer.kid, algorithm: signer.algorithm)
     }
 
-    func activeSigner(_ os: OSInstance) async throws -> SignerCache.Signer {
-        if let cached = await signers.signer(os: os.internalID) { return cached }
+    func activeSigner(osInternalID: UUID, osID: String) async throws -> SignerCache.Signer {
+        if let cached = await signers.signer(os: osInternalID) { return cached }
         let rows = try await client.query(
             """
             SELECT kid, algorithm, private_key_ciphertext, kek_id FROM signing_keys
-            WHERE os_instance = \(os.internalID) AND state = 'active'
+            WHERE os_instance = \(osInternalID) AND state = 'active'
             """,
             logger: logger
         )
         for try await (kid, algorithm, ciphertext, kekID) in rows.decode((String, String, Data, String).self) {
-            let secret = try masterKeys.open(ciphertext, aad: KeyMaterial.aad(osInstance: os.internalID, kid: kid, algorithm: algorithm), kekID: kekID)
+            let secret = try masterKeys.open(ciphertext, aad: KeyMaterial.aad(osInstance: osInternalID, kid: kid, algorithm: algorithm), kekID: kekID)
             let keys = JWTKeyCollection()
             let identifier = JWKIdentifier(string: kid)
             switch algorithm {
@@ -47,11 +52,11 @@ extension ControlPlaneService {
                 await keys.add(eddsa: EdDSA.PrivateKey(backing: try Curve25519.Signing.PrivateKey(rawRepresentation: secret)), kid: identifier)
             }
             let signer = SignerCache.Signer(kid: kid, algorithm: algorithm, keys: keys)
-            await signers.store(signer, os: os.internalID)
+            await signers.store(signer, os: osInternalID)
             return signer
         }
         throw ControlPlaneError.conflict(
-            "OS '\(os.id)' has no active signing key; create one with POST …/keys {\"activate\": true} or activate a pending key"
+            "OS '\(osID)' has no active signing key; create one with POST …/keys {\"activate\": true} or activate a pending key"
         )
     }
 

@@ -34,6 +34,8 @@ public struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case .conflict(let message): .conflict(message)
         case .unauthenticated(let message): .unauthorized(message)
         case .forbidden(let message): .forbidden(message)
+        case .tooManyRequests(let seconds):
+            .init(.tooManyRequests, code: "too_many_requests", message: error.description, headers: [.retryAfter: "\(seconds)"])
         }
     }
 

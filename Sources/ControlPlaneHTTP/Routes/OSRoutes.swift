@@ -17,7 +17,7 @@ struct OSRoutes {
 
     func register(on group: RouterGroup<APIRequestContext>) {
         group.post("/orgs/{org}/os") { request, context in
-            let caller = try context.requireCaller()
+            let caller = try await context.access(service, .writeOS).caller
             let body = try await request.decodeJSON(RegisterOSRequest.self, context: context)
             let registration = try await service.registerOS(
                 org: try context.parameters.require("org"),
@@ -31,15 +31,17 @@ struct OSRoutes {
             return try JSONResponse(RegistrationDTO(registration), status: .created)
         }
         group.get("/orgs/{org}/os") { _, context in
-            try JSONResponse(["os": try await service.listOS(org: try context.parameters.require("org")).map(OSDTO.init)])
+            _ = try await context.access(service, .readOS)
+            return try JSONResponse(["os": try await service.listOS(org: try context.parameters.require("org")).map(OSDTO.init)])
         }
         group.get("/orgs/{org}/os/{os}") { _, context in
-            try JSONResponse(
+            _ = try await context.access(service, .readOS)
+            return try JSONResponse(
                 OSDTO(try await service.osInstance(org: try context.parameters.require("org"), id: try context.parameters.require("os")))
             )
         }
         group.patch("/orgs/{org}/os/{os}") { request, context in
-            let caller = try context.requireCaller()
+            let caller = try await context.access(service, .writeOS).caller
             let body = try await request.decodeJSON(UpdateOSRequest.self, context: context)
             let os = try await service.updateOS(
                 org: try context.parameters.require("org"),
@@ -51,7 +53,7 @@ struct OSRoutes {
             return try JSONResponse(OSDTO(os))
         }
         group.delete("/orgs/{org}/os/{os}") { _, context in
-            let caller = try context.requireCaller()
+            let caller = try await context.access(service, .deleteOS).caller
             try await service.deleteOS(
                 org: try context.parameters.require("org"),
                 id: try context.parameters.require("os"),
@@ -60,7 +62,7 @@ struct OSRoutes {
             return Response(status: .noContent)
         }
         group.post("/orgs/{org}/os/{os}/authorization") { request, context in
-            let caller = try context.requireCaller()
+            let caller = try await context.access(service, .manageKeys).caller
             let body = try await request.decodeJSON(AlgorithmRequest.self, context: context, emptyAllowed: true)
             let registration = try await service.enableAuthorization(
                 org: try context.parameters.require("org"),
@@ -71,11 +73,12 @@ struct OSRoutes {
             return try JSONResponse(RegistrationDTO(registration), status: registration.created ? .created : .ok)
         }
         group.get("/orgs/{org}/os/{os}/keys") { _, context in
+            _ = try await context.access(service, .readOS)
             let keys = try await service.keys(org: try context.parameters.require("org"), os: try context.parameters.require("os"))
             return try JSONResponse(["keys": keys.map(KeyListItemDTO.init)])
         }
         group.post("/orgs/{org}/os/{os}/keys") { request, context in
-            let caller = try context.requireCaller()
+            let caller = try await context.access(service, .manageKeys).caller
             let body = try await request.decodeJSON(CreateKeyRequest.self, context: context, emptyAllowed: true)
             let key = try await service.createKey(
                 org: try context.parameters.require("org"),
@@ -92,7 +95,7 @@ struct OSRoutes {
         ]
         for (verb, transition) in keyTransitions {
             group.post("/orgs/{org}/os/{os}/keys/{kid}/\(verb)") { _, context in
-                let caller = try context.requireCaller()
+                let caller = try await context.access(service, .manageKeys).caller
                 let key = try await transition(
                     try context.parameters.require("org"),
                     try context.parameters.require("os"),
@@ -103,7 +106,7 @@ struct OSRoutes {
             }
         }
         group.post("/orgs/{org}/os/{os}/security-key") { _, context in
-            let caller = try context.requireCaller()
+            let caller = try await context.access(service, .manageKeys).caller
             let key = try await service.rotateSecurityKey(
                 org: try context.parameters.require("org"),
                 os: try context.parameters.require("os"),

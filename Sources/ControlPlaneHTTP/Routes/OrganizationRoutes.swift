@@ -10,17 +10,25 @@ struct OrganizationRoutes {
         group.post("/orgs") { request, context in
             let caller = try context.requireCaller()
             let body = try await request.decodeJSON(CreateOrganizationRequest.self, context: context)
-            let org = try await service.createOrganization(slug: body.slug, name: body.name, actor: caller.actor)
+            switch caller.identity {
+            case .superuser, .user: break
+            case .serviceAccount: throw APIError.forbidden("service accounts cannot create organisations")
+            }
+            let org = try await service.createOrganization(slug: body.slug, name: body.name, actor: caller.actor, owner: caller.userID)
             return try JSONResponse(OrganizationDTO(org), status: .created)
         }
-        group.get("/orgs") { _, _ in
-            try JSONResponse(["organizations": try await service.listOrganizations().map(OrganizationDTO.init)])
+        group.get("/orgs") { _, context in
+            try JSONResponse(["organizations": try await service.listOrganizations(for: try context.requireCaller()).map(OrganizationDTO.init)])
         }
         group.get("/orgs/{org}") { _, context in
-            try JSONResponse(OrganizationDTO(try await service.organization(try context.parameters.require("org"))))
+            try JSONResponse(OrganizationDTO(try await context.access(service, .readOrg).org))
+        }
+        group.delete("/orgs/{org}") { _, context in
+            try await service.deleteOrganization(try await context.access(service, .deleteOrg))
+            return Response(status: .noContent)
         }
         group.get("/orgs/{org}/audit") { request, context in
-            let org = try await service.organization(try context.parameters.require("org"))
+            let org = try await context.access(service, .readAudit).org
             let limitText = request.uri.queryParameters.get("limit") ?? "50"
             guard let limit = Int(limitText), (1...500).contains(limit) else { throw APIError.badRequest("limit must be 1-500") }
             var before: Int64?

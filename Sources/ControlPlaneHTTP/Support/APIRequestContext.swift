@@ -6,10 +6,13 @@ public struct APIRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by the API-key middleware on `/v1` routes.
     public var caller: Caller?
+    /// The peer's IP address (for sign-in throttling); forwarded headers are not trusted.
+    public let clientAddress: String
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.caller = nil
+        self.clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
     /// Bodies over 1 MiB are refused with 413 before decoding.

@@ -1,0 +1,41 @@
+public import Foundation
+
+/// A user as the API shows them: never the password hash.
+public struct User: Sendable, Equatable {
+    public var id: UUID
+    public var email: String
+    public var name: String
+}
+
+/// A user's membership of an organisation.
+public struct Member: Sendable, Equatable {
+    public var user: User
+    public var role: OrgRole
+    public var disabled: Bool
+    public var createdAt: Date
+}
+
+/// Who a role binding, grant, token or explanation is about.
+public enum SubjectReference: Sendable, Equatable {
+    /// A user by id or email.
+    case user(String)
+    /// A service account by id.
+    case serviceAccount(String)
+}
+
+/// A subject resolved inside one organisation.
+public struct Subject: Sendable, Equatable {
+    public enum Kind: String, Sendable { case user, serviceAccount = "service_account" }
+    public var kind: Kind
+    public var id: UUID
+    /// Email for users, name for service accounts.
+    public var label: String
+
+    /// The column of `role_bindings` / `scope_grants` holding this kind of subject.
+    var column: String { kind == .user ? "user_id" : "service_account_id" }
+
+    /// The token's `sub`: the user id, or `svc:<id>` (never Agno's reserved `sa:`).
+    public var tokenSubject: String {
+        kind == .user ? id.uuidString.lowercased() : "svc:\(id.uuidString.lowercased())"
+    }
+}

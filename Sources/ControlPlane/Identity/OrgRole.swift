@@ -1,0 +1,54 @@
+/// A member's role in an organisation: what they may do in the control plane (not on an OS —
+/// that is what OS roles and grants are for).
+public enum OrgRole: String, Sendable, Codable, CaseIterable, Comparable {
+    case member, admin, owner
+
+    /// Whether this role grants `permission` (agno-reference §5, with admins also deleting OSes).
+    public func allows(_ permission: Permission) -> Bool {
+        switch permission {
+        case .readOrg, .readOS, .writeOS, .readAccess, .issueOwnToken: true
+        case .deleteOS, .manageKeys, .manageAccess, .readMembers, .manageMembers, .manageServiceAccounts, .readAudit,
+            .issueTokenForOthers:
+            self >= .admin
+        case .manageOwners, .deleteOrg: self == .owner
+        }
+    }
+
+    public static func < (lhs: OrgRole, rhs: OrgRole) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// A control-plane permission inside one organisation.
+public enum Permission: String, Sendable, CaseIterable {
+    /// See the organisation.
+    case readOrg
+    /// List and read OS instances, their keys and public keys.
+    case readOS
+    /// Register and update OS instances.
+    case writeOS
+    /// Read roles, role bindings and grants.
+    case readAccess
+    /// Get a token for oneself.
+    case issueOwnToken
+    /// Delete OS instances.
+    case deleteOS
+    /// Enable authorization, create/activate/revoke signing keys, rotate security keys.
+    case manageKeys
+    /// Create, edit and delete roles, role bindings and grants.
+    case manageAccess
+    /// List members.
+    case readMembers
+    /// Add, update and remove members other than owners.
+    case manageMembers
+    /// Create, list and delete service accounts.
+    case manageServiceAccounts
+    /// Read the audit trail.
+    case readAudit
+    /// Issue tokens for other subjects.
+    case issueTokenForOthers
+    /// Add, change and remove owners.
+    case manageOwners
+    /// Delete the organisation.
+    case deleteOrg
+}

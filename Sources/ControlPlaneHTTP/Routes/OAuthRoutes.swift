@@ -1,0 +1,111 @@
+import ControlPlane
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// `POST /oauth/token`: the client-credentials grant for service accounts (RFC 6749 §4.4),
+/// errors in the §5.2 JSON form, never cached.
+struct OAuthRoutes {
+    let service: ControlPlaneService
+
+    static let noStore: HTTPFields = [.cacheControl: "no-store", HTTPField.Name("Pragma")!: "no-cache"]
+
+    struct TokenBody: Encodable {
+        var access_token: String
+        var token_type = "Bearer"
+        var expires_in: Int
+        var scope: String
+    }
+
+    struct ErrorBody: Encodable {
+        var error: String
+        var error_description: String
+    }
+
+    func register(on router: Router<APIRequestContext>) {
+        router.post("/oauth/token") { request, context in
+            var usedBasic = false
+            do {
+                let form = try await Self.form(request, context: context)
+                guard let grant = form["grant_type"] else { throw OAuthError(.invalidRequest, "grant_type is required") }
+                guard grant == "client_credentials" else {
+                    throw OAuthError(.unsupportedGrantType, "only grant_type=client_credentials is supported")
+                }
+                let basic = try Self.basicCredentials(request.headers[.authorization])
+                usedBasic = basic != nil
+                let formCredentials = form["client_id"] != nil || form["client_secret"] != nil
+                if basic != nil && formCredentials { throw OAuthError(.invalidRequest, "use one client authentication method, not two") }
+                guard let (clientID, secret) = basic ?? form["client_id"].flatMap({ id in form["client_secret"].map { (id, $0) } }) else {
+                    throw OAuthError(.invalidClient, "client authentication failed")
+                }
+                let audiences = [form["audience"], form["resource"]].compactMap { $0 }
+                guard let audience = audiences.first else { throw OAuthError(.invalidRequest, "audience (or resource) = <org>/<os id> is required") }
+                guard audiences.count == 1 || audiences[0] == audiences[1] else {
+                    throw OAuthError(.invalidRequest, "audience and resource disagree")
+                }
+                let requested = form["scope"].map { $0.split(separator: " ").map(String.init) }
+                let token = try await service.clientCredentialsToken(clientID: clientID, secret: secret, audience: audience, requested: requested)
+                return try JSONResponse(
+                    TokenBody(access_token: token.accessToken, expires_in: token.expiresIn, scope: token.scopes.joined(separator: " ")),
+                    headers: Self.noStore
+                ).response(from: request, context: context)
+            } catch let error as OAuthError {
+                return try Self.errorResponse(error, basic: usedBasic, request: request, context: context)
+            } catch let error as ControlPlaneError {
+                return try Self.errorResponse(OAuthError(.invalidRequest, error.description), basic: false, request: request, context: context)
+            }
+        }
+    }
+
+    static func errorResponse(_ error: OAuthError, basic: Bool, request: Request, context: APIRequestContext) throws -> Response {
+        var headers = noStore
+        var status = HTTPResponse.Status.badRequest
+        if error.code == .invalidClient {
+            status = .unauthorized
+            headers[.wwwAuthenticate] = basic ? "Basic realm=\"controlplane\"" : "Bearer realm=\"controlplane\""
+        }
+        return try JSONResponse(ErrorBody(error: error.code.rawValue, error_description: error.description), status: status, headers: headers)
+            .response(from: request, context: context)
+    }
+
+    /// The form parameters; a repeated parameter is an error (RFC 6749 §3.2).
+    static func form(_ request: Request, context: APIRequestContext) async throws -> [String: String] {
+        let contentType = request.headers[.contentType]?.lowercased() ?? ""
+        guard contentType.hasPrefix("application/x-www-form-urlencoded") else {
+            throw OAuthError(.invalidRequest, "Content-Type must be application/x-www-form-urlencoded")
+        }
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: 64 * 1024)
+        } catch {
+            throw OAuthError(.invalidRequest, "request body exceeds 64 KiB")
+        }
+        var form: [String: String] = [:]
+        for pair in String(decoding: buffer.readableBytesView, as: UTF8.self).split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let key = decode(parts[0]), let value = decode(parts.count > 1 ? parts[1] : "") else {
+                throw OAuthError(.invalidRequest, "malformed form encoding")
+            }
+            guard form[key] == nil else { throw OAuthError(.invalidRequest, "parameter '\(key.prefix(40))' given more than once") }
+            form[key] = value
+        }
+        return form
+    }
+
+    static func decode(_ text: Substring) -> String? {
+        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+    }
+
+    /// `Authorization: Basic base64(urlencode(id):urlencode(secret))` (RFC 6749 §2.3.1).
+    static func basicCredentials(_ header: String?) throws -> (String, String)? {
+        guard let header, header.count > 6, header.prefix(6).lowercased() == "basic " else { return nil }
+        guard let data = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
+            let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":"),
+            let id = decode(text[..<colon]), let secret = decode(text[text.index(after: colon)...])
+        else {
+            throw OAuthError(.invalidClient, "malformed Basic credentials")
+        }
+        return (id, secret)
+    }
+}

@@ -1,0 +1,36 @@
+import ControlPlane
+import Foundation
+import Hummingbird
+
+/// Token issuance and service accounts.
+struct TokenRoutes {
+    let service: ControlPlaneService
+
+    func register(on group: RouterGroup<APIRequestContext>) {
+        group.post("/orgs/{org}/os/{os}/tokens") { request, context in
+            let body = try await request.decodeJSON(IssueTokenRequest.self, context: context, emptyAllowed: true)
+            let token = try await service.issueToken(
+                try context.requireCaller(),
+                org: try context.parameters.require("org"),
+                os: try context.parameters.require("os"),
+                request: .init(subject: body.subject, scopes: body.scopes, ttlSeconds: body.ttl_seconds, sessionID: body.session_id)
+            )
+            return try JSONResponse(TokenDTO(token), status: .created, headers: [.cacheControl: "no-store"])
+        }
+        group.post("/orgs/{org}/service-accounts") { request, context in
+            let access = try await context.access(service, .manageServiceAccounts)
+            let body = try await request.decodeJSON(CreateServiceAccountRequest.self, context: context)
+            let (account, secret) = try await service.createServiceAccount(access, name: body.name, tokenBroker: body.token_broker ?? false)
+            return try JSONResponse(ServiceAccountDTO(account, secret: secret), status: .created, headers: [.cacheControl: "no-store"])
+        }
+        group.get("/orgs/{org}/service-accounts") { _, context in
+            let access = try await context.access(service, .manageServiceAccounts)
+            return try JSONResponse(["service_accounts": try await service.listServiceAccounts(access).map { ServiceAccountDTO($0) }])
+        }
+        group.delete("/orgs/{org}/service-accounts/{id}") { _, context in
+            let access = try await context.access(service, .manageServiceAccounts)
+            try await service.revokeServiceAccount(access, id: try parseUUID(try context.parameters.require("id"), "service account id"))
+            return Response(status: .noContent)
+        }
+    }
+}
