@@ -20,15 +20,10 @@ struct OSRegistryTests {
         return Base64URL.encode(SHA256.hash(data: Data(json.utf8)))
     }
 
-    func makeOrg(_ cp: ControlPlaneHarness, _ slug: String = "acme") async throws {
-        let reply = try await cp.send(.post, "/v1/orgs", json: ["slug": slug, "name": "Acme"])
-        #expect(reply.status == 201)
-    }
-
     @Test(arguments: ["RS256", "ES256", "EdDSA"])
     func registerPublishAndSign(algorithm: String) async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
-            try await makeOrg(cp)
+            try await cp.makeOrg()
             let reply = try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "prod", "name": "Prod", "algorithm": algorithm])
             #expect(reply.status == 201)
             let signingKey = try #require(reply.json["signing_key"] as? [String: Any])
@@ -74,7 +69,7 @@ struct OSRegistryTests {
 
     @Test func enableAuthorizationLaterIsIdempotent() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
-            try await makeOrg(cp)
+            try await cp.makeOrg()
             let reply = try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "dev", "name": "Dev", "authorization": false])
             #expect(reply.status == 201 && reply.json["signing_key"] == nil && reply.json["env"] == nil)
             #expect(try await cp.send(.get, "/v1/orgs/acme/os/dev/public-key", key: .some(nil)).status == 404)
@@ -101,7 +96,7 @@ struct OSRegistryTests {
 
     @Test func rotationRetirementAndRevocation() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
-            try await makeOrg(cp)
+            try await cp.makeOrg()
             let registered = try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "prod", "name": "Prod"])
             let old = try #require((registered.json["signing_key"] as? [String: Any])?["kid"] as? String)
 
@@ -139,7 +134,7 @@ struct OSRegistryTests {
 
     @Test func etagAndNotModified() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
-            try await makeOrg(cp)
+            try await cp.makeOrg()
             try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "prod", "name": "Prod"])
             for path in ["/v1/orgs/acme/os/prod/jwks.json", "/v1/orgs/acme/os/prod/public-key"] {
                 let first = try await cp.send(.get, path, key: .some(nil))
@@ -173,7 +168,7 @@ struct OSRegistryTests {
 
     @Test func badInputGetsA4xxAndChangesNothing() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
-            try await makeOrg(cp)
+            try await cp.makeOrg()
             try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "prod", "name": "Prod"])
             let before = try await counts(cp)
             let cases: [(String, Int, String, ControlPlaneHarness.Reply)] = [
@@ -202,7 +197,7 @@ struct OSRegistryTests {
 
     @Test func noPrivateKeyInTheDatabaseOrADump() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
-            try await makeOrg(cp)
+            try await cp.makeOrg()
             for (id, algorithm) in [("r", "RS256"), ("e", "ES256"), ("d", "EdDSA")] {
                 #expect(try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": id, "name": id, "algorithm": algorithm]).status == 201)
             }
@@ -262,7 +257,7 @@ struct OSRegistryTests {
 
     @Test func auditChainDetectsAnEditedRow() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
-            try await makeOrg(cp)
+            try await cp.makeOrg()
             try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "prod", "name": "Prod"])
             try await cp.send(.post, "/v1/orgs/acme/os/prod/keys", json: ["activate": true])
             try await cp.send(.post, "/v1/orgs/acme/os/prod/security-key")
@@ -281,7 +276,7 @@ struct OSRegistryTests {
 
     @Test func securityKeyIsShownOnceAndStoredHashed() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
-            try await makeOrg(cp)
+            try await cp.makeOrg()
             try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "prod", "name": "Prod"])
             let first = try await cp.send(.post, "/v1/orgs/acme/os/prod/security-key")
             let key = try #require(first.json["security_key"] as? String)
@@ -297,7 +292,7 @@ struct OSRegistryTests {
 
     @Test func rewrapMovesEveryKeyToTheFirstKEK() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
-            try await makeOrg(cp)
+            try await cp.makeOrg()
             try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "prod", "name": "Prod", "algorithm": "ES256"])
             let newKEK = MasterKeys.generate()
             let both = ControlPlaneService(
@@ -324,7 +319,7 @@ struct OSRegistryTests {
 
     @Test func auditVerifyCommandNamesTheEditedEvent() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
-            try await makeOrg(cp)
+            try await cp.makeOrg()
             try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "prod", "name": "Prod"])
             var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("POSTGRES_") && $0.key != "DATABASE_URL" }
             environment.merge(try await TestCluster.server().cliEnvironment(cp.databaseName)) { _, new in new }

@@ -26,16 +26,25 @@ struct ControlPlaneHarness: Sendable {
     static let masterKeyBase64 = MasterKeys.generate()
     static let masterKeys = try! MasterKeys(base64Keys: [masterKeyBase64])
 
-    static func run(_ body: @Sendable (ControlPlaneHarness) async throws -> Void) async throws {
+    static let settings = ControlPlaneService.Settings(
+        maxTokenLifetime: 3600, jwksMaxAge: 300, issuer: "https://cp.test", defaultTokenLifetime: 900
+    )
+
+    /// A control plane on a fresh database; `live` serves it on a real socket (`client.port`).
+    static func run(
+        live: Bool = false,
+        settings: ControlPlaneService.Settings = settings,
+        _ body: @Sendable (ControlPlaneHarness) async throws -> Void
+    ) async throws {
         try await TestCluster.withNamedDatabase { postgres, _, name in
             let clock = TestClock()
             let service = ControlPlaneService(
-                client: postgres, masterKeys: masterKeys, settings: .init(maxTokenLifetime: 3600, jwksMaxAge: 300),
-                logger: TestCluster.logger, now: { clock.now() }
+                client: postgres, masterKeys: masterKeys, settings: settings, logger: TestCluster.logger, now: { clock.now() }
             )
             let adminKey = try await service.createSuperuserKey(name: "test admin")
             let router = ControlPlaneServer.buildRouter(.init(service: service, migrations: .init(migrations: try TestCluster.migrations)))
-            try await Application(router: router).test(.router) { client in
+            let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            try await app.test(live ? .live : .router) { client in
                 try await body(ControlPlaneHarness(service: service, client: client, adminKey: adminKey, databaseName: name, clock: clock))
             }
         }
@@ -57,6 +66,7 @@ struct ControlPlaneHarness: Sendable {
         _ uri: String,
         json: Any? = nil,
         raw: String? = nil,
+        form: String? = nil,
         contentType: String? = nil,
         key: String?? = .none,
         headers extra: HTTPFields = [:]
@@ -68,6 +78,9 @@ struct ControlPlaneHarness: Sendable {
         if let json {
             headers[.contentType] = contentType ?? "application/json"
             body = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json))
+        } else if let form {
+            headers[.contentType] = contentType ?? "application/x-www-form-urlencoded"
+            body = ByteBuffer(string: form)
         } else if let raw {
             headers[.contentType] = contentType ?? "application/json"
             body = ByteBuffer(string: raw)
