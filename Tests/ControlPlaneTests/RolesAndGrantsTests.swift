@@ -1,0 +1,178 @@
+import AgentOSAuth
+@testable import ControlPlane
+import Foundation
+import HTTPTypes
+import Testing
+
+@Suite("OS roles, bindings, grants, access and explain")
+struct RolesAndGrantsTests {
+    @Test func builtinRolesHaveTheDocumentedScopes() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            try await cp.makeOrg()
+            let roles = try await cp.send(.get, "/v1/orgs/acme/roles").json["roles"] as? [[String: Any]] ?? []
+            let bySlug = Dictionary(uniqueKeysWithValues: roles.map { ($0["slug"] as? String ?? "", $0["scopes"] as? [String] ?? []) })
+            #expect(bySlug["os-admin"] == ["agent_os:admin"])
+            let viewer = try #require(bySlug["os-viewer"])
+            #expect(viewer.contains("config:read") && viewer.contains("agents:read") && viewer.allSatisfy { $0.hasSuffix(":read") })
+            let member = try #require(bySlug["os-member"])
+            #expect(Set(viewer).isSubset(of: Set(member)))
+            #expect(member.contains("agents:run") && member.contains("sessions:write"))
+            #expect(!member.contains { $0.hasSuffix(":delete") } && !member.contains("config:write") && !member.contains("service_accounts:write"))
+            #expect(roles.allSatisfy { $0["builtin"] as? Bool == true })
+            // Built-in roles are fixed.
+            #expect(try await cp.send(.put, "/v1/orgs/acme/roles/os-viewer/scopes", json: ["scopes": ["agents:read"]]).status == 409)
+            #expect(try await cp.send(.delete, "/v1/orgs/acme/roles/os-admin").status == 409)
+        }
+    }
+
+    static let lintCases: [(String, String)] = [
+        ("agents:run:now:please", "expected"),
+        ("rockets:read", "unknown resource 'rockets'"),
+        ("agents:launch", "unknown action 'launch'"),
+        ("sessions:abc:read", "only honoured for agents, teams and workflows"),
+        ("agents:bad id!:run", "whitespace"),
+        ("agents:bad$id:run", "resource id must match"),
+        ("", "scope is empty"),
+        ("agents read", "whitespace"),
+        ("AGENTS:read", "unknown resource 'AGENTS'"),
+    ]
+
+    @Test(arguments: lintCases)
+    func scopeLint(scope: String, reason: String) async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            try await cp.makeOrg()
+            try await cp.makeOS()
+            let user = try await cp.addMember("gus@acme.test")
+            let role = try await cp.send(.post, "/v1/orgs/acme/roles", json: ["slug": "bad", "scopes": ["agents:read", scope]])
+            #expect(role.status == 400 && role.text.contains(reason) && role.text.contains("scope '"), "\(role.text)")
+            let grant = try await cp.send(.post, "/v1/orgs/acme/os/prod/grants", json: ["subject": ["user": user], "scope": scope])
+            #expect(grant.status == 400 && grant.text.contains(reason), "\(grant.text)")
+            // Nothing changed.
+            #expect(try await cp.send(.get, "/v1/orgs/acme/roles/bad").status == 404)
+            #expect((try await cp.send(.get, "/v1/orgs/acme/os/prod/grants").json["grants"] as? [Any])?.isEmpty == true)
+        }
+    }
+
+    @Test func customRoleLifecycle() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            try await cp.makeOrg()
+            try await cp.makeOS()
+            let user = try await cp.addMember("hal@acme.test")
+            let created = try await cp.send(
+                .post, "/v1/orgs/acme/roles", json: ["slug": "runner", "name": "Runner", "scopes": ["agents:web-agent:run", "agents:web-agent:run"]]
+            )
+            #expect(created.status == 201 && created.json["scopes"] as? [String] == ["agents:web-agent:run"])
+            #expect(try await cp.send(.post, "/v1/orgs/acme/roles", json: ["slug": "runner", "scopes": []]).status == 409)
+            let binding = try await cp.bind(["user": user], role: "runner", os: "prod")
+            #expect(try await cp.send(.post, "/v1/orgs/acme/role-bindings", json: ["subject": ["user": user], "role": "runner", "os": "prod"]).status == 409)
+            #expect(try await cp.token(["subject": user]).json["scopes"] as? [String] == ["agents:web-agent:run"])
+            // Editing the role changes the next token.
+            let edited = try await cp.send(.put, "/v1/orgs/acme/roles/runner/scopes", json: ["scopes": ["agents:run", "config:read"]])
+            #expect(edited.status == 200 && edited.json["scopes"] as? [String] == ["agents:run", "config:read"])
+            #expect(try await cp.token(["subject": user]).json["scopes"] as? [String] == ["agents:run", "config:read"])
+            // Bound: 409 unless forced; forcing drops the binding.
+            let refused = try await cp.send(.delete, "/v1/orgs/acme/roles/runner")
+            #expect(refused.status == 409 && refused.text.contains("force=true"))
+            #expect(try await cp.send(.delete, "/v1/orgs/acme/roles/runner?force=true").status == 204)
+            #expect(try await cp.send(.delete, "/v1/orgs/acme/role-bindings/\(binding)").status == 404)
+            #expect(try await cp.token(["subject": user]).status == 403)
+            // Bad input.
+            #expect(try await cp.send(.post, "/v1/orgs/acme/role-bindings", json: ["subject": ["user": user, "service_account": user], "role": "os-viewer"]).status == 400)
+            #expect(try await cp.send(.post, "/v1/orgs/acme/role-bindings", json: ["subject": ["user": "nobody@x.test"], "role": "os-viewer"]).status == 404)
+            #expect(try await cp.send(.post, "/v1/orgs/acme/role-bindings", json: ["subject": ["user": user], "role": "nope"]).status == 404)
+            #expect(try await cp.send(.delete, "/v1/orgs/acme/role-bindings/not-a-uuid").status == 400)
+        }
+    }
+
+    @Test func accessAndExplainNameTheirSources() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            try await cp.makeOrg()
+            try await cp.makeOS()
+            let alice = try await cp.addMember("alice@acme.test")
+            let binding = try await cp.bind(["user": alice], role: "os-viewer")
+            let grant = try await cp.grant(["user": alice], "agents:web-agent:run")
+
+            let access = try await cp.send(.get, "/v1/orgs/acme/os/prod/access?user=alice@acme.test")
+            #expect(access.status == 200)
+            #expect((access.json["scopes"] as? [String])?.contains("agents:web-agent:run") == true)
+            let grantedBy = access.json["granted_by"] as? [[String: Any]] ?? []
+            let run = try #require(grantedBy.first { $0["scope"] as? String == "agents:web-agent:run" })
+            #expect((run["sources"] as? [[String: Any]])?.first?["id"] as? String == grant)
+            let read = try #require(grantedBy.first { $0["scope"] as? String == "agents:read" })
+            let readSource = try #require((read["sources"] as? [[String: Any]])?.first)
+            #expect(readSource["kind"] as? String == "role" && readSource["role"] as? String == "os-viewer" && readSource["id"] as? String == binding)
+
+            let allowed = try await cp.send(
+                .post, "/v1/orgs/acme/os/prod/explain", json: ["subject": ["user": alice], "method": "POST", "path": "/agents/web-agent/runs"]
+            )
+            #expect(allowed.json["allowed"] as? Bool == true && allowed.json["status"] as? Int == 200, "\(allowed.text)")
+            #expect(allowed.json["required_scopes"] as? [String] == ["agents:web-agent:run"])
+            #expect(allowed.json["matched_scopes"] as? [String] == ["agents:web-agent:run"])
+            let sources = (allowed.json["granted_by"] as? [String: [[String: Any]]])?["agents:web-agent:run"]
+            #expect(sources?.first?["id"] as? String == grant)
+
+            let denied = try await cp.send(
+                .post, "/v1/orgs/acme/os/prod/explain", json: ["subject": ["user": alice], "method": "POST", "path": "/agents/finance-agent/runs"]
+            )
+            #expect(denied.json["allowed"] as? Bool == false && denied.json["status"] as? Int == 403)
+            #expect(denied.json["required_scopes"] as? [String] == ["agents:finance-agent:run"])
+            #expect(denied.json["detail"] as? String == "Insufficient permissions. Required scope(s): agents:run")
+
+            // Explaining a token: verified with the OS's published keys first.
+            let token = try #require(try await cp.token(["subject": alice]).json["access_token"] as? String)
+            let viaToken = try await cp.send(.post, "/v1/orgs/acme/os/prod/explain", json: ["token": token, "method": "GET", "path": "/agents/web-agent"])
+            #expect(viaToken.json["allowed"] as? Bool == true && viaToken.json["subject"] as? String == alice, "\(viaToken.text)")
+            let garbage = try await cp.send(.post, "/v1/orgs/acme/os/prod/explain", json: ["token": "a.b.c", "method": "GET", "path": "/agents"])
+            #expect(garbage.status == 200 && garbage.json["allowed"] as? Bool == false && garbage.json["status"] as? Int == 401)
+            // Bad input.
+            #expect(try await cp.send(.post, "/v1/orgs/acme/os/prod/explain", json: ["method": "GET", "path": "/agents"]).status == 400)
+            #expect(try await cp.send(.post, "/v1/orgs/acme/os/prod/explain", json: ["token": token, "method": "BREW", "path": "/agents"]).status == 400)
+            #expect(try await cp.send(.post, "/v1/orgs/acme/os/prod/explain", json: ["token": token, "method": "GET", "path": "agents"]).status == 400)
+            #expect(try await cp.send(.get, "/v1/orgs/acme/os/prod/access").status == 400)
+        }
+    }
+
+    @Test func mutationsAreAudited() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            try await cp.makeOrg()
+            try await cp.makeOS()
+            let user = try await cp.addMember("ivy@acme.test")
+            #expect(try await cp.send(.patch, "/v1/orgs/acme/members/\(user)", json: ["role": "admin"]).status == 200)
+            #expect(try await cp.send(.post, "/v1/orgs/acme/roles", json: ["slug": "r", "scopes": ["agents:read"]]).status == 201)
+            #expect(try await cp.send(.put, "/v1/orgs/acme/roles/r/scopes", json: ["scopes": ["teams:read"]]).status == 200)
+            let binding = try await cp.bind(["user": user], role: "r")
+            let grant = try await cp.grant(["user": user], "agents:web-agent:run")
+            let account = try await cp.serviceAccount("bot")
+            #expect(try await cp.send(.delete, "/v1/orgs/acme/role-bindings/\(binding)").status == 204)
+            #expect(try await cp.send(.delete, "/v1/orgs/acme/os/prod/grants/\(grant)").status == 204)
+            #expect(try await cp.send(.delete, "/v1/orgs/acme/roles/r").status == 204)
+            #expect(try await cp.send(.delete, "/v1/orgs/acme/service-accounts/\(account.id)").status == 204)
+            #expect(try await cp.send(.delete, "/v1/orgs/acme/members/\(user)").status == 204)
+            let events = try await cp.send(.get, "/v1/orgs/acme/audit?limit=500").json["events"] as? [[String: Any]] ?? []
+            let actions = Set(events.compactMap { $0["action"] as? String })
+            for action in [
+                "member.added", "member.updated", "member.removed", "role.created", "role.scopes_set", "role.deleted", "binding.created",
+                "binding.deleted", "grant.created", "grant.deleted", "service_account.created", "service_account.revoked",
+            ] {
+                #expect(actions.contains(action), "missing audit action \(action)")
+            }
+            #expect(!events.contains { ($0["details"] as? [String: String])?.values.contains { $0.hasPrefix("cpsa_") } == true })
+            let org = try await cp.service.organization("acme")
+            #expect(try await AuditLog.firstBrokenEvent(cp.service.client, org: org.id, logger: TestCluster.logger) == nil)
+        }
+    }
+
+    @Test func lastOwnerStays() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            try await cp.makeOrg()
+            try await cp.addMember("olga@acme.test", role: "owner")
+            #expect(try await cp.send(.patch, "/v1/orgs/acme/members/olga@acme.test", json: ["role": "admin"]).status == 409)
+            #expect(try await cp.send(.patch, "/v1/orgs/acme/members/olga@acme.test", json: ["disabled": true]).status == 409)
+            #expect(try await cp.send(.delete, "/v1/orgs/acme/members/olga@acme.test").status == 409)
+            try await cp.addMember("otto@acme.test", role: "owner")
+            #expect(try await cp.send(.delete, "/v1/orgs/acme/members/olga@acme.test").status == 204)
+            #expect(try await cp.send(.patch, "/v1/orgs/acme/members/otto@acme.test", json: ["role": "boss"]).status == 400)
+            #expect(try await cp.send(.patch, "/v1/orgs/acme/members/otto@acme.test", json: [:]).status == 400)
+        }
+    }
+}
