@@ -1,0 +1,136 @@
+import AgentOSAuth
+@testable import ControlPlane
+import Foundation
+import HTTPTypes
+import Testing
+
+/// Random sequences of bindings, grants, role edits and token requests. A model of what was
+/// granted is kept beside the control plane; every issued token must be covered by the model's
+/// effective scopes at issue time, and every refusal must be a 403.
+@Suite("No escalation (property test)")
+struct EscalationPropertyTests {
+    /// SplitMix64: deterministic, so a failing seed can be replayed.
+    struct Generator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static let pool = [
+        "agents:read", "agents:run", "agents:web-agent:run", "agents:finance-agent:read", "agents:*:read", "teams:research-team:run",
+        "config:read", "system:read", "sessions:delete", "agent_os:admin", "workflows:nightly-report:run", "teams:*:run",
+    ]
+    static let oses = ["prod", "staging"]
+
+    struct Model {
+        var roleScopes: [String: [String]] = [:]
+        var bindings: [(subject: String, role: String, os: String?)] = []
+        var grants: [(subject: String, os: String, scope: String)] = []
+
+        func effective(_ subject: String, os: String) -> [String] {
+            let fromRoles = bindings.filter { $0.subject == subject && ($0.os == nil || $0.os == os) }.flatMap { roleScopes[$0.role] ?? [] }
+            return fromRoles + grants.filter { $0.subject == subject && $0.os == os }.map(\.scope)
+        }
+    }
+
+    @Test(arguments: [UInt64(1), 7, 42, 2026])
+    func randomSequences(seed: UInt64) async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            var random = Generator(state: seed)
+            try await cp.makeOrg()
+            for os in Self.oses { try await cp.makeOS(os) }
+            var model = Model()
+            for role in BuiltinRoles.all { model.roleScopes[role.slug] = role.scopes }
+            for slug in ["custom-a", "custom-b"] {
+                let scopes = Array(Self.pool.shuffled(using: &random).prefix(2))
+                #expect(try await cp.send(.post, "/v1/orgs/acme/roles", json: ["slug": slug, "scopes": scopes]).status == 201)
+                model.roleScopes[slug] = scopes
+            }
+            var users: [String: String] = [:]  // subject id → API key
+            for name in ["u1", "u2", "u3"] {
+                let id = try await cp.addMember("\(name)@acme.test")
+                users[id] = try await cp.apiKey(forUser: id)
+            }
+            let account = try await cp.serviceAccount("svc")
+            let subjects = Array(users.keys).sorted() + [account.id]
+            func subjectBody(_ id: String) -> [String: String] { id == account.id ? ["service_account": id] : ["user": id] }
+            func key(_ id: String) -> String { users[id] ?? account.secret }
+
+            var issued = 0
+            var refused = 0
+            for _ in 0..<60 {
+                let subject = subjects.randomElement(using: &random)!
+                let os = Self.oses.randomElement(using: &random)!
+                switch Int.random(in: 0..<7, using: &random) {
+                case 0:
+                    let role = model.roleScopes.keys.sorted().randomElement(using: &random)!
+                    let scoped: String? = Bool.random(using: &random) ? os : nil
+                    var body: [String: Any] = ["subject": subjectBody(subject), "role": role]
+                    if let scoped { body["os"] = scoped }
+                    let reply = try await cp.send(.post, "/v1/orgs/acme/role-bindings", json: body)
+                    #expect(reply.status == 201 || reply.status == 409, "\(reply.text)")
+                    if reply.status == 201 { model.bindings.append((subject, role, scoped)) }
+                case 1:
+                    let scope = Self.pool.randomElement(using: &random)!
+                    let reply = try await cp.send(.post, "/v1/orgs/acme/os/\(os)/grants", json: ["subject": subjectBody(subject), "scope": scope])
+                    #expect(reply.status == 201 || reply.status == 409, "\(reply.text)")
+                    if reply.status == 201 { model.grants.append((subject, os, scope)) }
+                case 2:
+                    // A member or service account tries to widen access: always 403, nothing changes.
+                    let attempts: [(HTTPRequest.Method, String, [String: Any])] = [
+                        (.post, "/v1/orgs/acme/role-bindings", ["subject": subjectBody(subject), "role": "os-admin"]),
+                        (.post, "/v1/orgs/acme/os/\(os)/grants", ["subject": subjectBody(subject), "scope": "agent_os:admin"]),
+                        (.put, "/v1/orgs/acme/roles/custom-a/scopes", ["scopes": ["agent_os:admin"]]),
+                        (.post, "/v1/orgs/acme/roles", ["slug": "mine", "scopes": ["agent_os:admin"]]),
+                        (.post, "/v1/orgs/acme/service-accounts", ["name": "escape", "token_broker": true]),
+                        (.patch, "/v1/orgs/acme/members/\(subject)", ["role": "admin"]),
+                    ]
+                    let (method, path, body) = attempts.randomElement(using: &random)!
+                    let reply = try await cp.send(method, path, json: body, key: .some(key(subject)))
+                    #expect(reply.status == 403, "\(method) \(path) by \(subject): \(reply.status) \(reply.text)")
+                case 3:
+                    let slug = ["custom-a", "custom-b"].randomElement(using: &random)!
+                    let scopes = Array(Self.pool.shuffled(using: &random).prefix(Int.random(in: 0...3, using: &random)))
+                    #expect(try await cp.send(.put, "/v1/orgs/acme/roles/\(slug)/scopes", json: ["scopes": scopes]).status == 200)
+                    model.roleScopes[slug] = scopes
+                case 4:
+                    // Someone else's token: members and plain service accounts are refused.
+                    let other = subjects.filter { $0 != subject }.randomElement(using: &random)!
+                    let target = other == account.id ? "svc:\(other)" : other
+                    let reply = try await cp.token(["subject": target], os: os, key: key(subject))
+                    #expect(reply.status == 403, "\(reply.text)")
+                default:
+                    let expected = model.effective(subject, os: os)
+                    var body: [String: Any] = [:]
+                    var requested: [String]?
+                    if Bool.random(using: &random) {
+                        requested = Array(Self.pool.shuffled(using: &random).prefix(Int.random(in: 1...3, using: &random)))
+                        body["scopes"] = requested
+                    }
+                    let reply = try await cp.token(body, os: os, key: key(subject))
+                    if reply.status == 201 {
+                        issued += 1
+                        let scopes = jwtPayload(reply.json["access_token"] as? String ?? "")["scopes"] as? [String] ?? []
+                        #expect(!scopes.isEmpty)
+                        #expect(ScopeCompiler.uncovered(scopes, by: expected).isEmpty, "token \(scopes) exceeds \(expected)")
+                        if requested == nil { #expect(scopes == ScopeCompiler.compile(expected)) }
+                        if let requested { #expect(ScopeCompiler.uncovered(requested, by: expected).isEmpty) }
+                    } else {
+                        refused += 1
+                        #expect(reply.status == 403, "\(reply.text)")
+                        let shouldRefuse = ScopeCompiler.compile(expected).isEmpty
+                            || requested.map { !ScopeCompiler.uncovered($0, by: expected).isEmpty } == true
+                        #expect(shouldRefuse, "refused although \(requested ?? []) ⊆ \(expected): \(reply.text)")
+                    }
+                }
+            }
+            // Both outcomes occur for every seed, so neither branch is vacuous.
+            #expect(issued > 0 && refused > 0, "issued \(issued), refused \(refused)")
+        }
+    }
+}
