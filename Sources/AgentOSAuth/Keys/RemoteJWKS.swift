@@ -66,6 +66,11 @@ public final class RemoteJWKS: Sendable {
         try await fetch(now: now)
     }
 
+    /// Whether the cached set is stale and a refetch is allowed at `date` (a lock, no I/O).
+    func isDue(at date: Date) -> Bool {
+        state.withLock { date >= $0.freshUntil && date.timeIntervalSince($0.lastAttempt) >= refetchInterval }
+    }
+
     /// The keys to use at `date`. Refetches (rate limited) when the cache is stale or when
     /// `unknownKeyID` is given.
     func keys(at date: Date, unknownKeyID: String?) async -> Snapshot {

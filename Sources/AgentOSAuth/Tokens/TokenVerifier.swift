@@ -65,8 +65,11 @@ public final class TokenVerifier: Sendable {
         guard token.utf8.count <= options.maxTokenBytes else {
             throw AgentOSAuthError(.invalidToken, "Invalid token: Token exceeds \(options.maxTokenBytes) bytes")
         }
-        let generation = remote?.generation ?? 0
         let current = now()
+        // A stale JWKS is refetched before the cache is consulted, so a key removed from the
+        // set also ends the cached verifications of its tokens.
+        if let remote, remote.isDue(at: current) { _ = await remote.keys(at: current, unknownKeyID: nil) }
+        let generation = remote?.generation ?? 0
         if let hit = cache.lookup(token, now: current, generation: generation) { return hit }
 
         let parts = try JWSParts(token)

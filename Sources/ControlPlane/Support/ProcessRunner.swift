@@ -21,9 +21,15 @@ public enum ProcessRunner {
 
     /// Runs `executable` with `arguments`, waiting for it to exit.
     public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Result {
-        let outPath = NSTemporaryDirectory() + "cp-proc-\(UUID().uuidString).log"
-        defer { unlink(outPath) }
+        let process = try start(executable, arguments, environment: environment)
+        defer { unlink(process.outputPath) }
+        let exitCode = try process.wait()
+        return Result(status: exitCode, output: process.output)
+    }
 
+    /// Starts `executable` in the background; its stdout and stderr go to ``RunningProcess/outputPath``.
+    public static func start(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> RunningProcess {
+        let outPath = NSTemporaryDirectory() + "cp-proc-\(UUID().uuidString).log"
         var fileActions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&fileActions)
         defer { posix_spawn_file_actions_destroy(&fileActions) }
@@ -50,16 +56,38 @@ public enum ProcessRunner {
             }
         }
         guard spawnResult == 0 else {
+            unlink(outPath)
             throw ProcessRunnerError(message: "cannot start \(executable): \(String(cString: strerror(spawnResult)))")
         }
+        return RunningProcess(pid: pid, executable: executable, outputPath: outPath)
+    }
+}
+
+/// A child started by ``ProcessRunner/start(_:_:environment:)``.
+public struct RunningProcess: Sendable {
+    public let pid: Int32
+    public let executable: String
+    /// Where stdout and stderr go.
+    public let outputPath: String
+
+    /// Everything the process has written so far.
+    public var output: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
+
+    /// Waits for exit and returns the exit code (128 + signal when killed).
+    public func wait() throws -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 {
             if errno != EINTR { throw ProcessRunnerError(message: "waitpid failed for \(executable)") }
         }
-        let output = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
         // WIFEXITED / WEXITSTATUS are macros; decode by hand.
-        let exitCode: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return Result(status: exitCode, output: output)
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    }
+
+    /// Sends SIGTERM, waits, and removes the output file.
+    public func stop() {
+        kill(pid, SIGTERM)
+        _ = try? wait()
+        unlink(outputPath)
     }
 }
 
