@@ -1,0 +1,81 @@
+import AgentOSAuth
+import Benchmark
+import ControlPlane
+import Crypto
+import CryptoExtras
+import Foundation
+import Logging
+import PostgresNIO
+
+// Issuing a token through the use case (one query: caller, OS, subject, effective scopes; then
+// the signature with the cached signer), next to the raw signature cost of the same algorithm
+// measured in the same run. PostgreSQL is a real embedded cluster on a Unix socket.
+
+struct IssuanceFixture: Sendable {
+    let service: ControlPlaneService
+    let caller: Caller
+    let subject: String
+}
+
+let logger = Logger(label: "bench")
+nonisolated(unsafe) var clusterDirectory: String?
+
+func makeFixture() async throws -> [String: IssuanceFixture] {
+    let directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("cpb-\(UUID().uuidString.prefix(8))")
+    let cluster = try EmbeddedPostgres(dataDirectory: directory, fsync: false)
+    try cluster.start(logger: logger)
+    clusterDirectory = directory.path
+    atexit {
+        guard let path = clusterDirectory, let cluster = try? EmbeddedPostgres(dataDirectory: URL(fileURLWithPath: path)) else { return }
+        try? cluster.stop()
+        try? FileManager.default.removeItem(atPath: path)
+    }
+    try await DatabaseStartup.createDatabaseIfMissing("bench", maintenance: cluster.clientConfiguration(database: "postgres"), logger: logger)
+    let client = PostgresClient(configuration: cluster.clientConfiguration(database: "bench"), backgroundLogger: logger)
+    Task { await client.run() }
+    let migrations = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Migrations")
+    try await MigrationRunner(migrations: try Migration.load(from: migrations)).run(on: client, logger: logger)
+    let service = ControlPlaneService(client: client, masterKeys: try MasterKeys(base64Keys: [MasterKeys.generate()]), logger: logger)
+    let caller = try await service.authenticate(bearer: try await service.createSuperuserKey(name: "bench"))
+    _ = try await service.createOrganization(slug: "acme", name: "Acme", actor: caller.actor)
+    let access = try await service.authorize(caller, org: "acme", .manageMembers)
+    let member = try await service.addMember(access, email: "alice@acme.test", name: "Alice", role: .member, password: nil)
+    let subject = member.user.id.uuidString.lowercased()
+    _ = try await service.createBinding(access, subject: .user(subject), role: "os-viewer", os: nil)
+    var fixtures: [String: IssuanceFixture] = [:]
+    for algorithm in [SigningAlgorithm.rs256, .es256] {
+        let os = "os-\(algorithm.name.lowercased())"
+        _ = try await service.registerOS(org: "acme", id: os, name: os, url: nil, authorization: true, algorithm: algorithm, actor: caller.actor)
+        _ = try await service.createGrant(access, os: os, subject: .user(subject), scope: "agents:web-agent:run")
+        fixtures[algorithm.name] = IssuanceFixture(service: service, caller: caller, subject: subject)
+    }
+    return fixtures
+}
+
+let fixtureTask = Task { try await makeFixture() }
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .throughput, .mallocCountTotal], maxDuration: .seconds(3))
+    let rsa = try! _RSA.Signing.PrivateKey(keySize: .bits2048)
+    let p256 = P256.Signing.PrivateKey()
+    let input = Data(String(repeating: "x", count: 420).utf8)  // about the size of a token's signing input
+    Benchmark("RS256 raw signature (RSA-2048 sign)") { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(try rsa.signature(for: SHA256.hash(data: input), padding: .insecurePKCS1v1_5)) }
+    }
+    Benchmark("ES256 raw signature (P-256 sign)") { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(try p256.signature(for: input)) }
+    }
+    for algorithm in ["RS256", "ES256"] {
+        Benchmark("\(algorithm) issue token (effective-scope query + sign)") { benchmark in
+            let fixture = try await fixtureTask.value[algorithm]!
+            let os = "os-\(algorithm.lowercased())"
+            let request = ControlPlaneService.TokenRequest(subject: fixture.subject)
+            _ = try await fixture.service.issueToken(fixture.caller, org: "acme", os: os, request: request)  // warms the signer cache
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                blackHole(try await fixture.service.issueToken(fixture.caller, org: "acme", os: os, request: request))
+            }
+        }
+    }
+}
