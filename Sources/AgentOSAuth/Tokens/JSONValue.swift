@@ -30,6 +30,17 @@ public enum JSONValue: Sendable, Hashable {
         if case .string(let value) = self { value } else { nil }
     }
 
+    /// How Python would print the value in an error message (`123`, `True`, `None`, …).
+    var pythonDescription: String {
+        switch self {
+        case .string(let value): value
+        case .number(let value): value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+        case .bool(let value): value ? "True" : "False"
+        case .null: "None"
+        case .array, .object: "\(self)"
+        }
+    }
+
     /// The number, if this is one.
     public var numberValue: Double? {
         if case .number(let value) = self { value } else { nil }

@@ -1,4 +1,3 @@
-import Foundation
 
 /// The three segments of a compact JWS, with the header decoded. The payload is decoded only
 /// after the signature has been checked.
@@ -22,20 +21,20 @@ struct JWSParts {
         guard let headerBytes = Base64URL.decode(segments[0]) else {
             throw AgentOSAuthError(.invalidToken, "Invalid token: Invalid header padding")
         }
-        guard let header = try? JSONSerialization.jsonObject(with: Data(headerBytes)) as? [String: Any] else {
+        guard let header = JSONParser.object(headerBytes) else {
             throw AgentOSAuthError(.invalidToken, "Invalid token: Invalid header string: must be a json object")
         }
         guard let signature = Base64URL.decode(segments[2]) else {
             throw AgentOSAuthError(.invalidToken, "Invalid token: Invalid crypto padding")
         }
-        guard let algorithm = header["alg"] as? String else {
+        guard let algorithm = header["alg"]?.stringValue else {
             throw AgentOSAuthError(.invalidToken, "Invalid token: The specified alg value is not allowed")
         }
-        if let kid = header["kid"], !(kid is String) {
+        if let kid = header["kid"], kid.stringValue == nil {
             throw AgentOSAuthError(.invalidToken, "Invalid token: Key ID header parameter must be a string")
         }
         self.algorithm = algorithm
-        self.keyID = header["kid"] as? String
+        self.keyID = header["kid"]?.stringValue
         self.signature = signature
         self.payloadSegment = segments[1]
         self.signingInputLength = segments[0].utf8.count + 1 + segments[1].utf8.count
@@ -48,11 +47,11 @@ struct JWSParts {
     }
 
     /// The decoded payload object.
-    func payload() throws(AgentOSAuthError) -> [String: Any] {
+    func payload() throws(AgentOSAuthError) -> [String: JSONValue] {
         guard let bytes = Base64URL.decode(payloadSegment) else {
             throw AgentOSAuthError(.invalidToken, "Invalid token: Invalid payload padding")
         }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
+        guard let object = JSONParser.object(bytes) else {
             throw AgentOSAuthError(.invalidToken, "Invalid token: Invalid payload string: must be a json object")
         }
         return object

@@ -8,7 +8,7 @@ extension TokenVerifier {
     }
 
     /// PyJWT's claim order (iat, nbf, exp, sub, jti), then Agno's aud, iss and reserved-sub checks.
-    func validateClaims(_ payload: [String: Any], keyID: String?, at date: Date) throws(AgentOSAuthError) -> VerifiedToken {
+    func validateClaims(_ payload: [String: JSONValue], keyID: String?, at date: Date) throws(AgentOSAuthError) -> VerifiedToken {
         let now = date.timeIntervalSince1970
         if let raw = payload["iat"] {
             guard let iat = Self.number(raw) else {
@@ -36,10 +36,10 @@ extension TokenVerifier {
         } else if options.requireExpiration {
             throw AgentOSAuthError(.invalidToken, "Invalid token: Token is missing the \"exp\" claim")
         }
-        if let raw = payload["sub"], !(raw is String) {
+        if let raw = payload["sub"], raw.stringValue == nil {
             throw AgentOSAuthError(.invalidToken, "Invalid token: Subject must be a string")
         }
-        if let raw = payload["jti"], !(raw is String) {
+        if let raw = payload["jti"], raw.stringValue == nil {
             throw AgentOSAuthError(.invalidToken, "Invalid token: JWT ID must be a string")
         }
         if options.verifyAudience, let expected = options.audience {
@@ -49,7 +49,12 @@ extension TokenVerifier {
                     "Invalid token: Token is missing the \"aud\" claim. Audience verification requires this claim to be present in the token."
                 )
             }
-            let audiences = (raw as? String).map { [$0] } ?? (raw as? [Any])?.compactMap { $0 as? String } ?? []
+            let audiences: [String] =
+                switch raw {
+                case .string(let audience): [audience]
+                case .array(let values): values.compactMap(\.stringValue)
+                default: []
+                }
             guard audiences.contains(expected) else {
                 throw AgentOSAuthError(.invalidAudience, "Invalid token audience - token not valid for this AgentOS instance")
             }
@@ -61,43 +66,51 @@ extension TokenVerifier {
                     "Invalid token: Token is missing the \"iss\" claim. Issuer verification requires this claim to be present in the token."
                 )
             }
-            let issuer = raw as? String ?? "\(raw)"
+            let issuer = raw.stringValue ?? raw.pythonDescription
             guard issuer == expected else {
                 throw AgentOSAuthError(.invalidToken, "Invalid token: Invalid issuer. Expected: \(expected), got: \(issuer)")
             }
         }
-        let subject = payload["sub"] as? String
+        let subject = payload["sub"]?.stringValue
         if let subject, Self.isReservedSubject(subject) {
             throw AgentOSAuthError(.reservedSubject, "Invalid token subject")
         }
         return VerifiedToken(
             subject: subject,
             scopes: Self.normalizedScopes(payload["scopes"]),
-            sessionID: payload["session_id"] as? String,
-            tokenID: payload["jti"] as? String,
+            sessionID: payload["session_id"]?.stringValue,
+            tokenID: payload["jti"]?.stringValue,
             expiresAt: expiresAt,
             keyID: keyID,
-            claims: payload.mapValues(JSONValue.init(any:))
+            claims: payload
         )
     }
 
     /// Agno's normalisation: array of strings as is; a string → one scope (never split on
     /// spaces); an array with a non-string element → nothing (fail closed); anything else → nothing.
-    static func normalizedScopes(_ raw: Any?) -> [String] {
-        if let single = raw as? String { return [single] }
-        guard let array = raw as? [Any] else { return [] }
-        var scopes: [String] = []
-        scopes.reserveCapacity(array.count)
-        for element in array {
-            guard let scope = element as? String else { return [] }
-            scopes.append(scope)
+    static func normalizedScopes(_ raw: JSONValue?) -> [String] {
+        switch raw {
+        case .string(let single):
+            return [single]
+        case .array(let array):
+            var scopes: [String] = []
+            scopes.reserveCapacity(array.count)
+            for element in array {
+                guard case .string(let scope) = element else { return [] }
+                scopes.append(scope)
+            }
+            return scopes
+        default:
+            return []
         }
-        return scopes
     }
 
-    static func number(_ raw: Any) -> Double? {
-        if raw is String { return nil }
-        if let number = raw as? NSNumber { return number.doubleValue }
-        return raw as? Double
+    /// A numeric claim; like Python, `true`/`false` count as 1/0.
+    static func number(_ raw: JSONValue) -> Double? {
+        switch raw {
+        case .number(let value): value
+        case .bool(let value): value ? 1 : 0
+        default: nil
+        }
     }
 }
