@@ -11,7 +11,17 @@ struct JWSParts {
 
     init(_ token: String) throws(AgentOSAuthError) {
         self.token = token
-        let segments = token.split(separator: ".", omittingEmptySubsequences: false)
+        // Split on the UTF-8 view: `String.split` walks grapheme clusters, which cost more than
+        // the rest of the parsing together.
+        var segments: [Substring] = []
+        segments.reserveCapacity(3)
+        var start = token.utf8.startIndex
+        for index in token.utf8.indices where token.utf8[index] == UInt8(ascii: ".") {
+            segments.append(Substring(token.utf8[start..<index]))
+            start = token.utf8.index(after: index)
+            if segments.count > 3 { break }
+        }
+        segments.append(Substring(token.utf8[start...]))
         guard segments.count >= 3 else {
             throw AgentOSAuthError(.invalidToken, "Invalid token: Not enough segments")
         }
