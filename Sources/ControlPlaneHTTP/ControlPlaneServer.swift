@@ -33,6 +33,7 @@ public enum ControlPlaneServer {
         let service = dependencies.service
         AuthRoutes(service: service).registerPublic(on: router)
         OAuthRoutes(service: service).register(on: router)
+        OpenAPIRoutes().register(on: router)
         let v1 = router.group("/v1").add(middleware: CallerMiddleware(service: service))
         OrganizationRoutes(service: service).register(on: v1)
         OSRoutes(service: service).register(on: v1)

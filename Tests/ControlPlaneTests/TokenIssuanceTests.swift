@@ -159,3 +159,27 @@ struct TokenIssuanceTests {
         }
     }
 }
+
+extension TokenIssuanceTests {
+    /// Two replicas on one database: a rotation or revocation through one is honoured by the
+    /// other's next token, although the other cached the old signer.
+    @Test func replicasFollowRotationsMadeElsewhere() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            let alice = try await alice(cp)
+            let other = ControlPlaneService(
+                client: cp.service.client, masterKeys: ControlPlaneHarness.masterKeys, settings: ControlPlaneHarness.settings,
+                logger: TestCluster.logger
+            )
+            let caller = try await other.authenticate(bearer: cp.adminKey)
+            let request = ControlPlaneService.TokenRequest(subject: alice.id)
+            let first = try await other.issueToken(caller, org: "acme", os: "prod", request: request)
+            let rotated = try await cp.send(.post, "/v1/orgs/acme/os/prod/keys", json: ["activate": true])
+            let newKid = try #require(rotated.json["kid"] as? String)
+            let second = try await other.issueToken(caller, org: "acme", os: "prod", request: request)
+            #expect(first.kid != newKid && second.kid == newKid)
+            // Revoking the active key: the other replica refuses instead of signing with it.
+            #expect(try await cp.send(.post, "/v1/orgs/acme/os/prod/keys/\(newKid)/revoke").status == 200)
+            await #expect(throws: ControlPlaneError.self) { try await other.issueToken(caller, org: "acme", os: "prod", request: request) }
+        }
+    }
+}

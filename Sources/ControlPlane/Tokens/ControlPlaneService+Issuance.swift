@@ -80,7 +80,8 @@ extension ControlPlaneService {
             issuer: settings.issuer, subject: subject.tokenSubject, audience: osID, issuedAt: now(), lifetime: lifetime, scopes: scopes,
             sessionID: request.sessionID, email: row.subjectEmail, name: row.subjectName, org: slug
         )
-        let signed = try await sign(claims, osInternalID: osInternalID, osID: osID)
+        guard let activeKid = row.activeKid else { throw Self.noActiveKey(osID) }
+        let signed = try await sign(claims, osInternalID: osInternalID, osID: osID, activeKid: activeKid)
         logger.info(
             "token issued",
             metadata: ["jti": "\(claims.jti)", "sub": "\(claims.sub)", "os": "\(slug)/\(osID)", "kid": "\(signed.kid)", "by": "\(caller.actor.id)"]
@@ -137,6 +138,7 @@ extension ControlPlaneService {
         var subjectName: String?
         var subjectDisabled: Bool
         var scopes: [String]
+        var activeKid: String?
     }
 
     /// Organisation, OS, the caller's membership, the subject and its raw scopes on the OS.
@@ -145,6 +147,7 @@ extension ControlPlaneService {
         let isUser = target.kind == .user
         let query: PostgresQuery = """
             SELECT g.id, o.id, cm.role, cm.disabled, s.id, s.email, s.name, coalesce(s.disabled, false),
+              (SELECT k.kid FROM signing_keys k WHERE k.os_instance = o.id AND k.state = 'active'),
               ARRAY(
                 SELECT rs.scope FROM role_bindings b JOIN role_scopes rs ON rs.role_id = b.role_id
                 WHERE b.org_id = g.id AND b.\(unescaped: column) = s.id AND (b.os_instance IS NULL OR b.os_instance = o.id)
@@ -164,12 +167,12 @@ extension ControlPlaneService {
             WHERE g.slug = \(slug)
             """
         let rows = try await client.query(query, logger: logger)
-        for try await (org, os, role, disabled, subject, email, name, subjectDisabled, scopes) in rows.decode(
-            (UUID, UUID?, String?, Bool?, UUID?, String?, String?, Bool, [String]).self
+        for try await (org, os, role, disabled, subject, email, name, subjectDisabled, activeKid, scopes) in rows.decode(
+            (UUID, UUID?, String?, Bool?, UUID?, String?, String?, Bool, String?, [String]).self
         ) {
             return IssuanceRow(
                 orgID: org, osInternalID: os, callerRole: role, callerDisabled: disabled, subjectID: subject, subjectEmail: email,
-                subjectName: name, subjectDisabled: subjectDisabled, scopes: scopes
+                subjectName: name, subjectDisabled: subjectDisabled, scopes: scopes, activeKid: activeKid
             )
         }
         return nil

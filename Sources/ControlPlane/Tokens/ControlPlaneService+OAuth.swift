@@ -39,6 +39,7 @@ extension ControlPlaneService {
         let rows = try await client.query(
             """
             SELECT sa.id, sa.secret_hash, sa.revoked_at IS NOT NULL, sa.name, g.slug, o.id,
+              (SELECT k.kid FROM signing_keys k WHERE k.os_instance = o.id AND k.state = 'active'),
               ARRAY(
                 SELECT rs.scope FROM role_bindings b JOIN role_scopes rs ON rs.role_id = b.role_id
                 WHERE b.service_account_id = sa.id AND (b.os_instance IS NULL OR b.os_instance = o.id)
@@ -50,9 +51,9 @@ extension ControlPlaneService {
             """,
             logger: logger
         )
-        var found: (UUID, Data, Bool, String, String, UUID?, [String])?
-        for try await row in rows.decode((UUID, Data, Bool, String, String, UUID?, [String]).self) { found = row }
-        guard let (id, storedHash, revoked, _, orgSlug, osInternalID, raw) = found,
+        var found: (UUID, Data, Bool, String, String, UUID?, String?, [String])?
+        for try await row in rows.decode((UUID, Data, Bool, String, String, UUID?, String?, [String]).self) { found = row }
+        guard let (id, storedHash, revoked, _, orgSlug, osInternalID, activeKid, raw) = found,
             Self.constantTimeEquals(storedHash, Self.hash(secret)), !revoked
         else {
             throw OAuthError(.invalidClient, "client authentication failed")
@@ -72,7 +73,8 @@ extension ControlPlaneService {
             issuer: settings.issuer, subject: subject.tokenSubject, audience: parts[1], issuedAt: now(),
             lifetime: min(settings.defaultTokenLifetime, settings.maxTokenLifetime), scopes: scopes, org: orgSlug
         )
-        let signed = try await sign(claims, osInternalID: osInternalID, osID: parts[1])
+        guard let activeKid else { throw Self.noActiveKey(parts[1]) }
+        let signed = try await sign(claims, osInternalID: osInternalID, osID: parts[1], activeKid: activeKid)
         logger.info("token issued", metadata: ["jti": "\(claims.jti)", "sub": "\(claims.sub)", "os": "\(audience)", "grant": "client_credentials"])
         return IssuedToken(
             accessToken: signed.token, expiresIn: claims.exp - claims.iat, expiresAt: Date(timeIntervalSince1970: Double(claims.exp)),

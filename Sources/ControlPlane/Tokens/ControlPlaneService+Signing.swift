@@ -22,7 +22,13 @@ extension ControlPlaneService {
     }
 
     /// Signs with the OS's cached signer; only a cache miss reads and decrypts the key.
-    func sign(_ claims: AccessTokenClaims, osInternalID: UUID, osID: String) async throws -> SignedToken {
+    ///
+    /// - Parameter activeKid: the active key as the caller's query just saw it. A cached signer for
+    ///   another kid (rotated or revoked, possibly by another replica) is dropped and reloaded.
+    func sign(_ claims: AccessTokenClaims, osInternalID: UUID, osID: String, activeKid: String? = nil) async throws -> SignedToken {
+        if let activeKid, let cached = await signers.signer(os: osInternalID), cached.kid != activeKid {
+            await signers.remove(os: osInternalID)
+        }
         let signer = try await activeSigner(osInternalID: osInternalID, osID: osID)
         var header = JWTHeader()
         header.typ = "at+jwt"
@@ -55,9 +61,11 @@ extension ControlPlaneService {
             await signers.store(signer, os: osInternalID)
             return signer
         }
-        throw ControlPlaneError.conflict(
-            "OS '\(osID)' has no active signing key; create one with POST …/keys {\"activate\": true} or activate a pending key"
-        )
+        throw Self.noActiveKey(osID)
+    }
+
+    static func noActiveKey(_ osID: String) -> ControlPlaneError {
+        .conflict("OS '\(osID)' has no active signing key; create one with POST …/keys {\"activate\": true} or activate a pending key")
     }
 
     /// Re-seals every private key under the current (first) KEK; returns how many were rewrapped.
