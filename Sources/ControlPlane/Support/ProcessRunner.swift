@@ -83,6 +83,17 @@ public struct RunningProcess: Sendable {
         return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 
+    /// Waits for exit without blocking a thread (polls every 50 ms); returns the exit code.
+    public func exitCode() async throws -> Int32 {
+        var status: Int32 = 0
+        while true {
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid { return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f) }
+            if result == -1 && errno != EINTR { throw ProcessRunnerError(message: "waitpid failed for \(executable)") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
     /// Sends SIGTERM, waits, and removes the output file.
     public func stop() {
         kill(pid, SIGTERM)
