@@ -27,6 +27,10 @@ public enum DatabaseStartup {
         timeout: Duration = .seconds(5),
         logger: Logger
     ) async throws {
+        // A connection attempt in flight delays the pool's shutdown until it times out, so the
+        // attempt must not outlive the check (postgres-nio's default is 10 s).
+        var configuration = configuration
+        configuration.options.connectTimeout = min(configuration.options.connectTimeout, timeout)
         do {
             _ = try await withClient(configuration, logger: logger) { client in
                 try await withTimeout(timeout) {

@@ -94,10 +94,21 @@ public struct RunningProcess: Sendable {
         }
     }
 
-    /// Sends SIGTERM, waits, and removes the output file.
-    public func stop() {
+    /// Sends SIGTERM, waits up to `grace` seconds (then SIGKILL), and removes the output file.
+    /// A server draining keep-alive connections must not hang its caller.
+    public func stop(grace: Double = 5) {
         kill(pid, SIGTERM)
-        _ = try? wait()
+        var status: Int32 = 0
+        var waited = 0.0
+        while waitpid(pid, &status, WNOHANG) == 0 {
+            if waited >= grace {
+                kill(pid, SIGKILL)
+                _ = try? wait()
+                break
+            }
+            usleep(50_000)
+            waited += 0.05
+        }
         unlink(outputPath)
     }
 }

@@ -17,10 +17,15 @@ struct DemoOSProcess {
 
     /// Starts it and waits (≤ 20 s) for "listening on http://…".
     static func start(environment: [String: String]) async throws -> DemoOSProcess {
+        try await start(binary, ["--port", "0"], environment: environment)
+    }
+
+    /// Starts any server that prints "listening on http://host:port" (≤ `seconds`).
+    static func start(_ executable: String, _ arguments: [String], environment: [String: String], seconds: Int = 20) async throws -> DemoOSProcess {
         var env = environment
         env["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        let process = try ProcessRunner.start(binary, ["--port", "0"], environment: env)
-        for _ in 0..<200 {
+        let process = try ProcessRunner.start(executable, arguments, environment: env)
+        for _ in 0..<(seconds * 10) {
             if let range = process.output.range(of: #"listening on (http://[0-9.]+:[0-9]+)"#, options: .regularExpression) {
                 let url = String(process.output[range]).replacingOccurrences(of: "listening on ", with: "")
                 return DemoOSProcess(process: process, baseURL: url)
@@ -30,7 +35,7 @@ struct DemoOSProcess {
         }
         let output = process.output
         process.stop()
-        throw ProcessRunnerError(message: "demo-os did not start: \(output)")
+        throw ProcessRunnerError(message: "\(executable) did not start: \(output)")
     }
 
     struct Reply {
@@ -42,13 +47,17 @@ struct DemoOSProcess {
     }
 
     /// One request over a real socket.
-    func send(_ method: String, _ path: String, token: String?, json: [String: Any]? = nil) async throws -> Reply {
+    func send(_ method: String, _ path: String, token: String?, json: [String: Any]? = nil, form: String? = nil) async throws -> Reply {
         var request = URLRequest(url: URL(string: baseURL + path)!)
         request.httpMethod = method
+        request.timeoutInterval = 30
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         if let json {
             request.httpBody = try JSONSerialization.data(withJSONObject: json)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        } else if let form {
+            request.httpBody = Data(form.utf8)
+            request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
         }
         let (data, response) = try await URLSession.shared.data(for: request)
         return Reply(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: data)

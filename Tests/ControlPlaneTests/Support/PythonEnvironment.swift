@@ -9,8 +9,8 @@ enum PythonEnvironment {
     /// Serialises set-up: parameterised tests ask for it concurrently.
     private static let lock = NSLock()
 
-    /// The venv's interpreter, after making sure `requirement` is installed (`marker` is a module to import).
-    static func python(installing requirement: String, marker: String) throws -> String {
+    /// The venv's interpreter, after making sure `requirements` are installed (`marker`: modules to import).
+    static func python(installing requirements: String..., marker: String) throws -> String {
         lock.lock()
         defer { lock.unlock() }
         let python = root.appendingPathComponent("bin/python").path
@@ -27,8 +27,10 @@ enum PythonEnvironment {
             }
         }
         if try ProcessRunner.run(python, ["-c", "import \(marker)"]).status != 0 {
-            let installed = try ProcessRunner.run(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", requirement])
-            guard installed.status == 0 else { throw ProcessRunnerError(message: "pip install \(requirement) failed: \(installed.output)") }
+            let installed = try ProcessRunner.run(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check"] + requirements)
+            guard installed.status == 0 else {
+                throw ProcessRunnerError(message: "pip install \(requirements.joined(separator: " ")) failed: \(installed.output)")
+            }
         }
         return python
     }

@@ -1,0 +1,76 @@
+@testable import ControlPlane
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+/// A real Agno AgentOS (agno[os]==3.1.10 from PyPI, two agents on a local echo model) given only
+/// the PEM our control plane publishes and the OS id, judging tokens our control plane issued.
+@Suite("Interop with a real Agno AgentOS")
+struct AgnoInteropTests {
+    static let script = TestCluster.migrationsDirectory.deletingLastPathComponent().appendingPathComponent("Tests/Interop/agno_os.py").path
+
+    @Test func agnoEnforcesOurTokens() async throws {
+        // PyJWT needs `cryptography` for RS256; agno[os] does not pull it in.
+        let python = try PythonEnvironment.python(installing: "agno[os]==3.1.10", "pyjwt[crypto]==2.15.1", marker: "agno.os, jwt, cryptography")
+        try await ControlPlaneHarness.run(live: true) { (cp: ControlPlaneHarness) async throws in
+            try await cp.makeOrg()
+            let pem = try await cp.makeOS("agno-prod")
+            try await cp.makeOS("other")
+            let alice = try await cp.addMember("alice@acme.test")
+            try await cp.bind(["user": alice], role: "os-viewer")
+            try await cp.grant(["user": alice], "agents:web-agent:run", os: "agno-prod")
+            let admin = try await cp.addMember("root@acme.test")
+            try await cp.bind(["user": admin], role: "os-admin", os: "agno-prod")
+            let robot = try await cp.serviceAccount("robot")
+            try await cp.bind(["service_account": robot.id], role: "os-viewer", os: "agno-prod")
+            try await cp.grant(["service_account": robot.id], "agents:web-agent:run", os: "agno-prod")
+
+            let agno = try await DemoOSProcess.start(
+                python, [Self.script, "agno-prod", "--verify-audience"],
+                environment: ["JWT_VERIFICATION_KEY": pem, "HOME": NSTemporaryDirectory()], seconds: 60
+            )
+            defer { agno.stop() }
+            // Wait until it answers.
+            for _ in 0..<100 where (try? await agno.send("GET", "/health", token: nil).status) != 200 {
+                try await Task.sleep(for: .milliseconds(200))
+            }
+
+            func token(_ subject: String, os: String = "agno-prod") async throws -> String {
+                let reply = try await cp.token(["subject": subject], os: os)
+                #expect(reply.status == 201, "\(reply.text)")
+                return reply.json["access_token"] as? String ?? ""
+            }
+            let aliceToken = try await token(alice)
+            let list = try await agno.send("GET", "/agents", token: aliceToken)
+            #expect(list.status == 200, "\(list.text)")
+            #expect(Set(list.list.compactMap { $0["id"] as? String }) == ["web-agent", "finance-agent"], "\(list.text)")
+            let run = try await agno.send("POST", "/agents/web-agent/runs", token: aliceToken, form: "message=hi&stream=false")
+            #expect(run.status == 200, "\(run.text)")
+            #expect(run.json["user_id"] as? String == alice && run.json["content"] as? String == "echo: hi", "\(run.text)")
+            let denied = try await agno.send("POST", "/agents/finance-agent/runs", token: aliceToken, form: "message=hi&stream=false")
+            #expect(denied.status == 403, "\(denied.text)")
+            #expect(denied.json["detail"] as? String == "Insufficient permissions. Required scope(s): agents:run")
+
+            // A token for another OS id: Agno verifies the audience → 401.
+            try await cp.bind(["user": alice], role: "os-admin", os: "other")
+            let foreign = try await agno.send("GET", "/agents", token: try await token(alice, os: "other"))
+            #expect(foreign.status == 401, "\(foreign.text)")
+
+            // A service-account token from /oauth/token (sub svc:<id>).
+            let oauth = try await cp.send(
+                .post, "/oauth/token", form: "grant_type=client_credentials&audience=acme/agno-prod", key: .some(nil),
+                headers: [.authorization: "Basic " + Data("\(robot.clientID):\(robot.secret)".utf8).base64EncodedString()]
+            )
+            let robotToken = try #require(oauth.json["access_token"] as? String, "\(oauth.text)")
+            let robotRun = try await agno.send("POST", "/agents/web-agent/runs", token: robotToken, form: "message=beep&stream=false")
+            #expect(robotRun.status == 200 && robotRun.json["user_id"] as? String == "svc:\(robot.id)", "\(robotRun.text)")
+            #expect(try await agno.send("POST", "/agents/finance-agent/runs", token: robotToken, form: "message=beep&stream=false").status == 403)
+
+            // An os-admin token reaches everything.
+            let adminToken = try await token(admin)
+            #expect(try await agno.send("POST", "/agents/finance-agent/runs", token: adminToken, form: "message=pay&stream=false").status == 200)
+            #expect(try await agno.send("GET", "/config", token: adminToken).status == 200)
+        }
+    }
+}
