@@ -31,11 +31,15 @@ public enum DatabaseStartup {
         // attempt must not outlive the check (postgres-nio's default is 10 s).
         var configuration = configuration
         configuration.options.connectTimeout = min(configuration.options.connectTimeout, timeout)
+        // The pool is not awaited on the way out: its shutdown may wait for a backoff timer or
+        // an attempt in flight, and the caller is about to report the failure and exit.
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let runner = Task { await client.run() }
+        defer { runner.cancel() }
         do {
-            _ = try await withClient(configuration, logger: logger) { client in
-                try await withTimeout(timeout) {
-                    try await client.query("SELECT 1", logger: logger)
-                }
+            try await Task.sleep(for: .milliseconds(5))
+            _ = try await withTimeout(timeout) {
+                try await client.query("SELECT 1", logger: logger)
             }
         } catch let error as TimeoutError {
             throw DatabaseConfigurationError("cannot reach PostgreSQL at \(described): \(error)")
