@@ -1,6 +1,6 @@
 import AgentOSAuth
-import AgentOSAuthTestSupport
 import AgentOSAuthHummingbird
+import AgentOSAuthTestSupport
 import DemoOS
 import Foundation
 import HTTPTypes
@@ -42,7 +42,10 @@ struct AgnoConformanceTests {
                         #expect(got == ids, "\(server.rawValue) \(row)")
                     }
                     if let check = row.check {
-                        #expect(check(json as? [String: Any] ?? [:]), "\(server.rawValue) \(row): \(String(decoding: Data(response.body.readableBytesView), as: UTF8.self))")
+                        #expect(
+                            check(json as? [String: Any] ?? [:]),
+                            "\(server.rawValue) \(row): \(String(decoding: Data(response.body.readableBytesView), as: UTF8.self))"
+                        )
                     }
                     #expect(response.headers[.wwwAuthenticate] == nil)
                 }

@@ -1,6 +1,7 @@
-@testable import AgentOSAuth
 import Foundation
 import Testing
+
+@testable import AgentOSAuth
 
 @Suite("Token JSON parser")
 struct JSONParserTests {
@@ -46,7 +47,8 @@ struct JSONParserTests {
     }
 
     @Test func agreesWithJSONSerializationOnTokenPayloads() throws {
-        let payload = #"{"iss":"https://cp.example","sub":"4f6c","aud":["prod","x"],"iat":1763700000,"exp":1763703600.5,"scopes":["agents:read"],"name":"Zoë"}"#
+        let payload =
+            #"{"iss":"https://cp.example","sub":"4f6c","aud":["prod","x"],"iat":1763700000,"exp":1763703600.5,"scopes":["agents:read"],"name":"Zoë"}"#
         let ours = try #require(JSONParser.object(Array(payload.utf8)))
         let foundation = try #require(try JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any])
         #expect(Set(ours.keys) == Set(foundation.keys))

@@ -1,8 +1,9 @@
-@testable import ControlPlane
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Testing
+
+@testable import ControlPlane
 
 /// A real Agno AgentOS (agno[os]==3.1.10 from PyPI, two agents on a local echo model) given only
 /// the PEM our control plane publishes and the OS id, judging tokens our control plane issued.
@@ -12,7 +13,11 @@ struct AgnoInteropTests {
 
     @Test func agnoEnforcesOurTokens() async throws {
         // PyJWT needs `cryptography` for RS256; agno[os] does not pull it in.
-        let python = try PythonEnvironment.python(installing: "agno[os]==3.1.10", "pyjwt[crypto]==2.15.1", marker: "agno.os, jwt, cryptography")
+        let python = try await PythonEnvironment.python(
+            installing: "agno[os]==3.1.10",
+            "pyjwt[crypto]==2.15.1",
+            marker: "agno.os, jwt, cryptography"
+        )
         try await ControlPlaneHarness.run(live: true) { (cp: ControlPlaneHarness) async throws in
             try await cp.makeOrg()
             let pem = try await cp.makeOS("agno-prod")
@@ -27,8 +32,10 @@ struct AgnoInteropTests {
             try await cp.grant(["service_account": robot.id], "agents:web-agent:run", os: "agno-prod")
 
             let agno = try await DemoOSProcess.start(
-                python, [Self.script, "agno-prod", "--verify-audience"],
-                environment: ["JWT_VERIFICATION_KEY": pem, "HOME": NSTemporaryDirectory()], seconds: 60
+                python,
+                [Self.script, "agno-prod", "--verify-audience"],
+                environment: ["JWT_VERIFICATION_KEY": pem, "HOME": NSTemporaryDirectory()],
+                seconds: 60
             )
             defer { agno.stop() }
             // Wait until it answers.
@@ -59,17 +66,25 @@ struct AgnoInteropTests {
 
             // A service-account token from /oauth/token (sub svc:<id>).
             let oauth = try await cp.send(
-                .post, "/oauth/token", form: "grant_type=client_credentials&audience=acme/agno-prod", key: .some(nil),
+                .post,
+                "/oauth/token",
+                form: "grant_type=client_credentials&audience=acme/agno-prod",
+                key: .some(nil),
                 headers: [.authorization: "Basic " + Data("\(robot.clientID):\(robot.secret)".utf8).base64EncodedString()]
             )
             let robotToken = try #require(oauth.json["access_token"] as? String, "\(oauth.text)")
             let robotRun = try await agno.send("POST", "/agents/web-agent/runs", token: robotToken, form: "message=beep&stream=false")
             #expect(robotRun.status == 200 && robotRun.json["user_id"] as? String == "svc:\(robot.id)", "\(robotRun.text)")
-            #expect(try await agno.send("POST", "/agents/finance-agent/runs", token: robotToken, form: "message=beep&stream=false").status == 403)
+            #expect(
+                try await agno.send("POST", "/agents/finance-agent/runs", token: robotToken, form: "message=beep&stream=false").status
+                    == 403
+            )
 
             // An os-admin token reaches everything.
             let adminToken = try await token(admin)
-            #expect(try await agno.send("POST", "/agents/finance-agent/runs", token: adminToken, form: "message=pay&stream=false").status == 200)
+            #expect(
+                try await agno.send("POST", "/agents/finance-agent/runs", token: adminToken, form: "message=pay&stream=false").status == 200
+            )
             #expect(try await agno.send("GET", "/config", token: adminToken).status == 200)
         }
     }

@@ -1,8 +1,9 @@
-@testable import ControlPlane
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Testing
+
+@testable import ControlPlane
 
 /// The whole loop over real sockets: control plane → grants → token → a separately started
 /// `demo-os` that holds only the public key (or the JWKS URL) and the OS id.

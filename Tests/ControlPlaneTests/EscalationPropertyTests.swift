@@ -1,8 +1,9 @@
 import AgentOSAuth
-@testable import ControlPlane
 import Foundation
 import HTTPTypes
 import Testing
+
+@testable import ControlPlane
 
 /// Random sequences of bindings, grants, role edits and token requests. A model of what was
 /// granted is kept beside the control plane; every issued token must be covered by the model's
@@ -77,7 +78,11 @@ struct EscalationPropertyTests {
                     if reply.status == 201 { model.bindings.append((subject, role, scoped)) }
                 case 1:
                     let scope = Self.pool.randomElement(using: &random)!
-                    let reply = try await cp.send(.post, "/v1/orgs/acme/os/\(os)/grants", json: ["subject": subjectBody(subject), "scope": scope])
+                    let reply = try await cp.send(
+                        .post,
+                        "/v1/orgs/acme/os/\(os)/grants",
+                        json: ["subject": subjectBody(subject), "scope": scope]
+                    )
                     #expect(reply.status == 201 || reply.status == 409, "\(reply.text)")
                     if reply.status == 201 { model.grants.append((subject, os, scope)) }
                 case 2:
@@ -123,7 +128,8 @@ struct EscalationPropertyTests {
                     } else {
                         refused += 1
                         #expect(reply.status == 403, "\(reply.text)")
-                        let shouldRefuse = ScopeCompiler.compile(expected).isEmpty
+                        let shouldRefuse =
+                            ScopeCompiler.compile(expected).isEmpty
                             || requested.map { !ScopeCompiler.uncovered($0, by: expected).isEmpty } == true
                         #expect(shouldRefuse, "refused although \(requested ?? []) ⊆ \(expected): \(reply.text)")
                     }

@@ -1,14 +1,15 @@
-@testable import ControlPlane
 import Foundation
 import HummingbirdTesting
 import Testing
+
+@testable import ControlPlane
 
 /// Schemathesis (from PyPI) drives the live API from `/openapi.json` with generated valid and
 /// invalid inputs; no answer may be a 5xx.
 @Suite("Generated bad input (schemathesis)")
 struct GeneratedBadInputTests {
     @Test func noServerErrors() async throws {
-        let python = try PythonEnvironment.python(installing: "schemathesis==4.32.5", marker: "schemathesis")
+        let python = try await PythonEnvironment.python(installing: "schemathesis==4.32.5", marker: "schemathesis")
         let schemathesis = URL(fileURLWithPath: python).deletingLastPathComponent().appendingPathComponent("schemathesis").path
         try await ControlPlaneHarness.run(live: true) { (cp: ControlPlaneHarness) async throws in
             // Real resources, so generated requests reach handlers and not only 404s.

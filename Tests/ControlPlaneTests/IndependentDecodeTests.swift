@@ -1,6 +1,7 @@
-@testable import ControlPlane
 import Foundation
 import Testing
+
+@testable import ControlPlane
 
 /// A token decoded by an independent implementation: PyJWT, with only the published PEM.
 @Suite("PyJWT decodes our tokens")
@@ -15,7 +16,7 @@ struct IndependentDecodeTests {
 
     @Test(arguments: ["RS256", "ES256", "EdDSA"])
     func pyjwtAcceptsTheContract(algorithm: String) async throws {
-        let python = try PythonEnvironment.python(installing: "pyjwt[crypto]==2.15.1", marker: "jwt, cryptography")
+        let python = try await PythonEnvironment.python(installing: "pyjwt[crypto]==2.15.1", marker: "jwt, cryptography")
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
             try await cp.makeOrg()
             let pem = try await cp.makeOS(algorithm: algorithm)
@@ -32,20 +33,26 @@ struct IndependentDecodeTests {
             try Self.script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
             try pem.write(toFile: pemPath, atomically: true, encoding: .utf8)
 
-            let result = try ProcessRunner.run(python, [scriptPath, pemPath, token, "prod"])
+            let result = try await PythonEnvironment.run(python, [scriptPath, pemPath, token, "prod"])
             #expect(result.status == 0, "\(result.output)")
             let decoded = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
             let header = try #require(decoded["header"] as? [String: Any])
             let claims = try #require(decoded["claims"] as? [String: Any])
-            #expect(header["alg"] as? String == algorithm && header["typ"] as? String == "at+jwt" && header["kid"] as? String == reply.json["kid"] as? String)
+            #expect(
+                header["alg"] as? String == algorithm && header["typ"] as? String == "at+jwt"
+                    && header["kid"] as? String == reply.json["kid"] as? String
+            )
             #expect(Set(claims.keys) == ["iss", "sub", "aud", "iat", "nbf", "exp", "jti", "scopes", "session_id", "email", "name", "org"])
             #expect(claims["sub"] as? String == user && claims["aud"] as? String == "prod" && claims["iss"] as? String == "https://cp.test")
             #expect(claims["exp"] as? Int == (claims["iat"] as? Int ?? 0) + 300)
             #expect(claims["scopes"] as? [String] == reply.json["scopes"] as? [String])
-            #expect(claims["session_id"] as? String == "chat-7" && claims["org"] as? String == "acme" && claims["email"] as? String == "alice@acme.test")
+            #expect(
+                claims["session_id"] as? String == "chat-7" && claims["org"] as? String == "acme"
+                    && claims["email"] as? String == "alice@acme.test"
+            )
 
             // And refuses it for another audience.
-            let wrongAudience = try ProcessRunner.run(python, [scriptPath, pemPath, token, "staging"])
+            let wrongAudience = try await PythonEnvironment.run(python, [scriptPath, pemPath, token, "staging"])
             #expect(wrongAudience.status != 0 && wrongAudience.output.contains("Audience"))
         }
     }

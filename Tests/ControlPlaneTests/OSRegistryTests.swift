@@ -1,5 +1,4 @@
 import AgentOSAuth
-@testable import ControlPlane
 import Crypto
 import Foundation
 import HTTPTypes
@@ -7,15 +6,18 @@ import JWTKit
 import PostgresNIO
 import Testing
 
+@testable import ControlPlane
+
 @Suite("OS registry, signing keys, public keys")
 struct OSRegistryTests {
     /// RFC 7638, computed independently of the product code.
     static func thumbprint(_ jwk: [String: String]) -> String {
-        let members: [String] = switch jwk["kty"] {
-        case "RSA": ["e", "kty", "n"]
-        case "EC": ["crv", "kty", "x", "y"]
-        default: ["crv", "kty", "x"]
-        }
+        let members: [String] =
+            switch jwk["kty"] {
+            case "RSA": ["e", "kty", "n"]
+            case "EC": ["crv", "kty", "x", "y"]
+            default: ["crv", "kty", "x"]
+            }
         let json = "{" + members.map { "\"\($0)\":\"\(jwk[$0]!)\"" }.joined(separator: ",") + "}"
         return Base64URL.encode(SHA256.hash(data: Data(json.utf8)))
     }
@@ -47,13 +49,20 @@ struct OSRegistryTests {
 
             // A token signed through ControlPlane verifies with only the JWKS, and with only the PEM.
             let claims = AccessTokenClaims(
-                issuer: "https://cp.test", subject: "user-1", audience: "prod", issuedAt: Date(), lifetime: 600, scopes: ["agents:read"]
+                issuer: "https://cp.test",
+                subject: "user-1",
+                audience: "prod",
+                issuedAt: Date(),
+                lifetime: 600,
+                scopes: ["agents:read"]
             )
             let signed = try await cp.service.sign(claims, org: "acme", os: "prod")
             #expect(signed.kid == kid)
             let header = try #require(Base64URL.decode(signed.token.split(separator: ".")[0]))
             let headerJSON = try #require(try JSONSerialization.jsonObject(with: Data(header)) as? [String: Any])
-            #expect(headerJSON["typ"] as? String == "at+jwt" && headerJSON["kid"] as? String == kid && headerJSON["alg"] as? String == algorithm)
+            #expect(
+                headerJSON["typ"] as? String == "at+jwt" && headerJSON["kid"] as? String == kid && headerJSON["alg"] as? String == algorithm
+            )
             let fromJWKS = try KeySet.parseJWKS(jwks.body)
             let jwksVerifier = TokenVerifier(keys: KeySet(jwksKeys: fromJWKS.keys), options: .init(audience: "prod"))
             let verified = try await jwksVerifier.verify(signed.token)
@@ -104,7 +113,13 @@ struct OSRegistryTests {
             #expect(pending.status == 201 && pending.json["state"] as? String == "pending")
             let new = try #require(pending.json["kid"] as? String)
             #expect(try await jwksKids(cp) == [old, new].sorted())
-            #expect(try await cp.service.sign(.init(issuer: "i", subject: "s", audience: "prod", issuedAt: Date(), lifetime: 60, scopes: []), org: "acme", os: "prod").kid == old)
+            #expect(
+                try await cp.service.sign(
+                    .init(issuer: "i", subject: "s", audience: "prod", issuedAt: Date(), lifetime: 60, scopes: []),
+                    org: "acme",
+                    os: "prod"
+                ).kid == old
+            )
 
             let activated = try await cp.send(.post, "/v1/orgs/acme/os/prod/keys/\(new)/activate")
             #expect(activated.status == 200 && activated.json["state"] as? String == "active")
@@ -113,7 +128,13 @@ struct OSRegistryTests {
             let retiring = try #require(keys.first { $0.kid == old })
             let retireIn = try #require(retiring.retireAt).timeIntervalSince(cp.clock.now())
             #expect(abs(retireIn - 3900) < 5, "retire_at = now + max token lifetime + JWKS max age")
-            #expect(try await cp.service.sign(.init(issuer: "i", subject: "s", audience: "prod", issuedAt: Date(), lifetime: 60, scopes: []), org: "acme", os: "prod").kid == new)
+            #expect(
+                try await cp.service.sign(
+                    .init(issuer: "i", subject: "s", audience: "prod", issuedAt: Date(), lifetime: 60, scopes: []),
+                    org: "acme",
+                    os: "prod"
+                ).kid == new
+            )
             #expect(try await jwksKids(cp) == [old, new].sorted())
 
             cp.clock.advance(3901)
@@ -124,7 +145,11 @@ struct OSRegistryTests {
             #expect(revoked.status == 200 && revoked.json["state"] as? String == "revoked")
             #expect(try await cp.send(.get, "/v1/orgs/acme/os/prod/jwks.json", key: .some(nil)).status == 404)
             await #expect(throws: ControlPlaneError.self) {
-                try await cp.service.sign(.init(issuer: "i", subject: "s", audience: "prod", issuedAt: Date(), lifetime: 60, scopes: []), org: "acme", os: "prod")
+                try await cp.service.sign(
+                    .init(issuer: "i", subject: "s", audience: "prod", issuedAt: Date(), lifetime: 60, scopes: []),
+                    org: "acme",
+                    os: "prod"
+                )
             }
             #expect(try await cp.send(.post, "/v1/orgs/acme/os/prod/keys/\(new)/activate").status == 409)
             let direct = try await cp.send(.post, "/v1/orgs/acme/os/prod/keys", json: ["activate": true])
@@ -160,7 +185,10 @@ struct OSRegistryTests {
     func counts(_ cp: ControlPlaneHarness) async throws -> [Int] {
         var result: [Int] = []
         for table in ["organizations", "os_instances", "signing_keys", "audit_events"] {
-            let rows = try await cp.service.client.query(PostgresQuery(unsafeSQL: "SELECT count(*)::int8 FROM \(table)"), logger: TestCluster.logger)
+            let rows = try await cp.service.client.query(
+                PostgresQuery(unsafeSQL: "SELECT count(*)::int8 FROM \(table)"),
+                logger: TestCluster.logger
+            )
             for try await count in rows.decode(Int.self) { result.append(count) }
         }
         return result
@@ -173,13 +201,32 @@ struct OSRegistryTests {
             let before = try await counts(cp)
             let cases: [(String, Int, String, ControlPlaneHarness.Reply)] = [
                 ("bad OS id", 400, "OS id", try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "-bad id", "name": "x"])),
-                ("duplicate OS id", 409, "already registered", try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "prod", "name": "x"])),
-                ("unknown algorithm", 400, "RS256, ES256, EdDSA", try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "x", "name": "x", "algorithm": "HS256"])),
+                (
+                    "duplicate OS id", 409, "already registered",
+                    try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "prod", "name": "x"])
+                ),
+                (
+                    "unknown algorithm", 400, "RS256, ES256, EdDSA",
+                    try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "x", "name": "x", "algorithm": "HS256"])
+                ),
                 ("malformed JSON", 400, "JSON", try await cp.send(.post, "/v1/orgs/acme/os", raw: "{\"id\": ")),
                 ("missing field", 400, "name", try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "x"])),
-                ("wrong type", 400, "authorization", try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "x", "name": "x", "authorization": "yes"])),
-                ("wrong content type", 415, "application/json", try await cp.send(.post, "/v1/orgs/acme/os", raw: "id=x", contentType: "application/x-www-form-urlencoded")),
-                ("body over 1 MiB", 413, "1 MiB", try await cp.send(.post, "/v1/orgs/acme/os", raw: "{\"id\":\"x\",\"name\":\"" + String(repeating: "a", count: 1 << 20) + "\"}")),
+                (
+                    "wrong type", 400, "authorization",
+                    try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "x", "name": "x", "authorization": "yes"])
+                ),
+                (
+                    "wrong content type", 415, "application/json",
+                    try await cp.send(.post, "/v1/orgs/acme/os", raw: "id=x", contentType: "application/x-www-form-urlencoded")
+                ),
+                (
+                    "body over 1 MiB", 413, "1 MiB",
+                    try await cp.send(
+                        .post,
+                        "/v1/orgs/acme/os",
+                        raw: "{\"id\":\"x\",\"name\":\"" + String(repeating: "a", count: 1 << 20) + "\"}"
+                    )
+                ),
                 ("unknown org", 404, "nope", try await cp.send(.post, "/v1/orgs/nope/os", json: ["id": "x", "name": "x"])),
                 ("bad org slug", 400, "slug", try await cp.send(.post, "/v1/orgs", json: ["slug": "Bad Slug", "name": "x"])),
                 ("duplicate org", 409, "exists", try await cp.send(.post, "/v1/orgs", json: ["slug": "acme", "name": "x"])),
@@ -205,10 +252,15 @@ struct OSRegistryTests {
             var secrets: [Data] = []
             var rowsText = ""
             let rows = try await cp.service.client.query(
-                "SELECT os_instance, kid, algorithm, private_key_ciphertext, kek_id, t::text FROM signing_keys t", logger: TestCluster.logger
+                "SELECT os_instance, kid, algorithm, private_key_ciphertext, kek_id, t::text FROM signing_keys t",
+                logger: TestCluster.logger
             )
             for try await (os, kid, algorithm, ciphertext, kekID, text) in rows.decode((UUID, String, String, Data, String, String).self) {
-                let secret = try ControlPlaneHarness.masterKeys.open(ciphertext, aad: KeyMaterial.aad(osInstance: os, kid: kid, algorithm: algorithm), kekID: kekID)
+                let secret = try ControlPlaneHarness.masterKeys.open(
+                    ciphertext,
+                    aad: KeyMaterial.aad(osInstance: os, kid: kid, algorithm: algorithm),
+                    kekID: kekID
+                )
                 #expect(!secret.isEmpty)
                 #expect(ciphertext.range(of: secret) == nil)
                 secrets.append(secret)
@@ -226,10 +278,17 @@ struct OSRegistryTests {
                 #expect(!rowsText.contains(hex))
             }
             // A changed binding (another OS's AAD) does not decrypt.
-            let rows2 = try await cp.service.client.query("SELECT kid, algorithm, private_key_ciphertext, kek_id FROM signing_keys LIMIT 1", logger: TestCluster.logger)
+            let rows2 = try await cp.service.client.query(
+                "SELECT kid, algorithm, private_key_ciphertext, kek_id FROM signing_keys LIMIT 1",
+                logger: TestCluster.logger
+            )
             for try await (kid, algorithm, ciphertext, kekID) in rows2.decode((String, String, Data, String).self) {
                 #expect(throws: ControlPlaneError.self) {
-                    try ControlPlaneHarness.masterKeys.open(ciphertext, aad: KeyMaterial.aad(osInstance: UUID(), kid: kid, algorithm: algorithm), kekID: kekID)
+                    try ControlPlaneHarness.masterKeys.open(
+                        ciphertext,
+                        aad: KeyMaterial.aad(osInstance: UUID(), kid: kid, algorithm: algorithm),
+                        kekID: kekID
+                    )
                 }
             }
         }
@@ -238,7 +297,9 @@ struct OSRegistryTests {
     func pgDump(_ database: String) async throws -> String {
         let connection = try await TestCluster.server().dumpArguments(database)
         let binaries = try PostgresBinaries.locate()
-        let pgDump = URL(fileURLWithPath: binaries.pgCtl).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("pg_dump").path
+        let pgDump = URL(fileURLWithPath: binaries.pgCtl).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent(
+            "pg_dump"
+        ).path
         let output = NSTemporaryDirectory() + "dump-\(UUID().uuidString).sql"
         defer { try? FileManager.default.removeItem(atPath: output) }
         let arguments = ["--no-owner", "-f", output]
@@ -254,7 +315,6 @@ struct OSRegistryTests {
         return try String(contentsOfFile: output, encoding: .utf8)
     }
 
-
     @Test func auditChainDetectsAnEditedRow() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
             try await cp.makeOrg()
@@ -268,7 +328,10 @@ struct OSRegistryTests {
             #expect(Set(actions).isSuperset(of: ["org.created", "os.registered", "key.created", "key.activated", "key.retiring"]))
             #expect(!audit.text.contains("osk_"), "the security key must not be in the audit trail")
             #expect(try await AuditLog.firstBrokenEvent(cp.service.client, org: org.id, logger: TestCluster.logger) == nil)
-            try await cp.service.client.query("UPDATE audit_events SET target = 'os:evil' WHERE org_id = \(org.id) AND seq = 3", logger: TestCluster.logger)
+            try await cp.service.client.query(
+                "UPDATE audit_events SET target = 'os:evil' WHERE org_id = \(org.id) AND seq = 3",
+                logger: TestCluster.logger
+            )
             let broken = try await AuditLog.firstBrokenEvent(cp.service.client, org: org.id, logger: TestCluster.logger)
             #expect(broken?.seq == 3)
         }
@@ -296,16 +359,25 @@ struct OSRegistryTests {
             try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "prod", "name": "Prod", "algorithm": "ES256"])
             let newKEK = MasterKeys.generate()
             let both = ControlPlaneService(
-                client: cp.service.client, masterKeys: try MasterKeys(base64Keys: [newKEK] + [ControlPlaneHarness.masterKeyBase64]),
+                client: cp.service.client,
+                masterKeys: try MasterKeys(base64Keys: [newKEK] + [ControlPlaneHarness.masterKeyBase64]),
                 logger: TestCluster.logger
             )
             #expect(try await both.rewrapAllKeys() == 1)
             #expect(try await both.rewrapAllKeys() == 0)
-            let onlyNew = ControlPlaneService(client: cp.service.client, masterKeys: try MasterKeys(base64Keys: [newKEK]), logger: TestCluster.logger)
+            let onlyNew = ControlPlaneService(
+                client: cp.service.client,
+                masterKeys: try MasterKeys(base64Keys: [newKEK]),
+                logger: TestCluster.logger
+            )
             let claims = AccessTokenClaims(issuer: "i", subject: "s", audience: "prod", issuedAt: Date(), lifetime: 60, scopes: [])
             #expect(try await onlyNew.sign(claims, org: "acme", os: "prod").algorithm == "ES256")
             // The old KEK alone can no longer open it.
-            let onlyOld = ControlPlaneService(client: cp.service.client, masterKeys: ControlPlaneHarness.masterKeys, logger: TestCluster.logger)
+            let onlyOld = ControlPlaneService(
+                client: cp.service.client,
+                masterKeys: ControlPlaneHarness.masterKeys,
+                logger: TestCluster.logger
+            )
             await #expect(throws: ControlPlaneError.self) { try await onlyOld.sign(claims, org: "acme", os: "prod") }
         }
     }
@@ -331,7 +403,10 @@ struct OSRegistryTests {
             #expect(intact.output.contains("verified"))
 
             let org = try await cp.service.organization("acme")
-            try await cp.service.client.query("UPDATE audit_events SET actor = 'someone-else' WHERE org_id = \(org.id) AND seq = 2", logger: TestCluster.logger)
+            try await cp.service.client.query(
+                "UPDATE audit_events SET actor = 'someone-else' WHERE org_id = \(org.id) AND seq = 2",
+                logger: TestCluster.logger
+            )
             let broken = try ProcessRunner.run(Self.controlplaneBinary, arguments, environment: environment)
             #expect(broken.status == 1)
             #expect(broken.output.contains("broken at event 2 (os.registered os:prod)"), "\(broken.output)")

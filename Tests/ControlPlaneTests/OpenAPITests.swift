@@ -1,16 +1,19 @@
-@testable import ControlPlane
-@testable import ControlPlaneHTTP
 import Foundation
 import HTTPTypes
 import Hummingbird
 import Testing
+
+@testable import ControlPlane
+@testable import ControlPlaneHTTP
 
 @Suite("OpenAPI document")
 struct OpenAPITests {
     /// Every route registered in the router is documented, and every documented route exists.
     @Test func documentMatchesTheRouter() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
-            let router = ControlPlaneServer.buildRouter(.init(service: cp.service, migrations: .init(migrations: try TestCluster.migrations)))
+            let router = ControlPlaneServer.buildRouter(
+                .init(service: cp.service, migrations: .init(migrations: try TestCluster.migrations))
+            )
             let registered = Set(router.routes.map { "\($0.method.rawValue) \(Self.normalise("\($0.path)"))" })
             let reply = try await cp.send(.get, "/openapi.json", key: .some(nil))
             #expect(reply.status == 200)

@@ -1,7 +1,8 @@
-@testable import ControlPlane
 import Foundation
 import HTTPTypes
 import Testing
+
+@testable import ControlPlane
 
 /// The org-role permission matrix: each kind of caller × each route class → the expected status.
 @Suite("Org-role permission matrix")
@@ -36,44 +37,113 @@ struct PermissionMatrixTests {
         Row(name: "read org", method: .get, path: "/v1/orgs/acme", allowed: allow(members, 200)),
         Row(name: "list OSes", method: .get, path: "/v1/orgs/acme/os", allowed: allow(members, 200)),
         Row(name: "show OS", method: .get, path: "/v1/orgs/acme/os/prod", allowed: allow(members, 200)),
-        Row(name: "register OS", method: .post, path: "/v1/orgs/acme/os", body: ["id": "new-os", "name": "New", "authorization": false],
-            allowed: allow(members, 201)),
+        Row(
+            name: "register OS",
+            method: .post,
+            path: "/v1/orgs/acme/os",
+            body: ["id": "new-os", "name": "New", "authorization": false],
+            allowed: allow(members, 201)
+        ),
         Row(name: "update OS", method: .patch, path: "/v1/orgs/acme/os/prod", body: ["name": "Renamed"], allowed: allow(members, 200)),
         Row(name: "list keys", method: .get, path: "/v1/orgs/acme/os/prod/keys", allowed: allow(members, 200)),
         Row(name: "create key", method: .post, path: "/v1/orgs/acme/os/prod/keys", body: [:], allowed: allow(admins, 201)),
         Row(name: "rotate security key", method: .post, path: "/v1/orgs/acme/os/prod/security-key", allowed: allow(admins, 201)),
         Row(name: "list roles", method: .get, path: "/v1/orgs/acme/roles", allowed: allow(members, 200)),
         Row(name: "show role", method: .get, path: "/v1/orgs/acme/roles/os-viewer", allowed: allow(members, 200)),
-        Row(name: "create role", method: .post, path: "/v1/orgs/acme/roles", body: ["slug": "runner", "scopes": ["agents:run"]],
-            allowed: allow(admins, 201)),
+        Row(
+            name: "create role",
+            method: .post,
+            path: "/v1/orgs/acme/roles",
+            body: ["slug": "runner", "scopes": ["agents:run"]],
+            allowed: allow(admins, 201)
+        ),
         Row(name: "list bindings", method: .get, path: "/v1/orgs/acme/role-bindings", allowed: allow(members, 200)),
-        Row(name: "create binding", method: .post, path: "/v1/orgs/acme/role-bindings",
-            body: ["subject": ["user": "target@acme.test"], "role": "os-member", "os": "prod"], allowed: allow(admins, 201)),
+        Row(
+            name: "create binding",
+            method: .post,
+            path: "/v1/orgs/acme/role-bindings",
+            body: ["subject": ["user": "target@acme.test"], "role": "os-member", "os": "prod"],
+            allowed: allow(admins, 201)
+        ),
         Row(name: "list grants", method: .get, path: "/v1/orgs/acme/os/prod/grants", allowed: allow(members, 200)),
-        Row(name: "create grant", method: .post, path: "/v1/orgs/acme/os/prod/grants",
-            body: ["subject": ["user": "target@acme.test"], "scope": "agents:web-agent:run"], allowed: allow(admins, 201)),
-        Row(name: "own access", method: .get, path: "/v1/orgs/acme/os/prod/access?user=member@acme.test",
-            allowed: [.owner: 200, .admin: 200, .member: 200, .superuser: 200]),
-        Row(name: "another's access", method: .get, path: "/v1/orgs/acme/os/prod/access?user=target@acme.test", allowed: allow(admins, 200)),
-        Row(name: "explain", method: .post, path: "/v1/orgs/acme/os/prod/explain",
-            body: ["subject": ["user": "target@acme.test"], "method": "GET", "path": "/agents"], allowed: allow(admins, 200)),
+        Row(
+            name: "create grant",
+            method: .post,
+            path: "/v1/orgs/acme/os/prod/grants",
+            body: ["subject": ["user": "target@acme.test"], "scope": "agents:web-agent:run"],
+            allowed: allow(admins, 201)
+        ),
+        Row(
+            name: "own access",
+            method: .get,
+            path: "/v1/orgs/acme/os/prod/access?user=member@acme.test",
+            allowed: [.owner: 200, .admin: 200, .member: 200, .superuser: 200]
+        ),
+        Row(
+            name: "another's access",
+            method: .get,
+            path: "/v1/orgs/acme/os/prod/access?user=target@acme.test",
+            allowed: allow(admins, 200)
+        ),
+        Row(
+            name: "explain",
+            method: .post,
+            path: "/v1/orgs/acme/os/prod/explain",
+            body: ["subject": ["user": "target@acme.test"], "method": "GET", "path": "/agents"],
+            allowed: allow(admins, 200)
+        ),
         Row(name: "list members", method: .get, path: "/v1/orgs/acme/members", allowed: allow(admins, 200)),
-        Row(name: "add member", method: .post, path: "/v1/orgs/acme/members",
-            body: ["email": "new@acme.test", "name": "New", "role": "member"], allowed: allow(admins, 201)),
-        Row(name: "change a member's role", method: .patch, path: "/v1/orgs/acme/members/target@acme.test", body: ["role": "member"],
-            allowed: allow(admins, 200)),
-        Row(name: "add an owner", method: .post, path: "/v1/orgs/acme/members",
-            body: ["email": "owner3@acme.test", "name": "Owner 3", "role": "owner"], allowed: allow([.owner], 201)),
-        Row(name: "demote an owner", method: .patch, path: "/v1/orgs/acme/members/owner2@acme.test", body: ["role": "admin"],
-            allowed: allow([.superuser], 200, plus: [.owner: 200])),
-        Row(name: "create service account", method: .post, path: "/v1/orgs/acme/service-accounts", body: ["name": "ci"],
-            allowed: allow(admins, 201)),
+        Row(
+            name: "add member",
+            method: .post,
+            path: "/v1/orgs/acme/members",
+            body: ["email": "new@acme.test", "name": "New", "role": "member"],
+            allowed: allow(admins, 201)
+        ),
+        Row(
+            name: "change a member's role",
+            method: .patch,
+            path: "/v1/orgs/acme/members/target@acme.test",
+            body: ["role": "member"],
+            allowed: allow(admins, 200)
+        ),
+        Row(
+            name: "add an owner",
+            method: .post,
+            path: "/v1/orgs/acme/members",
+            body: ["email": "owner3@acme.test", "name": "Owner 3", "role": "owner"],
+            allowed: allow([.owner], 201)
+        ),
+        Row(
+            name: "demote an owner",
+            method: .patch,
+            path: "/v1/orgs/acme/members/owner2@acme.test",
+            body: ["role": "admin"],
+            allowed: allow([.superuser], 200, plus: [.owner: 200])
+        ),
+        Row(
+            name: "create service account",
+            method: .post,
+            path: "/v1/orgs/acme/service-accounts",
+            body: ["name": "ci"],
+            allowed: allow(admins, 201)
+        ),
         Row(name: "list service accounts", method: .get, path: "/v1/orgs/acme/service-accounts", allowed: allow(admins, 200)),
         Row(name: "read audit", method: .get, path: "/v1/orgs/acme/audit", allowed: allow(admins, 200)),
-        Row(name: "own token", method: .post, path: "/v1/orgs/acme/os/prod/tokens", body: [:],
-            allowed: [.owner: 201, .admin: 201, .member: 201, .serviceAccount: 201, .broker: 201, .superuser: 400]),
-        Row(name: "token for another", method: .post, path: "/v1/orgs/acme/os/prod/tokens", body: ["subject": "target@acme.test"],
-            allowed: allow(admins, 201, plus: [.broker: 201])),
+        Row(
+            name: "own token",
+            method: .post,
+            path: "/v1/orgs/acme/os/prod/tokens",
+            body: [:],
+            allowed: [.owner: 201, .admin: 201, .member: 201, .serviceAccount: 201, .broker: 201, .superuser: 400]
+        ),
+        Row(
+            name: "token for another",
+            method: .post,
+            path: "/v1/orgs/acme/os/prod/tokens",
+            body: ["subject": "target@acme.test"],
+            allowed: allow(admins, 201, plus: [.broker: 201])
+        ),
         Row(name: "delete OS", method: .delete, path: "/v1/orgs/acme/os/doomed", allowed: allow(admins, 204)),
         Row(name: "delete org", method: .delete, path: "/v1/orgs/acme", allowed: allow([.owner], 204)),
     ]

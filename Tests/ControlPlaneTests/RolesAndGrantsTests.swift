@@ -1,8 +1,9 @@
 import AgentOSAuth
-@testable import ControlPlane
 import Foundation
 import HTTPTypes
 import Testing
+
+@testable import ControlPlane
 
 @Suite("OS roles, bindings, grants, access and explain")
 struct RolesAndGrantsTests {
@@ -17,7 +18,10 @@ struct RolesAndGrantsTests {
             let member = try #require(bySlug["os-member"])
             #expect(Set(viewer).isSubset(of: Set(member)))
             #expect(member.contains("agents:run") && member.contains("sessions:write"))
-            #expect(!member.contains { $0.hasSuffix(":delete") } && !member.contains("config:write") && !member.contains("service_accounts:write"))
+            #expect(
+                !member.contains { $0.hasSuffix(":delete") } && !member.contains("config:write")
+                    && !member.contains("service_accounts:write")
+            )
             #expect(roles.allSatisfy { $0["builtin"] as? Bool == true })
             // Built-in roles are fixed.
             #expect(try await cp.send(.put, "/v1/orgs/acme/roles/os-viewer/scopes", json: ["scopes": ["agents:read"]]).status == 409)
@@ -59,12 +63,17 @@ struct RolesAndGrantsTests {
             try await cp.makeOS()
             let user = try await cp.addMember("hal@acme.test")
             let created = try await cp.send(
-                .post, "/v1/orgs/acme/roles", json: ["slug": "runner", "name": "Runner", "scopes": ["agents:web-agent:run", "agents:web-agent:run"]]
+                .post,
+                "/v1/orgs/acme/roles",
+                json: ["slug": "runner", "name": "Runner", "scopes": ["agents:web-agent:run", "agents:web-agent:run"]]
             )
             #expect(created.status == 201 && created.json["scopes"] as? [String] == ["agents:web-agent:run"])
             #expect(try await cp.send(.post, "/v1/orgs/acme/roles", json: ["slug": "runner", "scopes": []]).status == 409)
             let binding = try await cp.bind(["user": user], role: "runner", os: "prod")
-            #expect(try await cp.send(.post, "/v1/orgs/acme/role-bindings", json: ["subject": ["user": user], "role": "runner", "os": "prod"]).status == 409)
+            #expect(
+                try await cp.send(.post, "/v1/orgs/acme/role-bindings", json: ["subject": ["user": user], "role": "runner", "os": "prod"])
+                    .status == 409
+            )
             #expect(try await cp.token(["subject": user]).json["scopes"] as? [String] == ["agents:web-agent:run"])
             // Editing the role changes the next token.
             let edited = try await cp.send(.put, "/v1/orgs/acme/roles/runner/scopes", json: ["scopes": ["agents:run", "config:read"]])
@@ -77,9 +86,20 @@ struct RolesAndGrantsTests {
             #expect(try await cp.send(.delete, "/v1/orgs/acme/role-bindings/\(binding)").status == 404)
             #expect(try await cp.token(["subject": user]).status == 403)
             // Bad input.
-            #expect(try await cp.send(.post, "/v1/orgs/acme/role-bindings", json: ["subject": ["user": user, "service_account": user], "role": "os-viewer"]).status == 400)
-            #expect(try await cp.send(.post, "/v1/orgs/acme/role-bindings", json: ["subject": ["user": "nobody@x.test"], "role": "os-viewer"]).status == 404)
-            #expect(try await cp.send(.post, "/v1/orgs/acme/role-bindings", json: ["subject": ["user": user], "role": "nope"]).status == 404)
+            #expect(
+                try await cp.send(
+                    .post,
+                    "/v1/orgs/acme/role-bindings",
+                    json: ["subject": ["user": user, "service_account": user], "role": "os-viewer"]
+                ).status == 400
+            )
+            #expect(
+                try await cp.send(.post, "/v1/orgs/acme/role-bindings", json: ["subject": ["user": "nobody@x.test"], "role": "os-viewer"])
+                    .status == 404
+            )
+            #expect(
+                try await cp.send(.post, "/v1/orgs/acme/role-bindings", json: ["subject": ["user": user], "role": "nope"]).status == 404
+            )
             #expect(try await cp.send(.delete, "/v1/orgs/acme/role-bindings/not-a-uuid").status == 400)
         }
     }
@@ -100,10 +120,15 @@ struct RolesAndGrantsTests {
             #expect((run["sources"] as? [[String: Any]])?.first?["id"] as? String == grant)
             let read = try #require(grantedBy.first { $0["scope"] as? String == "agents:read" })
             let readSource = try #require((read["sources"] as? [[String: Any]])?.first)
-            #expect(readSource["kind"] as? String == "role" && readSource["role"] as? String == "os-viewer" && readSource["id"] as? String == binding)
+            #expect(
+                readSource["kind"] as? String == "role" && readSource["role"] as? String == "os-viewer"
+                    && readSource["id"] as? String == binding
+            )
 
             let allowed = try await cp.send(
-                .post, "/v1/orgs/acme/os/prod/explain", json: ["subject": ["user": alice], "method": "POST", "path": "/agents/web-agent/runs"]
+                .post,
+                "/v1/orgs/acme/os/prod/explain",
+                json: ["subject": ["user": alice], "method": "POST", "path": "/agents/web-agent/runs"]
             )
             #expect(allowed.json["allowed"] as? Bool == true && allowed.json["status"] as? Int == 200, "\(allowed.text)")
             #expect(allowed.json["required_scopes"] as? [String] == ["agents:web-agent:run"])
@@ -112,7 +137,9 @@ struct RolesAndGrantsTests {
             #expect(sources?.first?["id"] as? String == grant)
 
             let denied = try await cp.send(
-                .post, "/v1/orgs/acme/os/prod/explain", json: ["subject": ["user": alice], "method": "POST", "path": "/agents/finance-agent/runs"]
+                .post,
+                "/v1/orgs/acme/os/prod/explain",
+                json: ["subject": ["user": alice], "method": "POST", "path": "/agents/finance-agent/runs"]
             )
             #expect(denied.json["allowed"] as? Bool == false && denied.json["status"] as? Int == 403)
             #expect(denied.json["required_scopes"] as? [String] == ["agents:finance-agent:run"])
@@ -120,14 +147,28 @@ struct RolesAndGrantsTests {
 
             // Explaining a token: verified with the OS's published keys first.
             let token = try #require(try await cp.token(["subject": alice]).json["access_token"] as? String)
-            let viaToken = try await cp.send(.post, "/v1/orgs/acme/os/prod/explain", json: ["token": token, "method": "GET", "path": "/agents/web-agent"])
+            let viaToken = try await cp.send(
+                .post,
+                "/v1/orgs/acme/os/prod/explain",
+                json: ["token": token, "method": "GET", "path": "/agents/web-agent"]
+            )
             #expect(viaToken.json["allowed"] as? Bool == true && viaToken.json["subject"] as? String == alice, "\(viaToken.text)")
-            let garbage = try await cp.send(.post, "/v1/orgs/acme/os/prod/explain", json: ["token": "a.b.c", "method": "GET", "path": "/agents"])
+            let garbage = try await cp.send(
+                .post,
+                "/v1/orgs/acme/os/prod/explain",
+                json: ["token": "a.b.c", "method": "GET", "path": "/agents"]
+            )
             #expect(garbage.status == 200 && garbage.json["allowed"] as? Bool == false && garbage.json["status"] as? Int == 401)
             // Bad input.
             #expect(try await cp.send(.post, "/v1/orgs/acme/os/prod/explain", json: ["method": "GET", "path": "/agents"]).status == 400)
-            #expect(try await cp.send(.post, "/v1/orgs/acme/os/prod/explain", json: ["token": token, "method": "BREW", "path": "/agents"]).status == 400)
-            #expect(try await cp.send(.post, "/v1/orgs/acme/os/prod/explain", json: ["token": token, "method": "GET", "path": "agents"]).status == 400)
+            #expect(
+                try await cp.send(.post, "/v1/orgs/acme/os/prod/explain", json: ["token": token, "method": "BREW", "path": "/agents"])
+                    .status == 400
+            )
+            #expect(
+                try await cp.send(.post, "/v1/orgs/acme/os/prod/explain", json: ["token": token, "method": "GET", "path": "agents"]).status
+                    == 400
+            )
             #expect(try await cp.send(.get, "/v1/orgs/acme/os/prod/access").status == 400)
         }
     }

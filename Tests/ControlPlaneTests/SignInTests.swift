@@ -1,8 +1,9 @@
-@testable import ControlPlane
 import Foundation
 import HTTPTypes
 import PostgresNIO
 import Testing
+
+@testable import ControlPlane
 
 @Suite("Sign-in, sessions and user API keys")
 struct SignInTests {
@@ -27,7 +28,10 @@ struct SignInTests {
             #expect((orgs.json["organizations"] as? [[String: Any]])?.map { $0["slug"] as? String } == ["acme"])
             #expect(try await cp.send(.get, "/v1/orgs/acme/members", key: .some(session)).status == 200)
             // Stored hashed only.
-            let stored = try await cp.service.client.query("SELECT count(*) FROM sessions WHERE token_hash = \(ControlPlaneService.hash(session))", logger: TestCluster.logger)
+            let stored = try await cp.service.client.query(
+                "SELECT count(*) FROM sessions WHERE token_hash = \(ControlPlaneService.hash(session))",
+                logger: TestCluster.logger
+            )
             for try await count in stored.decode(Int.self) { #expect(count == 1) }
             // Expiry after 12 h.
             cp.clock.advance(12 * 3600 + 1)
@@ -90,7 +94,10 @@ struct SignInTests {
             let keys = listed.json["api_keys"] as? [[String: Any]] ?? []
             #expect(keys.count == 1 && keys[0]["key"] == nil && !listed.text.contains(key))
             // A member's key cannot do admin things.
-            #expect(try await cp.send(.post, "/v1/orgs/acme/roles", json: ["slug": "x", "scopes": ["agents:read"]], key: .some(key)).status == 403)
+            #expect(
+                try await cp.send(.post, "/v1/orgs/acme/roles", json: ["slug": "x", "scopes": ["agents:read"]], key: .some(key)).status
+                    == 403
+            )
             #expect(try await cp.send(.get, "/v1/orgs/acme/os", key: .some(key)).status == 200)
             // Someone else cannot delete it; the owner can, and then it is dead.
             let dana = try #require(try await login(cp, "dana@acme.test", "correct horse battery").json["token"] as? String)
@@ -101,7 +108,8 @@ struct SignInTests {
             #expect(try await cp.send(.post, "/v1/api-keys", json: ["name": "x", "expires_in_days": 0], key: .some(session)).status == 400)
             #expect(try await cp.send(.post, "/v1/api-keys", json: ["name": "su"]).status == 400)
             let shortLived = try #require(
-                try await cp.send(.post, "/v1/api-keys", json: ["name": "day", "expires_in_days": 1], key: .some(session)).json["key"] as? String
+                try await cp.send(.post, "/v1/api-keys", json: ["name": "day", "expires_in_days": 1], key: .some(session)).json["key"]
+                    as? String
             )
             cp.clock.advance(86_401)
             #expect(try await cp.send(.get, "/v1/orgs", key: .some(shortLived)).status == 401)
@@ -113,11 +121,17 @@ struct SignInTests {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
             try await setUp(cp)
             try await cp.makeOrg("other")
-            let short = try await cp.send(.post, "/v1/orgs/acme/members", json: ["email": "f@acme.test", "name": "F", "role": "member", "password": "short"])
+            let short = try await cp.send(
+                .post,
+                "/v1/orgs/acme/members",
+                json: ["email": "f@acme.test", "name": "F", "role": "member", "password": "short"]
+            )
             #expect(short.status == 400 && short.text.contains("8-72"))
             // Another org's admin cannot set dana's password by adding her.
             let reset = try await cp.send(
-                .post, "/v1/orgs/other/members", json: ["email": "dana@acme.test", "name": "D", "role": "member", "password": "hijacked password"]
+                .post,
+                "/v1/orgs/other/members",
+                json: ["email": "dana@acme.test", "name": "D", "role": "member", "password": "hijacked password"]
             )
             #expect(reset.status == 409)
             #expect(try await login(cp, "dana@acme.test", "hijacked password").status == 401)

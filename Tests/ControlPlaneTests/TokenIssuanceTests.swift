@@ -1,8 +1,9 @@
 import AgentOSAuth
-@testable import ControlPlane
 import Foundation
 import HTTPTypes
 import Testing
+
+@testable import ControlPlane
 
 @Suite("Token issuance")
 struct TokenIssuanceTests {
@@ -30,7 +31,10 @@ struct TokenIssuanceTests {
             #expect(claims["iss"] as? String == "https://cp.test")
             #expect(claims["sub"] as? String == alice.id)
             #expect(claims["aud"] as? String == "prod")
-            #expect(claims["email"] as? String == "alice@acme.test" && claims["name"] as? String == "Alice" && claims["org"] as? String == "acme")
+            #expect(
+                claims["email"] as? String == "alice@acme.test" && claims["name"] as? String == "Alice"
+                    && claims["org"] as? String == "acme"
+            )
             #expect(claims["session_id"] as? String == "s-1" && claims["jti"] as? String == body["jti"] as? String)
             let iat = try #require(claims["iat"] as? Int)
             #expect(claims["nbf"] as? Int == iat && claims["exp"] as? Int == iat + 600)
@@ -52,7 +56,8 @@ struct TokenIssuanceTests {
             try await cp.makeOS("staging")
             let bob = try await cp.addMember("bob@acme.test")
             let created = try await cp.send(
-                .post, "/v1/orgs/acme/roles",
+                .post,
+                "/v1/orgs/acme/roles",
                 json: ["slug": "mixed", "scopes": ["agents:*:run", "system:read", "agents:web-agent:run", "teams:research-team:read"]]
             )
             #expect(created.status == 201, "\(created.text)")
@@ -60,7 +65,10 @@ struct TokenIssuanceTests {
             try await cp.grant(["user": bob], "teams:read")
             try await cp.grant(["user": bob], "agents:web-agent:read")
             let reply = try await cp.token(["subject": bob])
-            #expect(reply.json["scopes"] as? [String] == ["agents:run", "agents:web-agent:read", "config:read", "teams:read"], "\(reply.text)")
+            #expect(
+                reply.json["scopes"] as? [String] == ["agents:run", "agents:web-agent:read", "config:read", "teams:read"],
+                "\(reply.text)"
+            )
             // The binding is on prod only: nothing on staging.
             let staging = try await cp.token(["subject": bob], os: "staging")
             #expect(staging.status == 403 && staging.text.contains("no scopes"), "\(staging.text)")
@@ -80,8 +88,18 @@ struct TokenIssuanceTests {
 
     static let requestCases: [Case] = [
         Case(name: "narrow to one agent", body: ["scopes": ["agents:web-agent:run"]], status: 201, message: "agents:web-agent:run"),
-        Case(name: "narrow through the global form", body: ["scopes": ["agents:finance-agent:read"]], status: 201, message: "agents:finance-agent:read"),
-        Case(name: "over-ask another agent", body: ["scopes": ["agents:finance-agent:run"]], status: 403, message: "agents:finance-agent:run"),
+        Case(
+            name: "narrow through the global form",
+            body: ["scopes": ["agents:finance-agent:read"]],
+            status: 201,
+            message: "agents:finance-agent:read"
+        ),
+        Case(
+            name: "over-ask another agent",
+            body: ["scopes": ["agents:finance-agent:run"]],
+            status: 403,
+            message: "agents:finance-agent:run"
+        ),
         Case(name: "over-ask admin", body: ["scopes": ["agent_os:admin", "agents:read"]], status: 403, message: "agent_os:admin"),
         Case(name: "over-ask the wildcard", body: ["scopes": ["agents:*:run"]], status: 403, message: "agents:*:run"),
         Case(name: "malformed scope", body: ["scopes": ["agents:web agent:run"]], status: 400, message: "whitespace"),
@@ -167,7 +185,9 @@ extension TokenIssuanceTests {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
             let alice = try await alice(cp)
             let other = ControlPlaneService(
-                client: cp.service.client, masterKeys: ControlPlaneHarness.masterKeys, settings: ControlPlaneHarness.settings,
+                client: cp.service.client,
+                masterKeys: ControlPlaneHarness.masterKeys,
+                settings: ControlPlaneHarness.settings,
                 logger: TestCluster.logger
             )
             let caller = try await other.authenticate(bearer: cp.adminKey)

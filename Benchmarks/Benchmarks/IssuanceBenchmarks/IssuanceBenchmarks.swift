@@ -30,7 +30,11 @@ func makeFixture() async throws -> [String: IssuanceFixture] {
         try? cluster.stop()
         try? FileManager.default.removeItem(atPath: path)
     }
-    try await DatabaseStartup.createDatabaseIfMissing("bench", maintenance: cluster.clientConfiguration(database: "postgres"), logger: logger)
+    try await DatabaseStartup.createDatabaseIfMissing(
+        "bench",
+        maintenance: cluster.clientConfiguration(database: "postgres"),
+        logger: logger
+    )
     let client = PostgresClient(configuration: cluster.clientConfiguration(database: "bench"), backgroundLogger: logger)
     Task { await client.run() }
     let migrations = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -46,7 +50,15 @@ func makeFixture() async throws -> [String: IssuanceFixture] {
     var fixtures: [String: IssuanceFixture] = [:]
     for algorithm in [SigningAlgorithm.rs256, .es256] {
         let os = "os-\(algorithm.name.lowercased())"
-        _ = try await service.registerOS(org: "acme", id: os, name: os, url: nil, authorization: true, algorithm: algorithm, actor: caller.actor)
+        _ = try await service.registerOS(
+            org: "acme",
+            id: os,
+            name: os,
+            url: nil,
+            authorization: true,
+            algorithm: algorithm,
+            actor: caller.actor
+        )
         _ = try await service.createGrant(access, os: os, subject: .user(subject), scope: "agents:web-agent:run")
         fixtures[algorithm.name] = IssuanceFixture(service: service, caller: caller, subject: subject)
     }

@@ -147,11 +147,19 @@ public struct AuthGate: Sendable {
             )
         case .unmapped:
             return AccessEvaluation(
-                allowed: true, status: 200, requiredScopes: [], matchedScopes: matched, detail: "no scope is mapped to this route"
+                allowed: true,
+                status: 200,
+                requiredScopes: [],
+                matchedScopes: matched,
+                detail: "no scope is mapped to this route"
             )
         case .denied(let error):
             return AccessEvaluation(
-                allowed: false, status: error.code.status, requiredScopes: required.map(\.raw), matchedScopes: matched, detail: error.message
+                allowed: false,
+                status: error.code.status,
+                requiredScopes: required.map(\.raw),
+                matchedScopes: matched,
+                detail: error.message
             )
         }
     }

@@ -15,7 +15,7 @@ public enum JSONValue: Sendable, Hashable {
         case let string as String: self = .string(string)
         case let number as NSNumber:
             #if canImport(Darwin)
-            if CFGetTypeID(number) == CFBooleanGetTypeID() { self = .bool(number.boolValue); return }
+                if CFGetTypeID(number) == CFBooleanGetTypeID() { self = .bool(number.boolValue); return }
             #endif
             self = .number(number.doubleValue)
         case let bool as Bool: self = .bool(bool)

@@ -1,4 +1,3 @@
-
 /// The three segments of a compact JWS, with the header decoded. The payload is decoded only
 /// after the signature has been checked.
 struct JWSParts {

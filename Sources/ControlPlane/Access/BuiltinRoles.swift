@@ -42,14 +42,15 @@ public enum BuiltinRoles {
     static func install(org: UUID, at date: Date, connection: PostgresConnection, logger: Logger) async throws {
         for role in all {
             let id = UUID()
-            let inserted = try await (try await connection.query(
-                """
-                INSERT INTO roles (id, org_id, slug, name, description, builtin, created_at, updated_at)
-                VALUES (\(id), \(org), \(role.slug), \(role.name), \(role.description), true, \(date), \(date))
-                ON CONFLICT (org_id, slug) DO NOTHING RETURNING id
-                """,
-                logger: logger
-            )).decode(UUID.self).collect()
+            let inserted = try await
+                (try await connection.query(
+                    """
+                    INSERT INTO roles (id, org_id, slug, name, description, builtin, created_at, updated_at)
+                    VALUES (\(id), \(org), \(role.slug), \(role.name), \(role.description), true, \(date), \(date))
+                    ON CONFLICT (org_id, slug) DO NOTHING RETURNING id
+                    """,
+                    logger: logger
+                )).decode(UUID.self).collect()
             guard !inserted.isEmpty else { continue }
             for scope in role.scopes {
                 try await connection.query("INSERT INTO role_scopes (role_id, scope) VALUES (\(id), \(scope))", logger: logger)

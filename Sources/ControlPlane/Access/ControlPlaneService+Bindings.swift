@@ -39,9 +39,14 @@ extension ControlPlaneService {
                     logger: logger
                 )
                 try await AuditLog.append(
-                    connection, org: access.org.id, actor: access.caller.actor.id, action: "binding.created",
+                    connection,
+                    org: access.org.id,
+                    actor: access.caller.actor.id,
+                    action: "binding.created",
                     target: "binding:\(binding.id.lowercased)",
-                    details: ["subject": subject.tokenSubject, "role": slug, "os": osID ?? "*"], at: binding.createdAt, logger: logger
+                    details: ["subject": subject.tokenSubject, "role": slug, "os": osID ?? "*"],
+                    at: binding.createdAt,
+                    logger: logger
                 )
             }
         } catch let error as PSQLError where error.sqlState == "23505" {
@@ -63,7 +68,13 @@ extension ControlPlaneService {
             logger: logger
         )
         return try await rows.decode((UUID, UUID?, UUID?, String, String, String?, Date).self).collect().map {
-            RoleBinding(id: $0.0, subject: Self.subject(user: $0.1, serviceAccount: $0.2, label: $0.3), role: $0.4, os: $0.5, createdAt: $0.6)
+            RoleBinding(
+                id: $0.0,
+                subject: Self.subject(user: $0.1, serviceAccount: $0.2, label: $0.3),
+                role: $0.4,
+                os: $0.5,
+                createdAt: $0.6
+            )
         }
     }
 
@@ -91,9 +102,14 @@ extension ControlPlaneService {
                     logger: logger
                 )
                 try await AuditLog.append(
-                    connection, org: access.org.id, actor: access.caller.actor.id, action: "grant.created",
-                    target: "grant:\(grant.id.lowercased)", details: ["subject": subject.tokenSubject, "scope": scope, "os": osID],
-                    at: grant.createdAt, logger: logger
+                    connection,
+                    org: access.org.id,
+                    actor: access.caller.actor.id,
+                    action: "grant.created",
+                    target: "grant:\(grant.id.lowercased)",
+                    details: ["subject": subject.tokenSubject, "scope": scope, "os": osID],
+                    at: grant.createdAt,
+                    logger: logger
                 )
             }
         } catch let error as PSQLError where error.sqlState == "23505" {
@@ -114,7 +130,13 @@ extension ControlPlaneService {
             logger: logger
         )
         return try await rows.decode((UUID, UUID?, UUID?, String, String, Date).self).collect().map {
-            ScopeGrant(id: $0.0, subject: Self.subject(user: $0.1, serviceAccount: $0.2, label: $0.3), os: osID, scope: $0.4, createdAt: $0.5)
+            ScopeGrant(
+                id: $0.0,
+                subject: Self.subject(user: $0.1, serviceAccount: $0.2, label: $0.3),
+                os: osID,
+                scope: $0.4,
+                createdAt: $0.5
+            )
         }
     }
 
@@ -127,14 +149,20 @@ extension ControlPlaneService {
     private func deleteAccessRow(table: String, id: UUID, access: OrgAccess, action: String, target: String) async throws {
         let at = now()
         try await client.transaction(logger: logger) { connection in
-            let deleted = try await (try await connection.query(
-                "DELETE FROM \(unescaped: table) WHERE id = \(id) AND org_id = \(access.org.id) RETURNING id",
-                logger: logger
-            )).decode(UUID.self).collect()
+            let deleted = try await
+                (try await connection.query(
+                    "DELETE FROM \(unescaped: table) WHERE id = \(id) AND org_id = \(access.org.id) RETURNING id",
+                    logger: logger
+                )).decode(UUID.self).collect()
             guard !deleted.isEmpty else { throw ControlPlaneError.notFound("no \(target) \(id.lowercased)") }
             try await AuditLog.append(
-                connection, org: access.org.id, actor: access.caller.actor.id, action: action, target: "\(target):\(id.lowercased)",
-                at: at, logger: logger
+                connection,
+                org: access.org.id,
+                actor: access.caller.actor.id,
+                action: action,
+                target: "\(target):\(id.lowercased)",
+                at: at,
+                logger: logger
             )
         }
     }

@@ -76,14 +76,23 @@ extension ControlPlaneService {
 
     /// Explains what the OS would answer to `method path` for a subject (from its current grants)
     /// or for a token (verified with the OS's published keys), using `AgentOSAuth`'s own gate.
-    public func explain(_ access: OrgAccess, os osID: String, subject reference: SubjectReference?, token: String?, method: String, path: String)
+    public func explain(
+        _ access: OrgAccess,
+        os osID: String,
+        subject reference: SubjectReference?,
+        token: String?,
+        method: String,
+        path: String
+    )
         async throws -> Explanation
     {
         guard (reference == nil) != (token == nil) else { throw ControlPlaneError.invalid("give exactly one of subject and token") }
         guard ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"].contains(method.uppercased()) else {
             throw ControlPlaneError.invalid("method must be one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS")
         }
-        guard path.hasPrefix("/"), path.utf8.count <= 2048 else { throw ControlPlaneError.invalid("path must start with '/' (at most 2048 bytes)") }
+        guard path.hasPrefix("/"), path.utf8.count <= 2048 else {
+            throw ControlPlaneError.invalid("path must start with '/' (at most 2048 bytes)")
+        }
         let os = try await osInstance(org: access.org.slug, id: osID)
         var configuration = AgentOSAuthConfiguration()
         configuration.authorization = true
@@ -103,10 +112,18 @@ extension ControlPlaneService {
         do {
             let verified = try await verifier.verify(token!)
             return Explanation(
-                evaluation: gate.evaluate(ScopeSet(verified.scopes), method: method, path: path), grantedBy: [:], subject: verified.subject
+                evaluation: gate.evaluate(ScopeSet(verified.scopes), method: method, path: path),
+                grantedBy: [:],
+                subject: verified.subject
             )
         } catch {
-            let evaluation = AccessEvaluation(allowed: false, status: error.status, requiredScopes: [], matchedScopes: [], detail: error.message)
+            let evaluation = AccessEvaluation(
+                allowed: false,
+                status: error.status,
+                requiredScopes: [],
+                matchedScopes: [],
+                detail: error.message
+            )
             return Explanation(evaluation: evaluation, grantedBy: [:], subject: nil)
         }
     }

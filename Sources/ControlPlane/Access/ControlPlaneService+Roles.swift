@@ -33,8 +33,14 @@ extension ControlPlaneService {
                 )
                 try await insertScopes(scopes, role: role.id, connection: connection)
                 try await AuditLog.append(
-                    connection, org: access.org.id, actor: access.caller.actor.id, action: "role.created", target: "role:\(slug)",
-                    details: ["scopes": scopes.joined(separator: " ")], at: at, logger: logger
+                    connection,
+                    org: access.org.id,
+                    actor: access.caller.actor.id,
+                    action: "role.created",
+                    target: "role:\(slug)",
+                    details: ["scopes": scopes.joined(separator: " ")],
+                    at: at,
+                    logger: logger
                 )
             }
         } catch let error as PSQLError where error.sqlState == "23505" {
@@ -65,8 +71,14 @@ extension ControlPlaneService {
             try await insertScopes(scopes, role: role.id, connection: connection)
             try await connection.query("UPDATE roles SET updated_at = \(at) WHERE id = \(role.id)", logger: logger)
             try await AuditLog.append(
-                connection, org: access.org.id, actor: access.caller.actor.id, action: "role.scopes_set", target: "role:\(slug)",
-                details: ["scopes": scopes.joined(separator: " ")], at: at, logger: logger
+                connection,
+                org: access.org.id,
+                actor: access.caller.actor.id,
+                action: "role.scopes_set",
+                target: "role:\(slug)",
+                details: ["scopes": scopes.joined(separator: " ")],
+                at: at,
+                logger: logger
             )
         }
         role.scopes = scopes
@@ -79,15 +91,22 @@ extension ControlPlaneService {
         let role = try await mutableRole(access, slug: slug)
         let at = now()
         try await client.transaction(logger: logger) { connection in
-            let bound = try await (try await connection.query("SELECT count(*) FROM role_bindings WHERE role_id = \(role.id)", logger: logger))
+            let bound =
+                try await (try await connection.query("SELECT count(*) FROM role_bindings WHERE role_id = \(role.id)", logger: logger))
                 .decode(Int.self).collect().first ?? 0
             if bound > 0 && !force {
                 throw ControlPlaneError.conflict("role '\(slug)' has \(bound) binding(s); remove them or delete with ?force=true")
             }
             try await connection.query("DELETE FROM roles WHERE id = \(role.id)", logger: logger)
             try await AuditLog.append(
-                connection, org: access.org.id, actor: access.caller.actor.id, action: "role.deleted", target: "role:\(slug)",
-                details: ["bindings_removed": "\(bound)"], at: at, logger: logger
+                connection,
+                org: access.org.id,
+                actor: access.caller.actor.id,
+                action: "role.deleted",
+                target: "role:\(slug)",
+                details: ["bindings_removed": "\(bound)"],
+                at: at,
+                logger: logger
             )
         }
     }
@@ -96,7 +115,9 @@ extension ControlPlaneService {
 
     private func mutableRole(_ access: OrgAccess, slug: String) async throws -> Role {
         guard let role = try await roles(org: access.org.id, slug: slug).first else { throw Self.noRole(slug) }
-        guard !role.builtin else { throw ControlPlaneError.conflict("'\(slug)' is a built-in role and cannot be changed; create a custom role") }
+        guard !role.builtin else {
+            throw ControlPlaneError.conflict("'\(slug)' is a built-in role and cannot be changed; create a custom role")
+        }
         return role
     }
 

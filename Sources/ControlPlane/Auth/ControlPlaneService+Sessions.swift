@@ -15,10 +15,11 @@ extension ControlPlaneService {
         let emailKey = "email:" + email.lowercased().prefix(254)
         let keys = [emailKey, "addr:" + clientAddress]
         if let wait = throttle.retryAfter(keys, now: at) { throw ControlPlaneError.tooManyRequests(retryAfter: wait) }
-        let rows = try await (try await client.query(
-            "SELECT id, password_hash FROM users WHERE lower(email) = lower(\(email))",
-            logger: logger
-        )).decode((UUID, String?).self).collect()
+        let rows = try await
+            (try await client.query(
+                "SELECT id, password_hash FROM users WHERE lower(email) = lower(\(email))",
+                logger: logger
+            )).decode((UUID, String?).self).collect()
         let user = rows.first
         guard password.utf8.count <= 1024, try await Passwords.verify(password, hash: user?.1), let user else {
             throttle.recordFailure(keys, now: at)
@@ -61,7 +62,10 @@ extension ControlPlaneService {
         let secret = Self.newSecret(prefix: "cpk_")
         let at = now()
         let info = APIKeyInfo(
-            id: UUID(), name: name, prefix: String(secret.prefix(12)), createdAt: at,
+            id: UUID(),
+            name: name,
+            prefix: String(secret.prefix(12)),
+            createdAt: at,
             expiresAt: expiresInDays.map { at.addingTimeInterval(Double($0) * 86_400) }
         )
         try await client.query(
@@ -88,10 +92,11 @@ extension ControlPlaneService {
     /// Revokes one of the caller's keys (404 for anyone else's).
     public func deleteAPIKey(_ caller: Caller, id: UUID) async throws {
         guard let user = caller.userID else { throw ControlPlaneError.invalid("only users have API keys") }
-        let revoked = try await (try await client.query(
-            "UPDATE api_keys SET revoked_at = \(now()) WHERE id = \(id) AND user_id = \(user) AND revoked_at IS NULL RETURNING id",
-            logger: logger
-        )).decode(UUID.self).collect()
+        let revoked = try await
+            (try await client.query(
+                "UPDATE api_keys SET revoked_at = \(now()) WHERE id = \(id) AND user_id = \(user) AND revoked_at IS NULL RETURNING id",
+                logger: logger
+            )).decode(UUID.self).collect()
         guard !revoked.isEmpty else { throw ControlPlaneError.notFound("no API key \(id.lowercased)") }
     }
 }

@@ -16,7 +16,13 @@ extension ControlPlaneService {
                     logger: logger
                 )
                 try await AuditLog.append(
-                    connection, org: id, actor: actor.id, action: "org.created", target: "org:\(slug)", details: ["name": name], at: at,
+                    connection,
+                    org: id,
+                    actor: actor.id,
+                    action: "org.created",
+                    target: "org:\(slug)",
+                    details: ["name": name],
+                    at: at,
                     logger: logger
                 )
                 try await BuiltinRoles.install(org: id, at: at, connection: connection, logger: logger)
@@ -58,8 +64,13 @@ extension ControlPlaneService {
         try await client.transaction(logger: logger) { connection in
             try await connection.query("DELETE FROM organizations WHERE id = \(access.org.id)", logger: logger)
             try await AuditLog.append(
-                connection, org: access.org.id, actor: access.caller.actor.id, action: "org.deleted", target: "org:\(access.org.slug)",
-                at: now(), logger: logger
+                connection,
+                org: access.org.id,
+                actor: access.caller.actor.id,
+                action: "org.deleted",
+                target: "org:\(access.org.slug)",
+                at: now(),
+                logger: logger
             )
         }
         // Cached signers of its OSes become unreachable: OS rows are gone and ids are never reused.

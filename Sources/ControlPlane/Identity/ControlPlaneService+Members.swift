@@ -16,10 +16,11 @@ extension ControlPlaneService {
         let at = now()
         return try await client.transaction(logger: logger) { connection in
             var user = User(id: UUID(), email: email, name: name)
-            let existing = try await (try await connection.query(
-                "SELECT id, email, name FROM users WHERE lower(email) = lower(\(email)) FOR UPDATE",
-                logger: logger
-            )).decode((UUID, String, String).self).collect()
+            let existing = try await
+                (try await connection.query(
+                    "SELECT id, email, name FROM users WHERE lower(email) = lower(\(email)) FOR UPDATE",
+                    logger: logger
+                )).decode((UUID, String, String).self).collect()
             if let (id, storedEmail, storedName) = existing.first {
                 if password != nil {
                     throw ControlPlaneError.conflict("user '\(email)' already exists; a password can only be set when the user is created")
@@ -34,17 +35,24 @@ extension ControlPlaneService {
                     logger: logger
                 )
             }
-            let inserted = try await (try await connection.query(
-                """
-                INSERT INTO org_members (org_id, user_id, role, created_at, updated_at)
-                VALUES (\(access.org.id), \(user.id), \(role.rawValue), \(at), \(at)) ON CONFLICT DO NOTHING RETURNING user_id
-                """,
-                logger: logger
-            )).decode(UUID.self).collect()
+            let inserted = try await
+                (try await connection.query(
+                    """
+                    INSERT INTO org_members (org_id, user_id, role, created_at, updated_at)
+                    VALUES (\(access.org.id), \(user.id), \(role.rawValue), \(at), \(at)) ON CONFLICT DO NOTHING RETURNING user_id
+                    """,
+                    logger: logger
+                )).decode(UUID.self).collect()
             guard !inserted.isEmpty else { throw ControlPlaneError.conflict("'\(user.email)' is already a member of '\(access.org.slug)'") }
             try await AuditLog.append(
-                connection, org: access.org.id, actor: access.caller.actor.id, action: "member.added", target: "user:\(user.id.lowercased)",
-                details: ["email": user.email, "role": role.rawValue], at: at, logger: logger
+                connection,
+                org: access.org.id,
+                actor: access.caller.actor.id,
+                action: "member.added",
+                target: "user:\(user.id.lowercased)",
+                details: ["email": user.email, "role": role.rawValue],
+                at: at,
+                logger: logger
             )
             return Member(user: user, role: role, disabled: false, createdAt: at)
         }
@@ -76,9 +84,14 @@ extension ControlPlaneService {
                 logger: logger
             )
             try await AuditLog.append(
-                connection, org: access.org.id, actor: access.caller.actor.id, action: "member.updated",
-                target: "user:\(member.user.id.lowercased)", details: ["role": member.role.rawValue, "disabled": "\(member.disabled)"],
-                at: at, logger: logger
+                connection,
+                org: access.org.id,
+                actor: access.caller.actor.id,
+                action: "member.updated",
+                target: "user:\(member.user.id.lowercased)",
+                details: ["role": member.role.rawValue, "disabled": "\(member.disabled)"],
+                at: at,
+                logger: logger
             )
             return member
         }
@@ -100,23 +113,33 @@ extension ControlPlaneService {
             try await connection.query("DELETE FROM scope_grants WHERE org_id = \(org) AND user_id = \(user)", logger: logger)
             try await connection.query("DELETE FROM org_members WHERE org_id = \(org) AND user_id = \(user)", logger: logger)
             try await AuditLog.append(
-                connection, org: org, actor: access.caller.actor.id, action: "member.removed", target: "user:\(user.lowercased)",
-                details: ["email": member.user.email], at: at, logger: logger
+                connection,
+                org: org,
+                actor: access.caller.actor.id,
+                action: "member.removed",
+                target: "user:\(user.lowercased)",
+                details: ["email": member.user.email],
+                at: at,
+                logger: logger
             )
         }
     }
 
     private func lockedMember(_ access: OrgAccess, _ reference: String, connection: PostgresConnection) async throws -> Member {
         let matches = try await members(org: access.org.id, only: reference, connection: connection)
-        guard let member = matches.first else { throw ControlPlaneError.notFound("no member '\(reference.prefix(80))' in '\(access.org.slug)'") }
+        guard let member = matches.first else {
+            throw ControlPlaneError.notFound("no member '\(reference.prefix(80))' in '\(access.org.slug)'")
+        }
         return member
     }
 
     private func ensureAnotherOwner(_ org: UUID, except user: UUID, connection: PostgresConnection) async throws {
-        let count = try await (try await connection.query(
-            "SELECT count(*) FROM org_members WHERE org_id = \(org) AND role = 'owner' AND NOT disabled AND user_id <> \(user)",
-            logger: logger
-        )).decode(Int.self).collect().first ?? 0
+        let count =
+            try await
+            (try await connection.query(
+                "SELECT count(*) FROM org_members WHERE org_id = \(org) AND role = 'owner' AND NOT disabled AND user_id <> \(user)",
+                logger: logger
+            )).decode(Int.self).collect().first ?? 0
         guard count > 0 else { throw ControlPlaneError.conflict("the organisation must keep at least one active owner") }
     }
 
@@ -130,9 +153,21 @@ extension ControlPlaneService {
             WHERE m.org_id = \(org) AND (\(reference == nil) OR u.id = \(id) OR lower(u.email) = lower(\(email)))
             ORDER BY lower(u.email) \(unescaped: lock)
             """
-        let rows = if let connection { try await connection.query(query, logger: logger) } else { try await client.query(query, logger: logger) }
-        return try await rows.decode((UUID, String, String, String, Bool, Date).self).collect().map { id, email, name, role, disabled, created in
-            Member(user: User(id: id, email: email, name: name), role: OrgRole(rawValue: role) ?? .member, disabled: disabled, createdAt: created)
+        let rows =
+            if let connection { try await connection.query(query, logger: logger) } else { try await client.query(query, logger: logger) }
+        return try await rows.decode((UUID, String, String, String, Bool, Date).self).collect().map {
+            id,
+            email,
+            name,
+            role,
+            disabled,
+            created in
+            Member(
+                user: User(id: id, email: email, name: name),
+                role: OrgRole(rawValue: role) ?? .member,
+                disabled: disabled,
+                createdAt: created
+            )
         }
     }
 }

@@ -18,8 +18,12 @@ extension ControlPlaneService {
         try Validation.name(name)
         let secret = Self.newSecret(prefix: "cpsa_")
         let account = ServiceAccount(
-            id: UUID(), name: name, clientID: "cpc_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
-            tokenBroker: tokenBroker, createdAt: now(), revokedAt: nil
+            id: UUID(),
+            name: name,
+            clientID: "cpc_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
+            tokenBroker: tokenBroker,
+            createdAt: now(),
+            revokedAt: nil
         )
         try await client.transaction(logger: logger) { connection in
             try await connection.query(
@@ -30,8 +34,13 @@ extension ControlPlaneService {
                 logger: logger
             )
             try await AuditLog.append(
-                connection, org: access.org.id, actor: access.caller.actor.id, action: "service_account.created",
-                target: "svc:\(account.id.lowercased)", details: ["name": name, "token_broker": "\(tokenBroker)"], at: account.createdAt,
+                connection,
+                org: access.org.id,
+                actor: access.caller.actor.id,
+                action: "service_account.created",
+                target: "svc:\(account.id.lowercased)",
+                details: ["name": name, "token_broker": "\(tokenBroker)"],
+                at: account.createdAt,
                 logger: logger
             )
         }
@@ -58,17 +67,23 @@ extension ControlPlaneService {
         try access.require(.manageServiceAccounts)
         let at = now()
         try await client.transaction(logger: logger) { connection in
-            let revoked = try await (try await connection.query(
-                """
-                UPDATE service_accounts SET revoked_at = \(at)
-                WHERE id = \(id) AND org_id = \(access.org.id) AND revoked_at IS NULL RETURNING id
-                """,
-                logger: logger
-            )).decode(UUID.self).collect()
+            let revoked = try await
+                (try await connection.query(
+                    """
+                    UPDATE service_accounts SET revoked_at = \(at)
+                    WHERE id = \(id) AND org_id = \(access.org.id) AND revoked_at IS NULL RETURNING id
+                    """,
+                    logger: logger
+                )).decode(UUID.self).collect()
             guard !revoked.isEmpty else { throw ControlPlaneError.notFound("no active service account \(id.lowercased)") }
             try await AuditLog.append(
-                connection, org: access.org.id, actor: access.caller.actor.id, action: "service_account.revoked",
-                target: "svc:\(id.lowercased)", at: at, logger: logger
+                connection,
+                org: access.org.id,
+                actor: access.caller.actor.id,
+                action: "service_account.revoked",
+                target: "svc:\(id.lowercased)",
+                at: at,
+                logger: logger
             )
         }
     }
@@ -79,23 +94,27 @@ extension ControlPlaneService {
         switch reference {
         case .user(let text):
             let id = UUID(uuidString: text)
-            let rows = try await (try await client.query(
-                """
-                SELECT u.id, u.email FROM users u JOIN org_members m ON m.user_id = u.id AND m.org_id = \(org)
-                WHERE u.id = \(id) OR (\(id == nil) AND lower(u.email) = lower(\(text)))
-                """,
-                logger: logger
-            )).decode((UUID, String).self).collect()
-            guard let (userID, email) = rows.first else { throw ControlPlaneError.notFound("no member '\(text.prefix(80))' in this organisation") }
+            let rows = try await
+                (try await client.query(
+                    """
+                    SELECT u.id, u.email FROM users u JOIN org_members m ON m.user_id = u.id AND m.org_id = \(org)
+                    WHERE u.id = \(id) OR (\(id == nil) AND lower(u.email) = lower(\(text)))
+                    """,
+                    logger: logger
+                )).decode((UUID, String).self).collect()
+            guard let (userID, email) = rows.first else {
+                throw ControlPlaneError.notFound("no member '\(text.prefix(80))' in this organisation")
+            }
             return Subject(kind: .user, id: userID, label: email)
         case .serviceAccount(let text):
             guard let id = UUID(uuidString: text.hasPrefix("svc:") ? String(text.dropFirst(4)) : text) else {
                 throw ControlPlaneError.invalid("service_account must be a service-account id")
             }
-            let rows = try await (try await client.query(
-                "SELECT id, name FROM service_accounts WHERE id = \(id) AND org_id = \(org) AND revoked_at IS NULL",
-                logger: logger
-            )).decode((UUID, String).self).collect()
+            let rows = try await
+                (try await client.query(
+                    "SELECT id, name FROM service_accounts WHERE id = \(id) AND org_id = \(org) AND revoked_at IS NULL",
+                    logger: logger
+                )).decode((UUID, String).self).collect()
             guard let (accountID, name) = rows.first else { throw ControlPlaneError.notFound("no active service account \(id.lowercased)") }
             return Subject(kind: .serviceAccount, id: accountID, label: name)
         }

@@ -29,6 +29,16 @@ extension ControlPlaneService {
         public var kid: String
         public var jti: String
         public var subject: String
+
+        init(_ claims: AccessTokenClaims, signed: SignedToken) {
+            accessToken = signed.token
+            expiresIn = claims.exp - claims.iat
+            expiresAt = Date(timeIntervalSince1970: Double(claims.exp))
+            scopes = claims.scopes
+            kid = signed.kid
+            jti = claims.jti
+            subject = claims.sub
+        }
     }
 
     /// Issues a token for a user or service account on one OS (DESIGN §5).
@@ -51,14 +61,18 @@ extension ControlPlaneService {
         case .superuser:
             break
         case .user:
-            guard let role = row.callerRole.flatMap(OrgRole.init(rawValue:)) else { throw ControlPlaneError.notFound("no organisation '\(slug)'") }
+            guard let role = row.callerRole.flatMap(OrgRole.init(rawValue:)) else {
+                throw ControlPlaneError.notFound("no organisation '\(slug)'")
+            }
             if row.callerDisabled == true { throw ControlPlaneError.forbidden("your membership of '\(slug)' is disabled") }
             if !target.isCaller && !role.allows(.issueTokenForOthers) {
                 throw ControlPlaneError.forbidden("issuing tokens for another subject needs the admin or owner role")
             }
         case .serviceAccount(_, let org, let broker):
             guard org == row.orgID else { throw ControlPlaneError.notFound("no organisation '\(slug)'") }
-            if !target.isCaller && !broker { throw ControlPlaneError.forbidden("only a token-broker service account may issue tokens for others") }
+            if !target.isCaller && !broker {
+                throw ControlPlaneError.forbidden("only a token-broker service account may issue tokens for others")
+            }
         }
         guard let osInternalID = row.osInternalID else { throw ControlPlaneError.notFound("no OS '\(osID)' in '\(slug)'") }
         guard let subjectID = row.subjectID else {
@@ -77,19 +91,26 @@ extension ControlPlaneService {
         }
         let subject = Subject(kind: target.kind, id: subjectID, label: row.subjectEmail ?? row.subjectName ?? "")
         let claims = AccessTokenClaims(
-            issuer: settings.issuer, subject: subject.tokenSubject, audience: osID, issuedAt: now(), lifetime: lifetime, scopes: scopes,
-            sessionID: request.sessionID, email: row.subjectEmail, name: row.subjectName, org: slug
+            issuer: settings.issuer,
+            subject: subject.tokenSubject,
+            audience: osID,
+            issuedAt: now(),
+            lifetime: lifetime,
+            scopes: scopes,
+            sessionID: request.sessionID,
+            email: row.subjectEmail,
+            name: row.subjectName,
+            org: slug
         )
         guard let activeKid = row.activeKid else { throw Self.noActiveKey(osID) }
         let signed = try await sign(claims, osInternalID: osInternalID, osID: osID, activeKid: activeKid)
         logger.info(
             "token issued",
-            metadata: ["jti": "\(claims.jti)", "sub": "\(claims.sub)", "os": "\(slug)/\(osID)", "kid": "\(signed.kid)", "by": "\(caller.actor.id)"]
+            metadata: [
+                "jti": "\(claims.jti)", "sub": "\(claims.sub)", "os": "\(slug)/\(osID)", "kid": "\(signed.kid)", "by": "\(caller.actor.id)",
+            ]
         )
-        return IssuedToken(
-            accessToken: signed.token, expiresIn: claims.exp - claims.iat, expiresAt: Date(timeIntervalSince1970: Double(claims.exp)),
-            scopes: scopes, kid: signed.kid, jti: claims.jti, subject: claims.sub
-        )
+        return IssuedToken(claims, signed: signed)
     }
 
     func tokenLifetime(_ ttl: Int?) throws -> TimeInterval {
@@ -116,9 +137,13 @@ extension ControlPlaneService {
             case .superuser: throw ControlPlaneError.invalid("subject is required when calling with a superuser key")
             }
         }
-        guard !text.isEmpty, text.utf8.count <= 254 else { throw ControlPlaneError.invalid("subject must be a user id, an email or svc:<id>") }
+        guard !text.isEmpty, text.utf8.count <= 254 else {
+            throw ControlPlaneError.invalid("subject must be a user id, an email or svc:<id>")
+        }
         if text.hasPrefix("svc:") {
-            guard let id = UUID(uuidString: String(text.dropFirst(4))) else { throw ControlPlaneError.invalid("svc:<id> needs a service-account id") }
+            guard let id = UUID(uuidString: String(text.dropFirst(4))) else {
+                throw ControlPlaneError.invalid("svc:<id> needs a service-account id")
+            }
             if case .serviceAccount(id, _, _) = caller.identity { return SubjectTarget(kind: .serviceAccount, id: id, isCaller: true) }
             return SubjectTarget(kind: .serviceAccount, id: id, isCaller: false)
         }
@@ -171,8 +196,16 @@ extension ControlPlaneService {
             (UUID, UUID?, String?, Bool?, UUID?, String?, String?, Bool, String?, [String]).self
         ) {
             return IssuanceRow(
-                orgID: org, osInternalID: os, callerRole: role, callerDisabled: disabled, subjectID: subject, subjectEmail: email,
-                subjectName: name, subjectDisabled: subjectDisabled, scopes: scopes, activeKid: activeKid
+                orgID: org,
+                osInternalID: os,
+                callerRole: role,
+                callerDisabled: disabled,
+                subjectID: subject,
+                subjectEmail: email,
+                subjectName: name,
+                subjectDisabled: subjectDisabled,
+                scopes: scopes,
+                activeKid: activeKid
             )
         }
         return nil

@@ -23,7 +23,8 @@ extension ControlPlaneService {
     /// The client-credentials grant (RFC 6749 §4.4) for a service account: authenticates the
     /// client, resolves `audience` = `<org>/<os>`, and issues a token with the account's scopes on
     /// that OS, narrowed to `requested` when given. One query, then the signature.
-    public func clientCredentialsToken(clientID: String, secret: String, audience: String, requested: [String]?) async throws -> IssuedToken {
+    public func clientCredentialsToken(clientID: String, secret: String, audience: String, requested: [String]?) async throws -> IssuedToken
+    {
         guard clientID.hasPrefix("cpc_"), clientID.utf8.count <= 64, secret.utf8.count <= 256 else {
             throw OAuthError(.invalidClient, "client authentication failed")
         }
@@ -70,15 +71,20 @@ extension ControlPlaneService {
         }
         let subject = Subject(kind: .serviceAccount, id: id, label: "")
         let claims = AccessTokenClaims(
-            issuer: settings.issuer, subject: subject.tokenSubject, audience: parts[1], issuedAt: now(),
-            lifetime: min(settings.defaultTokenLifetime, settings.maxTokenLifetime), scopes: scopes, org: orgSlug
+            issuer: settings.issuer,
+            subject: subject.tokenSubject,
+            audience: parts[1],
+            issuedAt: now(),
+            lifetime: min(settings.defaultTokenLifetime, settings.maxTokenLifetime),
+            scopes: scopes,
+            org: orgSlug
         )
         guard let activeKid else { throw Self.noActiveKey(parts[1]) }
         let signed = try await sign(claims, osInternalID: osInternalID, osID: parts[1], activeKid: activeKid)
-        logger.info("token issued", metadata: ["jti": "\(claims.jti)", "sub": "\(claims.sub)", "os": "\(audience)", "grant": "client_credentials"])
-        return IssuedToken(
-            accessToken: signed.token, expiresIn: claims.exp - claims.iat, expiresAt: Date(timeIntervalSince1970: Double(claims.exp)),
-            scopes: scopes, kid: signed.kid, jti: claims.jti, subject: claims.sub
+        logger.info(
+            "token issued",
+            metadata: ["jti": "\(claims.jti)", "sub": "\(claims.sub)", "os": "\(audience)", "grant": "client_credentials"]
         )
+        return IssuedToken(claims, signed: signed)
     }
 }

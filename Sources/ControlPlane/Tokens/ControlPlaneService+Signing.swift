@@ -46,16 +46,27 @@ extension ControlPlaneService {
             logger: logger
         )
         for try await (kid, algorithm, ciphertext, kekID) in rows.decode((String, String, Data, String).self) {
-            let secret = try masterKeys.open(ciphertext, aad: KeyMaterial.aad(osInstance: osInternalID, kid: kid, algorithm: algorithm), kekID: kekID)
+            let secret = try masterKeys.open(
+                ciphertext,
+                aad: KeyMaterial.aad(osInstance: osInternalID, kid: kid, algorithm: algorithm),
+                kekID: kekID
+            )
             let keys = JWTKeyCollection()
             let identifier = JWKIdentifier(string: kid)
             switch algorithm {
             case "RS256":
-                await keys.add(rsa: try JWTKit.Insecure.RSA.PrivateKey(backing: _RSA.Signing.PrivateKey(derRepresentation: secret)), digestAlgorithm: .sha256, kid: identifier)
+                await keys.add(
+                    rsa: try JWTKit.Insecure.RSA.PrivateKey(backing: _RSA.Signing.PrivateKey(derRepresentation: secret)),
+                    digestAlgorithm: .sha256,
+                    kid: identifier
+                )
             case "ES256":
                 await keys.add(ecdsa: try ES256PrivateKey(backing: P256.Signing.PrivateKey(derRepresentation: secret)), kid: identifier)
             default:
-                await keys.add(eddsa: EdDSA.PrivateKey(backing: try Curve25519.Signing.PrivateKey(rawRepresentation: secret)), kid: identifier)
+                await keys.add(
+                    eddsa: EdDSA.PrivateKey(backing: try Curve25519.Signing.PrivateKey(rawRepresentation: secret)),
+                    kid: identifier
+                )
             }
             let signer = SignerCache.Signer(kid: kid, algorithm: algorithm, keys: keys)
             await signers.store(signer, os: osInternalID)

@@ -7,7 +7,9 @@ import Hummingbird
 struct CallerMiddleware: RouterMiddleware {
     let service: ControlPlaneService
 
-    func handle(_ request: Request, context: APIRequestContext, next: (Request, APIRequestContext) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: APIRequestContext, next: (Request, APIRequestContext) async throws -> Response) async throws
+        -> Response
+    {
         guard let header = request.headers[.authorization], header.count > 7, header.prefix(7).lowercased() == "bearer " else {
             throw APIError.unauthorized("missing credentials: send Authorization: Bearer <api key or session token>")
         }

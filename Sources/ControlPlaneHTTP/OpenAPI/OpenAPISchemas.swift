@@ -33,37 +33,62 @@ enum OpenAPISchemas {
         [
             "Error": object(["error": object(["code": string, "message": string], required: ["code", "message"])], required: ["error"]),
             "OAuthError": object(
-                ["error": ["type": "string", "enum": ["invalid_request", "invalid_client", "invalid_scope", "unsupported_grant_type"]], "error_description": string],
+                [
+                    "error": ["type": "string", "enum": ["invalid_request", "invalid_client", "invalid_scope", "unsupported_grant_type"]],
+                    "error_description": string,
+                ],
                 required: ["error", "error_description"]
             ),
-            "Organization": object(["id": uuid, "slug": string, "name": string, "created_at": dateTime], required: ["id", "slug", "name", "created_at"]),
+            "Organization": object(
+                ["id": uuid, "slug": string, "name": string, "created_at": dateTime],
+                required: ["id", "slug", "name", "created_at"]
+            ),
             "OS": object(
-                ["id": string, "name": string, "url": nullable(string), "authorization_enabled": bool, "created_at": dateTime, "updated_at": dateTime],
+                [
+                    "id": string, "name": string, "url": nullable(string), "authorization_enabled": bool, "created_at": dateTime,
+                    "updated_at": dateTime,
+                ],
                 required: ["id", "name", "authorization_enabled"]
             ),
-            "SigningKey": object(["kid": string, "alg": string, "public_key_pem": string, "jwk": ["type": "object"]], required: ["kid", "alg", "public_key_pem"]),
+            "SigningKey": object(
+                ["kid": string, "alg": string, "public_key_pem": string, "jwk": ["type": "object"]],
+                required: ["kid", "alg", "public_key_pem"]
+            ),
             "Key": object(
-                ["kid": string, "alg": string, "state": ["type": "string", "enum": ["pending", "active", "retiring", "retired", "revoked"]],
-                 "created_at": dateTime, "activated_at": nullable(dateTime), "retire_at": nullable(dateTime)],
+                [
+                    "kid": string, "alg": string,
+                    "state": ["type": "string", "enum": ["pending", "active", "retiring", "retired", "revoked"]],
+                    "created_at": dateTime, "activated_at": nullable(dateTime), "retire_at": nullable(dateTime),
+                ],
                 required: ["kid", "alg", "state"]
             ),
             "Registration": object(
-                ["os": ref("OS"), "signing_key": ref("SigningKey"), "env": object(["AGENT_OS_ID": string, "JWT_VERIFICATION_KEY": string])],
+                [
+                    "os": ref("OS"), "signing_key": ref("SigningKey"),
+                    "env": object(["AGENT_OS_ID": string, "JWT_VERIFICATION_KEY": string]),
+                ],
                 required: ["os"]
             ),
             "AuditEvent": object(
-                ["seq": integer, "at": dateTime, "actor": string, "action": string, "target": string, "details": ["type": "object"],
-                 "prev_hash": string, "hash": string],
+                [
+                    "seq": integer, "at": dateTime, "actor": string, "action": string, "target": string, "details": ["type": "object"],
+                    "prev_hash": string, "hash": string,
+                ],
                 required: ["seq", "at", "actor", "action", "target", "hash"]
             ),
             "User": object(["id": uuid, "email": string, "name": string], required: ["id", "email", "name"]),
             "Member": object(
-                ["user": ref("User"), "role": ["type": "string", "enum": ["owner", "admin", "member"]], "disabled": bool, "created_at": dateTime],
+                [
+                    "user": ref("User"), "role": ["type": "string", "enum": ["owner", "admin", "member"]], "disabled": bool,
+                    "created_at": dateTime,
+                ],
                 required: ["user", "role", "disabled"]
             ),
             "APIKey": object(
-                ["id": uuid, "name": string, "prefix": string, "created_at": dateTime, "expires_at": nullable(dateTime),
-                 "key": ["type": "string", "description": "Only in the creation response."]],
+                [
+                    "id": uuid, "name": string, "prefix": string, "created_at": dateTime, "expires_at": nullable(dateTime),
+                    "key": ["type": "string", "description": "Only in the creation response."],
+                ],
                 required: ["id", "name", "prefix"]
             ),
             "Session": object(["token": string, "expires_at": dateTime], required: ["token", "expires_at"]),
@@ -76,25 +101,38 @@ enum OpenAPISchemas {
                 required: ["type", "id", "sub"]
             ),
             "RoleBinding": object(
-                ["id": uuid, "subject": ref("Subject"), "role": string, "os": nullable(string), "created_at": dateTime], required: ["id", "subject", "role"]
+                ["id": uuid, "subject": ref("Subject"), "role": string, "os": nullable(string), "created_at": dateTime],
+                required: ["id", "subject", "role"]
             ),
-            "Grant": object(["id": uuid, "subject": ref("Subject"), "os": string, "scope": string, "created_at": dateTime], required: ["id", "subject", "scope"]),
+            "Grant": object(
+                ["id": uuid, "subject": ref("Subject"), "os": string, "scope": string, "created_at": dateTime],
+                required: ["id", "subject", "scope"]
+            ),
             "Source": object(
-                ["kind": ["type": "string", "enum": ["role", "grant"]], "id": uuid, "role": nullable(string), "os": nullable(string)], required: ["kind", "id"]
+                ["kind": ["type": "string", "enum": ["role", "grant"]], "id": uuid, "role": nullable(string), "os": nullable(string)],
+                required: ["kind", "id"]
             ),
             "Access": object(
-                ["subject": ref("Subject"), "scopes": array(string),
-                 "granted_by": array(object(["scope": string, "sources": array(ref("Source"))]))],
+                [
+                    "subject": ref("Subject"), "scopes": array(string),
+                    "granted_by": array(object(["scope": string, "sources": array(ref("Source"))])),
+                ],
                 required: ["subject", "scopes", "granted_by"]
             ),
             "Explanation": object(
-                ["allowed": bool, "status": integer, "required_scopes": array(string), "matched_scopes": array(string),
-                 "granted_by": ["type": "object", "additionalProperties": array(ref("Source"))], "detail": nullable(string), "subject": nullable(string)],
+                [
+                    "allowed": bool, "status": integer, "required_scopes": array(string), "matched_scopes": array(string),
+                    "granted_by": ["type": "object", "additionalProperties": array(ref("Source"))], "detail": nullable(string),
+                    "subject": nullable(string),
+                ],
                 required: ["allowed", "status", "required_scopes", "matched_scopes"]
             ),
             "Token": object(
-                ["access_token": string, "token_type": ["const": "Bearer"], "expires_in": integer, "expires_at": dateTime, "scopes": array(string),
-                 "kid": string, "jti": string],
+                [
+                    "access_token": string, "token_type": ["const": "Bearer"], "expires_in": integer, "expires_at": dateTime,
+                    "scopes": array(string),
+                    "kid": string, "jti": string,
+                ],
                 required: ["access_token", "token_type", "expires_in", "expires_at", "scopes", "kid", "jti"]
             ),
             "OAuthToken": object(
@@ -102,8 +140,11 @@ enum OpenAPISchemas {
                 required: ["access_token", "token_type", "expires_in", "scope"]
             ),
             "ServiceAccount": object(
-                ["id": uuid, "name": string, "client_id": string, "token_broker": bool, "created_at": dateTime, "revoked_at": nullable(dateTime),
-                 "client_secret": ["type": "string", "description": "Only in the creation response."]],
+                [
+                    "id": uuid, "name": string, "client_id": string, "token_broker": bool, "created_at": dateTime,
+                    "revoked_at": nullable(dateTime),
+                    "client_secret": ["type": "string", "description": "Only in the creation response."],
+                ],
                 required: ["id", "name", "client_id", "token_broker"]
             ),
         ]

@@ -10,7 +10,13 @@ struct AccessRoutes {
         group.post("/orgs/{org}/roles") { request, context in
             let access = try await context.access(service, .manageAccess)
             let body = try await request.decodeJSON(CreateRoleRequest.self, context: context)
-            let role = try await service.createRole(access, slug: body.slug, name: body.name, description: body.description, scopes: body.scopes)
+            let role = try await service.createRole(
+                access,
+                slug: body.slug,
+                name: body.name,
+                description: body.description,
+                scopes: body.scopes
+            )
             return try JSONResponse(RoleDTO(role), status: .created)
         }
         group.get("/orgs/{org}/roles") { _, context in
@@ -23,7 +29,9 @@ struct AccessRoutes {
         group.put("/orgs/{org}/roles/{role}/scopes") { request, context in
             let access = try await context.access(service, .manageAccess)
             let body = try await request.decodeJSON(SetScopesRequest.self, context: context)
-            return try JSONResponse(RoleDTO(try await service.setRoleScopes(access, slug: try context.parameters.require("role"), scopes: body.scopes)))
+            return try JSONResponse(
+                RoleDTO(try await service.setRoleScopes(access, slug: try context.parameters.require("role"), scopes: body.scopes))
+            )
         }
         group.delete("/orgs/{org}/roles/{role}") { request, context in
             let access = try await context.access(service, .manageAccess)
@@ -40,7 +48,9 @@ struct AccessRoutes {
             return try JSONResponse(BindingDTO(binding), status: .created)
         }
         group.get("/orgs/{org}/role-bindings") { _, context in
-            try JSONResponse(["role_bindings": try await service.listBindings(try await context.access(service, .readAccess)).map(BindingDTO.init)])
+            try JSONResponse([
+                "role_bindings": try await service.listBindings(try await context.access(service, .readAccess)).map(BindingDTO.init)
+            ])
         }
         group.delete("/orgs/{org}/role-bindings/{id}") { _, context in
             let access = try await context.access(service, .manageAccess)
@@ -52,18 +62,25 @@ struct AccessRoutes {
             let access = try await context.access(service, .manageAccess)
             let body = try await request.decodeJSON(CreateGrantRequest.self, context: context)
             let grant = try await service.createGrant(
-                access, os: try context.parameters.require("os"), subject: try body.subject.reference(), scope: body.scope
+                access,
+                os: try context.parameters.require("os"),
+                subject: try body.subject.reference(),
+                scope: body.scope
             )
             return try JSONResponse(GrantDTO(grant), status: .created)
         }
         group.get("/orgs/{org}/os/{os}/grants") { _, context in
             let access = try await context.access(service, .readAccess)
-            return try JSONResponse(["grants": try await service.listGrants(access, os: try context.parameters.require("os")).map(GrantDTO.init)])
+            return try JSONResponse([
+                "grants": try await service.listGrants(access, os: try context.parameters.require("os")).map(GrantDTO.init)
+            ])
         }
         group.delete("/orgs/{org}/os/{os}/grants/{id}") { _, context in
             let access = try await context.access(service, .manageAccess)
             try await service.deleteGrant(
-                access, os: try context.parameters.require("os"), id: try parseUUID(try context.parameters.require("id"), "grant id")
+                access,
+                os: try context.parameters.require("os"),
+                id: try parseUUID(try context.parameters.require("id"), "grant id")
             )
             return Response(status: .noContent)
         }
@@ -80,8 +97,12 @@ struct AccessRoutes {
             let access = try await context.access(service, .readAccess)
             let body = try await request.decodeJSON(ExplainRequest.self, context: context)
             let explanation = try await service.explain(
-                access, os: try context.parameters.require("os"), subject: try body.subject?.reference(), token: body.token,
-                method: body.method, path: body.path
+                access,
+                os: try context.parameters.require("os"),
+                subject: try body.subject?.reference(),
+                token: body.token,
+                method: body.method,
+                path: body.path
             )
             return try JSONResponse(ExplainDTO(explanation))
         }

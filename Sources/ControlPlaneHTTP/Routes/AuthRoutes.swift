@@ -26,7 +26,11 @@ struct AuthRoutes {
         }
         group.post("/api-keys") { request, context in
             let body = try await request.decodeJSON(CreateAPIKeyRequest.self, context: context)
-            let (info, key) = try await service.createAPIKey(try context.requireCaller(), name: body.name, expiresInDays: body.expires_in_days)
+            let (info, key) = try await service.createAPIKey(
+                try context.requireCaller(),
+                name: body.name,
+                expiresInDays: body.expires_in_days
+            )
             return try JSONResponse(APIKeyDTO(info, key: key), status: .created)
         }
         group.get("/api-keys") { _, context in

@@ -39,12 +39,19 @@ struct OAuthRoutes {
                     throw OAuthError(.invalidClient, "client authentication failed")
                 }
                 let audiences = [form["audience"], form["resource"]].compactMap { $0 }
-                guard let audience = audiences.first else { throw OAuthError(.invalidRequest, "audience (or resource) = <org>/<os id> is required") }
+                guard let audience = audiences.first else {
+                    throw OAuthError(.invalidRequest, "audience (or resource) = <org>/<os id> is required")
+                }
                 guard audiences.count == 1 || audiences[0] == audiences[1] else {
                     throw OAuthError(.invalidRequest, "audience and resource disagree")
                 }
                 let requested = form["scope"].map { $0.split(separator: " ").map(String.init) }
-                let token = try await service.clientCredentialsToken(clientID: clientID, secret: secret, audience: audience, requested: requested)
+                let token = try await service.clientCredentialsToken(
+                    clientID: clientID,
+                    secret: secret,
+                    audience: audience,
+                    requested: requested
+                )
                 return try JSONResponse(
                     TokenBody(access_token: token.accessToken, expires_in: token.expiresIn, scope: token.scopes.joined(separator: " ")),
                     headers: Self.noStore
@@ -52,7 +59,12 @@ struct OAuthRoutes {
             } catch let error as OAuthError {
                 return try Self.errorResponse(error, basic: usedBasic, request: request, context: context)
             } catch let error as ControlPlaneError {
-                return try Self.errorResponse(OAuthError(.invalidRequest, error.description), basic: false, request: request, context: context)
+                return try Self.errorResponse(
+                    OAuthError(.invalidRequest, error.description),
+                    basic: false,
+                    request: request,
+                    context: context
+                )
             }
         }
     }
@@ -64,8 +76,12 @@ struct OAuthRoutes {
             status = .unauthorized
             headers[.wwwAuthenticate] = basic ? "Basic realm=\"controlplane\"" : "Bearer realm=\"controlplane\""
         }
-        return try JSONResponse(ErrorBody(error: error.code.rawValue, error_description: error.description), status: status, headers: headers)
-            .response(from: request, context: context)
+        return try JSONResponse(
+            ErrorBody(error: error.code.rawValue, error_description: error.description),
+            status: status,
+            headers: headers
+        )
+        .response(from: request, context: context)
     }
 
     /// The form parameters; a repeated parameter is an error (RFC 6749 §3.2).

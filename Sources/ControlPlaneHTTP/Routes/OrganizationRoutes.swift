@@ -18,7 +18,9 @@ struct OrganizationRoutes {
             return try JSONResponse(OrganizationDTO(org), status: .created)
         }
         group.get("/orgs") { _, context in
-            try JSONResponse(["organizations": try await service.listOrganizations(for: try context.requireCaller()).map(OrganizationDTO.init)])
+            try JSONResponse([
+                "organizations": try await service.listOrganizations(for: try context.requireCaller()).map(OrganizationDTO.init)
+            ])
         }
         group.get("/orgs/{org}") { _, context in
             try JSONResponse(OrganizationDTO(try await context.access(service, .readOrg).org))

@@ -27,7 +27,10 @@ struct ControlPlaneHarness: Sendable {
     static let masterKeys = try! MasterKeys(base64Keys: [masterKeyBase64])
 
     static let settings = ControlPlaneService.Settings(
-        maxTokenLifetime: 3600, jwksMaxAge: 300, issuer: "https://cp.test", defaultTokenLifetime: 900
+        maxTokenLifetime: 3600,
+        jwksMaxAge: 300,
+        issuer: "https://cp.test",
+        defaultTokenLifetime: 900
     )
 
     /// A control plane on a fresh database; `live` serves it on a real socket (`client.port`).
@@ -39,7 +42,11 @@ struct ControlPlaneHarness: Sendable {
         try await TestCluster.withNamedDatabase { postgres, _, name in
             let clock = TestClock()
             let service = ControlPlaneService(
-                client: postgres, masterKeys: masterKeys, settings: settings, logger: TestCluster.logger, now: { clock.now() }
+                client: postgres,
+                masterKeys: masterKeys,
+                settings: settings,
+                logger: TestCluster.logger,
+                now: { clock.now() }
             )
             let adminKey = try await service.createSuperuserKey(name: "test admin")
             let router = ControlPlaneServer.buildRouter(.init(service: service, migrations: .init(migrations: try TestCluster.migrations)))

@@ -1,7 +1,9 @@
-@testable import ControlPlane
 import Foundation
+
+@testable import ControlPlane
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// The built `demo-os` executable, started on a free port with only the environment given.
@@ -21,7 +23,9 @@ struct DemoOSProcess {
     }
 
     /// Starts any server that prints "listening on http://host:port" (≤ `seconds`).
-    static func start(_ executable: String, _ arguments: [String], environment: [String: String], seconds: Int = 20) async throws -> DemoOSProcess {
+    static func start(_ executable: String, _ arguments: [String], environment: [String: String], seconds: Int = 20) async throws
+        -> DemoOSProcess
+    {
         var env = environment
         env["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         let process = try ProcessRunner.start(executable, arguments, environment: env)

@@ -1,7 +1,8 @@
-@testable import ControlPlane
 import Foundation
 import HTTPTypes
 import Testing
+
+@testable import ControlPlane
 
 /// Builders for the common setup of access tests: an org, OSes, members with API keys.
 extension ControlPlaneHarness {
@@ -53,7 +54,9 @@ extension ControlPlaneHarness {
     }
 
     /// Creates a service account; returns (id, client_id, client_secret).
-    func serviceAccount(_ name: String, broker: Bool = false, org: String = "acme") async throws -> (id: String, clientID: String, secret: String) {
+    func serviceAccount(_ name: String, broker: Bool = false, org: String = "acme") async throws -> (
+        id: String, clientID: String, secret: String
+    ) {
         let reply = try await send(.post, "/v1/orgs/\(org)/service-accounts", json: ["name": name, "token_broker": broker])
         #expect(reply.status == 201, "service account: \(reply.text)")
         return (reply.json["id"] as? String ?? "", reply.json["client_id"] as? String ?? "", reply.json["client_secret"] as? String ?? "")

@@ -3,35 +3,60 @@ import Foundation
 
 /// A Python virtual environment under `.build/`, created on first use with pip packages from
 /// PyPI. A missing `python3` is a test failure naming what to install, never a skip.
+///
+/// Set-up never blocks a thread: a first pip install takes a minute, and blocking the (two-thread)
+/// cooperative pool for that long starves every other test's timers.
 enum PythonEnvironment {
     static let root = TestCluster.migrationsDirectory.deletingLastPathComponent().appendingPathComponent(".build/test-python")
 
-    /// Serialises set-up: parameterised tests ask for it concurrently.
-    private static let lock = NSLock()
+    /// Runs set-up jobs one after another (pip must not run twice at once on one venv).
+    private actor Queue {
+        private var tail: Task<Void, Never> = Task {}
+
+        func run(_ work: @escaping @Sendable () async throws -> String) async throws -> String {
+            let previous = tail
+            let job = Task {
+                await previous.value
+                return try await work()
+            }
+            tail = Task { _ = try? await job.value }
+            return try await job.value
+        }
+    }
+
+    private static let queue = Queue()
 
     /// The venv's interpreter, after making sure `requirements` are installed (`marker`: modules to import).
-    static func python(installing requirements: String..., marker: String) throws -> String {
-        lock.lock()
-        defer { lock.unlock() }
-        let python = root.appendingPathComponent("bin/python").path
-        if FileManager.default.isExecutableFile(atPath: python), try ProcessRunner.run(python, ["-m", "pip", "--version"]).status != 0 {
-            try? FileManager.default.removeItem(at: root)  // a half-created venv from an interrupted run
-        }
-        if !FileManager.default.isExecutableFile(atPath: python) {
-            let base = ProcessInfo.processInfo.environment["PYTHON"] ?? "python3"
-            let created = try ProcessRunner.run(base, ["-m", "venv", root.path])
-            guard created.status == 0 else {
-                throw ProcessRunnerError(
-                    message: "cannot create a Python venv with '\(base)' (install python3 and python3-venv, or set PYTHON): \(created.output)"
-                )
+    static func python(installing requirements: String..., marker: String) async throws -> String {
+        try await queue.run {
+            let python = root.appendingPathComponent("bin/python").path
+            if FileManager.default.isExecutableFile(atPath: python), try await run(python, ["-m", "pip", "--version"]).status != 0 {
+                try? FileManager.default.removeItem(at: root)  // a half-created venv from an interrupted run
             }
-        }
-        if try ProcessRunner.run(python, ["-c", "import \(marker)"]).status != 0 {
-            let installed = try ProcessRunner.run(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check"] + requirements)
-            guard installed.status == 0 else {
-                throw ProcessRunnerError(message: "pip install \(requirements.joined(separator: " ")) failed: \(installed.output)")
+            if !FileManager.default.isExecutableFile(atPath: python) {
+                let base = ProcessInfo.processInfo.environment["PYTHON"] ?? "python3"
+                let created = try await run(base, ["-m", "venv", root.path])
+                guard created.status == 0 else {
+                    throw ProcessRunnerError(
+                        message: "cannot create a Python venv with '\(base)' (install python3 and python3-venv, or set PYTHON): \(created.output)"
+                    )
+                }
             }
+            if try await run(python, ["-c", "import \(marker)"]).status != 0 {
+                let installed = try await run(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check"] + requirements)
+                guard installed.status == 0 else {
+                    throw ProcessRunnerError(message: "pip install \(requirements.joined(separator: " ")) failed: \(installed.output)")
+                }
+            }
+            return python
         }
-        return python
+    }
+
+    /// Runs a child to completion without blocking a thread.
+    static func run(_ executable: String, _ arguments: [String]) async throws -> ProcessRunner.Result {
+        let process = try ProcessRunner.start(executable, arguments)
+        defer { unlink(process.outputPath) }
+        let status = try await process.exitCode()
+        return ProcessRunner.Result(status: status, output: process.output)
     }
 }
