@@ -31,7 +31,7 @@ struct AgnoInteropTests {
             try await cp.bind(["service_account": robot.id], role: "os-viewer", os: "agno-prod")
             try await cp.grant(["service_account": robot.id], "agents:web-agent:run", os: "agno-prod")
 
-            let agno = try await DemoOSProcess.start(
+            let agno = try await ServerProcess.start(
                 python,
                 [Self.script, "agno-prod", "--verify-audience"],
                 environment: ["JWT_VERIFICATION_KEY": pem, "HOME": NSTemporaryDirectory()],

@@ -30,7 +30,7 @@ struct EndToEndTests {
             let alice = try await setUpAlice(cp)
             let published = try await cp.send(.get, "/v1/orgs/acme/os/prod/public-key", key: .some(nil))
             #expect(published.status == 200)
-            let os = try await DemoOSProcess.start(environment: ["JWT_VERIFICATION_KEY": published.text, "AGENT_OS_ID": "prod"])
+            let os = try await ServerProcess.start(environment: ["JWT_VERIFICATION_KEY": published.text, "AGENT_OS_ID": "prod"])
             defer { os.stop() }
             let (token, _) = try await token(cp, key: alice.key)
 
@@ -66,7 +66,7 @@ struct EndToEndTests {
         try await ControlPlaneHarness.run(live: true, settings: settings) { (cp: ControlPlaneHarness) async throws in
             let alice = try await setUpAlice(cp)
             let port = try #require(cp.client.port)
-            let os = try await DemoOSProcess.start(environment: [
+            let os = try await ServerProcess.start(environment: [
                 "JWT_JWKS_URL": "http://127.0.0.1:\(port)/v1/orgs/acme/os/prod/jwks.json",
                 "AGENT_OS_ID": "prod",
                 "JWT_JWKS_REFETCH_INTERVAL": "0",

@@ -84,7 +84,7 @@ struct SignInTests {
     @Test func apiKeysActAsTheirOwner() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
             try await setUp(cp)
-            let member = try await cp.addMember("erin@acme.test", role: "member", password: "erin's long password")
+            try await cp.addMember("erin@acme.test", role: "member", password: "erin's long password")
             let session = try #require(try await login(cp, "erin@acme.test", "erin's long password").json["token"] as? String)
             let created = try await cp.send(.post, "/v1/api-keys", json: ["name": "laptop", "expires_in_days": 30], key: .some(session))
             #expect(created.status == 201, "\(created.text)")
@@ -113,7 +113,6 @@ struct SignInTests {
             )
             cp.clock.advance(86_401)
             #expect(try await cp.send(.get, "/v1/orgs", key: .some(shortLived)).status == 401)
-            _ = member
         }
     }
 

@@ -63,9 +63,8 @@ public struct AuthGate: Sendable {
     ///   - authorization: the `Authorization` header value, if any.
     public func decide(method: String, path rawPath: String, authorization: String?) async -> GateDecision {
         let method = method.uppercased()
-        if method == "OPTIONS" { return .excluded }
         let path = Self.normalize(rawPath)
-        if excluded.contains(where: { $0.matches(path) || $0.matches(rawPath) }) { return .excluded }
+        if isExcluded(method: method, path: path, rawPath: rawPath) { return .excluded }
 
         let principal: Principal
         switch authMode {
@@ -119,7 +118,7 @@ public struct AuthGate: Sendable {
     public func evaluate(_ scopes: ScopeSet, method: String, path rawPath: String) -> AccessEvaluation {
         let method = method.uppercased()
         let path = Self.normalize(rawPath)
-        if method == "OPTIONS" || excluded.contains(where: { $0.matches(path) || $0.matches(rawPath) }) {
+        if isExcluded(method: method, path: path, rawPath: rawPath) {
             return AccessEvaluation(allowed: true, status: 200, requiredScopes: [], matchedScopes: [], detail: "excluded path")
         }
         guard configuration.authorization else {
@@ -162,6 +161,11 @@ public struct AuthGate: Sendable {
                 detail: error.message
             )
         }
+    }
+
+    /// OPTIONS and the excluded paths (§1.10) pass without credentials.
+    private func isExcluded(method: String, path: String, rawPath: String) -> Bool {
+        method == "OPTIONS" || excluded.contains { $0.matches(path) || $0.matches(rawPath) }
     }
 
     private enum Check {

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A JSON value of a token's payload, so claims can be read without `Any`.
 public enum JSONValue: Sendable, Hashable {
     case string(String)
@@ -8,22 +6,6 @@ public enum JSONValue: Sendable, Hashable {
     case array([JSONValue])
     case object([String: JSONValue])
     case null
-
-    /// Converts a `JSONSerialization` result.
-    init(any value: Any) {
-        switch value {
-        case let string as String: self = .string(string)
-        case let number as NSNumber:
-            #if canImport(Darwin)
-                if CFGetTypeID(number) == CFBooleanGetTypeID() { self = .bool(number.boolValue); return }
-            #endif
-            self = .number(number.doubleValue)
-        case let bool as Bool: self = .bool(bool)
-        case let array as [Any]: self = .array(array.map(JSONValue.init(any:)))
-        case let object as [String: Any]: self = .object(object.mapValues(JSONValue.init(any:)))
-        default: self = .null
-        }
-    }
 
     /// The string, if this is one.
     public var stringValue: String? {

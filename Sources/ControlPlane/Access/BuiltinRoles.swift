@@ -52,9 +52,13 @@ public enum BuiltinRoles {
                     logger: logger
                 )).decode(UUID.self).collect()
             guard !inserted.isEmpty else { continue }
-            for scope in role.scopes {
-                try await connection.query("INSERT INTO role_scopes (role_id, scope) VALUES (\(id), \(scope))", logger: logger)
-            }
+            try await insertScopes(role.scopes, role: id, connection: connection, logger: logger)
         }
+    }
+
+    /// A role's scopes in one statement (not one round trip per scope).
+    static func insertScopes(_ scopes: [String], role: UUID, connection: PostgresConnection, logger: Logger) async throws {
+        guard !scopes.isEmpty else { return }
+        try await connection.query("INSERT INTO role_scopes (role_id, scope) SELECT \(role), unnest(\(scopes)::text[])", logger: logger)
     }
 }

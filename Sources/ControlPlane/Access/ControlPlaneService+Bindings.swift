@@ -27,7 +27,7 @@ extension ControlPlaneService {
         try access.require(.manageAccess)
         let subject = try await resolveSubject(reference, org: access.org.id)
         guard let role = try await roles(org: access.org.id, slug: slug).first else { throw Self.noRole(slug) }
-        let os = try await osID.asyncMap { try await osInstance(org: access.org.slug, id: $0) }
+        let os: OSInstance? = if let osID { try await osInstance(org: access.org.slug, id: osID) } else { nil }
         let binding = RoleBinding(id: UUID(), subject: subject, role: slug, os: osID, createdAt: now())
         do {
             try await client.transaction(logger: logger) { connection in
@@ -170,12 +170,5 @@ extension ControlPlaneService {
     static func subject(user: UUID?, serviceAccount: UUID?, label: String) -> Subject {
         if let user { return Subject(kind: .user, id: user, label: label) }
         return Subject(kind: .serviceAccount, id: serviceAccount!, label: label)
-    }
-}
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
     }
 }

@@ -41,7 +41,10 @@ extension ControlPlaneService {
     /// The effective scopes of a subject on an OS, with their sources. Callers may see their own;
     /// others' need `readAccess` plus admin rights (`manageAccess`).
     public func effectiveAccess(_ access: OrgAccess, os osID: String, subject reference: SubjectReference) async throws -> EffectiveAccess {
-        let os = try await osInstance(org: access.org.slug, id: osID)
+        try await effectiveAccess(access, os: try await osInstance(org: access.org.slug, id: osID), subject: reference)
+    }
+
+    func effectiveAccess(_ access: OrgAccess, os: OSInstance, subject reference: SubjectReference) async throws -> EffectiveAccess {
         let subject = try await resolveSubject(reference, org: access.org.id)
         if !isSelf(access.caller, subject) { try access.require(.manageAccess) }
         return try await effectiveAccess(subject: subject, os: os)
@@ -98,7 +101,7 @@ extension ControlPlaneService {
         configuration.authorization = true
         configuration.osID = os.id
         if let reference {
-            let effective = try await effectiveAccess(access, os: osID, subject: reference)
+            let effective = try await effectiveAccess(access, os: os, subject: reference)
             let gate = try AuthGate(configuration: configuration)
             let evaluation = gate.evaluate(ScopeSet(effective.scopes), method: method, path: path)
             let grantedBy = Dictionary(uniqueKeysWithValues: evaluation.matchedScopes.map { ($0, effective.sources(of: $0)) })

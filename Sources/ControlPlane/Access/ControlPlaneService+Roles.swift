@@ -31,7 +31,7 @@ extension ControlPlaneService {
                     """,
                     logger: logger
                 )
-                try await insertScopes(scopes, role: role.id, connection: connection)
+                try await BuiltinRoles.insertScopes(scopes, role: role.id, connection: connection, logger: logger)
                 try await AuditLog.append(
                     connection,
                     org: access.org.id,
@@ -68,7 +68,7 @@ extension ControlPlaneService {
         let at = now()
         try await client.transaction(logger: logger) { connection in
             try await connection.query("DELETE FROM role_scopes WHERE role_id = \(role.id)", logger: logger)
-            try await insertScopes(scopes, role: role.id, connection: connection)
+            try await BuiltinRoles.insertScopes(scopes, role: role.id, connection: connection, logger: logger)
             try await connection.query("UPDATE roles SET updated_at = \(at) WHERE id = \(role.id)", logger: logger)
             try await AuditLog.append(
                 connection,
@@ -119,12 +119,6 @@ extension ControlPlaneService {
             throw ControlPlaneError.conflict("'\(slug)' is a built-in role and cannot be changed; create a custom role")
         }
         return role
-    }
-
-    private func insertScopes(_ scopes: [String], role: UUID, connection: PostgresConnection) async throws {
-        for scope in scopes {
-            try await connection.query("INSERT INTO role_scopes (role_id, scope) VALUES (\(role), \(scope))", logger: logger)
-        }
     }
 
     func roles(org: UUID, slug: String?) async throws -> [Role] {

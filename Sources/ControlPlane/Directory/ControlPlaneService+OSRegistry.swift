@@ -100,9 +100,8 @@ extension ControlPlaneService {
         return Registration(os: os, signingKey: key, created: true)
     }
 
-    public func listOS(org slug: String) async throws -> [OSInstance] {
-        let org = try await organization(slug)
-        return try await selectOS("WHERE o.org_id = $1 ORDER BY o.os_id", [org.id])
+    public func listOS(_ org: Organization) async throws -> [OSInstance] {
+        try await selectOS("WHERE o.org_id = $1 ORDER BY o.os_id", [org.id])
     }
 
     /// One round trip (org and OS joined); only a miss looks the organisation up, to say which is unknown.

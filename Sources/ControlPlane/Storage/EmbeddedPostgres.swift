@@ -1,14 +1,15 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Crypto
 public import Foundation
 public import Logging
 public import PostgresNIO
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A private PostgreSQL cluster under a data directory, reached only through a Unix socket.
 ///
@@ -128,7 +129,8 @@ public struct EmbeddedPostgres: Sendable {
         do {
             try runPostgresTool(binaries.pgCtl, arguments, what: "pg_ctl start")
         } catch {
-            let tail = (try? String(contentsOf: logFile, encoding: .utf8))?.split(separator: "\n").suffix(5)
+            let tail =
+                (try? String(contentsOf: logFile, encoding: .utf8))?.split(separator: "\n").suffix(5)
                 .joined(separator: "\n") ?? ""
             throw EmbeddedPostgresError(message: "\(error)\n\(tail)")
         }

@@ -80,8 +80,7 @@ public struct RunningProcess: Sendable {
         while waitpid(pid, &status, 0) == -1 {
             if errno != EINTR { throw ProcessRunnerError(message: "waitpid failed for \(executable)") }
         }
-        // WIFEXITED / WEXITSTATUS are macros; decode by hand.
-        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return Self.exitCode(status)
     }
 
     /// Waits for exit without blocking a thread (polls every 50 ms); returns the exit code.
@@ -89,10 +88,16 @@ public struct RunningProcess: Sendable {
         var status: Int32 = 0
         while true {
             let result = waitpid(pid, &status, WNOHANG)
-            if result == pid { return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f) }
+            if result == pid { return Self.exitCode(status) }
             if result == -1 && errno != EINTR { throw ProcessRunnerError(message: "waitpid failed for \(executable)") }
             try await Task.sleep(for: .milliseconds(50))
         }
+    }
+
+    /// The exit code of a `waitpid` status (128 + signal when killed). WIFEXITED / WEXITSTATUS
+    /// are macros Swift cannot import, so decode by hand.
+    static func exitCode(_ status: Int32) -> Int32 {
+        (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 
     /// Sends SIGTERM, waits up to `grace` seconds (then SIGKILL), and removes the output file.

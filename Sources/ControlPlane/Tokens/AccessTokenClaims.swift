@@ -17,8 +17,16 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
     public var org: String?
 
     public init(
-        issuer: String, subject: String, audience: String, issuedAt: Date, lifetime: TimeInterval, scopes: [String],
-        sessionID: String? = nil, email: String? = nil, name: String? = nil, org: String? = nil
+        issuer: String,
+        subject: String,
+        audience: String,
+        issuedAt: Date,
+        lifetime: TimeInterval,
+        scopes: [String],
+        sessionID: String? = nil,
+        email: String? = nil,
+        name: String? = nil,
+        org: String? = nil
     ) {
         let seconds = Int(issuedAt.timeIntervalSince1970)
         self.iss = issuer

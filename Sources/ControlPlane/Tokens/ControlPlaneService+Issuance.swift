@@ -172,12 +172,8 @@ extension ControlPlaneService {
         let isUser = target.kind == .user
         let query: PostgresQuery = """
             SELECT g.id, o.id, cm.role, cm.disabled, s.id, s.email, s.name, coalesce(s.disabled, false),
-              (SELECT k.kid FROM signing_keys k WHERE k.os_instance = o.id AND k.state = 'active'),
-              ARRAY(
-                SELECT rs.scope FROM role_bindings b JOIN role_scopes rs ON rs.role_id = b.role_id
-                WHERE b.org_id = g.id AND b.\(unescaped: column) = s.id AND (b.os_instance IS NULL OR b.os_instance = o.id)
-                UNION SELECT sg.scope FROM scope_grants sg WHERE sg.os_instance = o.id AND sg.\(unescaped: column) = s.id
-              )
+              \(unescaped: Self.activeKidSQL),
+              \(unescaped: Self.rawScopesSQL(column: column, subject: "s.id"))
             FROM organizations g
             LEFT JOIN os_instances o ON o.org_id = g.id AND o.os_id = \(osID)
             LEFT JOIN org_members cm ON cm.org_id = g.id AND cm.user_id = \(caller.userID)
@@ -209,5 +205,21 @@ extension ControlPlaneService {
             )
         }
         return nil
+    }
+
+    /// The OS's active kid (alias `o`), so a stale cached signer is noticed without another query.
+    static let activeKidSQL = "(SELECT k.kid FROM signing_keys k WHERE k.os_instance = o.id AND k.state = 'active')"
+
+    /// The raw scopes of a subject on an OS (its org-wide and per-OS role bindings, and its
+    /// grants), as an `ARRAY(…)` expression over the aliases `g` (organisation) and `o` (OS).
+    /// `column` and `subject` are fixed SQL, never caller input.
+    static func rawScopesSQL(column: String, subject: String) -> String {
+        """
+        ARRAY(
+          SELECT rs.scope FROM role_bindings b JOIN role_scopes rs ON rs.role_id = b.role_id
+          WHERE b.org_id = g.id AND b.\(column) = \(subject) AND (b.os_instance IS NULL OR b.os_instance = o.id)
+          UNION SELECT sg.scope FROM scope_grants sg WHERE sg.os_instance = o.id AND sg.\(column) = \(subject)
+        )
+        """
     }
 }

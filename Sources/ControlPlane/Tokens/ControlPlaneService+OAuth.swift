@@ -40,12 +40,8 @@ extension ControlPlaneService {
         let rows = try await client.query(
             """
             SELECT sa.id, sa.secret_hash, sa.revoked_at IS NOT NULL, sa.name, g.slug, o.id,
-              (SELECT k.kid FROM signing_keys k WHERE k.os_instance = o.id AND k.state = 'active'),
-              ARRAY(
-                SELECT rs.scope FROM role_bindings b JOIN role_scopes rs ON rs.role_id = b.role_id
-                WHERE b.service_account_id = sa.id AND (b.os_instance IS NULL OR b.os_instance = o.id)
-                UNION SELECT sg.scope FROM scope_grants sg WHERE sg.service_account_id = sa.id AND sg.os_instance = o.id
-              )
+              \(unescaped: Self.activeKidSQL),
+              \(unescaped: Self.rawScopesSQL(column: "service_account_id", subject: "sa.id"))
             FROM service_accounts sa JOIN organizations g ON g.id = sa.org_id
             LEFT JOIN os_instances o ON o.org_id = g.id AND o.os_id = \(parts[1])
             WHERE sa.client_id = \(clientID)

@@ -26,18 +26,15 @@ extension ControlPlaneService {
     /// - Parameter activeKid: the active key as the caller's query just saw it. A cached signer for
     ///   another kid (rotated or revoked, possibly by another replica) is dropped and reloaded.
     func sign(_ claims: AccessTokenClaims, osInternalID: UUID, osID: String, activeKid: String? = nil) async throws -> SignedToken {
-        if let activeKid, let cached = await signers.signer(os: osInternalID), cached.kid != activeKid {
-            await signers.remove(os: osInternalID)
-        }
-        let signer = try await activeSigner(osInternalID: osInternalID, osID: osID)
+        let signer = try await activeSigner(osInternalID: osInternalID, osID: osID, activeKid: activeKid)
         var header = JWTHeader()
         header.typ = "at+jwt"
         let token = try await signer.keys.sign(claims, kid: JWKIdentifier(string: signer.kid), header: header)
         return SignedToken(token: token, kid: signer.kid, algorithm: signer.algorithm)
     }
 
-    func activeSigner(osInternalID: UUID, osID: String) async throws -> SignerCache.Signer {
-        if let cached = await signers.signer(os: osInternalID) { return cached }
+    func activeSigner(osInternalID: UUID, osID: String, activeKid: String?) async throws -> SignerCache.Signer {
+        if let cached = await signers.signer(os: osInternalID), activeKid == nil || cached.kid == activeKid { return cached }
         let rows = try await client.query(
             """
             SELECT kid, algorithm, private_key_ciphertext, kek_id FROM signing_keys

@@ -10,7 +10,7 @@ enum OpenAPIDocument {
         var path: String
         var summary: String
         var tag: String
-        var security: [String] = ["bearer"]
+        var authenticated = true
         var body: [String: Any]? = nil
         var bodyType = "application/json"
         var success: (Int, [String: Any]?)
@@ -28,7 +28,7 @@ enum OpenAPIDocument {
                 path: "/health",
                 summary: "Liveness",
                 tag: "health",
-                security: [],
+                authenticated: false,
                 success: (200, S.object(["status": S.string])),
                 errors: []
             ),
@@ -37,7 +37,7 @@ enum OpenAPIDocument {
                 path: "/ready",
                 summary: "Readiness (database reachable, no pending migration)",
                 tag: "health",
-                security: [],
+                authenticated: false,
                 success: (200, S.object(["status": S.string])),
                 errors: [503]
             ),
@@ -46,7 +46,7 @@ enum OpenAPIDocument {
                 path: "/openapi.json",
                 summary: "This document",
                 tag: "health",
-                security: [],
+                authenticated: false,
                 success: (200, ["type": "object"]),
                 errors: []
             ),
@@ -55,7 +55,7 @@ enum OpenAPIDocument {
                 path: "/v1/auth/login",
                 summary: "Sign in; returns a cps_ session token",
                 tag: "auth",
-                security: [],
+                authenticated: false,
                 body: S.object(["email": S.string, "password": S.string], required: ["email", "password"]),
                 success: (201, S.ref("Session")),
                 errors: [400, 401, 413, 415, 429]
@@ -236,7 +236,7 @@ enum OpenAPIDocument {
                 path: osPath + "/public-key",
                 summary: "The active public key (SPKI PEM)",
                 tag: "public",
-                security: [],
+                authenticated: false,
                 success: (200, nil),
                 errors: [304, 404]
             ),
@@ -245,7 +245,7 @@ enum OpenAPIDocument {
                 path: osPath + "/jwks.json",
                 summary: "Published keys (JWKS)",
                 tag: "public",
-                security: [],
+                authenticated: false,
                 success: (200, S.object(["keys": S.array(["type": "object"])], required: ["keys"])),
                 errors: [304, 404]
             ),
@@ -376,7 +376,7 @@ enum OpenAPIDocument {
                 path: "/oauth/token",
                 summary: "OAuth2 client-credentials grant (RFC 6749 §4.4)",
                 tag: "tokens",
-                security: [],
+                authenticated: false,
                 body: S.object(
                     [
                         "grant_type": ["const": "client_credentials"], "client_id": S.string, "client_secret": S.string,
@@ -405,7 +405,7 @@ enum OpenAPIDocument {
                         of: "-",
                         with: "_"
                     ),
-                "security": endpoint.security.isEmpty ? [] : [["bearer": []]],
+                "security": endpoint.authenticated ? [["bearer": []]] : [],
             ]
             var parameters: [[String: Any]] = pathParameters(endpoint.path).map {
                 ["name": $0, "in": "path", "required": true, "schema": ["type": "string", "minLength": 1]]

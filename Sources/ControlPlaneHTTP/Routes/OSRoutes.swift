@@ -31,8 +31,8 @@ struct OSRoutes {
             return try JSONResponse(RegistrationDTO(registration), status: .created)
         }
         group.get("/orgs/{org}/os") { _, context in
-            _ = try await context.access(service, .readOS)
-            return try JSONResponse(["os": try await service.listOS(org: try context.parameters.require("org")).map(OSDTO.init)])
+            let org = try await context.access(service, .readOS).org
+            return try JSONResponse(["os": try await service.listOS(org).map(OSDTO.init)])
         }
         group.get("/orgs/{org}/os/{os}") { _, context in
             _ = try await context.access(service, .readOS)

@@ -6,8 +6,9 @@ import Foundation
     import FoundationNetworking
 #endif
 
-/// The built `demo-os` executable, started on a free port with only the environment given.
-struct DemoOSProcess {
+/// A server child process (the built `demo-os`, or a Python AgentOS) that prints
+/// "listening on http://host:port", started with only the environment given.
+struct ServerProcess {
     let process: RunningProcess
     let baseURL: String
 
@@ -18,13 +19,13 @@ struct DemoOSProcess {
     }
 
     /// Starts it and waits (≤ 20 s) for "listening on http://…".
-    static func start(environment: [String: String]) async throws -> DemoOSProcess {
+    static func start(environment: [String: String]) async throws -> ServerProcess {
         try await start(binary, ["--port", "0"], environment: environment)
     }
 
     /// Starts any server that prints "listening on http://host:port" (≤ `seconds`).
     static func start(_ executable: String, _ arguments: [String], environment: [String: String], seconds: Int = 20) async throws
-        -> DemoOSProcess
+        -> ServerProcess
     {
         var env = environment
         env["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
@@ -32,7 +33,7 @@ struct DemoOSProcess {
         for _ in 0..<(seconds * 10) {
             if let range = process.output.range(of: #"listening on (http://[0-9.]+:[0-9]+)"#, options: .regularExpression) {
                 let url = String(process.output[range]).replacingOccurrences(of: "listening on ", with: "")
-                return DemoOSProcess(process: process, baseURL: url)
+                return ServerProcess(process: process, baseURL: url)
             }
             if kill(process.pid, 0) != 0 { break }
             try await Task.sleep(for: .milliseconds(100))
