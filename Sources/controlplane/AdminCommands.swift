@@ -25,47 +25,10 @@ struct AdminKeyCommand: AsyncParsableCommand {
     }
 }
 
-/// `controlplane keys rewrap`: re-seals every private key under the first KEK.
-struct KeysCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "keys", abstract: "Signing-key custody.", subcommands: [Rewrap.self])
-
-    struct Rewrap: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Re-seal every private signing key under the first key-encryption key.")
-        @OptionGroup var database: DatabaseOptions
-
-        func run() async throws {
-            try await withOneShotService(database) { service, _ in
-                let count = try await service.rewrapAllKeys()
-                FileHandle.standardOutput.write(Data("rewrapped \(count) key(s) under KEK \(service.masterKeys.currentID)\n".utf8))
-            }
-        }
-    }
-}
-
-/// `controlplane audit verify --org <slug>`: recomputes the chain, names the first broken event.
-struct AuditCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "audit", abstract: "The audit trail.", subcommands: [Verify.self])
-
-    struct Verify: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Verify an organisation's audit chain.")
-        @Option(help: "Organisation slug.") var org: String
-        @OptionGroup var database: DatabaseOptions
-
-        func run() async throws {
-            let broken: AuditEvent? = try await withOneShotService(database) { service, logger in
-                let organization = try await service.organization(org)
-                return try await AuditLog.firstBrokenEvent(service.client, org: organization.id, logger: logger)
-            }
-            if let broken {
-                throw fail("audit chain of '\(org)' is broken at event \(broken.seq) (\(broken.action) \(broken.target))")
-            }
-            FileHandle.standardOutput.write(Data("audit chain of '\(org)' verified\n".utf8))
-        }
-    }
-}
-
 /// Opens the database (embedded or external), migrates, runs `body`, closes.
-func withOneShotService<T: Sendable>(_ options: DatabaseOptions, _ body: @Sendable (ControlPlaneService, Logger) async throws -> T) async throws -> T {
+func withOneShotService<T: Sendable>(_ options: DatabaseOptions, _ body: @Sendable (ControlPlaneService, Logger) async throws -> T)
+    async throws -> T
+{
     let logger = makeLogger()
     do {
         let session = try await DatabaseSession.open(options, logger: logger)

@@ -1,11 +1,58 @@
 import ArgumentParser
+import Foundation
 
-@main
 struct ControlPlaneCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "controlplane",
         abstract: "AgentOS control plane: OS registry, signing keys, users, grants and token issuance.",
-        subcommands: [ServeCommand.self, MigrateCommand.self, AdminKeyCommand.self, KeysCommand.self, AuditCommand.self],
-        defaultSubcommand: ServeCommand.self
+        discussion: """
+            `serve` runs the service; the other commands call a running one over HTTP (--server, --token), except \
+            `migrate`, `admin-key create` and `keys rewrap`, which work on the database. Exit codes: 0 done, 1 the \
+            server (or the database) said no and the message says why, 2 the command line was wrong.
+            """,
+        subcommands: [
+            ServeCommand.self, MigrateCommand.self, AdminKeyCommand.self, LoginCommand.self, OrgCommand.self, OSCommand.self,
+            KeysCommand.self, MemberCommand.self, RoleCommand.self, BindCommand.self, UnbindCommand.self, GrantCommand.self,
+            RevokeGrantCommand.self, AccessCommand.self, ExplainCommand.self, TokenCommand.self, ServiceAccountCommand.self,
+            AuditCommand.self,
+        ]
     )
+}
+
+/// Runs the command with the exit codes scripts rely on: 0 done, 1 refused (message printed), 2 usage.
+/// ArgumentParser's own usage code is 64 (EX_USAGE); errors never print a stack trace.
+@main
+enum Main {
+    static func main() async {
+        var command: any ParsableCommand
+        do {
+            command = try ControlPlaneCommand.parseAsRoot()
+        } catch {
+            finish(error)
+        }
+        do {
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as ValidationError {
+            // Found while running (no credentials, no --org): one line, no root usage.
+            FileHandle.standardError.write(Data("controlplane: error: \(error.message)\n".utf8))
+            exit(2)
+        } catch {
+            finish(error)
+        }
+    }
+
+    static func finish(_ error: any Error) -> Never {
+        let code = ControlPlaneCommand.exitCode(for: error)
+        let message = ControlPlaneCommand.fullMessage(for: error)
+        if code == .success {
+            if !message.isEmpty { print(message) }
+            exit(0)
+        }
+        if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+        exit(code == .validationFailure ? 2 : code.rawValue)
+    }
 }

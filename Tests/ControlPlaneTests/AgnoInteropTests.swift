@@ -9,7 +9,7 @@ import Testing
 /// the PEM our control plane publishes and the OS id, judging tokens our control plane issued.
 @Suite("Interop with a real Agno AgentOS")
 struct AgnoInteropTests {
-    static let script = TestCluster.migrationsDirectory.deletingLastPathComponent().appendingPathComponent("Tests/Interop/agno_os.py").path
+    static let script = TestCluster.migrationsDirectory.deletingLastPathComponent().appendingPathComponent("examples/agno_os.py").path
 
     @Test func agnoEnforcesOurTokens() async throws {
         // PyJWT needs `cryptography` for RS256; agno[os] does not pull it in.
@@ -33,8 +33,8 @@ struct AgnoInteropTests {
 
             let agno = try await ServerProcess.start(
                 python,
-                [Self.script, "agno-prod", "--verify-audience"],
-                environment: ["JWT_VERIFICATION_KEY": pem, "HOME": NSTemporaryDirectory()],
+                [Self.script, "--port", "0"],
+                environment: ["AGENT_OS_ID": "agno-prod", "JWT_VERIFICATION_KEY": pem, "HOME": NSTemporaryDirectory()],
                 seconds: 60
             )
             defer { agno.stop() }

@@ -382,35 +382,42 @@ struct OSRegistryTests {
         }
     }
 
-    /// The built `controlplane` executable (`swift test` builds it beside the test bundle).
-    static var controlplaneBinary: String {
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("controlplane").path
-        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
-        return TestCluster.migrationsDirectory.deletingLastPathComponent().appendingPathComponent(".build/debug/controlplane").path
-    }
-
-    @Test func auditVerifyCommandNamesTheEditedEvent() async throws {
+    /// The commands that work on the database, not over HTTP, run as the built binary: `migrate`,
+    /// `keys rewrap` (under a new first KEK) and `admin-key create` (the printed key works).
+    @Test func databaseCommandsRunOnTheDatabase() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
             try await cp.makeOrg()
             try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "prod", "name": "Prod"])
+            let newKEK = MasterKeys.generate()
             var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("POSTGRES_") && $0.key != "DATABASE_URL" }
             environment.merge(try await TestCluster.server().cliEnvironment(cp.databaseName)) { _, new in new }
-            environment["CONTROL_PLANE_MASTER_KEYS"] = ControlPlaneHarness.masterKeyBase64
+            environment["CONTROL_PLANE_MASTER_KEYS"] = newKEK + "," + ControlPlaneHarness.masterKeyBase64
             environment["CONTROL_PLANE_MIGRATIONS_DIR"] = TestCluster.migrationsDirectory.path
-            let arguments = ["audit", "verify", "--org", "acme"]
-            let intact = try ProcessRunner.run(Self.controlplaneBinary, arguments, environment: environment)
-            #expect(intact.status == 0, "\(intact.output)")
-            #expect(intact.output.contains("verified"))
 
-            let org = try await cp.service.organization("acme")
-            try await cp.service.client.query(
-                "UPDATE audit_events SET actor = 'someone-else' WHERE org_id = \(org.id) AND seq = 2",
+            let migrate = try await CLI.run(["migrate"], environment: environment)
+            #expect(migrate.status == 0, "\(migrate.stderr)")
+            let rewrap = try await CLI.run(["keys", "rewrap"], environment: environment)
+            #expect(rewrap.status == 0, "\(rewrap.stderr)")
+            #expect(rewrap.stdout.hasPrefix("rewrapped 1 key(s) under KEK "), "\(rewrap.stdout)")
+            let onlyNew = ControlPlaneService(
+                client: cp.service.client,
+                masterKeys: try MasterKeys(base64Keys: [newKEK]),
                 logger: TestCluster.logger
             )
-            let broken = try ProcessRunner.run(Self.controlplaneBinary, arguments, environment: environment)
-            #expect(broken.status == 1)
-            #expect(broken.output.contains("broken at event 2 (os.registered os:prod)"), "\(broken.output)")
-            #expect(!broken.output.contains(ControlPlaneHarness.masterKeyBase64))
+            let claims = AccessTokenClaims(issuer: "i", subject: "s", audience: "prod", issuedAt: Date(), lifetime: 60, scopes: [])
+            #expect(try await onlyNew.sign(claims, org: "acme", os: "prod").algorithm == "RS256")
+
+            let created = try await CLI.run(["admin-key", "create", "--name", "ops"], environment: environment)
+            #expect(created.status == 0, "\(created.stderr)")
+            let key = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(key.hasPrefix("cpk_"))
+            #expect(try await cp.send(.get, "/v1/orgs", key: key).status == 200)
+            for output in [migrate, rewrap, created] {
+                #expect(
+                    !(output.stdout + output.stderr).contains(newKEK)
+                        && !(output.stdout + output.stderr).contains(ControlPlaneHarness.masterKeyBase64)
+                )
+            }
         }
     }
 }

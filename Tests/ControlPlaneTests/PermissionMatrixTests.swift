@@ -130,6 +130,7 @@ struct PermissionMatrixTests {
         ),
         Row(name: "list service accounts", method: .get, path: "/v1/orgs/acme/service-accounts", allowed: allow(admins, 200)),
         Row(name: "read audit", method: .get, path: "/v1/orgs/acme/audit", allowed: allow(admins, 200)),
+        Row(name: "verify audit chain", method: .get, path: "/v1/orgs/acme/audit/verify", allowed: allow(admins, 200)),
         Row(
             name: "own token",
             method: .post,

@@ -86,8 +86,21 @@ public enum AuditLog {
         return events
     }
 
+    /// What a chain check found.
+    public struct ChainReport: Sendable {
+        /// How many events the organisation's chain holds.
+        public var events: Int
+        /// The first event whose hash, link or sequence number does not match; `nil` when intact.
+        public var firstBroken: AuditEvent?
+    }
+
     /// Recomputes the chain; returns the first event whose hash or link does not match, if any.
     public static func firstBrokenEvent(_ client: PostgresClient, org: UUID, logger: Logger) async throws -> AuditEvent? {
+        try await verifyChain(client, org: org, logger: logger).firstBroken
+    }
+
+    /// Recomputes the whole chain of `org`, oldest first.
+    public static func verifyChain(_ client: PostgresClient, org: UUID, logger: Logger) async throws -> ChainReport {
         let events = try await list(client, org: org, limit: Int(Int32.max), before: nil, logger: logger).reversed()
         var prev = genesis
         var expectedSeq: Int64 = 1
@@ -101,10 +114,12 @@ public enum AuditLog {
                 target: event.target,
                 details: event.details
             )
-            if event.seq != expectedSeq || event.prevHash != prev || event.hash != recomputed { return event }
+            if event.seq != expectedSeq || event.prevHash != prev || event.hash != recomputed {
+                return ChainReport(events: events.count, firstBroken: event)
+            }
             prev = event.hash
             expectedSeq += 1
         }
-        return nil
+        return ChainReport(events: events.count, firstBroken: nil)
     }
 }

@@ -23,20 +23,32 @@ public enum ProcessRunner {
     /// Runs `executable` with `arguments`, waiting for it to exit.
     public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Result {
         let process = try start(executable, arguments, environment: environment)
-        defer { unlink(process.outputPath) }
+        defer { process.removeOutput() }
         let exitCode = try process.wait()
         return Result(status: exitCode, output: process.output)
     }
 
-    /// Starts `executable` in the background; its stdout and stderr go to ``RunningProcess/outputPath``.
-    public static func start(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> RunningProcess {
+    /// Starts `executable` in the background; its stdout and stderr go to ``RunningProcess/outputPath``
+    /// (stderr to ``RunningProcess/errorPath`` instead with `separateErrors`). Stdin is `inputPath`, else /dev/null.
+    public static func start(
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String]? = nil,
+        inputPath: String? = nil,
+        separateErrors: Bool = false
+    ) throws -> RunningProcess {
         let outPath = NSTemporaryDirectory() + "cp-proc-\(UUID().uuidString).log"
+        let errPath = separateErrors ? outPath + ".err" : nil
         var fileActions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&fileActions)
         defer { posix_spawn_file_actions_destroy(&fileActions) }
-        posix_spawn_file_actions_addopen(&fileActions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&fileActions, 0, inputPath ?? "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&fileActions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&fileActions, 1, 2)
+        if let errPath {
+            posix_spawn_file_actions_addopen(&fileActions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        } else {
+            posix_spawn_file_actions_adddup2(&fileActions, 1, 2)
+        }
 
         let argv = ([executable] + arguments).map { strdup($0) }
         defer { argv.forEach { free($0) } }
@@ -60,7 +72,7 @@ public enum ProcessRunner {
             unlink(outPath)
             throw ProcessRunnerError(message: "cannot start \(executable): \(String(cString: strerror(spawnResult)))")
         }
-        return RunningProcess(pid: pid, executable: executable, outputPath: outPath)
+        return RunningProcess(pid: pid, executable: executable, outputPath: outPath, errorPath: errPath)
     }
 }
 
@@ -68,11 +80,22 @@ public enum ProcessRunner {
 public struct RunningProcess: Sendable {
     public let pid: Int32
     public let executable: String
-    /// Where stdout and stderr go.
+    /// Where stdout (and stderr, unless separated) go.
     public let outputPath: String
+    /// Where stderr goes when it was separated.
+    public let errorPath: String?
 
     /// Everything the process has written so far.
     public var output: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
+
+    /// Everything written to a separated stderr so far.
+    public var errorOutput: String { errorPath.flatMap { try? String(contentsOfFile: $0, encoding: .utf8) } ?? "" }
+
+    /// Removes the output files.
+    public func removeOutput() {
+        unlink(outputPath)
+        if let errorPath { unlink(errorPath) }
+    }
 
     /// Waits for exit and returns the exit code (128 + signal when killed).
     public func wait() throws -> Int32 {
@@ -115,7 +138,7 @@ public struct RunningProcess: Sendable {
             usleep(50_000)
             waited += 0.05
         }
-        unlink(outputPath)
+        removeOutput()
     }
 }
 

@@ -121,6 +121,19 @@ enum OpenAPIDocument {
                 query: [("limit", S.integer), ("before", S.integer)]
             ),
             Endpoint(
+                method: "get",
+                path: orgPath + "/audit/verify",
+                summary: "Recompute the audit chain; names the first altered event",
+                tag: "orgs",
+                success: (
+                    200,
+                    S.object(
+                        ["verified": S.bool, "events": S.integer, "broken_at": S.ref("AuditEvent")],
+                        required: ["verified", "events"]
+                    )
+                )
+            ),
+            Endpoint(
                 method: "post",
                 path: orgPath + "/members",
                 summary: "Add a member (creates the user if new)",

@@ -41,5 +41,16 @@ struct OrganizationRoutes {
             let events = try await AuditLog.list(service.client, org: org.id, limit: limit, before: before, logger: context.logger)
             return try JSONResponse(["events": events.map(AuditEventDTO.init)])
         }
+        group.get("/orgs/{org}/audit/verify") { _, context in
+            let org = try await context.access(service, .readAudit).org
+            let report = try await AuditLog.verifyChain(service.client, org: org.id, logger: context.logger)
+            return try JSONResponse(
+                AuditVerificationDTO(
+                    verified: report.firstBroken == nil,
+                    events: report.events,
+                    broken_at: report.firstBroken.map(AuditEventDTO.init)
+                )
+            )
+        }
     }
 }

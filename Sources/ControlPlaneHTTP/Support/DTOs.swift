@@ -129,3 +129,10 @@ struct AuditEventDTO: Encodable {
         hash = event.hash
     }
 }
+
+/// `GET …/audit/verify`: the chain recomputed; `broken_at` is the first altered event.
+struct AuditVerificationDTO: Encodable {
+    var verified: Bool
+    var events: Int
+    var broken_at: AuditEventDTO?
+}

@@ -1,10 +1,18 @@
-"""A real Agno AgentOS (agno[os]==3.1.10) with two agents on a local echo model: no LLM, no network.
+"""An Agno AgentOS (agno[os]==3.1.10) protected by tokens from the control plane.
 
-Configured like any AgentOS: JWT_VERIFICATION_KEY (the PEM our control plane publishes) and the OS
-id. Usage: python agno_os.py <os id> [--verify-audience]; prints "listening on http://127.0.0.1:<port>".
+Two agents, web-agent and finance-agent, answer with a local echo model: no LLM, no API key, no network.
+Configured like any AgentOS, from the environment that `controlplane os env <os>` prints:
+AGENT_OS_ID (the OS id, which tokens carry as `aud`) and JWT_VERIFICATION_KEY (the OS's public key).
+
+    set -a; . ./agentos.env; set +a
+    python examples/agno_os.py --port 7777
+
+Prints "listening on http://127.0.0.1:<port>" once it accepts requests (--port 0 picks a free port).
+The README's quick start and the interop tests run exactly this file.
 """
+import argparse
+import os
 import socket
-import sys
 from dataclasses import dataclass
 from typing import Any, AsyncIterator, Iterator
 
@@ -52,8 +60,12 @@ class EchoModel(Model):
 
 
 def main() -> None:
-    os_id = sys.argv[1]
-    verify_audience = "--verify-audience" in sys.argv
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=7777, help="port on 127.0.0.1 (0: any free port)")
+    port = parser.parse_args().port
+    os_id = os.environ.get("AGENT_OS_ID")
+    if not os_id or not os.environ.get("JWT_VERIFICATION_KEY"):
+        raise SystemExit("set AGENT_OS_ID and JWT_VERIFICATION_KEY first: `controlplane os env <os>` prints them")
     agents = [
         Agent(id="web-agent", name="Web Agent", model=EchoModel(), telemetry=False),
         Agent(id="finance-agent", name="Finance Agent", model=EchoModel(), telemetry=False),
@@ -62,11 +74,13 @@ def main() -> None:
         id=os_id,
         agents=agents,
         authorization=True,
-        authorization_config=AuthorizationConfig(verify_audience=verify_audience),
-        telemetry=False,  # no network here: telemetry calls would only wait for timeouts
+        # Refuse tokens issued for another OS (Agno's default skips this check).
+        authorization_config=AuthorizationConfig(verify_audience=True),
+        telemetry=False,  # no network needed: telemetry calls would only wait for timeouts
     )
     listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", port))
     print(f"listening on http://127.0.0.1:{listener.getsockname()[1]}", flush=True)
     uvicorn.Server(uvicorn.Config(agent_os.get_app(), log_level="warning")).run(sockets=[listener])
 

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+
+/// `controlplane member add|list|update|remove`.
+struct MemberCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "member",
+        abstract: "Members of an organisation.",
+        subcommands: [Add.self, List.self, Update.self, Remove.self]
+    )
+
+    static let fields = [
+        Column("id", "user.id"), Column("email", "user.email"), Column("name", "user.name"), Column("role", "role"),
+        Column("disabled", "disabled"),
+    ]
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a member (creates the user when the email is new).")
+        @Argument(help: "The user's email.") var email: String
+        @Option(help: "Display name (default: the part of the email before @).") var name: String?
+        @Option(help: "Organisation role: owner, admin or member.") var role = "member"
+        @Flag(help: "Read a password for the new user from stdin (so they can `login`).") var passwordStdin = false
+        @OptionGroup var org: OrgOption
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            var body: [String: Any] = ["email": email, "name": name ?? String(email.prefix { $0 != "@" }), "role": role]
+            if passwordStdin { body["password"] = try readSecret(prompt: "", fromStdin: true) }
+            let reply = try await client.authenticated().send("POST", try org.path() + "/members", json: body)
+            client.emit(reply, record: MemberCommand.fields)
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Members and their organisation roles.")
+        @OptionGroup var org: OrgOption
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            let reply = try await client.authenticated().get(try org.path() + "/members")
+            client.emit(
+                reply,
+                table: "members",
+                [
+                    Column("EMAIL", "user.email"), Column("NAME", "user.name"), Column("ROLE", "role"), Column("DISABLED", "disabled"),
+                    Column("ID", "user.id"),
+                ]
+            )
+        }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Change a member's role, or disable / re-enable them.")
+        @Argument(help: "The member's email or user id.") var user: String
+        @Option(help: "New organisation role: owner, admin or member.") var role: String?
+        @Flag(help: "Disable the member: every call and token request is refused.") var disable = false
+        @Flag(help: "Re-enable a disabled member.") var enable = false
+        @OptionGroup var org: OrgOption
+        @OptionGroup var client: ClientOptions
+
+        func validate() throws {
+            if disable && enable { throw ValidationError("--disable and --enable exclude each other") }
+            if role == nil && !disable && !enable { throw ValidationError("nothing to change: pass --role, --disable or --enable") }
+        }
+
+        func run() async throws {
+            var body: [String: Any] = [:]
+            body["role"] = role
+            if disable || enable { body["disabled"] = disable }
+            let reply = try await client.authenticated().send("PATCH", try org.path() + "/members/" + segment(user), json: body)
+            client.emit(reply, record: MemberCommand.fields)
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a member with their bindings and grants in this organisation.")
+        @Argument(help: "The member's email or user id.") var user: String
+        @OptionGroup var org: OrgOption
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            let reply = try await client.authenticated().delete(try org.path() + "/members/" + segment(user))
+            client.emit(reply) { _ in "removed \(user)" }
+        }
+    }
+}
