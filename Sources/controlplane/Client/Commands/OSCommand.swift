@@ -135,7 +135,7 @@ struct OSCommand: AsyncParsableCommand {
             abstract: "Print the environment for the AgentOS: AGENT_OS_ID and JWT_VERIFICATION_KEY (quoted PEM).",
             discussion: """
                 The values are double-quoted with the PEM's newlines kept, so the output works both as an env file \
-                (python-dotenv, docker compose) and in a shell: `set -a; . ./agentos.env; set +a`.
+                (python-dotenv) and in a shell: `set -a; . ./agentos.env; set +a`.
                 """
         )
         @OptionGroup var target: Target
