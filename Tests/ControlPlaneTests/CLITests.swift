@@ -57,14 +57,14 @@ struct CLITests {
             json: [("state", .string("pending"))],
             capture: [("kid2", "kid")]
         ),
-        Step(args: ["keys", "activate", "{kid2}", "--os", "prod"], out: ["{kid2}", "state:", "active"]),
+        Step(args: ["keys", "activate", "--kid", "{kid2}", "--os", "prod"], out: ["{kid2}", "state:", "active"]),
         Step(
             args: ["keys", "list", "--os", "prod", "--json"],
             json: [("keys.0.state", .string("active")), ("keys.1.state", .string("retiring"))]
         ),
         Step(args: ["keys", "rotate", "--os", "prod"], out: ["state:", "active"]),
-        Step(args: ["keys", "revoke", "{kid1}", "--os", "prod"], out: ["{kid1}", "revoked"]),
-        Step(args: ["keys", "revoke", "no-such-kid", "--os", "prod"], exit: 1, err: ["(HTTP 404)"]),
+        Step(args: ["keys", "revoke", "--kid", "{kid1}", "--os", "prod"], out: ["{kid1}", "revoked"]),
+        Step(args: ["keys", "revoke", "--kid", "-h-no-such-kid", "--os", "prod"], exit: 1, err: ["(HTTP 404)"]),
         Step(
             args: ["member", "add", "alice@example.com", "--name", "Alice", "--password-stdin"],
             out: ["alice@example.com", "Alice", "role:", "member"],

@@ -173,6 +173,39 @@ struct RolesAndGrantsTests {
         }
     }
 
+    /// A grant is deleted only through its own OS: another OS's URL answers 404 and keeps it.
+    @Test func grantIsDeletedOnlyThroughItsOS() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            try await cp.makeOrg()
+            try await cp.makeOS("prod")
+            try await cp.makeOS("staging")
+            let user = try await cp.addMember("ivy@acme.test")
+            let grant = try await cp.grant(["user": user], "agents:web-agent:run", os: "prod")
+            let wrongOS = try await cp.send(.delete, "/v1/orgs/acme/os/staging/grants/\(grant)")
+            #expect(wrongOS.status == 404, "\(wrongOS.text)")
+            let listed = try await cp.send(.get, "/v1/orgs/acme/os/prod/grants")
+            #expect((listed.json["grants"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [grant])
+            #expect(try await cp.send(.delete, "/v1/orgs/acme/os/prod/grants/\(grant)").status == 204)
+            #expect((try await cp.send(.get, "/v1/orgs/acme/os/prod/grants").json["grants"] as? [Any])?.isEmpty == true)
+        }
+    }
+
+    /// A refusal names the caller's role, what was refused and the role it needs.
+    @Test func refusalSaysWhatIsMissing() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            try await cp.makeOrg()
+            let user = try await cp.addMember("max@acme.test")
+            let key = try await cp.apiKey(forUser: user)
+            let refused = try await cp.send(.get, "/v1/orgs/acme/members", key: key)
+            #expect(refused.status == 403)
+            #expect(
+                (refused.json["error"] as? [String: Any])?["message"] as? String
+                    == "your role in 'acme' (member) does not allow listing members; it needs admin",
+                "\(refused.text)"
+            )
+        }
+    }
+
     @Test func mutationsAreAudited() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
             try await cp.makeOrg()

@@ -142,18 +142,29 @@ extension ControlPlaneService {
 
     public func deleteGrant(_ access: OrgAccess, os osID: String, id: UUID) async throws {
         try access.require(.manageAccess)
-        _ = try await osInstance(org: access.org.slug, id: osID)
-        try await deleteAccessRow(table: "scope_grants", id: id, access: access, action: "grant.deleted", target: "grant")
+        let os = try await osInstance(org: access.org.slug, id: osID)
+        // A grant id from another OS of the organisation is "not found" on this one.
+        try await deleteAccessRow(
+            table: "scope_grants",
+            id: id,
+            access: access,
+            action: "grant.deleted",
+            target: "grant",
+            os: os.internalID
+        )
     }
 
-    private func deleteAccessRow(table: String, id: UUID, access: OrgAccess, action: String, target: String) async throws {
+    /// Deletes one binding or grant of the organisation (and, for grants, of `os`) and audits it.
+    private func deleteAccessRow(table: String, id: UUID, access: OrgAccess, action: String, target: String, os: UUID? = nil) async throws {
         let at = now()
         try await client.transaction(logger: logger) { connection in
-            let deleted = try await
-                (try await connection.query(
-                    "DELETE FROM \(unescaped: table) WHERE id = \(id) AND org_id = \(access.org.id) RETURNING id",
-                    logger: logger
-                )).decode(UUID.self).collect()
+            let query: PostgresQuery =
+                if let os {
+                    "DELETE FROM \(unescaped: table) WHERE id = \(id) AND org_id = \(access.org.id) AND os_instance = \(os) RETURNING id"
+                } else {
+                    "DELETE FROM \(unescaped: table) WHERE id = \(id) AND org_id = \(access.org.id) RETURNING id"
+                }
+            let deleted = try await (try await connection.query(query, logger: logger)).decode(UUID.self).collect()
             guard !deleted.isEmpty else { throw ControlPlaneError.notFound("no \(target) \(id.lowercased)") }
             try await AuditLog.append(
                 connection,

@@ -20,7 +20,14 @@ public struct OrgAccess: Sendable {
     /// Throws 403 unless the caller holds `permission`.
     public func require(_ permission: Permission) throws {
         guard allows(permission) else {
-            throw ControlPlaneError.forbidden("your role in '\(org.slug)' does not allow this (\(permission.rawValue))")
+            if case .serviceAccount = caller.identity {
+                throw ControlPlaneError.forbidden(
+                    "a service account may only get tokens (token brokers also for others), not \(permission.action)"
+                )
+            }
+            throw ControlPlaneError.forbidden(
+                "your role in '\(org.slug)' (\(role?.rawValue ?? "none")) does not allow \(permission.action); it needs \(permission.minimumRole.rawValue)"
+            )
         }
     }
 }

@@ -52,3 +52,31 @@ public enum Permission: String, Sendable, CaseIterable {
     /// Delete the organisation.
     case deleteOrg
 }
+
+extension Permission {
+    /// What the permission lets one do, for refusal messages ("… does not allow listing members").
+    public var action: String {
+        switch self {
+        case .readOrg: "seeing the organisation"
+        case .readOS: "reading OS instances"
+        case .writeOS: "registering or changing OS instances"
+        case .readAccess: "reading roles, bindings and grants"
+        case .issueOwnToken: "getting a token"
+        case .deleteOS: "deleting OS instances"
+        case .manageKeys: "managing signing keys"
+        case .manageAccess: "changing roles, bindings and grants"
+        case .readMembers: "listing members"
+        case .manageMembers: "managing members"
+        case .manageServiceAccounts: "managing service accounts"
+        case .readAudit: "reading the audit trail"
+        case .issueTokenForOthers: "issuing tokens for others"
+        case .manageOwners: "managing owners"
+        case .deleteOrg: "deleting the organisation"
+        }
+    }
+
+    /// The least organisation role that holds it.
+    public var minimumRole: OrgRole {
+        OrgRole.allCases.first { $0.allows(self) } ?? .owner
+    }
+}

@@ -52,7 +52,9 @@ struct KeysCommand: AsyncParsableCommand {
 
     struct Activate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Make a pending or retiring key the active one.")
-        @Argument(help: "The key id (kid).") var kid: String
+        // An option taking its value unconditionally: a kid is base64url and may start with "-"
+        // (as a positional it could even read as -h and print help instead of acting).
+        @Option(parsing: .unconditional, help: "The key id (kid).") var kid: String
         @OptionGroup var os: OSOption
         @OptionGroup var client: ClientOptions
 
@@ -64,7 +66,9 @@ struct KeysCommand: AsyncParsableCommand {
 
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a key: it leaves the JWKS and signs nothing more.")
-        @Argument(help: "The key id (kid).") var kid: String
+        // An option taking its value unconditionally: a kid is base64url and may start with "-"
+        // (as a positional it could even read as -h and print help instead of acting).
+        @Option(parsing: .unconditional, help: "The key id (kid).") var kid: String
         @OptionGroup var os: OSOption
         @OptionGroup var client: ClientOptions
 
