@@ -85,6 +85,7 @@ let package = Package(
         .executableTarget(
             name: "controlplane",
             dependencies: [
+                "AgentOSAuth",
                 "ControlPlane",
                 "ControlPlaneHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -56,4 +56,13 @@ struct JSONParserTests {
         #expect(ours["exp"]?.numberValue == (foundation["exp"] as? NSNumber)?.doubleValue)
         #expect(ours["iat"]?.numberValue == (foundation["iat"] as? NSNumber)?.doubleValue)
     }
+
+    /// The public entry point takes any one JSON value, with the same strictness as token objects.
+    @Test func publicParsingTakesAnyOneValue() {
+        #expect(JSONValue(parsing: Array(#" [1, "a", null] "#.utf8)) == .array([.number(1), .string("a"), .null]))
+        #expect(JSONValue(parsing: Array("true".utf8)) == .bool(true))
+        #expect(JSONValue(parsing: Array(#"{"a":1}"#.utf8)) == .object(["a": .number(1)]))
+        #expect(JSONValue(parsing: Array(#"{"a":1} {}"#.utf8)) == nil)
+        #expect(JSONValue(parsing: []) == nil)
+    }
 }

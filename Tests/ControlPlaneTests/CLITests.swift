@@ -1,9 +1,9 @@
+import AgentOSAuth
 import Foundation
 import HummingbirdTesting
 import PostgresNIO
 import Testing
 
-@testable import AgentOSAuth
 @testable import ControlPlane
 
 /// Every client subcommand of `controlplane`, run as the built binary against a live control plane:
@@ -208,7 +208,7 @@ struct CLITests {
                 // Never the admin key, never a stack trace.
                 #expect(!(output.stdout + output.stderr).contains(cp.adminKey))
                 #expect(!output.stderr.contains("Fatal error") && !output.stderr.contains("Stack dump"), Comment(rawValue: context))
-                let parsed = JSONParser.object(Array(output.stdout.utf8)).map(JSONValue.object)
+                let parsed = JSONValue(parsing: Array(output.stdout.utf8))
                 for (path, expected) in step.json {
                     #expect(parsed.flatMap { Self.value($0, at: path) } == expected, Comment(rawValue: "\(path)\n\(context)"))
                 }

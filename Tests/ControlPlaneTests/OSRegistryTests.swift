@@ -327,12 +327,12 @@ struct OSRegistryTests {
             #expect(actions.first == "security_key.rotated")
             #expect(Set(actions).isSuperset(of: ["org.created", "os.registered", "key.created", "key.activated", "key.retiring"]))
             #expect(!audit.text.contains("osk_"), "the security key must not be in the audit trail")
-            #expect(try await AuditLog.firstBrokenEvent(cp.service.client, org: org.id, logger: TestCluster.logger) == nil)
+            #expect(try await AuditLog.verifyChain(cp.service.client, org: org.id, logger: TestCluster.logger).firstBroken == nil)
             try await cp.service.client.query(
                 "UPDATE audit_events SET target = 'os:evil' WHERE org_id = \(org.id) AND seq = 3",
                 logger: TestCluster.logger
             )
-            let broken = try await AuditLog.firstBrokenEvent(cp.service.client, org: org.id, logger: TestCluster.logger)
+            let broken = try await AuditLog.verifyChain(cp.service.client, org: org.id, logger: TestCluster.logger).firstBroken
             #expect(broken?.seq == 3)
         }
     }

@@ -232,7 +232,7 @@ struct RolesAndGrantsTests {
             }
             #expect(!events.contains { ($0["details"] as? [String: String])?.values.contains { $0.hasPrefix("cpsa_") } == true })
             let org = try await cp.service.organization("acme")
-            #expect(try await AuditLog.firstBrokenEvent(cp.service.client, org: org.id, logger: TestCluster.logger) == nil)
+            #expect(try await AuditLog.verifyChain(cp.service.client, org: org.id, logger: TestCluster.logger).firstBroken == nil)
         }
     }
 

@@ -16,6 +16,12 @@ struct JSONParser {
         return object
     }
 
+    /// The value `bytes` encode, or `nil` when they are not exactly one JSON document.
+    static func value(_ bytes: [UInt8]) -> JSONValue? {
+        var parser = JSONParser(bytes: bytes)
+        return try? parser.document()
+    }
+
     private init(bytes: [UInt8]) { self.bytes = bytes }
 
     private struct Malformed: Error {}

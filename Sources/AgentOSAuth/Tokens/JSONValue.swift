@@ -23,6 +23,14 @@ public enum JSONValue: Sendable, Hashable {
         }
     }
 
+    /// Parses one JSON document with the verifier's strict parser (RFC 8259; trailing data, invalid
+    /// UTF-8, lone surrogates and nesting deeper than 64 are refused; a duplicate key's last value wins).
+    /// `nil` when `bytes` are not exactly one JSON value.
+    public init?(parsing bytes: [UInt8]) {
+        guard let value = JSONParser.value(bytes) else { return nil }
+        self = value
+    }
+
     /// The number, if this is one.
     public var numberValue: Double? {
         if case .number(let value) = self { value } else { nil }

@@ -158,12 +158,12 @@ extension ControlPlaneService {
     private func deleteAccessRow(table: String, id: UUID, access: OrgAccess, action: String, target: String, os: UUID? = nil) async throws {
         let at = now()
         try await client.transaction(logger: logger) { connection in
-            let query: PostgresQuery =
-                if let os {
-                    "DELETE FROM \(unescaped: table) WHERE id = \(id) AND org_id = \(access.org.id) AND os_instance = \(os) RETURNING id"
-                } else {
-                    "DELETE FROM \(unescaped: table) WHERE id = \(id) AND org_id = \(access.org.id) RETURNING id"
-                }
+            // `os` nil: any row of the organisation (bindings); set: only a row of that OS (grants).
+            let query: PostgresQuery = """
+                DELETE FROM \(unescaped: table)
+                WHERE id = \(id) AND org_id = \(access.org.id) AND (\(os)::uuid IS NULL OR os_instance = \(os))
+                RETURNING id
+                """
             let deleted = try await (try await connection.query(query, logger: logger)).decode(UUID.self).collect()
             guard !deleted.isEmpty else { throw ControlPlaneError.notFound("no \(target) \(id.lowercased)") }
             try await AuditLog.append(

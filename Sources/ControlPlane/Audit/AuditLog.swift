@@ -94,11 +94,6 @@ public enum AuditLog {
         public var firstBroken: AuditEvent?
     }
 
-    /// Recomputes the chain; returns the first event whose hash or link does not match, if any.
-    public static func firstBrokenEvent(_ client: PostgresClient, org: UUID, logger: Logger) async throws -> AuditEvent? {
-        try await verifyChain(client, org: org, logger: logger).firstBroken
-    }
-
     /// Recomputes the whole chain of `org`, oldest first.
     public static func verifyChain(_ client: PostgresClient, org: UUID, logger: Logger) async throws -> ChainReport {
         let events = try await list(client, org: org, limit: Int(Int32.max), before: nil, logger: logger).reversed()

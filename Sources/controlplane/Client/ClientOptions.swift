@@ -1,3 +1,4 @@
+import AgentOSAuth
 import ArgumentParser
 import Foundation
 
@@ -59,7 +60,7 @@ struct ClientOptions: ParsableArguments {
     }
 
     /// Prints the JSON answer, or `human` for people.
-    func emit(_ reply: ControlPlaneClient.Reply, _ human: (JSON) -> String) {
+    func emit(_ reply: ControlPlaneClient.Reply, _ human: (JSONValue) -> String) {
         if json {
             if !reply.body.isEmpty { print(Presenter.prettyJSON(reply.body)) }
         } else {

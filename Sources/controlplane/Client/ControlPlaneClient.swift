@@ -1,3 +1,4 @@
+import AgentOSAuth
 import Foundation
 
 #if canImport(FoundationNetworking)
@@ -17,7 +18,7 @@ struct ControlPlaneClient: Sendable {
     struct Reply: Sendable {
         var status: Int
         var body: Data
-        var json: JSON { JSON.parse(body) ?? .null }
+        var json: JSONValue { JSONValue(parsing: Array(body)) ?? .null }
     }
 
     func get(_ path: String) async throws -> Reply {
@@ -60,14 +61,14 @@ struct ControlPlaneClient: Sendable {
 
     /// The server's own words: `{"error":{"message"}}`, an OAuth error, or Agno's `detail`.
     static func message(status: Int, body: Data) -> String {
-        let json = JSON.parse(body)
-        if let message = json?["error.message"]?.string {
+        let json = JSONValue(parsing: Array(body))
+        if let message = json?["error.message"]?.stringValue {
             return "\(message) (HTTP \(status))"
         }
-        if let code = json?["error"]?.string {
-            return "\(code): \(json?["error_description"]?.string ?? "") (HTTP \(status))"
+        if let code = json?["error"]?.stringValue {
+            return "\(code): \(json?["error_description"]?.stringValue ?? "") (HTTP \(status))"
         }
-        if let detail = json?["detail"]?.string {
+        if let detail = json?["detail"]?.stringValue {
             return "\(detail) (HTTP \(status))"
         }
         return "the control plane answered HTTP \(status)"

@@ -1,9 +1,10 @@
+import AgentOSAuth
 import Foundation
 
 /// One column of a table (or one line of a record): a title and how to read it from a row.
 struct Column: Sendable {
     var title: String
-    var read: @Sendable (JSON) -> String
+    var read: @Sendable (JSONValue) -> String
 
     /// A column reading the value at a dotted path; missing values read as `-`.
     init(_ title: String, _ path: String) {
@@ -11,7 +12,7 @@ struct Column: Sendable {
         self.read = { $0[path]?.cell ?? "-" }
     }
 
-    init(_ title: String, read: @escaping @Sendable (JSON) -> String) {
+    init(_ title: String, read: @escaping @Sendable (JSONValue) -> String) {
         self.title = title
         self.read = read
     }
@@ -20,7 +21,7 @@ struct Column: Sendable {
 /// Renders answers for people: aligned tables and `field: value` records.
 enum Presenter {
     /// A table with a header line; columns padded to their widest cell.
-    static func table(_ rows: [JSON], _ columns: [Column]) -> String {
+    static func table(_ rows: [JSONValue], _ columns: [Column]) -> String {
         let cells = [columns.map(\.title)] + rows.map { row in columns.map { $0.read(row) } }
         var widths = Array(repeating: 0, count: columns.count)
         for line in cells {
@@ -36,7 +37,7 @@ enum Presenter {
     }
 
     /// `title: value` lines with the values aligned.
-    static func record(_ value: JSON, _ fields: [Column]) -> String {
+    static func record(_ value: JSONValue, _ fields: [Column]) -> String {
         let width = (fields.map(\.title.count).max() ?? 0) + 1
         let indent = "\n" + String(repeating: " ", count: width + 1)
         return fields.map { field in

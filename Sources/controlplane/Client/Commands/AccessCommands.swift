@@ -1,10 +1,11 @@
+import AgentOSAuth
 import ArgumentParser
 import Foundation
 
 /// How one source of a scope reads: `role os-viewer (every OS)` or `grant`.
-func describeSource(_ source: JSON) -> String {
-    guard source["kind"]?.string == "role" else { return source["kind"]?.string ?? "-" }
-    return "role \(source["role"]?.string ?? "?") (\(source["os"]?.string.map { "OS \($0)" } ?? "every OS"))"
+func describeSource(_ source: JSONValue) -> String {
+    guard source["kind"]?.stringValue == "role" else { return source["kind"]?.stringValue ?? "-" }
+    return "role \(source["role"]?.stringValue ?? "?") (\(source["os"]?.stringValue.map { "OS \($0)" } ?? "every OS"))"
 }
 
 /// `controlplane access`: a subject's effective scopes on one OS and where each comes from.

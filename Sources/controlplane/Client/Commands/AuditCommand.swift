@@ -1,3 +1,4 @@
+import AgentOSAuth
 import ArgumentParser
 import Foundation
 

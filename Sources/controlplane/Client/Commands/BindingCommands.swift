@@ -1,3 +1,4 @@
+import AgentOSAuth
 import ArgumentParser
 import Foundation
 
@@ -5,9 +6,32 @@ import Foundation
 let subjectHelp = ArgumentHelp("The subject: a member's email or user id, or svc:<service account id>.")
 
 /// Whether a listed binding or grant is about `subject` (its email, id or token `sub`).
-func names(_ item: JSON, _ subject: String) -> Bool {
-    let candidates = ["subject.label", "subject.id", "subject.sub"].compactMap { item[$0]?.string?.lowercased() }
+func isAbout(_ item: JSONValue, _ subject: String) -> Bool {
+    let candidates = ["subject.label", "subject.id", "subject.sub"].compactMap { item[$0]?.stringValue?.lowercased() }
     return candidates.contains(subject.lowercased())
+}
+
+/// Deletes `<base>/<id>` and prints `done`. With a `selector`, the id is that of the first item of the
+/// listing at `base` (under `key`) it accepts, so `unbind` and `revoke-grant` also take subject + role/scope.
+func deleteListed(
+    _ client: ClientOptions,
+    base: String,
+    id: String,
+    key: String,
+    selector: ((JSONValue) -> Bool)?,
+    missing: String,
+    done: String
+) async throws {
+    let api = try client.authenticated()
+    var id = id
+    if let selector {
+        guard let found = (try await api.get(base).json[key]?.array ?? []).first(where: selector)?["id"]?.stringValue else {
+            throw fail(missing)
+        }
+        id = found
+    }
+    let reply = try await api.delete(base + "/" + segment(id))
+    client.emit(reply) { _ in "\(done) \(id)" }
 }
 
 /// `controlplane bind`: gives a subject a role on one OS or on every OS of the organisation.
@@ -15,7 +39,7 @@ struct BindCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bind", abstract: "Bind a role to a member or service account.")
     static let fields = [
         Column("id", "id"), Column("subject", "subject.label"), Column("sub", "subject.sub"), Column("role", "role"),
-        Column("os", read: { $0["os"]?.string ?? "every OS" }),
+        Column("os", read: { $0["os"]?.stringValue ?? "every OS" }),
     ]
 
     @Argument(help: subjectHelp) var subject: String
@@ -46,19 +70,18 @@ struct UnbindCommand: AsyncParsableCommand {
     @OptionGroup var client: ClientOptions
 
     func run() async throws {
-        let api = try client.authenticated()
-        let base = try org.path() + "/role-bindings"
-        var id = target
-        if let role {
-            let bindings = try await api.get(base).json["role_bindings"]?.array ?? []
-            let match = bindings.first { names($0, target) && $0["role"]?.string == role && $0["os"]?.string == os }
-            guard let found = match?["id"]?.string else {
-                throw fail("no binding of role \(role) for \(target) on \(os.map { "OS \($0)" } ?? "every OS")")
-            }
-            id = found
+        let selector = role.map { role in
+            { (item: JSONValue) in isAbout(item, target) && item["role"]?.stringValue == role && item["os"]?.stringValue == os }
         }
-        let reply = try await api.delete(base + "/" + segment(id))
-        client.emit(reply) { _ in "removed binding \(id)" }
+        try await deleteListed(
+            client,
+            base: try org.path() + "/role-bindings",
+            id: target,
+            key: "role_bindings",
+            selector: selector,
+            missing: "no binding of role \(role ?? "") for \(target) on \(os.map { "OS \($0)" } ?? "every OS")",
+            done: "removed binding"
+        )
     }
 }
 
@@ -97,17 +120,15 @@ struct RevokeGrantCommand: AsyncParsableCommand {
     @OptionGroup var client: ClientOptions
 
     func run() async throws {
-        let api = try client.authenticated()
-        let base = try os.path() + "/grants"
-        var id = target
-        if let scope {
-            let grants = try await api.get(base).json["grants"]?.array ?? []
-            guard let found = grants.first(where: { names($0, target) && $0["scope"]?.string == scope })?["id"]?.string else {
-                throw fail("no grant of \(scope) for \(target) on OS \(os.os)")
-            }
-            id = found
-        }
-        let reply = try await api.delete(base + "/" + segment(id))
-        client.emit(reply) { _ in "revoked grant \(id)" }
+        let selector = scope.map { scope in { (item: JSONValue) in isAbout(item, target) && item["scope"]?.stringValue == scope } }
+        try await deleteListed(
+            client,
+            base: try os.path() + "/grants",
+            id: target,
+            key: "grants",
+            selector: selector,
+            missing: "no grant of \(scope ?? "") for \(target) on OS \(os.os)",
+            done: "revoked grant"
+        )
     }
 }

@@ -50,32 +50,33 @@ struct KeysCommand: AsyncParsableCommand {
         }
     }
 
-    struct Activate: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Make a pending or retiring key the active one.")
+    /// One key of one OS, and the client: what `activate` and `revoke` share.
+    struct KeyTarget: ParsableArguments {
         // An option taking its value unconditionally: a kid is base64url and may start with "-"
         // (as a positional it could even read as -h and print help instead of acting).
         @Option(parsing: .unconditional, help: "The key id (kid).") var kid: String
         @OptionGroup var os: OSOption
         @OptionGroup var client: ClientOptions
 
-        func run() async throws {
-            let reply = try await client.authenticated().send("POST", try os.path() + "/keys/" + segment(kid) + "/activate")
+        /// `POST …/keys/<kid>/<verb>` and prints the key in its new state.
+        func transition(_ verb: String) async throws {
+            let reply = try await client.authenticated().send("POST", try os.path() + "/keys/" + segment(kid) + "/" + verb)
             client.emit(reply, record: KeysCommand.fields)
         }
     }
 
+    struct Activate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Make a pending or retiring key the active one.")
+        @OptionGroup var key: KeyTarget
+
+        func run() async throws { try await key.transition("activate") }
+    }
+
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a key: it leaves the JWKS and signs nothing more.")
-        // An option taking its value unconditionally: a kid is base64url and may start with "-"
-        // (as a positional it could even read as -h and print help instead of acting).
-        @Option(parsing: .unconditional, help: "The key id (kid).") var kid: String
-        @OptionGroup var os: OSOption
-        @OptionGroup var client: ClientOptions
+        @OptionGroup var key: KeyTarget
 
-        func run() async throws {
-            let reply = try await client.authenticated().send("POST", try os.path() + "/keys/" + segment(kid) + "/revoke")
-            client.emit(reply, record: KeysCommand.fields)
-        }
+        func run() async throws { try await key.transition("revoke") }
     }
 
     /// Works on the database directly: key custody is not exposed over HTTP.

@@ -1,3 +1,4 @@
+import AgentOSAuth
 import ArgumentParser
 import Foundation
 
@@ -15,6 +16,6 @@ struct LoginCommand: AsyncParsableCommand {
     func run() async throws {
         let password = try readSecret(prompt: "Password: ", fromStdin: passwordStdin)
         let reply = try await client.anonymous().send("POST", "/v1/auth/login", json: ["email": email, "password": password])
-        client.emit(reply) { $0["token"]?.string ?? "" }
+        client.emit(reply) { $0["token"]?.stringValue ?? "" }
     }
 }

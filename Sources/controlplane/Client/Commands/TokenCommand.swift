@@ -1,3 +1,4 @@
+import AgentOSAuth
 import ArgumentParser
 import Foundation
 
@@ -24,7 +25,7 @@ struct TokenCommand: AsyncParsableCommand {
             body["ttl_seconds"] = ttl
             body["session_id"] = sessionID
             let reply = try await client.authenticated().send("POST", try os.path() + "/tokens", json: body)
-            client.emit(reply) { $0["access_token"]?.string ?? "" }
+            client.emit(reply) { $0["access_token"]?.stringValue ?? "" }
         }
     }
 }
