@@ -21,7 +21,9 @@ public enum DemoOS {
         router.get("/info") { _, _ in
             try JSON(["os_id": osID, "name": "Demo OS", "auth_mode": gate.authMode.rawValue] as [String: String])
         }
-        router.get("/openapi.json") { _, _ in try JSON(["openapi": "3.1.0", "info": ["title": "demo-os", "version": "1"]] as [String: Any]) }
+        router.get("/openapi.json") { _, _ in
+            try JSON(["openapi": "3.1.0", "info": ["title": "demo-os", "version": "1"]] as [String: Any])
+        }
         router.get("/config") { _, context in
             var body: [String: Any] = ["os_id": osID]
             for family in Family.allCases {

@@ -9,7 +9,10 @@ import Logging
 /// JWT_JWKS_FILE, JWT_JWKS_URL, OS_SECURITY_KEY, AGENT_OS_ID, JWT_ISSUER).
 @main
 struct DemoOSCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "demo-os", abstract: "An AgentOS-shaped demo server protected by AgentOSAuth.")
+    static let configuration = CommandConfiguration(
+        commandName: "demo-os",
+        abstract: "An AgentOS-shaped demo server protected by AgentOSAuth."
+    )
 
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
@@ -37,7 +40,9 @@ struct DemoOSCommand: AsyncParsableCommand {
             port: port,
             logger: logger,
             onServerRunning: { port in
-                FileHandle.standardOutput.write(Data("demo-os listening on http://\(host):\(port) (auth_mode=\(gate.authMode.rawValue))\n".utf8))
+                FileHandle.standardOutput.write(
+                    Data("demo-os listening on http://\(host):\(port) (auth_mode=\(gate.authMode.rawValue))\n".utf8)
+                )
             }
         )
         try await app.runService()

@@ -1,3 +1,5 @@
+// swift-format-ignore-file
+// (A conformance table reads best one row per line, as agno-reference §8 lists it.)
 import AgentOSAuthTestSupport
 import Foundation
 

@@ -19,7 +19,10 @@ struct PublicKeyRoutes {
         router.get("/v1/orgs/{org}/os/{os}/jwks.json") { request, context in
             let keys = try await service.publishedKeys(org: try context.parameters.require("org"), os: try context.parameters.require("os"))
             guard !keys.isEmpty else { throw APIError.notFound("this OS has no published signing key") }
-            let data = try JSONSerialization.data(withJSONObject: ["keys": keys.map(\.jwk)], options: [.sortedKeys, .withoutEscapingSlashes])
+            let data = try JSONSerialization.data(
+                withJSONObject: ["keys": keys.map(\.jwk)],
+                options: [.sortedKeys, .withoutEscapingSlashes]
+            )
             return cacheable(data, contentType: "application/json", request: request)
         }
     }
@@ -30,7 +33,9 @@ struct PublicKeyRoutes {
             .cacheControl: "public, max-age=\(Int(service.settings.jwksMaxAge))",
             .eTag: etag,
         ]
-        if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag || $0 == "*" }) {
+        if let match = request.headers[.ifNoneMatch],
+            match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag || $0 == "*" })
+        {
             return Response(status: .notModified, headers: headers)
         }
         headers[.contentType] = contentType
