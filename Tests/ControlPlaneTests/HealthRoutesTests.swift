@@ -20,7 +20,7 @@ struct HealthRoutesTests {
     @Test func healthAndReadyOnAMigratedDatabase() async throws {
         try await TestCluster.withDatabase { client, _ in
             let router = ControlPlaneServer.buildRouter(.init(service: service(client), migrations: .init(migrations: try TestCluster.migrations)))
-            let app = Application(router: router)
+            let app = Application(router: router, logger: TestCluster.logger)
             try await app.test(.router) { http in
                 try await http.execute(uri: "/health", method: .get) { response in
                     #expect(response.status == .ok)
@@ -38,7 +38,7 @@ struct HealthRoutesTests {
     @Test func unknownRouteIsA404InTheErrorShape() async throws {
         try await TestCluster.withDatabase { client, _ in
             let router = ControlPlaneServer.buildRouter(.init(service: service(client), migrations: .init(migrations: try TestCluster.migrations)))
-            try await Application(router: router).test(.router) { http in
+            try await Application(router: router, logger: TestCluster.logger).test(.router) { http in
                 try await http.execute(uri: "/no/such/route", method: .get) { response in
                     #expect(response.status == .notFound)
                     #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
@@ -53,7 +53,7 @@ struct HealthRoutesTests {
     @Test func readyIs503WhileMigrationsArePending() async throws {
         try await TestCluster.withDatabase(migrated: false) { client, _ in
             let router = ControlPlaneServer.buildRouter(.init(service: service(client), migrations: .init(migrations: try TestCluster.migrations)))
-            try await Application(router: router).test(.router) { http in
+            try await Application(router: router, logger: TestCluster.logger).test(.router) { http in
                 try await http.execute(uri: "/ready", method: .get) { response in
                     #expect(response.status == .serviceUnavailable)
                     #expect((json(response.body)["reason"] as? String)?.contains("0001_initial.sql") == true)
@@ -76,7 +76,7 @@ struct HealthRoutesTests {
         try await DatabaseStartup.withClient(configuration, logger: TestCluster.logger) { client in
             try await migrations.run(on: client, logger: TestCluster.logger)
             let router = ControlPlaneServer.buildRouter(.init(service: service(client), migrations: migrations))
-            try await Application(router: router).test(.router) { http in
+            try await Application(router: router, logger: TestCluster.logger).test(.router) { http in
                 try await http.execute(uri: "/ready", method: .get) { #expect($0.status == .ok) }
                 try cluster.stop()
                 let started = ContinuousClock.now

@@ -38,7 +38,7 @@ struct TokenIssuanceTests {
             #expect(claims["session_id"] as? String == "s-1" && claims["jti"] as? String == body["jti"] as? String)
             let iat = try #require(claims["iat"] as? Int)
             #expect(claims["nbf"] as? Int == iat && claims["exp"] as? Int == iat + 600)
-            let expected = (BuiltinRoles.all.first { $0.slug == "os-viewer" }!.scopes + ["agents:web-agent:run"]).sorted()
+            let expected = (ReferenceScopes.viewer + ["agents:web-agent:run"]).sorted()
             #expect(claims["scopes"] as? [String] == expected)
             #expect(body["scopes"] as? [String] == expected)
 

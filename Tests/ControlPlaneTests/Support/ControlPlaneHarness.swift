@@ -50,7 +50,11 @@ struct ControlPlaneHarness: Sendable {
             )
             let adminKey = try await service.createSuperuserKey(name: "test admin")
             let router = ControlPlaneServer.buildRouter(.init(service: service, migrations: .init(migrations: try TestCluster.migrations)))
-            let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            let app = Application(
+                router: router,
+                configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                logger: TestCluster.logger
+            )
             try await app.test(live ? .live : .router) { client in
                 try await body(ControlPlaneHarness(service: service, client: client, adminKey: adminKey, databaseName: name, clock: clock))
             }

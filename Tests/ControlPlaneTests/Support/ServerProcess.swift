@@ -29,6 +29,8 @@ struct ServerProcess {
     {
         var env = environment
         env["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        // Quiet unless a test asks for more: a failure still shows the output (see `stop`).
+        env["LOG_LEVEL"] = env["LOG_LEVEL"] ?? "warning"
         let process = try ProcessRunner.start(executable, arguments, environment: env)
         for _ in 0..<(seconds * 10) {
             if let range = process.output.range(of: #"listening on (http://[0-9.]+:[0-9]+)"#, options: .regularExpression) {
