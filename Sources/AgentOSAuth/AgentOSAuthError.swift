@@ -24,6 +24,12 @@ public struct AgentOSAuthError: Error, Sendable, Hashable, CustomStringConvertib
         public static let invalidAudience = Code("invalidAudience", 401)
         /// The token's `sub` is reserved (`sa:…`, `__oauth__:…`, `__scheduler__`).
         public static let reservedSubject = Code("reservedSubject", 401)
+        /// The JWKS URL has not answered successfully for longer than the maximum staleness
+        /// (`JWT_JWKS_MAX_STALENESS`): tokens are refused rather than checked against old keys.
+        public static let keysUnavailable = Code("keysUnavailable", 401)
+        /// The request path has `.`/`..` segments, an encoded `/` or `\`, or bytes outside
+        /// printable ASCII: refused before any route is looked up.
+        public static let invalidPath = Code("invalidPath", 400)
         /// The security key does not match.
         public static let invalidSecurityKey = Code("invalidSecurityKey", 401)
         /// The route needs scopes the caller does not hold.

@@ -21,9 +21,14 @@ public struct AgentOSRequestContext: AgentOSAuthRequestContext {
 extension AgentOSAuthRequestContext {
     /// The handler-side per-resource check (e.g. `agents`, `web-agent`, `run`).
     ///
+    /// Fails closed: with no principal (an excluded path, or a route the middleware does not
+    /// cover) the check is refused like a missing grant.
+    ///
     /// - Throws: ``AuthDetailError`` 403 `Access denied to run this agent` when the caller lacks it.
     public func requireAccess(_ resource: String, id: String, action: String) throws {
-        guard let principal else { return }
+        guard let principal else {
+            throw AuthDetailError(AgentOSAuthError(.accessDenied, Principal.accessDeniedDetail(resource, action: action)))
+        }
         do {
             try principal.require(resource, id: id, action: action)
         } catch {
@@ -31,12 +36,13 @@ extension AgentOSAuthRequestContext {
         }
     }
 
-    /// Ids of `resource` the caller may `action`, for filtering lists (``AccessibleIDs/all`` on excluded paths).
+    /// Ids of `resource` the caller may `action`, for filtering lists; none without a principal.
     public func accessibleIDs(_ resource: String, action: String) -> AccessibleIDs {
-        principal?.accessibleIDs(resource, action: action) ?? .all
+        principal?.accessibleIDs(resource, action: action) ?? .some([])
     }
 
-    /// Filters `items` to those the caller may read; throws Agno's 403 when none is accessible.
+    /// Filters `items` to those the caller may read; throws Agno's 403 when none is accessible
+    /// (always, without a principal).
     public func filterReadable<T>(_ resource: String, _ items: [T], id: (T) -> String) throws -> [T] {
         let ids = accessibleIDs(resource, action: "read")
         if ids.isEmpty { throw AuthDetailError(AuthGate.insufficient(["\(resource):read"])) }

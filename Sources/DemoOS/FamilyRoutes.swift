@@ -3,7 +3,7 @@ import AgentOSAuthHummingbird
 import Foundation
 import Hummingbird
 
-/// `/agents`, `/teams` or `/workflows`: list, show, run, list runs, fork a session.
+/// `/agents`, `/teams` or `/workflows`: list, show, run, list runs, resume a run, fork or compact a session.
 struct FamilyRoutes {
     let family: Family
     let store: RunStore
@@ -48,15 +48,37 @@ struct FamilyRoutes {
             if sessionID != nil && runs.isEmpty { throw AuthDetailError(.notFound, detail: "Session not found") }
             return try JSON(runs.map(runJSON))
         }
+        // Agno maps none of these three in its route table: the handler's run check is the only guard.
         router.post("\(base)/{id}/sessions/{session_id}/fork") { _, context in
+            let (component, sessionID) = try await session(context)
+            return try JSON(["session_id": UUID().uuidString.lowercased(), "forked_from": sessionID, idKey: component.id])
+        }
+        router.post("\(base)/{id}/sessions/{session_id}/compact") { _, context in
+            let (component, sessionID) = try await session(context)
+            return try JSON(["session_id": sessionID, "compacted": true, idKey: component.id] as [String: Any])
+        }
+        router.post("\(base)/{id}/runs/{run_id}/resume") { _, context in
             let component = try find(context)
             try context.requireAccess(family.rawValue, id: component.id, action: "run")
-            let sessionID = try context.parameters.require("session_id")
-            guard !(await store.runs(family: family.rawValue, componentID: component.id, sessionID: sessionID)).isEmpty else {
-                throw AuthDetailError(.notFound, detail: "Session not found")
+            let runID = try context.parameters.require("run_id")
+            guard let run = await store.run(id: runID), run.family == family.rawValue, run.component_id == component.id else {
+                throw AuthDetailError(.notFound, detail: "Run not found")
             }
-            return try JSON(["session_id": UUID().uuidString.lowercased(), "forked_from": sessionID])
+            return try JSON(runJSON(run))
         }
+    }
+
+    private var idKey: String { "\(family.singular.lowercased())_id" }
+
+    /// The component and session of a session route, after the `<family>:<id>:run` check.
+    private func session(_ context: AgentOSRequestContext) async throws -> (Component, String) {
+        let component = try find(context)
+        try context.requireAccess(family.rawValue, id: component.id, action: "run")
+        let sessionID = try context.parameters.require("session_id")
+        guard !(await store.runs(family: family.rawValue, componentID: component.id, sessionID: sessionID)).isEmpty else {
+            throw AuthDetailError(.notFound, detail: "Session not found")
+        }
+        return (component, sessionID)
     }
 
     private func find(_ context: AgentOSRequestContext) throws -> Component {
@@ -69,7 +91,7 @@ struct FamilyRoutes {
 
     private func runJSON(_ run: Run) -> [String: Any] {
         [
-            "run_id": run.run_id, "\(family.singular.lowercased())_id": run.component_id, "session_id": run.session_id,
+            "run_id": run.run_id, idKey: run.component_id, "session_id": run.session_id,
             "user_id": run.user_id as Any? ?? NSNull(), "content": run.content, "created_at": run.created_at,
         ]
     }

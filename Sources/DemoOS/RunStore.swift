@@ -21,6 +21,8 @@ actor RunStore {
         runs.filter { $0.family == family && $0.component_id == componentID && (sessionID == nil || $0.session_id == sessionID) }
     }
 
+    func run(id: String) -> Run? { runs.first { $0.run_id == id } }
+
     func sessions() -> [String: [Run]] { Dictionary(grouping: runs, by: \.session_id) }
 
     @discardableResult

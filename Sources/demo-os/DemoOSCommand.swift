@@ -6,7 +6,8 @@ import Hummingbird
 import Logging
 
 /// An example AgentOS guarded by AgentOSAuth, configured like Agno's (JWT_VERIFICATION_KEY,
-/// JWT_JWKS_FILE, JWT_JWKS_URL, OS_SECURITY_KEY, AGENT_OS_ID, JWT_ISSUER).
+/// JWT_JWKS_FILE, JWT_JWKS_URL, OS_SECURITY_KEY, AGENT_OS_ID, JWT_ISSUER). Without any credential
+/// source it refuses to start, unless AGENTOS_AUTH_DISABLED=true.
 @main
 struct DemoOSCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,7 +27,17 @@ struct DemoOSCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let gate: AuthGate
         do {
-            gate = try AuthGate(configuration: try AgentOSAuthConfiguration(environment: environment))
+            // The verifier's events (JWKS failures, keys too stale to use, auth disabled) go to the log.
+            let eventLogger = logger
+            gate = try AuthGate(
+                configuration: try AgentOSAuthConfiguration(environment: environment),
+                onEvent: { event in
+                    switch event.level {
+                    case .warning: eventLogger.warning("\(event.message)")
+                    case .error: eventLogger.error("\(event.message)")
+                    }
+                }
+            )
             try await gate.start()
         } catch {
             FileHandle.standardError.write(Data("demo-os: error: \(error)\n".utf8))

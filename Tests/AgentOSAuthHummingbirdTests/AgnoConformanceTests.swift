@@ -56,16 +56,28 @@ struct AgnoConformanceTests {
     @Test func jwtTogetherWithSecurityKeyRefusesToStartByDefault() throws {
         var environment = AgnoServer.E.environment
         environment["AGENTOS_AUTH_ALLOW_SECURITY_KEY_WITH_JWT"] = nil
-        #expect {
-            try AuthGate(configuration: try AgentOSAuthConfiguration(environment: environment))
-        } throws: { error in
-            (error as? AgentOSAuthError)?.code == .invalidConfiguration && "\(error)".contains("OS_SECURITY_KEY")
+        let configuration = try AgentOSAuthConfiguration(environment: environment)
+        #expect(
+            throws: AgentOSAuthError(
+                .invalidConfiguration,
+                "OS_SECURITY_KEY is set together with JWT verification keys; Agno would silently ignore the security key. "
+                    + "Unset one of them, or set AGENTOS_AUTH_ALLOW_SECURITY_KEY_WITH_JWT=true to accept Agno's behaviour (JWT wins)."
+            )
+        ) {
+            try AuthGate(configuration: configuration)
         }
     }
 
     @Test func audienceCheckNeedsTheOSID() throws {
-        #expect(throws: AgentOSAuthError.self) {
-            try AuthGate(configuration: try AgentOSAuthConfiguration(environment: ["JWT_VERIFICATION_KEY": TestTokens.rsa1PEM]))
+        let configuration = try AgentOSAuthConfiguration(environment: ["JWT_VERIFICATION_KEY": TestTokens.rsa1PEM])
+        #expect(
+            throws: AgentOSAuthError(
+                .invalidConfiguration,
+                "AGENT_OS_ID is required to check the token audience; set it to this OS's id "
+                    + "(or AGENTOS_AUTH_VERIFY_AUDIENCE=false to skip the check, as Agno does by default)"
+            )
+        ) {
+            try AuthGate(configuration: configuration)
         }
     }
 }

@@ -61,7 +61,9 @@ public enum TestTokens {
     }
 
     /// A token with the base claims changed by `edit`.
-    public static func make(key: SigningKey = .rsa1, header: [String: Any] = [:], _ edit: (inout [String: Any]) -> Void = { _ in }) -> String {
+    public static func make(key: SigningKey = .rsa1, header: [String: Any] = [:], _ edit: (inout [String: Any]) -> Void = { _ in })
+        -> String
+    {
         var claims = baseClaims()
         edit(&claims)
         return sign(claims, header: header, key: key)
@@ -86,5 +88,43 @@ public enum TestTokens {
 
     public static func jwks(_ keys: [[String: Any]]) -> Data {
         try! JSONSerialization.data(withJSONObject: ["keys": keys])
+    }
+}
+
+extension TestTokens {
+    /// A token over any header and payload bytes (e.g. a payload that is not an object).
+    public static func signRaw(header: String, payload: String, key: SigningKey = .rsa1) -> String {
+        let input = Base64URL.encode(Data(header.utf8)) + "." + Base64URL.encode(Data(payload.utf8))
+        return input + "." + Base64URL.encode(key.sign(Data(input.utf8)))
+    }
+
+    /// `segment` with the unused low bits of its last character set: another string for the same
+    /// bytes, which only a decoder that ignores those bits accepts. `nil` when the segment's length
+    /// is a multiple of 4 (no unused bits).
+    public static func flippingUnusedBits(_ segment: Substring) -> String? {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        let unused: Int
+        switch segment.count % 4 {
+        case 2: unused = 0x0F
+        case 3: unused = 0x03
+        default: return nil
+        }
+        guard let last = segment.last, let value = alphabet.firstIndex(of: last) else { return nil }
+        return String(segment.dropLast()) + String(alphabet[value | unused])
+    }
+
+    /// The standard claims plus a `pad` claim long enough that the encoded payload has unused bits.
+    public static func payloadWithUnusedBits(_ edit: (inout [String: Any]) -> Void = { _ in }) -> [String: Any] {
+        var claims = baseClaims()
+        edit(&claims)
+        var pad = ""
+        while Base64URL.encode(try! JSONSerialization.data(withJSONObject: claims.merging(["pad": pad]) { $1 }, options: [.sortedKeys]))
+            .count
+            % 4 == 0
+        {
+            pad += "x"
+        }
+        claims["pad"] = pad
+        return claims
     }
 }

@@ -64,14 +64,14 @@ struct OSRegistryTests {
                 headerJSON["typ"] as? String == "at+jwt" && headerJSON["kid"] as? String == kid && headerJSON["alg"] as? String == algorithm
             )
             let fromJWKS = try KeySet.parseJWKS(jwks.body)
-            let jwksVerifier = TokenVerifier(keys: KeySet(jwksKeys: fromJWKS.keys), options: .init(audience: "prod"))
+            let jwksVerifier = try TokenVerifier(keys: KeySet(jwksKeys: fromJWKS.keys), options: .init(audience: "prod"))
             let verified = try await jwksVerifier.verify(signed.token)
             #expect(verified.subject == "user-1" && verified.scopes == ["agents:read"] && verified.keyID == kid)
             // jwt-kit, built from the published JWKS alone, accepts it too.
             let independent = try await JWTKeyCollection().add(jwksJSON: jwks.text)
             let decoded = try await independent.verify(signed.token, as: AccessTokenClaims.self)
             #expect(decoded.sub == "user-1" && decoded.aud == "prod" && decoded.exp - decoded.iat == 600)
-            let pemVerifier = TokenVerifier(keys: KeySet(staticKeys: try KeySet.parsePEMBlocks(pem)), options: .init(audience: "prod"))
+            let pemVerifier = try TokenVerifier(keys: KeySet(staticKeys: try KeySet.parsePEMBlocks(pem)), options: .init(audience: "prod"))
             #expect(try await pemVerifier.verify(signed.token).subject == "user-1")
         }
     }

@@ -43,7 +43,7 @@ struct TokenIssuanceTests {
             #expect(body["scopes"] as? [String] == expected)
 
             // The OS, holding only the PEM, accepts it.
-            let verifier = TokenVerifier(keys: KeySet(staticKeys: try KeySet.parsePEMBlocks(alice.pem)), options: .init(audience: "prod"))
+            let verifier = try TokenVerifier(keys: KeySet(staticKeys: try KeySet.parsePEMBlocks(alice.pem)), options: .init(audience: "prod"))
             let verified = try await verifier.verify(token)
             #expect(verified.subject == alice.id && verified.sessionID == "s-1" && verified.keyID == body["kid"] as? String)
         }

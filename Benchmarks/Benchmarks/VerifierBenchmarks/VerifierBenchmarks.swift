@@ -54,8 +54,8 @@ func makeFixture(algorithm: String) throws -> Fixture {
     }
     let keys = KeySet(staticKeys: [try VerificationKey(pem: pem)])
     return Fixture(
-        verifier: TokenVerifier(keys: keys, options: .init(audience: "bench-os", cacheCapacity: 0)),
-        cachedVerifier: TokenVerifier(keys: keys, options: .init(audience: "bench-os")),
+        verifier: try TokenVerifier(keys: keys, options: .init(audience: "bench-os", cacheCapacity: 0)),
+        cachedVerifier: try TokenVerifier(keys: keys, options: .init(audience: "bench-os")),
         tokens: tokens,
         rawCheck: rawCheck
     )

@@ -4,7 +4,8 @@ public import Foundation
 ///
 /// Read it from the environment with ``init(environment:)`` — the same variable names as Agno
 /// (`JWT_VERIFICATION_KEY`, `JWT_JWKS_FILE`, `OS_SECURITY_KEY`) plus `JWT_JWKS_URL`,
-/// `AGENT_OS_ID` and `JWT_ISSUER` — or build it in code.
+/// `AGENT_OS_ID` and `JWT_ISSUER` — or build it in code. ``validate()`` (run by ``AuthGate``)
+/// refuses contradictory or unsafe combinations.
 ///
 /// Safer defaults than Agno, each with one switch back to Agno's behaviour:
 ///
@@ -14,6 +15,7 @@ public import Foundation
 /// | `aud` must equal the OS id | ``verifyAudience`` (`AGENTOS_AUTH_VERIFY_AUDIENCE=false`) |
 /// | unmapped routes denied (403) | ``denyUnmappedRoutes`` (`AGENTOS_AUTH_DENY_UNMAPPED_ROUTES=false`) |
 /// | JWT + `OS_SECURITY_KEY` refuse to start | ``allowSecurityKeyWithJWT`` (`AGENTOS_AUTH_ALLOW_SECURITY_KEY_WITH_JWT=true`) |
+/// | no credential source refuses to start | ``disabled`` (`AGENTOS_AUTH_DISABLED=true`: an open OS) |
 public struct AgentOSAuthConfiguration: Sendable {
     /// PEM public keys (`JWT_VERIFICATION_KEY`), tried in order.
     public var verificationKeys: [VerificationKey]
@@ -21,10 +23,13 @@ public struct AgentOSAuthConfiguration: Sendable {
     public var jwksFileKeys: [String: VerificationKey]
     /// The kid-less key of the JWKS file, if any.
     public var jwksFileDefaultKey: VerificationKey?
-    /// A JWKS URL (`JWT_JWKS_URL`), fetched and cached.
+    /// A JWKS URL (`JWT_JWKS_URL`), fetched and cached: `https`, or `http` to a loopback host.
     public var jwksURL: URL?
     /// Minimum seconds between JWKS refetches (`JWT_JWKS_REFETCH_INTERVAL`, default 30).
     public var jwksRefetchInterval: TimeInterval
+    /// Seconds after the last successful JWKS fetch during which its keys are still used
+    /// (`JWT_JWKS_MAX_STALENESS`, default 3600); past it every token is refused.
+    public var jwksMaxStaleness: TimeInterval
     /// The shared secret of security-key mode (`OS_SECURITY_KEY`).
     public var securityKey: String?
     /// The OS id (`AGENT_OS_ID`): the expected `aud`.
@@ -35,6 +40,9 @@ public struct AgentOSAuthConfiguration: Sendable {
     public var adminScope: String
     /// Enforce scopes (Agno's `authorization=True`). When `false`, a valid token reaches every route.
     public var authorization: Bool
+    /// Run without any authentication (`AGENTOS_AUTH_DISABLED=true`): every request passes. Only
+    /// allowed with no credential source configured; ``AuthGate`` reports it as an error event.
+    public var disabled: Bool
     /// The route → scope table.
     public var routes: RouteTable
     /// Paths that need no credential (fnmatch patterns).
@@ -51,18 +59,21 @@ public struct AgentOSAuthConfiguration: Sendable {
     /// Agno's default excluded paths.
     public static let defaultExcludedPaths = ["/", "/health", "/info", "/docs", "/redoc", "/openapi.json", "/docs/oauth2-redirect"]
 
-    /// A configuration with no credential source (an open OS) and the safer defaults.
+    /// The safer defaults and no credential source yet: add keys (or a security key) before
+    /// building an ``AuthGate``, which otherwise refuses the configuration.
     public init() {
         self.verificationKeys = []
         self.jwksFileKeys = [:]
         self.jwksFileDefaultKey = nil
         self.jwksURL = nil
         self.jwksRefetchInterval = 30
+        self.jwksMaxStaleness = 3600
         self.securityKey = nil
         self.osID = nil
         self.issuer = nil
         self.adminScope = Scope.defaultAdminScope
         self.authorization = true
+        self.disabled = false
         self.routes = .agnoDefault
         self.excludedPaths = Self.defaultExcludedPaths
         self.requireExpiration = true
@@ -74,62 +85,28 @@ public struct AgentOSAuthConfiguration: Sendable {
     /// Whether any JWT key source is configured.
     public var usesJWT: Bool { !verificationKeys.isEmpty || !jwksFileKeys.isEmpty || jwksFileDefaultKey != nil || jwksURL != nil }
 
-    /// Reads the configuration from environment variables.
-    ///
-    /// - Throws: ``AgentOSAuthError`` naming the variable when a value cannot be used.
-    public init(environment: [String: String]) throws {
-        self.init()
-        func value(_ name: String) -> String? {
-            guard let raw = environment[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !raw.isEmpty else { return nil }
-            return raw
-        }
-        func flag(_ name: String, default defaultValue: Bool) throws -> Bool {
-            guard let raw = value(name)?.lowercased() else { return defaultValue }
-            switch raw {
-            case "1", "true", "yes", "on": return true
-            case "0", "false", "no", "off": return false
-            default: throw AgentOSAuthError(.invalidConfiguration, "\(name) must be true or false")
-            }
-        }
-        if let pem = value("JWT_VERIFICATION_KEY") {
-            verificationKeys = try KeySet.parsePEMBlocks(pem)
-        }
-        if let path = value("JWT_JWKS_FILE") {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw AgentOSAuthError(.invalidConfiguration, "JWT_JWKS_FILE: cannot read \(path)")
-            }
-            let parsed = try KeySet.parseJWKS(data)
-            jwksFileKeys = parsed.keys
-            jwksFileDefaultKey = parsed.defaultKey
-            if jwksFileKeys.isEmpty && jwksFileDefaultKey == nil {
-                throw AgentOSAuthError(.invalidConfiguration, "JWT_JWKS_FILE: no usable key (\(parsed.skipped.joined(separator: "; ")))")
-            }
-        }
-        if let raw = value("JWT_JWKS_URL") {
-            guard let url = URL(string: raw), url.scheme == "https" || url.scheme == "http" else {
-                throw AgentOSAuthError(.invalidConfiguration, "JWT_JWKS_URL must be an http(s) URL")
-            }
-            jwksURL = url
-        }
-        if let raw = value("JWT_JWKS_REFETCH_INTERVAL") {
-            guard let seconds = TimeInterval(raw), seconds >= 0 else {
-                throw AgentOSAuthError(.invalidConfiguration, "JWT_JWKS_REFETCH_INTERVAL must be a number of seconds")
-            }
-            jwksRefetchInterval = seconds
-        }
-        securityKey = value("OS_SECURITY_KEY")
-        osID = value("AGENT_OS_ID")
-        issuer = value("JWT_ISSUER")
-        adminScope = value("AGENTOS_ADMIN_SCOPE") ?? Scope.defaultAdminScope
-        authorization = try flag("AGENTOS_AUTHORIZATION", default: true)
-        requireExpiration = try flag("AGENTOS_AUTH_REQUIRE_EXP", default: true)
-        verifyAudience = try flag("AGENTOS_AUTH_VERIFY_AUDIENCE", default: true)
-        denyUnmappedRoutes = try flag("AGENTOS_AUTH_DENY_UNMAPPED_ROUTES", default: true)
-        allowSecurityKeyWithJWT = try flag("AGENTOS_AUTH_ALLOW_SECURITY_KEY_WITH_JWT", default: false)
-    }
-
     /// Checks the combination of settings; called by ``AuthGate``.
+    ///
+    /// - Throws: ``AgentOSAuthError/Code/invalidConfiguration`` naming the variables when there
+    ///   is no credential source (unless ``disabled``), when ``disabled`` is combined with one,
+    ///   when JWT keys and `OS_SECURITY_KEY` are both set, when the audience is checked without
+    ///   an OS id, or when `JWT_JWKS_URL` is not `https` (loopback excepted).
     public func validate() throws(AgentOSAuthError) {
+        let hasSource = usesJWT || securityKey != nil
+        if disabled && hasSource {
+            throw AgentOSAuthError(
+                .invalidConfiguration,
+                "AGENTOS_AUTH_DISABLED=true is set together with a credential source (JWT keys or OS_SECURITY_KEY); "
+                    + "unset AGENTOS_AUTH_DISABLED to protect this OS, or remove the keys to run it open on purpose"
+            )
+        }
+        if !disabled && !hasSource {
+            throw AgentOSAuthError(
+                .invalidConfiguration,
+                "no credential source: set JWT_VERIFICATION_KEY, JWT_JWKS_FILE or JWT_JWKS_URL (or OS_SECURITY_KEY); "
+                    + "to run an OS without authentication on purpose, set AGENTOS_AUTH_DISABLED=true"
+            )
+        }
         if usesJWT && securityKey != nil && !allowSecurityKeyWithJWT {
             throw AgentOSAuthError(
                 .invalidConfiguration,
@@ -143,6 +120,15 @@ public struct AgentOSAuthConfiguration: Sendable {
                 "AGENT_OS_ID is required to check the token audience; set it to this OS's id "
                     + "(or AGENTOS_AUTH_VERIFY_AUDIENCE=false to skip the check, as Agno does by default)"
             )
+        }
+        if let jwksURL, !RemoteJWKS.isAllowedURL(jwksURL) {
+            throw AgentOSAuthError(
+                .invalidConfiguration,
+                "JWT_JWKS_URL must be an https URL (plain http only to localhost, 127.0.0.0/8 or ::1): \(jwksURL.absoluteString)"
+            )
+        }
+        guard jwksMaxStaleness.isFinite, jwksMaxStaleness > 0 else {
+            throw AgentOSAuthError(.invalidConfiguration, "JWT_JWKS_MAX_STALENESS must be a positive number of seconds")
         }
     }
 }

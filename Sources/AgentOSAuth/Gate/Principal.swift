@@ -40,8 +40,13 @@ public struct Principal: Sendable {
     public func require(_ resource: String, id: String, action: String) throws(AgentOSAuthError) {
         guard enforcesScopes else { return }
         guard scopes.allows(resource, id: id, action: action) else {
-            throw AgentOSAuthError(.accessDenied, "Access denied to \(action) this \(Self.singular(resource))")
+            throw AgentOSAuthError(.accessDenied, Self.accessDeniedDetail(resource, action: action))
         }
+    }
+
+    /// Agno's handler-check detail, e.g. `Access denied to run this agent`.
+    public static func accessDeniedDetail(_ resource: String, action: String) -> String {
+        "Access denied to \(action) this \(singular(resource))"
     }
 
     /// Ids of `resource` the caller may `action` (``AccessibleIDs/all`` for unscoped roots), for list filtering.

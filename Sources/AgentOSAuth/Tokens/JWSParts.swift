@@ -1,5 +1,6 @@
 /// The three segments of a compact JWS, with the header decoded. The payload is decoded only
-/// after the signature has been checked.
+/// after the signature has been checked. Every segment must be canonical base64url
+/// (``Base64URL/decode(_:)``), so a token has exactly one string form.
 struct JWSParts {
     let token: String
     let signingInputLength: Int
@@ -35,6 +36,11 @@ struct JWSParts {
         }
         guard let signature = Base64URL.decode(segments[2]) else {
             throw AgentOSAuthError(.invalidToken, "Invalid token: Invalid crypto padding")
+        }
+        // The payload is decoded after the signature check, but a non-canonical encoding is
+        // refused now, like the other two segments (one string form per token).
+        guard Base64URL.hasCanonicalEnd(segments[1]) else {
+            throw AgentOSAuthError(.invalidToken, "Invalid token: Invalid payload padding")
         }
         guard let algorithm = header["alg"]?.stringValue else {
             throw AgentOSAuthError(.invalidToken, "Invalid token: The specified alg value is not allowed")

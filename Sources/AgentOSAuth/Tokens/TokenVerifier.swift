@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 
 /// Verifies access tokens offline with public keys, deciding like Agno's AgentOS (status and
 /// detail strings) except for the safer defaults in ``Options``.
@@ -45,12 +46,26 @@ public final class TokenVerifier: Sendable {
     let options: Options
     let now: @Sendable () -> Date
     let cache: VerifiedTokenCache
+    private let signatureChecks = Atomic<Int>(0)
 
     /// A verifier over fixed keys (`JWT_VERIFICATION_KEY`, `JWT_JWKS_FILE`) and, optionally, a
     /// JWKS fetched from a URL.
     ///
     /// - Parameter now: the clock; inject one in tests.
-    public init(keys: KeySet, remote: RemoteJWKS? = nil, options: Options = .init(), now: @escaping @Sendable () -> Date = Date.init) {
+    /// - Throws: ``AgentOSAuthError/Code/invalidConfiguration`` when `options` checks the
+    ///   audience (``Options/verifyAudience``) but names none: such a verifier would accept any `aud`.
+    public init(
+        keys: KeySet,
+        remote: RemoteJWKS? = nil,
+        options: Options = .init(),
+        now: @escaping @Sendable () -> Date = Date.init
+    ) throws(AgentOSAuthError) {
+        if options.verifyAudience && options.audience == nil {
+            throw AgentOSAuthError(
+                .invalidConfiguration,
+                "the audience is verified but none is set: give Options.audience (the OS id) or set verifyAudience to false"
+            )
+        }
         self.staticKeys = keys
         self.remote = remote
         self.options = options
@@ -58,36 +73,48 @@ public final class TokenVerifier: Sendable {
         self.cache = VerifiedTokenCache(capacity: options.cacheCapacity)
     }
 
+    /// How many tokens reached the signature check: verifications the cache did not answer
+    /// (for tests and metrics).
+    public var signatureVerifications: Int { signatureChecks.load(ordering: .relaxed) }
+
     /// Verifies `token` (without the `Bearer ` prefix).
     ///
-    /// - Throws: ``AgentOSAuthError`` with a 401 code and Agno's detail string.
+    /// - Throws: ``AgentOSAuthError`` with a 401 code and Agno's detail string; 401
+    ///   ``AgentOSAuthError/Code/keysUnavailable`` when a JWKS URL has not answered for longer
+    ///   than its maximum staleness.
     public func verify(_ token: String) async throws(AgentOSAuthError) -> VerifiedToken {
         guard token.utf8.count <= options.maxTokenBytes else {
             throw AgentOSAuthError(.invalidToken, "Invalid token: Token exceeds \(options.maxTokenBytes) bytes")
         }
         let current = now()
-        // A stale JWKS is refetched before the cache is consulted, so a key removed from the
-        // set also ends the cached verifications of its tokens.
-        if let remote, remote.isDue(at: current) { _ = await remote.keys(at: current, unknownKeyID: nil) }
+        // A stale JWKS is refetched (or found too old to use) before the cache is consulted, so a
+        // key removed from the set also ends the cached verifications of its tokens.
+        if let remote, remote.needsAttention(at: current), await remote.keys(at: current, unknownKeyID: nil) == nil {
+            throw Self.keysUnavailable
+        }
         let generation = remote?.generation ?? 0
         if let hit = cache.lookup(token, now: current, generation: generation) { return hit }
 
         let parts = try JWSParts(token)
-        let keys = await keySnapshot(for: parts, at: current)
+        let keys = try await keySnapshot(for: parts, at: current)
+        signatureChecks.add(1, ordering: .relaxed)
         try verifySignature(parts, keys: keys)
         let verified = try validateClaims(parts.payload(), keyID: parts.keyID, at: current)
         cache.store(token, verified, now: current, leeway: options.leeway, generation: remote?.generation ?? generation)
         return verified
     }
 
+    static let keysUnavailable = AgentOSAuthError(.keysUnavailable, "Invalid token: verification keys unavailable")
+
     /// Drops every cached verification (e.g. after changing keys).
     public func purgeCache() { cache.removeAll() }
 
-    private func keySnapshot(for parts: JWSParts, at date: Date) async -> KeySet {
+    private func keySnapshot(for parts: JWSParts, at date: Date) async throws(AgentOSAuthError) -> KeySet {
         guard let remote else { return staticKeys }
-        var snapshot = await remote.keys(at: date, unknownKeyID: nil)
+        guard var snapshot = await remote.keys(at: date, unknownKeyID: nil) else { throw Self.keysUnavailable }
         if let kid = parts.keyID, snapshot.keys[kid] == nil {
-            snapshot = await remote.keys(at: date, unknownKeyID: kid)
+            guard let refetched = await remote.keys(at: date, unknownKeyID: kid) else { throw Self.keysUnavailable }
+            snapshot = refetched
         }
         var merged = staticKeys
         // The usual case has no JWKS file: take the fetched set as is (no per-token copy).
@@ -103,6 +130,8 @@ public final class TokenVerifier: Sendable {
     /// Agno's order: the alg must be one a key accepts; JWKS by `kid` (or the kid-less default);
     /// then static keys in order.
     private func verifySignature(_ parts: JWSParts, keys: KeySet) throws(AgentOSAuthError) {
+        // No key at all (an empty JWKS, a 404 from the JWKS URL): Agno tries no key and says so.
+        if keys.isEmpty { throw AgentOSAuthError(.invalidToken, "Invalid token: No verification keys configured") }
         guard let algorithm = SigningAlgorithm(name: parts.algorithm), keys.accepts(algorithm) else {
             throw AgentOSAuthError(.invalidToken, "Invalid token: The specified alg value is not allowed")
         }

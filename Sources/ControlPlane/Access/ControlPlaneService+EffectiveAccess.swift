@@ -102,7 +102,7 @@ extension ControlPlaneService {
         configuration.osID = os.id
         if let reference {
             let effective = try await effectiveAccess(access, os: os, subject: reference)
-            let gate = try AuthGate(configuration: configuration)
+            let gate = RouteAuthorizer(configuration: configuration)
             let evaluation = gate.evaluate(ScopeSet(effective.scopes), method: method, path: path)
             let grantedBy = Dictionary(uniqueKeysWithValues: evaluation.matchedScopes.map { ($0, effective.sources(of: $0)) })
             return Explanation(evaluation: evaluation, grantedBy: grantedBy, subject: effective.subject.tokenSubject)
@@ -110,8 +110,8 @@ extension ControlPlaneService {
         let published = try await keys(of: os).filter(\.state.isPublished)
         var jwks: [String: VerificationKey] = [:]
         for key in published { jwks[key.kid] = try VerificationKey(pem: key.publicKeyPEM, keyID: key.kid) }
-        let verifier = TokenVerifier(keys: KeySet(jwksKeys: jwks), options: .init(audience: os.id, cacheCapacity: 0), now: now)
-        let gate = try AuthGate(configuration: configuration)
+        let verifier = try TokenVerifier(keys: KeySet(jwksKeys: jwks), options: .init(audience: os.id, cacheCapacity: 0), now: now)
+        let gate = RouteAuthorizer(configuration: configuration)
         do {
             let verified = try await verifier.verify(token!)
             return Explanation(
