@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ControlPlane
 import Foundation
 import Logging
 import PostgresNIO
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 @Suite("Embedded PostgreSQL launcher")
 struct EmbeddedPostgresTests {
@@ -79,7 +80,9 @@ struct EmbeddedPostgresTests {
             let pid = try #require(cluster.postmasterPID)
             kill(pid, SIGKILL)
             for _ in 0..<100 where kill(pid, 0) == 0 { try await Task.sleep(for: .milliseconds(50)) }
-            try await Task.sleep(for: .milliseconds(300))  // let orphaned backends notice and exit
+            // Orphaned backends exit once they notice; wait for them (their cwd is the cluster).
+            for _ in 0..<200 where !processes(in: cluster.clusterDirectory).isEmpty { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(processes(in: cluster.clusterDirectory).isEmpty, "backends of the killed postmaster are still running")
             try cluster.start(logger: TestCluster.logger)
             #expect(try await count("SELECT 2", in: cluster) == 2)
         }
@@ -101,6 +104,16 @@ struct EmbeddedPostgresTests {
             let message = "\(error)"
             return message.contains("apt-get install postgresql") && message.contains("DATABASE_URL")
                 && !message.contains("\n")
+        }
+    }
+
+    /// Processes whose working directory is `directory` (PostgreSQL's backends run in their data directory).
+    func processes(in directory: URL) -> [Int32] {
+        let target = directory.resolvingSymlinksInPath().path
+        let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap { Int32($0) } ?? []
+        return pids.filter { pid in
+            guard let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd") else { return false }
+            return URL(fileURLWithPath: cwd).resolvingSymlinksInPath().path == target
         }
     }
 }

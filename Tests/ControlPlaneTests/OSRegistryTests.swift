@@ -290,14 +290,14 @@ struct OSRegistryTests {
                 "SELECT kid, algorithm, private_key_ciphertext, kek_id FROM signing_keys LIMIT 1",
                 logger: TestCluster.logger
             )
-            for try await (kid, algorithm, ciphertext, kekID) in rows2.decode((String, String, Data, String).self) {
-                #expect(throws: ControlPlaneError.self) {
-                    try ControlPlaneHarness.masterKeys.open(
-                        ciphertext,
-                        aad: KeyMaterial.aad(osInstance: UUID(), kid: kid, algorithm: algorithm),
-                        kekID: kekID
-                    )
-                }
+            let sample = try await rows2.decode((String, String, Data, String).self).collect()
+            let (kid, algorithm, ciphertext, kekID) = try #require(sample.first)
+            #expect(throws: ControlPlaneError.self) {
+                try ControlPlaneHarness.masterKeys.open(
+                    ciphertext,
+                    aad: KeyMaterial.aad(osInstance: UUID(), kid: kid, algorithm: algorithm),
+                    kekID: kekID
+                )
             }
         }
     }
@@ -355,9 +355,10 @@ struct OSRegistryTests {
             let second = try await cp.send(.post, "/v1/orgs/acme/os/prod/security-key")
             #expect(second.json["security_key"] as? String != key)
             let rows = try await cp.service.client.query("SELECT key_hash FROM os_security_keys", logger: TestCluster.logger)
-            for try await hash in rows.decode(Data.self) {
-                #expect(hash == Data(SHA256.hash(data: Data((second.json["security_key"] as! String).utf8))))
-            }
+            // Exactly one row (the second key replaced the first), holding only its hash.
+            let hashes = try await rows.decode(Data.self).collect()
+            let current = try #require(second.json["security_key"] as? String)
+            #expect(hashes == [Data(SHA256.hash(data: Data(current.utf8)))])
         }
     }
 

@@ -50,6 +50,12 @@ struct QuickStartTests {
             seconds: 60
         )
         defer { server.stop() }
+        // The generated secrets are readable by their owner only (README "Configuration").
+        for secret in ["master.key", "admin.key"] {
+            let path = work.appendingPathComponent(".controlplane/\(secret)").path
+            let mode = (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue
+            #expect(mode == 0o600, "\(secret) has mode \(String(mode ?? 0, radix: 8))")
+        }
         let home = ProcessInfo.processInfo.environment["HOME"] ?? NSTemporaryDirectory()
         let shell = ["HOME": home, "PATH": "/usr/local/bin:/usr/bin:/bin", "CONTROL_PLANE_URL": server.baseURL]
 

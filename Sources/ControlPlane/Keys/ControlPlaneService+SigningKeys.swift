@@ -114,6 +114,7 @@ extension ControlPlaneService {
         let material = try KeyMaterial.generate(algorithm)
         let at = now()
         let key = try await client.transaction(logger: logger) { connection in
+            try await lockKeyTransitions(os, connection: connection)
             if activate { try await retireActive(os, at: at, connection: connection, actor: actor) }
             return try await insertKey(material, os: os, state: activate ? .active : .pending, at: at, connection: connection, actor: actor)
         }
@@ -134,6 +135,7 @@ extension ControlPlaneService {
         }
         let at = now()
         try await client.transaction(logger: logger) { connection in
+            try await lockKeyTransitions(os, connection: connection)
             try await retireActive(os, at: at, connection: connection, actor: actor)
             try await connection.query(
                 """
@@ -166,6 +168,7 @@ extension ControlPlaneService {
         if key.state == .revoked { return key }
         let at = now()
         try await client.transaction(logger: logger) { connection in
+            try await lockKeyTransitions(os, connection: connection)
             try await connection.query(
                 "UPDATE signing_keys SET state = 'revoked', revoked_at = \(at) WHERE os_instance = \(os.internalID) AND kid = \(kid)",
                 logger: logger
@@ -183,6 +186,13 @@ extension ControlPlaneService {
         }
         await signers.remove(os: os.internalID)
         return try await keys(of: os).first { $0.kid == kid }!
+    }
+
+    /// Serialises key-state changes of one OS: two concurrent rotations would otherwise both
+    /// retire the same active key and both insert an active one (one of them failing on the
+    /// one-active-key index).
+    private func lockKeyTransitions(_ os: OSInstance, connection: PostgresConnection) async throws {
+        try await connection.query("SELECT 1 FROM os_instances WHERE id = \(os.internalID) FOR UPDATE", logger: logger)
     }
 
     private func retireActive(_ os: OSInstance, at: Date, connection: PostgresConnection, actor: Actor) async throws {

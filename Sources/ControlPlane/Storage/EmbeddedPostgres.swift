@@ -25,6 +25,7 @@ public struct EmbeddedPostgres: Sendable {
     public let dataDirectory: URL
     /// `fsync=off`: only for throwaway clusters (tests).
     public let fsync: Bool
+    public let maxConnections: Int
     public let binaries: PostgresBinaries
 
     public var clusterDirectory: URL { dataDirectory.appendingPathComponent("pgdata") }
@@ -42,9 +43,12 @@ public struct EmbeddedPostgres: Sendable {
 
     public var socketPath: String { socketDirectory + "/.s.PGSQL.\(Self.port)" }
 
-    public init(dataDirectory: URL, fsync: Bool = true, binaries: PostgresBinaries? = nil) throws {
+    /// - Parameter maxConnections: PostgreSQL's `max_connections`; the test suite raises it, since
+    ///   every test runs its own connection pool at once.
+    public init(dataDirectory: URL, fsync: Bool = true, maxConnections: Int = 200, binaries: PostgresBinaries? = nil) throws {
         self.dataDirectory = dataDirectory.standardizedFileURL
         self.fsync = fsync
+        self.maxConnections = maxConnections
         self.binaries = try binaries ?? PostgresBinaries.locate()
     }
 
@@ -153,7 +157,7 @@ public struct EmbeddedPostgres: Sendable {
             fsync = \(fsync ? "on" : "off")
             synchronous_commit = \(fsync ? "on" : "off")
             full_page_writes = \(fsync ? "on" : "off")
-            max_connections = 200
+            max_connections = \(maxConnections)
 
             """
         let settingsPath = clusterDirectory.appendingPathComponent("controlplane.conf").path

@@ -251,7 +251,7 @@ enum OpenAPIDocument {
                 tag: "public",
                 authenticated: false,
                 success: (200, nil),
-                errors: [304, 404]
+                errors: [304, 400, 404]
             ),
             Endpoint(
                 method: "get",
@@ -260,7 +260,7 @@ enum OpenAPIDocument {
                 tag: "public",
                 authenticated: false,
                 success: (200, S.object(["keys": S.array(["type": "object"])], required: ["keys"])),
-                errors: [304, 404]
+                errors: [304, 400, 404]
             ),
             Endpoint(
                 method: "post",
@@ -444,6 +444,7 @@ enum OpenAPIDocument {
                 responses["413"] = ["description": "body over 1 MiB", "content": ["application/json": ["schema": S.ref("Error")]]]
                 responses["415"] = ["description": "not application/json", "content": ["application/json": ["schema": S.ref("Error")]]]
             }
+            operation["responses"] = responses
             paths[endpoint.path, default: [:]][endpoint.method] = operation
         }
         let document: [String: Any] = [

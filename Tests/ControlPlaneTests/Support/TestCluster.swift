@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ControlPlane
 import Foundation
 import Logging
 import PostgresNIO
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The PostgreSQL every storage test runs against: `DATABASE_URL` when given, else an
 /// embedded cluster started once per test process with the product's own launcher.
@@ -29,7 +30,11 @@ enum TestCluster {
     private static let shared = Task<Server, any Error> {
         let environment = ProcessInfo.processInfo.environment
         if let url = environment["DATABASE_URL"], !url.isEmpty {
-            guard case .external(let base, _) = try DatabaseConfiguration.from(environment: environment, dataDirectory: URL(fileURLWithPath: "/"))
+            guard
+                case .external(let base, _) = try DatabaseConfiguration.from(
+                    environment: environment,
+                    dataDirectory: URL(fileURLWithPath: "/")
+                )
             else { fatalError("unreachable") }
             return Server(
                 configuration: { name in
@@ -50,7 +55,7 @@ enum TestCluster {
             )
         }
         let directory = try makeTemporaryDirectory(prefix: "cpt")
-        let cluster = try EmbeddedPostgres(dataDirectory: directory, fsync: false)
+        let cluster = try EmbeddedPostgres(dataDirectory: directory, fsync: false, maxConnections: 1000)
         try cluster.start(logger: logger)
         sharedClusterDirectory = directory.path
         atexit {
@@ -67,7 +72,6 @@ enum TestCluster {
     }
 
     nonisolated(unsafe) private static var sharedClusterDirectory: String?
-
 
     static func server() async throws -> Server { try await shared.value }
 
@@ -97,7 +101,12 @@ enum TestCluster {
         let server = try await server()
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         try await DatabaseStartup.createDatabaseIfMissing(name, maintenance: server.configuration("postgres"), logger: logger)
-        let configuration = server.configuration(name)
+        let configuration = {
+            var configuration = server.configuration(name)
+            // Every test runs at once: a small pool each keeps the cluster under max_connections.
+            configuration.options.maximumConnections = 4
+            return configuration
+        }()
         do {
             let result = try await DatabaseStartup.withClient(configuration, logger: logger) { client in
                 if migrated {
