@@ -10,6 +10,7 @@ Not part of CI (about a minute per mutant on a 2-core machine). Run from the rep
 Builds take /tmp/swift-build.lock so they never overlap another build on the machine. Every
 source file is restored after its mutant, also on Ctrl-C. See docs/testing.md for the last run.
 """
+import re
 import subprocess
 import sys
 import time
@@ -65,16 +66,16 @@ MUTANTS = [
            "Sources/AgentOSAuth/Routes/AgnoRoutes.swift",
            '"approvals:read"', '"approval:read"', ROUTES),
     Mutant("M11", "issuance: over-asking is not refused",
-           "Sources/ControlPlane/Tokens/ControlPlaneService+Issuance.swift",
+           "Sources/ControlPlane/Tokens/TokenIssuer.swift",
            "guard uncovered.isEmpty else {", "guard uncovered.isEmpty || requested.count > 0 else {", ISSUANCE),
     Mutant("M12", "issuance: a narrowed request gets every held scope",
-           "Sources/ControlPlane/Tokens/ControlPlaneService+Issuance.swift",
+           "Sources/ControlPlane/Tokens/TokenIssuer.swift",
            "scopes = ScopeCompiler.compile(requested)", "scopes = effective", ISSUANCE),
     Mutant("M13", "issuance: members may issue tokens for others",
-           "Sources/ControlPlane/Tokens/ControlPlaneService+Issuance.swift",
-           "if !target.isCaller && !role.allows(.issueTokenForOthers) {", "if !target.isCaller && role == .owner {", ISSUANCE),
+           "Sources/ControlPlane/Tokens/TokenIssuer.swift",
+           "if forOthers && !role.allows(.issueTokenForOthers) {", "if forOthers && role == .owner {", ISSUANCE),
     Mutant("M14", "issuance: a subject with no scopes still gets a token",
-           "Sources/ControlPlane/Tokens/ControlPlaneService+Issuance.swift",
+           "Sources/ControlPlane/Tokens/TokenIssuer.swift",
            "guard !effective.isEmpty else {", "guard effective.isEmpty || !effective.isEmpty else {", ISSUANCE),
 ]
 
@@ -91,8 +92,8 @@ def build() -> tuple[int, str]:
 def check(mutant: Mutant) -> str:
     path = ROOT / mutant.file
     original = path.read_text()
-    if original.count(mutant.find) != 1:
-        return f"NOT APPLIED (pattern found {original.count(mutant.find)} times: update the script)"
+    if original.count(mutant.find) == 0:
+        return "NOT APPLIED (pattern not found: update the script)"
     try:
         path.write_text(original.replace(mutant.find, mutant.replace))
         status, output = build()
@@ -101,8 +102,8 @@ def check(mutant: Mutant) -> str:
         status, output = run(["swift", "test", "--skip-build", "--filter", mutant.tests])
         if status == 0:
             return "SURVIVED"
-        failed = sorted({line.split('"')[1] if '"' in line else line.split()[2]
-                         for line in output.splitlines() if line.startswith("✘ Test ") and "recorded an issue" in line})
+        failed = sorted({match.group(1) for line in output.splitlines()
+                         if (match := re.match(r"✘ Test (\w+)", line)) and "recorded an issue" in line})
         return "killed by " + ", ".join(failed[:4]) + (" …" if len(failed) > 4 else "")
     finally:
         path.write_text(original)

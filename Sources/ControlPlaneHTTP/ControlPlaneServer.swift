@@ -8,18 +8,20 @@ public import ServiceLifecycle
 public enum ControlPlaneServer {
     /// Everything the routes need, created by the composition root.
     public struct Dependencies: Sendable {
+        /// For the readiness check (the database answers) only; routes reach the database through services.
         public var client: PostgresClient
         public var migrations: MigrationRunner
-        public var service: ControlPlaneService
+        public var services: ControlPlaneServices
 
-        public init(service: ControlPlaneService, migrations: MigrationRunner) {
-            self.client = service.client
+        public init(client: PostgresClient, services: ControlPlaneServices, migrations: MigrationRunner) {
+            self.client = client
             self.migrations = migrations
-            self.service = service
+            self.services = services
         }
     }
 
     /// The router with every route and middleware; exposed for tests (`router.buildResponder()`).
+    /// Each route group receives only the services it calls.
     public static func buildRouter(_ dependencies: Dependencies) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         router.addMiddleware {
@@ -27,20 +29,20 @@ public enum ControlPlaneServer {
             LogRequestsMiddleware(.info)
             APIErrorMiddleware()
         }
-        HealthRoutes(readiness: ReadinessCheck(client: dependencies.client, runner: dependencies.migrations))
-            .register(on: router)
-        PublicKeyRoutes(service: dependencies.service).register(on: router)
-        let service = dependencies.service
-        AuthRoutes(service: service).registerPublic(on: router)
-        OAuthRoutes(service: service).register(on: router)
+        let services = dependencies.services
+        HealthRoutes(readiness: ReadinessCheck(client: dependencies.client, runner: dependencies.migrations)).register(on: router)
+        PublicKeyRoutes(signingKeys: services.signingKeys, jwksMaxAge: services.settings.jwksMaxAge).register(on: router)
+        AuthRoutes(authentication: services.authentication).registerPublic(on: router)
+        OAuthRoutes(tokens: services.tokens).register(on: router)
         OpenAPIRoutes().register(on: router)
-        let v1 = router.group("/v1").add(middleware: CallerMiddleware(service: service))
-        OrganizationRoutes(service: service).register(on: v1)
-        OSRoutes(service: service).register(on: v1)
-        AuthRoutes(service: service).register(on: v1)
-        MemberRoutes(service: service).register(on: v1)
-        AccessRoutes(service: service).register(on: v1)
-        TokenRoutes(service: service).register(on: v1)
+        let v1 = router.group("/v1").add(middleware: CallerMiddleware(authentication: services.authentication))
+        let organizations = services.organizations
+        OrganizationRoutes(organizations: organizations, audit: services.audit).register(on: v1)
+        OSRoutes(organizations: organizations, osRegistry: services.osRegistry, signingKeys: services.signingKeys).register(on: v1)
+        AuthRoutes(authentication: services.authentication).register(on: v1)
+        MemberRoutes(organizations: organizations, members: services.members).register(on: v1)
+        AccessRoutes(organizations: organizations, accessControl: services.accessControl).register(on: v1)
+        TokenRoutes(organizations: organizations, tokens: services.tokens, serviceAccounts: services.serviceAccounts).register(on: v1)
         return router
     }
 

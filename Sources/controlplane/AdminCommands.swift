@@ -18,7 +18,7 @@ struct AdminKeyCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withOneShotService(database) { service, _ in
-                let key = try await service.createSuperuserKey(name: name)
+                let key = try await service.authentication.createSuperuserKey(name: name)
                 FileHandle.standardOutput.write(Data((key + "\n").utf8))
             }
         }
@@ -26,7 +26,7 @@ struct AdminKeyCommand: AsyncParsableCommand {
 }
 
 /// Opens the database (embedded or external), migrates, runs `body`, closes.
-func withOneShotService<T: Sendable>(_ options: DatabaseOptions, _ body: @Sendable (ControlPlaneService, Logger) async throws -> T)
+func withOneShotService<T: Sendable>(_ options: DatabaseOptions, _ body: @Sendable (ControlPlaneServices, Logger) async throws -> T)
     async throws -> T
 {
     let logger = makeLogger()

@@ -53,8 +53,8 @@ struct DatabaseSession {
         )
     }
 
-    static func settings(_ environment: [String: String]) throws -> ControlPlaneService.Settings {
-        var settings = ControlPlaneService.Settings()
+    static func settings(_ environment: [String: String]) throws -> ControlPlaneSettings {
+        var settings = ControlPlaneSettings()
         if let raw = environment["CONTROL_PLANE_MAX_TOKEN_LIFETIME"] {
             guard let value = TimeInterval(raw), value > 0 else {
                 throw ControlPlaneError.invalid("CONTROL_PLANE_MAX_TOKEN_LIFETIME must be seconds > 0")
@@ -74,13 +74,13 @@ struct DatabaseSession {
     func withMigratedService<T: Sendable>(
         _ options: DatabaseOptions,
         logger: Logger,
-        _ body: @Sendable (ControlPlaneService) async throws -> T
+        _ body: @Sendable (ControlPlaneServices) async throws -> T
     ) async throws -> T {
         let keys = try masterKeys(options)
         let settings = try Self.settings(options.environment)
         return try await DatabaseStartup.withClient(clientConfiguration, logger: logger) { client in
             try await migrate(client, logger: logger)
-            return try await body(ControlPlaneService(client: client, masterKeys: keys, settings: settings, logger: logger))
+            return try await body(ControlPlaneServices(client: client, masterKeys: keys, settings: settings, logger: logger))
         }
     }
 

@@ -38,7 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         defer { session.close(logger: logger) }
         let masterKeys: MasterKeys
-        let settings: ControlPlaneService.Settings
+        let settings: ControlPlaneSettings
         do {
             masterKeys = try session.masterKeys(database)
             var configured = try DatabaseSession.settings(environment)
@@ -51,9 +51,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
 
         let client = PostgresClient(configuration: session.clientConfiguration, backgroundLogger: logger)
-        let service = ControlPlaneService(client: client, masterKeys: masterKeys, settings: settings, logger: logger)
+        let services = ControlPlaneServices(client: client, masterKeys: masterKeys, settings: settings, logger: logger)
         let app = ControlPlaneServer.buildApplication(
-            .init(service: service, migrations: session.runner),
+            .init(client: client, services: services, migrations: session.runner),
             host: host,
             port: port,
             services: [],
@@ -82,13 +82,13 @@ struct ServeCommand: AsyncParsableCommand {
         let adminKeyFile = database.dataDirectory.appendingPathComponent("admin.key")
         let embedded = session.embedded != nil
         try await session.withMigratedService(database, logger: logger) { service in
-            try await service.installBuiltinRoles()
-            guard try await !service.hasAPIKeys() else { return }
+            try await service.organizations.installBuiltinRoles()
+            guard try await !service.authentication.hasAPIKeys() else { return }
             guard embedded else {
                 logger.warning("no API key exists yet: create one with `controlplane admin-key create`")
                 return
             }
-            let key = try await service.createSuperuserKey(name: "bootstrap admin")
+            let key = try await service.authentication.createSuperuserKey(name: "bootstrap admin")
             let written = FileManager.default.createFile(
                 atPath: adminKeyFile.path,
                 contents: Data((key + "\n").utf8),

@@ -56,8 +56,8 @@ struct CLITests {
     /// A tampered audit event: `audit verify` names it and exits 1.
     @Test func tamperedAuditEventIsNamed() async throws {
         try await withServer { cp, environment in
-            let org = try await cp.service.organization("acme")
-            try await cp.service.client.query(
+            let org = try await cp.services.organizations.find(slug: "acme")
+            try await cp.database.query(
                 "UPDATE audit_events SET actor = 'someone-else' WHERE org_id = \(org.id) AND seq = 2",
                 logger: TestCluster.logger
             )

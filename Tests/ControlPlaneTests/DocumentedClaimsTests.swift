@@ -36,7 +36,7 @@ struct DocumentedClaimsTests {
             #expect(before.count >= 3)
             #expect(try await cp.send(.delete, "/v1/orgs/acme").status == 204)
             #expect(try await cp.send(.get, "/v1/orgs/acme").status == 404)
-            let rows = try await cp.service.client.query(
+            let rows = try await cp.database.query(
                 "SELECT action FROM audit_events WHERE org_id = \(UUID(uuidString: org)!) ORDER BY seq",
                 logger: TestCluster.logger
             )
@@ -44,7 +44,7 @@ struct DocumentedClaimsTests {
             #expect(actions.count == before.count + 1, "\(actions)")
             #expect(actions.first == "org.created" && actions.last == "org.deleted", "\(actions)")
             // Nothing else of it is left.
-            let left = try await cp.service.client.query(
+            let left = try await cp.database.query(
                 "SELECT (SELECT count(*) FROM os_instances) + (SELECT count(*) FROM roles WHERE org_id = \(UUID(uuidString: org)!))",
                 logger: TestCluster.logger
             )
@@ -76,7 +76,7 @@ struct DocumentedClaimsTests {
 
     @Test func defaultTokenLifetime() async throws {
         // The server's default is an hour; the harness sets 900 s to tell the two apart.
-        #expect(ControlPlaneService.Settings().defaultTokenLifetime == 3600)
+        #expect(ControlPlaneSettings().defaultTokenLifetime == 3600)
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
             try await cp.makeOrg()
             try await cp.makeOS()

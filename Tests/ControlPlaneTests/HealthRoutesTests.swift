@@ -9,8 +9,8 @@ import Testing
 
 @Suite("Health, readiness and the HTTP skeleton")
 struct HealthRoutesTests {
-    func service(_ client: PostgresClient) -> ControlPlaneService {
-        ControlPlaneService(client: client, masterKeys: ControlPlaneHarness.masterKeys, logger: TestCluster.logger)
+    func services(_ client: PostgresClient) -> ControlPlaneServices {
+        ControlPlaneServices(client: client, masterKeys: ControlPlaneHarness.masterKeys, logger: TestCluster.logger)
     }
 
     func json(_ buffer: ByteBuffer) -> [String: Any] {
@@ -20,7 +20,7 @@ struct HealthRoutesTests {
     @Test func healthAndReadyOnAMigratedDatabase() async throws {
         try await TestCluster.withDatabase { client, _ in
             let router = ControlPlaneServer.buildRouter(
-                .init(service: service(client), migrations: .init(migrations: try TestCluster.migrations))
+                .init(client: client, services: services(client), migrations: .init(migrations: try TestCluster.migrations))
             )
             let app = Application(router: router, logger: TestCluster.logger)
             try await app.test(.router) { http in
@@ -40,7 +40,7 @@ struct HealthRoutesTests {
     @Test func unknownRouteIsA404InTheErrorShape() async throws {
         try await TestCluster.withDatabase { client, _ in
             let router = ControlPlaneServer.buildRouter(
-                .init(service: service(client), migrations: .init(migrations: try TestCluster.migrations))
+                .init(client: client, services: services(client), migrations: .init(migrations: try TestCluster.migrations))
             )
             try await Application(router: router, logger: TestCluster.logger).test(.router) { http in
                 try await http.execute(uri: "/no/such/route", method: .get) { response in
@@ -57,7 +57,7 @@ struct HealthRoutesTests {
     @Test func readyIs503WhileMigrationsArePending() async throws {
         try await TestCluster.withDatabase(migrated: false) { client, _ in
             let router = ControlPlaneServer.buildRouter(
-                .init(service: service(client), migrations: .init(migrations: try TestCluster.migrations))
+                .init(client: client, services: services(client), migrations: .init(migrations: try TestCluster.migrations))
             )
             try await Application(router: router, logger: TestCluster.logger).test(.router) { http in
                 try await http.execute(uri: "/ready", method: .get) { response in
@@ -81,7 +81,7 @@ struct HealthRoutesTests {
         configuration.options.connectTimeout = .seconds(1)
         try await DatabaseStartup.withClient(configuration, logger: TestCluster.logger) { client in
             try await migrations.run(on: client, logger: TestCluster.logger)
-            let router = ControlPlaneServer.buildRouter(.init(service: service(client), migrations: migrations))
+            let router = ControlPlaneServer.buildRouter(.init(client: client, services: services(client), migrations: migrations))
             try await Application(router: router, logger: TestCluster.logger).test(.router) { http in
                 try await http.execute(uri: "/ready", method: .get) { #expect($0.status == .ok) }
                 try cluster.stop()

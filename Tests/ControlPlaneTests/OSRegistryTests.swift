@@ -56,7 +56,7 @@ struct OSRegistryTests {
                 lifetime: 600,
                 scopes: ["agents:read"]
             )
-            let signed = try await cp.service.sign(claims, org: "acme", os: "prod")
+            let signed = try await cp.services.signingKeys.sign(claims, org: "acme", os: "prod")
             #expect(signed.kid == kid)
             let header = try #require(Base64URL.decode(signed.token.split(separator: ".")[0]))
             let headerJSON = try #require(try JSONSerialization.jsonObject(with: Data(header)) as? [String: Any])
@@ -114,7 +114,7 @@ struct OSRegistryTests {
             let new = try #require(pending.json["kid"] as? String)
             #expect(try await jwksKids(cp) == [old, new].sorted())
             #expect(
-                try await cp.service.sign(
+                try await cp.services.signingKeys.sign(
                     .init(issuer: "i", subject: "s", audience: "prod", issuedAt: Date(), lifetime: 60, scopes: []),
                     org: "acme",
                     os: "prod"
@@ -126,7 +126,7 @@ struct OSRegistryTests {
             let afterActivation = cp.clock.now()
             #expect(activated.status == 200 && activated.json["state"] as? String == "active")
             #expect(try await states(cp) == [old: "retiring", new: "active"])
-            let keys = try await cp.service.keys(org: "acme", os: "prod")
+            let keys = try await cp.services.signingKeys.keys(of: try await cp.services.signingKeys.publicOS(org: "acme", id: "prod"))
             let retiring = try #require(keys.first { $0.kid == old })
             // retire_at = activation time + max token lifetime + JWKS max age; bounded by the clock read
             // around the request, so a slow run cannot fail it (the clock is wall time plus an offset).
@@ -137,7 +137,7 @@ struct OSRegistryTests {
                 "retire_at = now + max token lifetime + JWKS max age"
             )
             #expect(
-                try await cp.service.sign(
+                try await cp.services.signingKeys.sign(
                     .init(issuer: "i", subject: "s", audience: "prod", issuedAt: Date(), lifetime: 60, scopes: []),
                     org: "acme",
                     os: "prod"
@@ -153,7 +153,7 @@ struct OSRegistryTests {
             #expect(revoked.status == 200 && revoked.json["state"] as? String == "revoked")
             #expect(try await cp.send(.get, "/v1/orgs/acme/os/prod/jwks.json", key: .some(nil)).status == 404)
             await #expect(throws: ControlPlaneError.self) {
-                try await cp.service.sign(
+                try await cp.services.signingKeys.sign(
                     .init(issuer: "i", subject: "s", audience: "prod", issuedAt: Date(), lifetime: 60, scopes: []),
                     org: "acme",
                     os: "prod"
@@ -193,7 +193,7 @@ struct OSRegistryTests {
     func counts(_ cp: ControlPlaneHarness) async throws -> [Int] {
         var result: [Int] = []
         for table in ["organizations", "os_instances", "signing_keys", "audit_events"] {
-            let rows = try await cp.service.client.query(
+            let rows = try await cp.database.query(
                 PostgresQuery(unsafeSQL: "SELECT count(*)::int8 FROM \(table)"),
                 logger: TestCluster.logger
             )
@@ -250,183 +250,4 @@ struct OSRegistryTests {
         }
     }
 
-    @Test func noPrivateKeyInTheDatabaseOrADump() async throws {
-        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
-            try await cp.makeOrg()
-            for (id, algorithm) in [("r", "RS256"), ("e", "ES256"), ("d", "EdDSA")] {
-                #expect(try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": id, "name": id, "algorithm": algorithm]).status == 201)
-            }
-            // The private keys, recovered the only way possible: with the KEK.
-            var secrets: [Data] = []
-            var rowsText = ""
-            let rows = try await cp.service.client.query(
-                "SELECT os_instance, kid, algorithm, private_key_ciphertext, kek_id, t::text FROM signing_keys t",
-                logger: TestCluster.logger
-            )
-            for try await (os, kid, algorithm, ciphertext, kekID, text) in rows.decode((UUID, String, String, Data, String, String).self) {
-                let secret = try ControlPlaneHarness.masterKeys.open(
-                    ciphertext,
-                    aad: KeyMaterial.aad(osInstance: os, kid: kid, algorithm: algorithm),
-                    kekID: kekID
-                )
-                #expect(!secret.isEmpty)
-                #expect(ciphertext.range(of: secret) == nil)
-                secrets.append(secret)
-                rowsText += text
-            }
-            #expect(secrets.count == 3)
-            #expect(!rowsText.contains("PRIVATE KEY"))
-
-            let dump = try await pgDump(cp.databaseName)
-            #expect(dump.contains("signing_keys"), "the dump should contain the table")
-            #expect(!dump.contains("PRIVATE KEY"))
-            for secret in secrets {
-                let hex = secret.map { String(format: "%02x", $0) }.joined()
-                #expect(!dump.contains(hex) && !dump.contains(secret.base64EncodedString()))
-                #expect(!rowsText.contains(hex))
-            }
-            // A changed binding (another OS's AAD) does not decrypt.
-            let rows2 = try await cp.service.client.query(
-                "SELECT kid, algorithm, private_key_ciphertext, kek_id FROM signing_keys LIMIT 1",
-                logger: TestCluster.logger
-            )
-            let sample = try await rows2.decode((String, String, Data, String).self).collect()
-            let (kid, algorithm, ciphertext, kekID) = try #require(sample.first)
-            #expect(throws: ControlPlaneError.self) {
-                try ControlPlaneHarness.masterKeys.open(
-                    ciphertext,
-                    aad: KeyMaterial.aad(osInstance: UUID(), kid: kid, algorithm: algorithm),
-                    kekID: kekID
-                )
-            }
-        }
-    }
-
-    func pgDump(_ database: String) async throws -> String {
-        let connection = try await TestCluster.server().dumpArguments(database)
-        let binaries = try PostgresBinaries.locate()
-        let pgDump = URL(fileURLWithPath: binaries.pgCtl).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent(
-            "pg_dump"
-        ).path
-        let output = NSTemporaryDirectory() + "dump-\(UUID().uuidString).sql"
-        defer { try? FileManager.default.removeItem(atPath: output) }
-        let arguments = ["--no-owner", "-f", output]
-        let result: ProcessRunner.Result
-        if geteuid() == 0 {
-            // pg_dump runs as postgres and must be able to write the file.
-            #expect(FileManager.default.createFile(atPath: output, contents: nil, attributes: [.posixPermissions: 0o666]))
-            result = try ProcessRunner.run("runuser", ["-u", "postgres", "--", pgDump] + arguments + connection)
-        } else {
-            result = try ProcessRunner.run(pgDump, arguments + connection)
-        }
-        #expect(result.status == 0, "pg_dump: \(result.output)")
-        return try String(contentsOfFile: output, encoding: .utf8)
-    }
-
-    @Test func auditChainDetectsAnEditedRow() async throws {
-        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
-            try await cp.makeOrg()
-            try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "prod", "name": "Prod"])
-            try await cp.send(.post, "/v1/orgs/acme/os/prod/keys", json: ["activate": true])
-            try await cp.send(.post, "/v1/orgs/acme/os/prod/security-key")
-            let org = try await cp.service.organization("acme")
-            let audit = try await cp.send(.get, "/v1/orgs/acme/audit?limit=100")
-            let actions = (audit.json["events"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
-            #expect(actions.first == "security_key.rotated")
-            #expect(Set(actions).isSuperset(of: ["org.created", "os.registered", "key.created", "key.activated", "key.retiring"]))
-            #expect(!audit.text.contains("osk_"), "the security key must not be in the audit trail")
-            #expect(try await AuditLog.verifyChain(cp.service.client, org: org.id, logger: TestCluster.logger).firstBroken == nil)
-            try await cp.service.client.query(
-                "UPDATE audit_events SET target = 'os:evil' WHERE org_id = \(org.id) AND seq = 3",
-                logger: TestCluster.logger
-            )
-            let broken = try await AuditLog.verifyChain(cp.service.client, org: org.id, logger: TestCluster.logger).firstBroken
-            #expect(broken?.seq == 3)
-        }
-    }
-
-    @Test func securityKeyIsShownOnceAndStoredHashed() async throws {
-        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
-            try await cp.makeOrg()
-            try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "prod", "name": "Prod"])
-            let first = try await cp.send(.post, "/v1/orgs/acme/os/prod/security-key")
-            let key = try #require(first.json["security_key"] as? String)
-            #expect(first.status == 201 && key.count >= 43)
-            let second = try await cp.send(.post, "/v1/orgs/acme/os/prod/security-key")
-            #expect(second.json["security_key"] as? String != key)
-            let rows = try await cp.service.client.query("SELECT key_hash FROM os_security_keys", logger: TestCluster.logger)
-            // Exactly one row (the second key replaced the first), holding only its hash.
-            let hashes = try await rows.decode(Data.self).collect()
-            let current = try #require(second.json["security_key"] as? String)
-            #expect(hashes == [Data(SHA256.hash(data: Data(current.utf8)))])
-        }
-    }
-
-    @Test func rewrapMovesEveryKeyToTheFirstKEK() async throws {
-        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
-            try await cp.makeOrg()
-            try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "prod", "name": "Prod", "algorithm": "ES256"])
-            let newKEK = MasterKeys.generate()
-            let both = ControlPlaneService(
-                client: cp.service.client,
-                masterKeys: try MasterKeys(base64Keys: [newKEK] + [ControlPlaneHarness.masterKeyBase64]),
-                logger: TestCluster.logger
-            )
-            #expect(try await both.rewrapAllKeys() == 1)
-            #expect(try await both.rewrapAllKeys() == 0)
-            let onlyNew = ControlPlaneService(
-                client: cp.service.client,
-                masterKeys: try MasterKeys(base64Keys: [newKEK]),
-                logger: TestCluster.logger
-            )
-            let claims = AccessTokenClaims(issuer: "i", subject: "s", audience: "prod", issuedAt: Date(), lifetime: 60, scopes: [])
-            #expect(try await onlyNew.sign(claims, org: "acme", os: "prod").algorithm == "ES256")
-            // The old KEK alone can no longer open it.
-            let onlyOld = ControlPlaneService(
-                client: cp.service.client,
-                masterKeys: ControlPlaneHarness.masterKeys,
-                logger: TestCluster.logger
-            )
-            await #expect(throws: ControlPlaneError.self) { try await onlyOld.sign(claims, org: "acme", os: "prod") }
-        }
-    }
-
-    /// The commands that work on the database, not over HTTP, run as the built binary: `migrate`,
-    /// `keys rewrap` (under a new first KEK) and `admin-key create` (the printed key works).
-    @Test func databaseCommandsRunOnTheDatabase() async throws {
-        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
-            try await cp.makeOrg()
-            try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "prod", "name": "Prod"])
-            let newKEK = MasterKeys.generate()
-            var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("POSTGRES_") && $0.key != "DATABASE_URL" }
-            environment.merge(try await TestCluster.server().cliEnvironment(cp.databaseName)) { _, new in new }
-            environment["CONTROL_PLANE_MASTER_KEYS"] = newKEK + "," + ControlPlaneHarness.masterKeyBase64
-            environment["CONTROL_PLANE_MIGRATIONS_DIR"] = TestCluster.migrationsDirectory.path
-
-            let migrate = try await CLI.run(["migrate"], environment: environment)
-            #expect(migrate.status == 0, "\(migrate.stderr)")
-            let rewrap = try await CLI.run(["keys", "rewrap"], environment: environment)
-            #expect(rewrap.status == 0, "\(rewrap.stderr)")
-            #expect(rewrap.stdout.hasPrefix("rewrapped 1 key(s) under KEK "), "\(rewrap.stdout)")
-            let onlyNew = ControlPlaneService(
-                client: cp.service.client,
-                masterKeys: try MasterKeys(base64Keys: [newKEK]),
-                logger: TestCluster.logger
-            )
-            let claims = AccessTokenClaims(issuer: "i", subject: "s", audience: "prod", issuedAt: Date(), lifetime: 60, scopes: [])
-            #expect(try await onlyNew.sign(claims, org: "acme", os: "prod").algorithm == "RS256")
-
-            let created = try await CLI.run(["admin-key", "create", "--name", "ops"], environment: environment)
-            #expect(created.status == 0, "\(created.stderr)")
-            let key = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-            #expect(key.hasPrefix("cpk_"))
-            #expect(try await cp.send(.get, "/v1/orgs", key: key).status == 200)
-            for output in [migrate, rewrap, created] {
-                #expect(
-                    !(output.stdout + output.stderr).contains(newKEK)
-                        && !(output.stdout + output.stderr).contains(ControlPlaneHarness.masterKeyBase64)
-                )
-            }
-        }
-    }
 }

@@ -12,7 +12,7 @@ struct OpenAPITests {
     @Test func documentMatchesTheRouter() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
             let router = ControlPlaneServer.buildRouter(
-                .init(service: cp.service, migrations: .init(migrations: try TestCluster.migrations))
+                .init(client: cp.database, services: cp.services, migrations: .init(migrations: try TestCluster.migrations))
             )
             let registered = Set(router.routes.map { "\($0.method.rawValue) \(Self.normalise("\($0.path)"))" })
             let reply = try await cp.send(.get, "/openapi.json", key: .some(nil))

@@ -225,8 +225,7 @@ struct RolesAndGrantsTests {
                 #expect(actions.contains(action), "missing audit action \(action)")
             }
             #expect(!events.contains { ($0["details"] as? [String: String])?.values.contains { $0.hasPrefix("cpsa_") } == true })
-            let org = try await cp.service.organization("acme")
-            #expect(try await AuditLog.verifyChain(cp.service.client, org: org.id, logger: TestCluster.logger).firstBroken == nil)
+            #expect(try await cp.services.audit.verify(try await cp.superuserAccess()).firstBroken == nil)
         }
     }
 

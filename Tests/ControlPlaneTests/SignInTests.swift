@@ -30,8 +30,8 @@ struct SignInTests {
             #expect((orgs.json["organizations"] as? [[String: Any]])?.map { $0["slug"] as? String } == ["acme"])
             #expect(try await cp.send(.get, "/v1/orgs/acme/members", key: .some(session)).status == 200)
             // Stored hashed only.
-            let stored = try await cp.service.client.query(
-                "SELECT count(*) FROM sessions WHERE token_hash = \(ControlPlaneService.hash(session))",
+            let stored = try await cp.database.query(
+                "SELECT count(*) FROM sessions WHERE token_hash = \(Secrets.hash(session))",
                 logger: TestCluster.logger
             )
             #expect(try await stored.decode(Int.self).collect() == [1])

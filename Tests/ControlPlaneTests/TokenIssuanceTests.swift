@@ -43,7 +43,10 @@ struct TokenIssuanceTests {
             #expect(body["scopes"] as? [String] == expected)
 
             // The OS, holding only the PEM, accepts it.
-            let verifier = try TokenVerifier(keys: KeySet(staticKeys: try KeySet.parsePEMBlocks(alice.pem)), options: .init(audience: "prod"))
+            let verifier = try TokenVerifier(
+                keys: KeySet(staticKeys: try KeySet.parsePEMBlocks(alice.pem)),
+                options: .init(audience: "prod")
+            )
             let verified = try await verifier.verify(token)
             #expect(verified.subject == alice.id && verified.sessionID == "s-1" && verified.keyID == body["kid"] as? String)
         }
@@ -184,22 +187,24 @@ extension TokenIssuanceTests {
     @Test func replicasFollowRotationsMadeElsewhere() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
             let alice = try await alice(cp)
-            let other = ControlPlaneService(
-                client: cp.service.client,
+            let other = ControlPlaneServices(
+                client: cp.database,
                 masterKeys: ControlPlaneHarness.masterKeys,
                 settings: ControlPlaneHarness.settings,
                 logger: TestCluster.logger
             )
-            let caller = try await other.authenticate(bearer: cp.adminKey)
-            let request = ControlPlaneService.TokenRequest(subject: alice.id)
-            let first = try await other.issueToken(caller, org: "acme", os: "prod", request: request)
+            let caller = try await other.authentication.authenticate(bearer: cp.adminKey)
+            let request = TokenRequest(subject: alice.id)
+            let first = try await other.tokens.issue(caller, org: "acme", os: "prod", request: request)
             let rotated = try await cp.send(.post, "/v1/orgs/acme/os/prod/keys", json: ["activate": true])
             let newKid = try #require(rotated.json["kid"] as? String)
-            let second = try await other.issueToken(caller, org: "acme", os: "prod", request: request)
+            let second = try await other.tokens.issue(caller, org: "acme", os: "prod", request: request)
             #expect(first.kid != newKid && second.kid == newKid)
             // Revoking the active key: the other replica refuses instead of signing with it.
             #expect(try await cp.send(.post, "/v1/orgs/acme/os/prod/keys/\(newKid)/revoke").status == 200)
-            await #expect(throws: ControlPlaneError.self) { try await other.issueToken(caller, org: "acme", os: "prod", request: request) }
+            await #expect(throws: ControlPlaneError.self) {
+                try await other.tokens.issue(caller, org: "acme", os: "prod", request: request)
+            }
         }
     }
 }

@@ -1,7 +1,4 @@
 import AgentOSAuth
-import Foundation
-import Logging
-import PostgresNIO
 
 /// The OS roles every organisation starts with. Their scopes are derived from Agno's default
 /// route table, so they follow it when it changes; they cannot be edited or deleted.
@@ -37,28 +34,4 @@ public enum BuiltinRoles {
             scopes: routeScopes.filter { Scope($0).action == "read" }.sorted()
         ),
     ]
-
-    /// Inserts the built-in roles of `org` that are missing (idempotent).
-    static func install(org: UUID, at date: Date, connection: PostgresConnection, logger: Logger) async throws {
-        for role in all {
-            let id = UUID()
-            let inserted = try await
-                (try await connection.query(
-                    """
-                    INSERT INTO roles (id, org_id, slug, name, description, builtin, created_at, updated_at)
-                    VALUES (\(id), \(org), \(role.slug), \(role.name), \(role.description), true, \(date), \(date))
-                    ON CONFLICT (org_id, slug) DO NOTHING RETURNING id
-                    """,
-                    logger: logger
-                )).decode(UUID.self).collect()
-            guard !inserted.isEmpty else { continue }
-            try await insertScopes(role.scopes, role: id, connection: connection, logger: logger)
-        }
-    }
-
-    /// A role's scopes in one statement (not one round trip per scope).
-    static func insertScopes(_ scopes: [String], role: UUID, connection: PostgresConnection, logger: Logger) async throws {
-        guard !scopes.isEmpty else { return }
-        try await connection.query("INSERT INTO role_scopes (role_id, scope) SELECT \(role), unnest(\(scopes)::text[])", logger: logger)
-    }
 }

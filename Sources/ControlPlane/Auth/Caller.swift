@@ -23,11 +23,6 @@ public struct Caller: Sendable, Equatable {
     public var credential: Credential
     public var name: String
 
-    public var isSuperuser: Bool {
-        if case .superuser = identity { return true }
-        return false
-    }
-
     /// The user id, for user callers.
     public var userID: UUID? {
         if case .user(let id) = identity { return id }
@@ -35,11 +30,17 @@ public struct Caller: Sendable, Equatable {
     }
 
     /// The audit trail's name for the caller.
-    public var actor: Actor {
+    public var actor: AuditActor {
         switch identity {
-        case .superuser(let keyID): Actor("apikey:\(keyID.uuidString.lowercased())")
-        case .user(let id): Actor("user:\(id.uuidString.lowercased())")
-        case .serviceAccount(let id, _, _): Actor("svc:\(id.uuidString.lowercased())")
+        case .superuser(let keyID): AuditActor("apikey:\(keyID.uuidString.lowercased())")
+        case .user(let id): AuditActor("user:\(id.uuidString.lowercased())")
+        case .serviceAccount(let id, _, _): AuditActor("svc:\(id.uuidString.lowercased())")
         }
+    }
+
+    public init(identity: Identity, credential: Credential, name: String) {
+        self.identity = identity
+        self.credential = credential
+        self.name = name
     }
 }

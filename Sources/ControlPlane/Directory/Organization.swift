@@ -1,3 +1,4 @@
+public import AgentOSAuth
 public import Foundation
 
 /// An organisation: the owner of OS instances, members and roles.
@@ -33,9 +34,9 @@ public enum KeyState: String, Sendable, Codable {
 }
 
 /// A signing key's public description; never any private material.
-public struct SigningKeyInfo: Sendable, Codable, Equatable {
+public struct SigningKeyInfo: Sendable, Equatable {
     public var kid: String
-    public var algorithm: String
+    public var algorithm: SigningAlgorithm
     public var state: KeyState
     public var createdAt: Date
     public var activatedAt: Date?

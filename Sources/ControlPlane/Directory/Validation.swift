@@ -51,7 +51,7 @@ extension Validation {
 }
 
 extension Validation {
-    /// Lints scopes with `AgentOSAuth`'s grammar (DESIGN §5); 400 naming the first bad one and why.
+    /// Lints scopes with `AgentOSAuth`'s grammar (`docs/access.md`, scope lint); 400 naming the first bad one and why.
     /// Returns them de-duplicated in their given order.
     static func scopes(_ scopes: [String], allowEmpty: Bool = true) throws -> [String] {
         guard scopes.count <= 500 else { throw ControlPlaneError.invalid("at most 500 scopes") }

@@ -31,9 +31,6 @@ public struct Subject: Sendable, Equatable {
     /// Email for users, name for service accounts.
     public var label: String
 
-    /// The column of `role_bindings` / `scope_grants` holding this kind of subject.
-    var column: String { kind == .user ? "user_id" : "service_account_id" }
-
     /// The token's `sub`: the user id, or `svc:<id>` (never Agno's reserved `sa:`).
     public var tokenSubject: String {
         kind == .user ? id.uuidString.lowercased() : "svc:\(id.uuidString.lowercased())"

@@ -3,7 +3,7 @@
 public enum OrgRole: String, Sendable, Codable, CaseIterable, Comparable {
     case member, admin, owner
 
-    /// Whether this role grants `permission` (agno-reference §5, with admins also deleting OSes).
+    /// Whether this role grants `permission` (`docs/access.md`: Agno's matrix, with admins also deleting OSes).
     public func allows(_ permission: Permission) -> Bool {
         switch permission {
         case .readOrg, .readOS, .writeOS, .readAccess, .issueOwnToken: true

@@ -20,8 +20,10 @@ struct KeyMaterial: Sendable {
             return try KeyMaterial(algorithm: algorithm, privateBytes: key.derRepresentation)
         case .es256:
             return try KeyMaterial(algorithm: algorithm, privateBytes: P256.Signing.PrivateKey().derRepresentation)
-        default:
+        case .eddsa:
             return try KeyMaterial(algorithm: algorithm, privateBytes: Curve25519.Signing.PrivateKey().rawRepresentation)
+        default:
+            throw ControlPlaneError.invalid("cannot generate \(algorithm) keys")
         }
     }
 
@@ -41,11 +43,13 @@ struct KeyMaterial: Sendable {
             jwkMembers = [
                 "kty": "EC", "crv": "P-256", "x": Base64URL.encode(point[1..<33]), "y": Base64URL.encode(point[33..<65]),
             ]
-        default:
+        case .eddsa:
             let key = try Curve25519.Signing.PrivateKey(rawRepresentation: privateBytes)
             let spki = Data([0x30, 0x2A, 0x30, 0x05, 0x06, 0x03, 0x2B, 0x65, 0x70, 0x03, 0x21, 0x00]) + key.publicKey.rawRepresentation
             publicKeyPEM = "-----BEGIN PUBLIC KEY-----\n\(spki.base64EncodedString())\n-----END PUBLIC KEY-----"
             jwkMembers = ["kty": "OKP", "crv": "Ed25519", "x": Base64URL.encode(key.publicKey.rawRepresentation)]
+        default:
+            throw ControlPlaneError.invalid("cannot load \(algorithm) keys")
         }
         kid = Self.thumbprint(jwkMembers)
     }

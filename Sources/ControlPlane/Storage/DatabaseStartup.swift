@@ -64,7 +64,7 @@ public enum DatabaseStartup {
             precondition(database.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" })
             do {
                 try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(database)"), logger: logger)
-            } catch let error as PSQLError where error.sqlState == "42P04" {
+            } catch let error as PSQLError where error.sqlState == .duplicateDatabase {
                 // Created concurrently by another starter: fine.
             }
         }

@@ -72,17 +72,16 @@ public struct MigrationRunner: Sendable {
         for migration in migrations where applied[migration.name] == nil {
             logger.info("applying migration", metadata: ["migration": "\(migration.name)"])
             do {
-                try await connection.query("BEGIN", logger: logger)
-                for statement in SQLScript.statements(migration.sql) {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                try await connection.transaction(logger: logger) { connection in
+                    for statement in SQLScript.statements(migration.sql) {
+                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    }
+                    try await connection.query(
+                        "INSERT INTO schema_migrations (name, checksum) VALUES (\(migration.name), \(migration.checksum))",
+                        logger: logger
+                    )
                 }
-                try await connection.query(
-                    "INSERT INTO schema_migrations (name, checksum) VALUES (\(migration.name), \(migration.checksum))",
-                    logger: logger
-                )
-                try await connection.query("COMMIT", logger: logger)
             } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
                 throw MigrationError.failed(file: migration.name, reason: describeDatabaseError(error))
             }
             done.append(migration.name)

@@ -17,8 +17,3 @@ func describeDatabaseError(_ error: any Error) -> String {
     }
     return "\(error)"
 }
-
-extension PSQLError {
-    /// The SQLSTATE of a server error, e.g. `23505` for a unique violation.
-    var sqlState: String? { serverInfo?[.sqlState] }
-}

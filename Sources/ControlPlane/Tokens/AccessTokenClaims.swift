@@ -1,7 +1,7 @@
 public import Foundation
 public import JWTKit
 
-/// The access-token claims contract of DESIGN §5 (times in whole seconds).
+/// The access-token claims contract of `docs/api.md` (token requests) (times in whole seconds).
 public struct AccessTokenClaims: JWTPayload, Equatable {
     public var iss: String
     public var sub: String

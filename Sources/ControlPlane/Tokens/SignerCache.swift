@@ -1,3 +1,4 @@
+import AgentOSAuth
 import Foundation
 import JWTKit
 
@@ -6,7 +7,7 @@ import JWTKit
 actor SignerCache {
     struct Signer {
         var kid: String
-        var algorithm: String
+        var algorithm: SigningAlgorithm
         var keys: JWTKeyCollection
     }
 

@@ -4,13 +4,14 @@ import Hummingbird
 
 /// OS roles, role bindings, per-OS grants, effective access and explain.
 struct AccessRoutes {
-    let service: ControlPlaneService
+    let organizations: Organizations
+    let accessControl: AccessControl
 
     func register(on group: RouterGroup<APIRequestContext>) {
         group.post("/orgs/{org}/roles") { request, context in
-            let access = try await context.access(service, .manageAccess)
+            let access = try await context.access(organizations)
             let body = try await request.decodeJSON(CreateRoleRequest.self, context: context)
-            let role = try await service.createRole(
+            let role = try await accessControl.createRole(
                 access,
                 slug: body.slug,
                 name: body.name,
@@ -20,48 +21,48 @@ struct AccessRoutes {
             return try JSONResponse(RoleDTO(role), status: .created)
         }
         group.get("/orgs/{org}/roles") { _, context in
-            try JSONResponse(["roles": try await service.listRoles(try await context.access(service, .readAccess)).map(RoleDTO.init)])
+            try JSONResponse(["roles": try await accessControl.listRoles(try await context.access(organizations)).map(RoleDTO.init)])
         }
         group.get("/orgs/{org}/roles/{role}") { _, context in
-            let access = try await context.access(service, .readAccess)
-            return try JSONResponse(RoleDTO(try await service.role(access, slug: try context.parameters.require("role"))))
+            let access = try await context.access(organizations)
+            return try JSONResponse(RoleDTO(try await accessControl.role(access, slug: try context.parameters.require("role"))))
         }
         group.put("/orgs/{org}/roles/{role}/scopes") { request, context in
-            let access = try await context.access(service, .manageAccess)
+            let access = try await context.access(organizations)
             let body = try await request.decodeJSON(SetScopesRequest.self, context: context)
             return try JSONResponse(
-                RoleDTO(try await service.setRoleScopes(access, slug: try context.parameters.require("role"), scopes: body.scopes))
+                RoleDTO(try await accessControl.setRoleScopes(access, slug: try context.parameters.require("role"), scopes: body.scopes))
             )
         }
         group.delete("/orgs/{org}/roles/{role}") { request, context in
-            let access = try await context.access(service, .manageAccess)
+            let access = try await context.access(organizations)
             let force = request.uri.queryParameters.get("force")
             guard force == nil || force == "true" || force == "false" else { throw APIError.badRequest("force must be true or false") }
-            try await service.deleteRole(access, slug: try context.parameters.require("role"), force: force == "true")
+            try await accessControl.deleteRole(access, slug: try context.parameters.require("role"), force: force == "true")
             return Response(status: .noContent)
         }
 
         group.post("/orgs/{org}/role-bindings") { request, context in
-            let access = try await context.access(service, .manageAccess)
+            let access = try await context.access(organizations)
             let body = try await request.decodeJSON(CreateBindingRequest.self, context: context)
-            let binding = try await service.createBinding(access, subject: try body.subject.reference(), role: body.role, os: body.os)
+            let binding = try await accessControl.createBinding(access, subject: try body.subject.reference(), role: body.role, os: body.os)
             return try JSONResponse(BindingDTO(binding), status: .created)
         }
         group.get("/orgs/{org}/role-bindings") { _, context in
             try JSONResponse([
-                "role_bindings": try await service.listBindings(try await context.access(service, .readAccess)).map(BindingDTO.init)
+                "role_bindings": try await accessControl.listBindings(try await context.access(organizations)).map(BindingDTO.init)
             ])
         }
         group.delete("/orgs/{org}/role-bindings/{id}") { _, context in
-            let access = try await context.access(service, .manageAccess)
-            try await service.deleteBinding(access, id: try parseUUID(try context.parameters.require("id"), "binding id"))
+            let access = try await context.access(organizations)
+            try await accessControl.deleteBinding(access, id: try parseUUID(try context.parameters.require("id"), "binding id"))
             return Response(status: .noContent)
         }
 
         group.post("/orgs/{org}/os/{os}/grants") { request, context in
-            let access = try await context.access(service, .manageAccess)
+            let access = try await context.access(organizations)
             let body = try await request.decodeJSON(CreateGrantRequest.self, context: context)
-            let grant = try await service.createGrant(
+            let grant = try await accessControl.createGrant(
                 access,
                 os: try context.parameters.require("os"),
                 subject: try body.subject.reference(),
@@ -70,14 +71,14 @@ struct AccessRoutes {
             return try JSONResponse(GrantDTO(grant), status: .created)
         }
         group.get("/orgs/{org}/os/{os}/grants") { _, context in
-            let access = try await context.access(service, .readAccess)
+            let access = try await context.access(organizations)
             return try JSONResponse([
-                "grants": try await service.listGrants(access, os: try context.parameters.require("os")).map(GrantDTO.init)
+                "grants": try await accessControl.listGrants(access, os: try context.parameters.require("os")).map(GrantDTO.init)
             ])
         }
         group.delete("/orgs/{org}/os/{os}/grants/{id}") { _, context in
-            let access = try await context.access(service, .manageAccess)
-            try await service.deleteGrant(
+            let access = try await context.access(organizations)
+            try await accessControl.deleteGrant(
                 access,
                 os: try context.parameters.require("os"),
                 id: try parseUUID(try context.parameters.require("id"), "grant id")
@@ -86,17 +87,17 @@ struct AccessRoutes {
         }
 
         group.get("/orgs/{org}/os/{os}/access") { request, context in
-            let access = try await context.access(service, .readAccess)
+            let access = try await context.access(organizations)
             let user = request.uri.queryParameters.get("user")
             let account = request.uri.queryParameters.get("service_account")
             let reference = try SubjectBody(user: user.map { String($0) }, service_account: account.map { String($0) }).reference()
-            let effective = try await service.effectiveAccess(access, os: try context.parameters.require("os"), subject: reference)
+            let effective = try await accessControl.effectiveAccess(access, os: try context.parameters.require("os"), subject: reference)
             return try JSONResponse(AccessDTO(effective))
         }
         group.post("/orgs/{org}/os/{os}/explain") { request, context in
-            let access = try await context.access(service, .readAccess)
+            let access = try await context.access(organizations)
             let body = try await request.decodeJSON(ExplainRequest.self, context: context)
-            let explanation = try await service.explain(
+            let explanation = try await accessControl.explain(
                 access,
                 os: try context.parameters.require("os"),
                 subject: try body.subject?.reference(),

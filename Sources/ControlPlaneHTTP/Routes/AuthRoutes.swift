@@ -4,13 +4,13 @@ import Hummingbird
 
 /// Sign-in sessions and the caller's own API keys.
 struct AuthRoutes {
-    let service: ControlPlaneService
+    let authentication: Authentication
 
     /// `POST /v1/auth/login` is public; it is registered on the router, outside the credential check.
     func registerPublic(on router: Router<APIRequestContext>) {
         router.post("/v1/auth/login") { request, context in
             let body = try await request.decodeJSON(LoginRequest.self, context: context)
-            let session = try await service.login(email: body.email, password: body.password, clientAddress: context.clientAddress)
+            let session = try await authentication.login(email: body.email, password: body.password, clientAddress: context.clientAddress)
             struct SessionDTO: Encodable {
                 var token: String
                 var expires_at: Date
@@ -21,12 +21,12 @@ struct AuthRoutes {
 
     func register(on group: RouterGroup<APIRequestContext>) {
         group.post("/auth/logout") { _, context in
-            try await service.logout(try context.requireCaller())
+            try await authentication.logout(try context.requireCaller())
             return Response(status: .noContent)
         }
         group.post("/api-keys") { request, context in
             let body = try await request.decodeJSON(CreateAPIKeyRequest.self, context: context)
-            let (info, key) = try await service.createAPIKey(
+            let (info, key) = try await authentication.createAPIKey(
                 try context.requireCaller(),
                 name: body.name,
                 expiresInDays: body.expires_in_days
@@ -34,10 +34,13 @@ struct AuthRoutes {
             return try JSONResponse(APIKeyDTO(info, key: key), status: .created)
         }
         group.get("/api-keys") { _, context in
-            try JSONResponse(["api_keys": try await service.listAPIKeys(try context.requireCaller()).map { APIKeyDTO($0) }])
+            try JSONResponse(["api_keys": try await authentication.listAPIKeys(try context.requireCaller()).map { APIKeyDTO($0) }])
         }
         group.delete("/api-keys/{id}") { _, context in
-            try await service.deleteAPIKey(try context.requireCaller(), id: try parseUUID(try context.parameters.require("id"), "id"))
+            try await authentication.deleteAPIKey(
+                try context.requireCaller(),
+                id: try parseUUID(try context.parameters.require("id"), "id")
+            )
             return Response(status: .noContent)
         }
     }

@@ -4,13 +4,14 @@ import Hummingbird
 
 /// `/v1/orgs/{org}/members`.
 struct MemberRoutes {
-    let service: ControlPlaneService
+    let organizations: Organizations
+    let members: Members
 
     func register(on group: RouterGroup<APIRequestContext>) {
         group.post("/orgs/{org}/members") { request, context in
-            let access = try await context.access(service, .manageMembers)
+            let access = try await context.access(organizations)
             let body = try await request.decodeJSON(AddMemberRequest.self, context: context)
-            let member = try await service.addMember(
+            let member = try await members.add(
                 access,
                 email: body.email,
                 name: body.name,
@@ -20,14 +21,14 @@ struct MemberRoutes {
             return try JSONResponse(MemberDTO(member), status: .created)
         }
         group.get("/orgs/{org}/members") { _, context in
-            try JSONResponse(["members": try await service.listMembers(try await context.access(service, .readMembers)).map(MemberDTO.init)]
+            try JSONResponse(["members": try await members.list(try await context.access(organizations)).map(MemberDTO.init)]
             )
         }
         group.patch("/orgs/{org}/members/{user}") { request, context in
-            let access = try await context.access(service, .manageMembers)
+            let access = try await context.access(organizations)
             let body = try await request.decodeJSON(UpdateMemberRequest.self, context: context)
             guard body.role != nil || body.disabled != nil else { throw APIError.badRequest("give role and/or disabled") }
-            let member = try await service.updateMember(
+            let member = try await members.update(
                 access,
                 user: try context.parameters.require("user"),
                 role: try body.role.map(parseRole),
@@ -36,7 +37,7 @@ struct MemberRoutes {
             return try JSONResponse(MemberDTO(member))
         }
         group.delete("/orgs/{org}/members/{user}") { _, context in
-            try await service.removeMember(try await context.access(service, .manageMembers), user: try context.parameters.require("user"))
+            try await members.remove(try await context.access(organizations), user: try context.parameters.require("user"))
             return Response(status: .noContent)
         }
     }

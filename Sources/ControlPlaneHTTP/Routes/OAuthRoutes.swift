@@ -6,7 +6,7 @@ import Hummingbird
 /// `POST /oauth/token`: the client-credentials grant for service accounts (RFC 6749 §4.4),
 /// errors in the §5.2 JSON form, never cached.
 struct OAuthRoutes {
-    let service: ControlPlaneService
+    let tokens: TokenIssuer
 
     static let noStore: HTTPFields = [.cacheControl: "no-store", HTTPField.Name("Pragma")!: "no-cache"]
 
@@ -46,7 +46,7 @@ struct OAuthRoutes {
                     throw OAuthError(.invalidRequest, "audience and resource disagree")
                 }
                 let requested = form["scope"].map { $0.split(separator: " ").map(String.init) }
-                let token = try await service.clientCredentialsToken(
+                let token = try await tokens.clientCredentials(
                     clientID: clientID,
                     secret: secret,
                     audience: audience,

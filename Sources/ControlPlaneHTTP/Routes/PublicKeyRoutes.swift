@@ -6,18 +6,19 @@ import Hummingbird
 
 /// Unauthenticated, cacheable public keys: the active key as PEM, and the JWKS of every published key.
 struct PublicKeyRoutes {
-    let service: ControlPlaneService
+    let signingKeys: SigningKeys
+    let jwksMaxAge: TimeInterval
 
     func register(on router: Router<APIRequestContext>) {
         router.get("/v1/orgs/{org}/os/{os}/public-key") { request, context in
-            let keys = try await service.publishedKeys(org: try context.parameters.require("org"), os: try context.parameters.require("os"))
+            let keys = try await signingKeys.published(org: try context.parameters.require("org"), os: try context.parameters.require("os"))
             guard let active = keys.first(where: { $0.state == .active }) else {
                 throw APIError.notFound("this OS has no active signing key")
             }
             return cacheable(Data(active.publicKeyPEM.utf8), contentType: "application/x-pem-file", request: request)
         }
         router.get("/v1/orgs/{org}/os/{os}/jwks.json") { request, context in
-            let keys = try await service.publishedKeys(org: try context.parameters.require("org"), os: try context.parameters.require("os"))
+            let keys = try await signingKeys.published(org: try context.parameters.require("org"), os: try context.parameters.require("os"))
             guard !keys.isEmpty else { throw APIError.notFound("this OS has no published signing key") }
             let data = try JSONSerialization.data(
                 withJSONObject: ["keys": keys.map(\.jwk)],
@@ -30,7 +31,7 @@ struct PublicKeyRoutes {
     private func cacheable(_ data: Data, contentType: String, request: Request) -> Response {
         let etag = "\"" + SHA256.hash(data: data).prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
         var headers: HTTPFields = [
-            .cacheControl: "public, max-age=\(Int(service.settings.jwksMaxAge))",
+            .cacheControl: "public, max-age=\(Int(jwksMaxAge))",
             .eTag: etag,
         ]
         if let match = request.headers[.ifNoneMatch],

@@ -4,12 +4,14 @@ import Hummingbird
 
 /// Token issuance and service accounts.
 struct TokenRoutes {
-    let service: ControlPlaneService
+    let organizations: Organizations
+    let tokens: TokenIssuer
+    let serviceAccounts: ServiceAccounts
 
     func register(on group: RouterGroup<APIRequestContext>) {
         group.post("/orgs/{org}/os/{os}/tokens") { request, context in
             let body = try await request.decodeJSON(IssueTokenRequest.self, context: context, emptyAllowed: true)
-            let token = try await service.issueToken(
+            let token = try await tokens.issue(
                 try context.requireCaller(),
                 org: try context.parameters.require("org"),
                 os: try context.parameters.require("os"),
@@ -18,18 +20,18 @@ struct TokenRoutes {
             return try JSONResponse(TokenDTO(token), status: .created, headers: [.cacheControl: "no-store"])
         }
         group.post("/orgs/{org}/service-accounts") { request, context in
-            let access = try await context.access(service, .manageServiceAccounts)
+            let access = try await context.access(organizations)
             let body = try await request.decodeJSON(CreateServiceAccountRequest.self, context: context)
-            let (account, secret) = try await service.createServiceAccount(access, name: body.name, tokenBroker: body.token_broker ?? false)
+            let (account, secret) = try await serviceAccounts.create(access, name: body.name, tokenBroker: body.token_broker ?? false)
             return try JSONResponse(ServiceAccountDTO(account, secret: secret), status: .created, headers: [.cacheControl: "no-store"])
         }
         group.get("/orgs/{org}/service-accounts") { _, context in
-            let access = try await context.access(service, .manageServiceAccounts)
-            return try JSONResponse(["service_accounts": try await service.listServiceAccounts(access).map { ServiceAccountDTO($0) }])
+            let access = try await context.access(organizations)
+            return try JSONResponse(["service_accounts": try await serviceAccounts.list(access).map { ServiceAccountDTO($0) }])
         }
         group.delete("/orgs/{org}/service-accounts/{id}") { _, context in
-            let access = try await context.access(service, .manageServiceAccounts)
-            try await service.revokeServiceAccount(access, id: try parseUUID(try context.parameters.require("id"), "service account id"))
+            let access = try await context.access(organizations)
+            try await serviceAccounts.revoke(access, id: try parseUUID(try context.parameters.require("id"), "service account id"))
             return Response(status: .noContent)
         }
     }

@@ -123,7 +123,7 @@ struct APIKeyDTO: Encodable {
     var expires_at: Date?
     /// Only in the creation response.
     var key: String?
-    init(_ info: ControlPlaneService.APIKeyInfo, key: String? = nil) {
+    init(_ info: APIKeyInfo, key: String? = nil) {
         id = info.id.uuidString.lowercased()
         name = info.name
         prefix = info.prefix
@@ -228,7 +228,7 @@ struct TokenDTO: Encodable {
     var scopes: [String]
     var kid: String
     var jti: String
-    init(_ token: ControlPlaneService.IssuedToken) {
+    init(_ token: IssuedToken) {
         access_token = token.accessToken
         expires_in = token.expiresIn
         expires_at = token.expiresAt
@@ -247,7 +247,7 @@ struct ServiceAccountDTO: Encodable {
     var revoked_at: Date?
     /// Only in the creation response.
     var client_secret: String?
-    init(_ account: ControlPlaneService.ServiceAccount, secret: String? = nil) {
+    init(_ account: ServiceAccount, secret: String? = nil) {
         id = account.id.uuidString.lowercased()
         name = account.name
         client_id = account.clientID

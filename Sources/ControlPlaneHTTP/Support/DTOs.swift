@@ -1,3 +1,4 @@
+import AgentOSAuth
 import ControlPlane
 import Foundation
 
@@ -68,7 +69,7 @@ struct SigningKeyDTO: Encodable {
 
     init(_ key: SigningKeyInfo) {
         kid = key.kid
-        alg = key.algorithm
+        alg = key.algorithm.name
         public_key_pem = key.publicKeyPEM
         jwk = key.jwk
     }
@@ -84,7 +85,7 @@ struct KeyListItemDTO: Encodable {
 
     init(_ key: SigningKeyInfo) {
         kid = key.kid
-        alg = key.algorithm
+        alg = key.algorithm.name
         state = key.state.rawValue
         created_at = key.createdAt
         activated_at = key.activatedAt
@@ -101,7 +102,7 @@ struct RegistrationDTO: Encodable {
     var signing_key: SigningKeyDTO?
     var env: Env?
 
-    init(_ registration: ControlPlaneService.Registration) {
+    init(_ registration: OSRegistry.Registration) {
         os = OSDTO(registration.os)
         signing_key = registration.signingKey.map(SigningKeyDTO.init)
         env = registration.signingKey.map { Env(AGENT_OS_ID: registration.os.id, JWT_VERIFICATION_KEY: $0.publicKeyPEM) }
@@ -118,7 +119,7 @@ struct AuditEventDTO: Encodable {
     var prev_hash: String
     var hash: String
 
-    init(_ event: AuditEvent) {
+    init(_ event: AuditRecord) {
         seq = event.seq
         at = event.at
         actor = event.actor

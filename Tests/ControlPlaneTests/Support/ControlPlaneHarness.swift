@@ -10,13 +10,15 @@ import Synchronization
 
 /// A control plane on its own test database, driven through its router.
 struct ControlPlaneHarness: Sendable {
-    let service: ControlPlaneService
+    let services: ControlPlaneServices
+    /// The test database (for checks of what is stored).
+    let database: PostgresClient
     let client: any TestClientProtocol
     let adminKey: String
     let databaseName: String
     let clock: TestClock
 
-    /// A settable clock shared by the service.
+    /// A settable clock shared by the services.
     final class TestClock: Sendable {
         private let offset = Mutex<TimeInterval>(0)
         func now() -> Date { Date().addingTimeInterval(offset.withLock { $0 }) }
@@ -26,7 +28,7 @@ struct ControlPlaneHarness: Sendable {
     static let masterKeyBase64 = MasterKeys.generate()
     static let masterKeys = try! MasterKeys(base64Keys: [masterKeyBase64])
 
-    static let settings = ControlPlaneService.Settings(
+    static let settings = ControlPlaneSettings(
         maxTokenLifetime: 3600,
         jwksMaxAge: 300,
         issuer: "https://cp.test",
@@ -36,27 +38,38 @@ struct ControlPlaneHarness: Sendable {
     /// A control plane on a fresh database; `live` serves it on a real socket (`client.port`).
     static func run(
         live: Bool = false,
-        settings: ControlPlaneService.Settings = settings,
+        settings: ControlPlaneSettings = settings,
         _ body: @Sendable (ControlPlaneHarness) async throws -> Void
     ) async throws {
         try await TestCluster.withNamedDatabase { postgres, _, name in
             let clock = TestClock()
-            let service = ControlPlaneService(
+            let services = ControlPlaneServices(
                 client: postgres,
                 masterKeys: masterKeys,
                 settings: settings,
                 logger: TestCluster.logger,
                 now: { clock.now() }
             )
-            let adminKey = try await service.createSuperuserKey(name: "test admin")
-            let router = ControlPlaneServer.buildRouter(.init(service: service, migrations: .init(migrations: try TestCluster.migrations)))
+            let adminKey = try await services.authentication.createSuperuserKey(name: "test admin")
+            let router = ControlPlaneServer.buildRouter(
+                .init(client: postgres, services: services, migrations: .init(migrations: try TestCluster.migrations))
+            )
             let app = Application(
                 router: router,
                 configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                 logger: TestCluster.logger
             )
             try await app.test(live ? .live : .router) { client in
-                try await body(ControlPlaneHarness(service: service, client: client, adminKey: adminKey, databaseName: name, clock: clock))
+                try await body(
+                    ControlPlaneHarness(
+                        services: services,
+                        database: postgres,
+                        client: client,
+                        adminKey: adminKey,
+                        databaseName: name,
+                        clock: clock
+                    )
+                )
             }
         }
     }

@@ -34,7 +34,12 @@ extension ControlPlaneHarness {
     /// An API key acting as the user `id` (created through the service, as the user would).
     func apiKey(forUser id: String) async throws -> String {
         let caller = Caller(identity: .user(UUID(uuidString: id)!), credential: .apiKey(UUID()), name: "test")
-        return try await service.createAPIKey(caller, name: "test key", expiresInDays: nil).1
+        return try await services.authentication.createAPIKey(caller, name: "test key", expiresInDays: nil).1
+    }
+
+    /// The superuser's standing in `org`, for calling services directly.
+    func superuserAccess(_ org: String = "acme") async throws -> OrgAccess {
+        try await services.organizations.access(try await services.authentication.authenticate(bearer: adminKey), org: org)
     }
 
     @discardableResult

@@ -88,8 +88,8 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withOneShotService(database) { service, _ in
-                let count = try await service.rewrapAllKeys()
-                FileHandle.standardOutput.write(Data("rewrapped \(count) key(s) under KEK \(service.masterKeys.currentID)\n".utf8))
+                let count = try await service.signingKeys.rewrapAll()
+                FileHandle.standardOutput.write(Data("rewrapped \(count) key(s) under KEK \(service.signingKeys.sealingKEKID)\n".utf8))
             }
         }
     }

@@ -1,0 +1,58 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// SQL of the `audit_events` table: one hash-chained sequence per organisation.
+struct AuditStore: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    typealias Row = (Int64, Date, String, String, String, JSONObject, String, String)
+
+    static func record(_ row: Row) -> AuditRecord {
+        AuditRecord(
+            seq: row.0,
+            at: row.1,
+            actor: row.2,
+            action: row.3,
+            target: row.4,
+            details: row.5.values,
+            prevHash: row.6,
+            hash: row.7
+        )
+    }
+
+    /// Takes the organisation's chain lock (held to the end of the transaction) and returns the
+    /// last record's sequence number and hash, if any.
+    func lockHead(org: UUID, on connection: PostgresConnection) async throws -> (seq: Int64, hash: String)? {
+        try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(org.uuidString), 7))", logger: logger)
+        let rows = try await connection.query(
+            "SELECT seq, hash FROM audit_events WHERE org_id = \(org) ORDER BY seq DESC LIMIT 1",
+            logger: logger
+        )
+        return try await rows.decode((Int64, String).self).collect().first.map { (seq: $0.0, hash: $0.1) }
+    }
+
+    func insert(_ record: AuditRecord, org: UUID, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            INSERT INTO audit_events (org_id, seq, at, actor, action, target, details, prev_hash, hash)
+            VALUES (\(org), \(record.seq), \(record.at), \(record.actor), \(record.action), \(record.target),
+                    \(JSONObject(record.details)), \(record.prevHash), \(record.hash))
+            """,
+            logger: logger
+        )
+    }
+
+    /// Records newest first; `before` pages by `seq`.
+    func list(org: UUID, limit: Int, before: Int64?) async throws -> [AuditRecord] {
+        let rows = try await client.query(
+            """
+            SELECT seq, at, actor, action, target, details, prev_hash, hash FROM audit_events
+            WHERE org_id = \(org) AND seq < \(before ?? Int64.max) ORDER BY seq DESC LIMIT \(limit)
+            """,
+            logger: logger
+        )
+        return try await rows.decode(Row.self).collect().map(Self.record)
+    }
+}

@@ -1,0 +1,113 @@
+public import Foundation
+import Logging
+
+/// Who is calling: bearer credentials (API keys, sign-in sessions, service-account secrets),
+/// sign-in with email and password, and the credentials a user manages for themselves.
+public struct Authentication: Sendable {
+    let credentials: CredentialStore
+    let serviceAccounts: ServiceAccountStore
+    let throttle: LoginThrottle
+    let sessionLifetime: TimeInterval
+    let logger: Logger
+    let now: Clock
+
+    static let invalidCredentials = ControlPlaneError.unauthenticated("invalid or expired credentials")
+
+    /// The caller owning a bearer credential: a `cpk_` API key (superuser or user), a `cps_`
+    /// sign-in session or a `cpsa_` service-account secret. Lookups are by SHA-256 and the stored
+    /// hash is compared in constant time, so timing reveals nothing about the secret.
+    public func authenticate(bearer secret: String) async throws -> Caller {
+        guard secret.utf8.count <= 256 else { throw Self.invalidCredentials }
+        let hash = Secrets.hash(secret)
+        if secret.hasPrefix("cpk_"), let key = try await credentials.apiKey(hash: hash, at: now()),
+            Secrets.constantTimeEquals(key.hash, hash)
+        {
+            if key.superuser { return Caller(identity: .superuser(keyID: key.id), credential: .apiKey(key.id), name: key.name) }
+            if let user = key.user { return Caller(identity: .user(user), credential: .apiKey(key.id), name: key.name) }
+        } else if secret.hasPrefix("cps_"), let session = try await credentials.session(hash: hash, at: now()),
+            Secrets.constantTimeEquals(session.hash, hash)
+        {
+            return Caller(identity: .user(session.user), credential: .session(hash), name: session.email)
+        } else if secret.hasPrefix("cpsa_"), let account = try await serviceAccounts.caller(secretHash: hash),
+            Secrets.constantTimeEquals(account.hash, hash)
+        {
+            return Caller(
+                identity: .serviceAccount(id: account.id, org: account.org, tokenBroker: account.broker),
+                credential: .clientSecret,
+                name: account.name
+            )
+        }
+        throw Self.invalidCredentials
+    }
+
+    /// Signs in with email and password. Unknown email and wrong password get the same 401 (and
+    /// take as long); too many failures per email or client address get 429 with a retry delay.
+    public func login(email: String, password: String, clientAddress: String) async throws -> Session {
+        let at = now()
+        let emailKey = "email:" + email.lowercased().prefix(254)
+        let keys = [emailKey, "addr:" + clientAddress]
+        if let wait = throttle.retryAfter(keys, now: at) { throw ControlPlaneError.tooManyRequests(retryAfter: wait) }
+        let user = try await credentials.passwordHash(email: email)
+        guard password.utf8.count <= 1024, try await Passwords.verify(password, hash: user?.1), let user else {
+            throttle.recordFailure(keys, now: at)
+            throw ControlPlaneError.unauthenticated("invalid email or password")
+        }
+        throttle.reset(emailKey)
+        let token = Secrets.generate(prefix: "cps_")
+        let expires = at.addingTimeInterval(sessionLifetime)
+        try await credentials.insertSession(hash: Secrets.hash(token), user: user.0, at: at, expires: expires)
+        return Session(token: token, expiresAt: expires)
+    }
+
+    /// Ends the session the caller used.
+    public func logout(_ caller: Caller) async throws {
+        guard case .session(let hash) = caller.credential else {
+            throw ControlPlaneError.invalid("logout ends a sign-in session; this request used another credential")
+        }
+        try await credentials.revokeSession(hash: hash, at: now())
+    }
+
+    /// Creates an API key for the calling user; it acts with the user's permissions, never more.
+    public func createAPIKey(_ caller: Caller, name: String, expiresInDays: Int?) async throws -> (APIKeyInfo, String) {
+        guard let user = caller.userID else {
+            throw ControlPlaneError.invalid("API keys belong to users; superuser keys are created with `controlplane admin-key create`")
+        }
+        try Validation.name(name)
+        if let days = expiresInDays, !(1...3650).contains(days) { throw ControlPlaneError.invalid("expires_in_days must be 1-3650") }
+        let secret = Secrets.generate(prefix: "cpk_")
+        let at = now()
+        let info = APIKeyInfo(
+            id: UUID(),
+            name: name,
+            prefix: String(secret.prefix(12)),
+            createdAt: at,
+            expiresAt: expiresInDays.map { at.addingTimeInterval(Double($0) * 86_400) }
+        )
+        try await credentials.insertAPIKey(info, hash: Secrets.hash(secret), user: user)
+        return (info, secret)
+    }
+
+    public func listAPIKeys(_ caller: Caller) async throws -> [APIKeyInfo] {
+        guard let user = caller.userID else { throw ControlPlaneError.invalid("only users have API keys") }
+        return try await credentials.apiKeys(user: user)
+    }
+
+    /// Revokes one of the caller's keys (404 for anyone else's).
+    public func deleteAPIKey(_ caller: Caller, id: UUID) async throws {
+        guard let user = caller.userID else { throw ControlPlaneError.invalid("only users have API keys") }
+        guard try await credentials.revokeAPIKey(id: id, user: user, at: now()) else {
+            throw ControlPlaneError.notFound("no API key \(id.lowercased)")
+        }
+    }
+
+    /// Creates a superuser key and returns it (the only time it is visible). Not reachable over
+    /// HTTP: the composition root calls it at bootstrap and `controlplane admin-key create` does.
+    public func createSuperuserKey(name: String) async throws -> String {
+        let secret = Secrets.generate(prefix: "cpk_")
+        try await credentials.insertSuperuserKey(hash: Secrets.hash(secret), prefix: String(secret.prefix(12)), name: name)
+        return secret
+    }
+
+    /// Whether any API key exists (first start creates the bootstrap key).
+    public func hasAPIKeys() async throws -> Bool { try await credentials.apiKeyCount() > 0 }
+}

@@ -1,0 +1,87 @@
+public import Foundation
+public import Logging
+public import PostgresNIO
+
+/// The composition of the control plane: every service, built once from configuration, each
+/// holding only the stores and collaborators it uses (`docs/architecture.md` has the map).
+/// There are no use cases here; the HTTP layer hands each route the services it calls.
+public struct ControlPlaneServices: Sendable {
+    public let organizations: Organizations
+    public let osRegistry: OSRegistry
+    public let signingKeys: SigningKeys
+    public let authentication: Authentication
+    public let members: Members
+    public let accessControl: AccessControl
+    public let serviceAccounts: ServiceAccounts
+    public let tokens: TokenIssuer
+    public let audit: AuditTrail
+    /// The settings the services were built with.
+    public let settings: ControlPlaneSettings
+
+    /// - Parameter now: the clock (inject one in tests).
+    public init(
+        client: PostgresClient,
+        masterKeys: MasterKeys,
+        settings: ControlPlaneSettings = .init(),
+        logger: Logger,
+        now: @escaping Clock = Date.init
+    ) {
+        let audit = AuditTrail(store: AuditStore(client: client, logger: logger))
+        let organizationStore = OrganizationStore(client: client, logger: logger)
+        let osStore = OSStore(client: client, logger: logger)
+        let memberStore = MemberStore(client: client, logger: logger)
+        let accessStore = AccessStore(client: client, logger: logger)
+        let serviceAccountStore = ServiceAccountStore(client: client, logger: logger)
+        let signingKeys = SigningKeys(
+            client: client,
+            store: KeyStore(client: client, logger: logger),
+            osStore: osStore,
+            masterKeys: masterKeys,
+            signers: SignerCache(),
+            retirement: settings.maxTokenLifetime + settings.jwksMaxAge,
+            audit: audit,
+            logger: logger,
+            now: now
+        )
+        self.audit = audit
+        self.settings = settings
+        self.signingKeys = signingKeys
+        organizations = Organizations(
+            client: client,
+            store: organizationStore,
+            members: memberStore,
+            roles: accessStore,
+            audit: audit,
+            logger: logger,
+            now: now
+        )
+        osRegistry = OSRegistry(client: client, store: osStore, keys: signingKeys, audit: audit, logger: logger, now: now)
+        authentication = Authentication(
+            credentials: CredentialStore(client: client, logger: logger),
+            serviceAccounts: serviceAccountStore,
+            throttle: LoginThrottle(limit: settings.loginAttemptsPerMinute, window: 60),
+            sessionLifetime: settings.sessionLifetime,
+            logger: logger,
+            now: now
+        )
+        members = Members(client: client, store: memberStore, access: accessStore, audit: audit, logger: logger, now: now)
+        accessControl = AccessControl(
+            client: client,
+            store: accessStore,
+            subjects: SubjectDirectory(members: memberStore, serviceAccounts: serviceAccountStore),
+            os: osStore,
+            keys: signingKeys,
+            audit: audit,
+            logger: logger,
+            now: now
+        )
+        serviceAccounts = ServiceAccounts(client: client, store: serviceAccountStore, audit: audit, logger: logger, now: now)
+        tokens = TokenIssuer(
+            store: IssuanceStore(client: client, logger: logger),
+            keys: signingKeys,
+            settings: settings,
+            logger: logger,
+            now: now
+        )
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// People in an organisation: adding (creating the account when new), roles, disabling,
+/// removal, and the last-owner guard.
+public struct Members: Sendable {
+    let client: PostgresClient
+    let store: MemberStore
+    let access: AccessStore
+    let audit: AuditTrail
+    let logger: Logger
+    let now: Clock
+
+    /// Adds a member (`manageMembers`; owners: `manageOwners`), creating the user when the email
+    /// is new (`member.added` audited).
+    ///
+    /// A password can only be set when the user is created: an org admin must not be able to
+    /// reset the password of a user who also belongs to other organisations.
+    public func add(_ access: OrgAccess, email: String, name: String, role: OrgRole, password: String?) async throws -> Member {
+        try access.require(.manageMembers)
+        if role == .owner { try access.require(.manageOwners) }
+        let email = try Validation.email(email)
+        try Validation.name(name)
+        if let password { try Passwords.validate(password) }
+        let passwordHash: String? = if let password { try await Passwords.hash(password) } else { nil }
+        let at = now()
+        return try await client.transaction(logger: logger) { connection in
+            var user = User(id: UUID(), email: email, name: name)
+            if let existing = try await store.userForUpdate(email: email, on: connection) {
+                if password != nil {
+                    throw ControlPlaneError.conflict("user '\(email)' already exists; a password can only be set when the user is created")
+                }
+                user = existing
+            } else {
+                try await store.insertUser(user, passwordHash: passwordHash, at: at, on: connection)
+            }
+            guard try await store.insertMembership(org: access.org.id, user: user.id, role: role, at: at, on: connection) else {
+                throw ControlPlaneError.conflict("'\(user.email)' is already a member of '\(access.org.slug)'")
+            }
+            let event = AuditEvent(.memberAdded, "user:\(user.id.lowercased)", ["email": user.email, "role": role.rawValue])
+            try await audit.append(event, org: access.org.id, by: access.caller.actor, at: at, on: connection)
+            return Member(user: user, role: role, disabled: false, createdAt: at)
+        }
+    }
+
+    public func list(_ access: OrgAccess) async throws -> [Member] {
+        try access.require(.readMembers)
+        return try await store.members(org: access.org.id)
+    }
+
+    /// Changes a member's role or disabled flag (`member.updated` audited). Owners are managed by
+    /// owners only, and the last active owner cannot be demoted or disabled.
+    public func update(_ access: OrgAccess, user reference: String, role: OrgRole?, disabled: Bool?) async throws -> Member {
+        try access.require(.manageMembers)
+        if role == .owner { try access.require(.manageOwners) }
+        let at = now()
+        return try await client.transaction(logger: logger) { connection in
+            var member = try await locked(access, reference, on: connection)
+            if member.role == .owner { try access.require(.manageOwners) }
+            let demotesOwner = member.role == .owner && ((role != nil && role != .owner) || (disabled == true && !member.disabled))
+            if demotesOwner { try await ensureAnotherOwner(access.org.id, except: member.user.id, on: connection) }
+            member.role = role ?? member.role
+            member.disabled = disabled ?? member.disabled
+            try await store.update(member, org: access.org.id, at: at, on: connection)
+            let event = AuditEvent(
+                .memberUpdated,
+                "user:\(member.user.id.lowercased)",
+                ["role": member.role.rawValue, "disabled": "\(member.disabled)"]
+            )
+            try await audit.append(event, org: access.org.id, by: access.caller.actor, at: at, on: connection)
+            return member
+        }
+    }
+
+    /// Removes a member with their role bindings and grants in this organisation (`member.removed`).
+    public func remove(_ access: OrgAccess, user reference: String) async throws {
+        try access.require(.manageMembers)
+        let at = now()
+        try await client.transaction(logger: logger) { connection in
+            let member = try await locked(access, reference, on: connection)
+            if member.role == .owner {
+                try access.require(.manageOwners)
+                try await ensureAnotherOwner(access.org.id, except: member.user.id, on: connection)
+            }
+            try await self.access.deleteAccess(of: Subject(kind: .user, id: member.user.id, label: ""), org: access.org.id, on: connection)
+            try await store.delete(org: access.org.id, user: member.user.id, on: connection)
+            let event = AuditEvent(.memberRemoved, "user:\(member.user.id.lowercased)", ["email": member.user.email])
+            try await audit.append(event, org: access.org.id, by: access.caller.actor, at: at, on: connection)
+        }
+    }
+
+    private func locked(_ access: OrgAccess, _ reference: String, on connection: PostgresConnection) async throws -> Member {
+        guard let member = try await store.memberForUpdate(org: access.org.id, reference: reference, on: connection) else {
+            throw ControlPlaneError.notFound("no member '\(reference.prefix(80))' in '\(access.org.slug)'")
+        }
+        return member
+    }
+
+    private func ensureAnotherOwner(_ org: UUID, except user: UUID, on connection: PostgresConnection) async throws {
+        guard try await store.otherActiveOwners(org: org, except: user, on: connection) > 0 else {
+            throw ControlPlaneError.conflict("the organisation must keep at least one active owner")
+        }
+    }
+}

@@ -1,0 +1,73 @@
+public import Foundation
+import Logging
+import PostgresNIO
+
+/// A service account as listed (never the secret).
+public struct ServiceAccount: Sendable, Equatable {
+    public var id: UUID
+    public var name: String
+    public var clientID: String
+    public var tokenBroker: Bool
+    public var createdAt: Date
+    public var revokedAt: Date?
+}
+
+/// Machine identities of an organisation: they call the API with their secret and get tokens
+/// through it or OAuth2 client credentials (`docs/access.md`).
+public struct ServiceAccounts: Sendable {
+    let client: PostgresClient
+    let store: ServiceAccountStore
+    let audit: AuditTrail
+    let logger: Logger
+    let now: Clock
+
+    /// Creates a service account (`manageServiceAccounts`); the client secret is returned once
+    /// (`service_account.created` audited).
+    public func create(_ access: OrgAccess, name: String, tokenBroker: Bool) async throws -> (ServiceAccount, String) {
+        try access.require(.manageServiceAccounts)
+        try Validation.name(name)
+        let secret = Secrets.generate(prefix: "cpsa_")
+        let account = ServiceAccount(
+            id: UUID(),
+            name: name,
+            clientID: "cpc_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
+            tokenBroker: tokenBroker,
+            createdAt: now(),
+            revokedAt: nil
+        )
+        try await client.transaction(logger: logger) { connection in
+            try await store.insert(account, org: access.org.id, secretHash: Secrets.hash(secret), on: connection)
+            let event = AuditEvent(
+                .serviceAccountCreated,
+                "svc:\(account.id.lowercased)",
+                ["name": name, "token_broker": "\(tokenBroker)"]
+            )
+            try await audit.append(event, org: access.org.id, by: access.caller.actor, at: account.createdAt, on: connection)
+        }
+        return (account, secret)
+    }
+
+    public func list(_ access: OrgAccess) async throws -> [ServiceAccount] {
+        try access.require(.manageServiceAccounts)
+        return try await store.list(org: access.org.id)
+    }
+
+    /// Revokes a service account (`manageServiceAccounts`): no new tokens and no API calls; JWTs
+    /// already issued stay valid until their `exp` (the OS verifies offline).
+    public func revoke(_ access: OrgAccess, id: UUID) async throws {
+        try access.require(.manageServiceAccounts)
+        let at = now()
+        try await client.transaction(logger: logger) { connection in
+            guard try await store.revoke(id: id, org: access.org.id, at: at, on: connection) else {
+                throw ControlPlaneError.notFound("no active service account \(id.lowercased)")
+            }
+            try await audit.append(
+                .init(.serviceAccountRevoked, "svc:\(id.lowercased)"),
+                org: access.org.id,
+                by: access.caller.actor,
+                at: at,
+                on: connection
+            )
+        }
+    }
+}

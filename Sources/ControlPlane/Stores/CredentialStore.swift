@@ -1,0 +1,124 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// SQL of the credentials: `api_keys`, `sessions`, and the password hashes in `users`.
+struct CredentialStore: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    /// A live API key by hash: (id, name, superuser, stored hash, user).
+    func apiKey(hash: Data, at: Date) async throws -> (id: UUID, name: String, superuser: Bool, hash: Data, user: UUID?)? {
+        try await client.execute(APIKeyLookup(hash: hash, at: at), logger: logger).collect().first
+    }
+
+    /// A live session by hash: (stored hash, user id, email).
+    func session(hash: Data, at: Date) async throws -> (hash: Data, user: UUID, email: String)? {
+        try await client.execute(SessionLookup(hash: hash, at: at), logger: logger).collect().first
+    }
+
+    /// A user's id and password hash, by email (case-insensitive).
+    func passwordHash(email: String) async throws -> (UUID, String?)? {
+        let rows = try await client.query("SELECT id, password_hash FROM users WHERE lower(email) = lower(\(email))", logger: logger)
+        return try await rows.decode((UUID, String?).self).collect().first
+    }
+
+    func insertSession(hash: Data, user: UUID, at: Date, expires: Date) async throws {
+        try await client.query(
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (\(hash), \(user), \(at), \(expires))",
+            logger: logger
+        )
+    }
+
+    func revokeSession(hash: Data, at: Date) async throws {
+        try await client.query("UPDATE sessions SET revoked_at = \(at) WHERE token_hash = \(hash)", logger: logger)
+    }
+
+    func insertSuperuserKey(hash: Data, prefix: String, name: String) async throws {
+        try await client.query(
+            "INSERT INTO api_keys (key_hash, prefix, name, superuser) VALUES (\(hash), \(prefix), \(name), true)",
+            logger: logger
+        )
+    }
+
+    func apiKeyCount() async throws -> Int {
+        try await (try await client.query("SELECT count(*) FROM api_keys", logger: logger)).decode(Int.self).collect().first ?? 0
+    }
+
+    func insertAPIKey(_ key: APIKeyInfo, hash: Data, user: UUID) async throws {
+        try await client.query(
+            """
+            INSERT INTO api_keys (id, key_hash, prefix, name, superuser, user_id, created_at, expires_at)
+            VALUES (\(key.id), \(hash), \(key.prefix), \(key.name), false, \(user), \(key.createdAt), \(key.expiresAt))
+            """,
+            logger: logger
+        )
+    }
+
+    func apiKeys(user: UUID) async throws -> [APIKeyInfo] {
+        let rows = try await client.query(
+            "SELECT id, name, prefix, created_at, expires_at FROM api_keys WHERE user_id = \(user) AND revoked_at IS NULL ORDER BY created_at",
+            logger: logger
+        )
+        return try await rows.decode((UUID, String, String, Date, Date?).self).collect().map {
+            APIKeyInfo(id: $0.0, name: $0.1, prefix: $0.2, createdAt: $0.3, expiresAt: $0.4)
+        }
+    }
+
+    /// Revokes a live key of `user`; `false` when there is none with that id.
+    func revokeAPIKey(id: UUID, user: UUID, at: Date) async throws -> Bool {
+        let rows = try await client.query(
+            "UPDATE api_keys SET revoked_at = \(at) WHERE id = \(id) AND user_id = \(user) AND revoked_at IS NULL RETURNING id",
+            logger: logger
+        )
+        return try await !rows.decode(UUID.self).collect().isEmpty
+    }
+}
+
+/// Caller lookup by API-key hash: on every authenticated request, so prepared once per connection.
+struct APIKeyLookup: PostgresPreparedStatement {
+    static let sql = """
+        SELECT id, name, superuser, key_hash, user_id FROM api_keys
+        WHERE key_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)
+        """
+    typealias Row = (id: UUID, name: String, superuser: Bool, hash: Data, user: UUID?)
+
+    var hash: Data
+    var at: Date
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings()
+        try bindings.append(hash)
+        bindings.append(at)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row {
+        let (id, name, superuser, hash, user) = try row.decode((UUID, String, Bool, Data, UUID?).self)
+        return (id, name, superuser, hash, user)
+    }
+}
+
+/// Caller lookup by session hash (the console's and the CLI's sign-in), prepared.
+struct SessionLookup: PostgresPreparedStatement {
+    static let sql = """
+        SELECT s.token_hash, u.id, u.email FROM sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2
+        """
+    typealias Row = (hash: Data, user: UUID, email: String)
+
+    var hash: Data
+    var at: Date
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings()
+        try bindings.append(hash)
+        bindings.append(at)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row {
+        let (hash, user, email) = try row.decode((Data, UUID, String).self)
+        return (hash, user, email)
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// SQL of `users` and `org_members`.
+struct MemberStore: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    typealias Row = (UUID, String, String, OrgRole, Bool, Date)
+
+    static func member(_ row: Row) -> Member {
+        Member(user: User(id: row.0, email: row.1, name: row.2), role: row.3, disabled: row.4, createdAt: row.5)
+    }
+
+    /// The user with `email` (case-insensitive), row-locked.
+    func userForUpdate(email: String, on connection: PostgresConnection) async throws -> User? {
+        let rows = try await connection.query(
+            "SELECT id, email, name FROM users WHERE lower(email) = lower(\(email)) FOR UPDATE",
+            logger: logger
+        )
+        return try await rows.decode((UUID, String, String).self).collect().first.map { User(id: $0.0, email: $0.1, name: $0.2) }
+    }
+
+    func insertUser(_ user: User, passwordHash: String?, at: Date, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "INSERT INTO users (id, email, name, password_hash, created_at) VALUES (\(user.id), \(user.email), \(user.name), \(passwordHash), \(at))",
+            logger: logger
+        )
+    }
+
+    /// Adds `user` to `org`; `false` when already a member.
+    @discardableResult
+    func insertMembership(org: UUID, user: UUID, role: OrgRole, at: Date, on connection: PostgresConnection) async throws -> Bool {
+        let rows = try await connection.query(
+            """
+            INSERT INTO org_members (org_id, user_id, role, created_at, updated_at)
+            VALUES (\(org), \(user), \(role), \(at), \(at)) ON CONFLICT DO NOTHING RETURNING user_id
+            """,
+            logger: logger
+        )
+        return try await !rows.decode(UUID.self).collect().isEmpty
+    }
+
+    func members(org: UUID) async throws -> [Member] {
+        let rows = try await client.query(
+            """
+            SELECT u.id, u.email, u.name, m.role, m.disabled, m.created_at FROM org_members m JOIN users u ON u.id = m.user_id
+            WHERE m.org_id = \(org) ORDER BY lower(u.email)
+            """,
+            logger: logger
+        )
+        return try await rows.decode(Row.self).collect().map(Self.member)
+    }
+
+    /// One member by user id or email, row-locked.
+    func memberForUpdate(org: UUID, reference: String, on connection: PostgresConnection) async throws -> Member? {
+        let id = UUID(uuidString: reference)
+        let email = id == nil ? reference : nil
+        let rows = try await connection.query(
+            """
+            SELECT u.id, u.email, u.name, m.role, m.disabled, m.created_at FROM org_members m JOIN users u ON u.id = m.user_id
+            WHERE m.org_id = \(org) AND (u.id = \(id) OR lower(u.email) = lower(\(email))) FOR UPDATE OF m
+            """,
+            logger: logger
+        )
+        return try await rows.decode(Row.self).collect().first.map(Self.member)
+    }
+
+    func update(_ member: Member, org: UUID, at: Date, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            UPDATE org_members SET role = \(member.role), disabled = \(member.disabled), updated_at = \(at)
+            WHERE org_id = \(org) AND user_id = \(member.user.id)
+            """,
+            logger: logger
+        )
+    }
+
+    func delete(org: UUID, user: UUID, on connection: PostgresConnection) async throws {
+        try await connection.query("DELETE FROM org_members WHERE org_id = \(org) AND user_id = \(user)", logger: logger)
+    }
+
+    /// Active owners of `org` other than `user`.
+    func otherActiveOwners(org: UUID, except user: UUID, on connection: PostgresConnection) async throws -> Int {
+        let rows = try await connection.query(
+            "SELECT count(*) FROM org_members WHERE org_id = \(org) AND role = 'owner' AND NOT disabled AND user_id <> \(user)",
+            logger: logger
+        )
+        return try await rows.decode(Int.self).collect().first ?? 0
+    }
+
+    /// A member of `org`, by id or email, as a binding or grant subject.
+    func subject(org: UUID, reference: String) async throws -> Subject? {
+        let id = UUID(uuidString: reference)
+        let rows = try await client.query(
+            """
+            SELECT u.id, u.email FROM users u JOIN org_members m ON m.user_id = u.id AND m.org_id = \(org)
+            WHERE u.id = \(id) OR (\(id == nil) AND lower(u.email) = lower(\(reference)))
+            """,
+            logger: logger
+        )
+        return try await rows.decode((UUID, String).self).collect().first.map { Subject(kind: .user, id: $0.0, label: $0.1) }
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// SQL of `os_instances` and `os_security_keys`.
+struct OSStore: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    typealias Row = (UUID, UUID, String, String, String?, Bool, Date, Date)
+
+    static func os(_ row: Row) -> OSInstance {
+        OSInstance(
+            id: row.2,
+            name: row.3,
+            url: row.4,
+            authorizationEnabled: row.5,
+            createdAt: row.6,
+            updatedAt: row.7,
+            internalID: row.0,
+            orgID: row.1
+        )
+    }
+
+    /// Inserts `os`; an OS id taken in the organisation is a conflict.
+    func insert(_ os: OSInstance, orgSlug: String, on connection: PostgresConnection) async throws {
+        do {
+            try await connection.query(
+                """
+                INSERT INTO os_instances (id, org_id, os_id, name, url, authorization_enabled, created_at, updated_at)
+                VALUES (\(os.internalID), \(os.orgID), \(os.id), \(os.name), \(os.url), \(os.authorizationEnabled), \(os.createdAt), \(os.updatedAt))
+                """,
+                logger: logger
+            )
+        } catch let error as PSQLError where error.isUniqueViolation {
+            throw ControlPlaneError.conflict("OS '\(os.id)' is already registered in '\(orgSlug)'")
+        }
+    }
+
+    func list(org: UUID) async throws -> [OSInstance] {
+        let rows = try await client.query(
+            """
+            SELECT id, org_id, os_id, name, url, authorization_enabled, created_at, updated_at
+            FROM os_instances WHERE org_id = \(org) ORDER BY os_id
+            """,
+            logger: logger
+        )
+        return try await rows.decode(Row.self).collect().map(Self.os)
+    }
+
+    func find(org: UUID, id: String) async throws -> OSInstance? {
+        let rows = try await client.query(
+            """
+            SELECT id, org_id, os_id, name, url, authorization_enabled, created_at, updated_at
+            FROM os_instances WHERE org_id = \(org) AND os_id = \(id)
+            """,
+            logger: logger
+        )
+        return try await rows.decode(Row.self).collect().first.map(Self.os)
+    }
+
+    /// By organisation slug, for the public routes (one round trip with the organisation).
+    func find(orgSlug: String, id: String) async throws -> OSInstance? {
+        let rows = try await client.query(
+            """
+            SELECT o.id, o.org_id, o.os_id, o.name, o.url, o.authorization_enabled, o.created_at, o.updated_at
+            FROM os_instances o JOIN organizations g ON g.id = o.org_id WHERE g.slug = \(orgSlug) AND o.os_id = \(id)
+            """,
+            logger: logger
+        )
+        return try await rows.decode(Row.self).collect().first.map(Self.os)
+    }
+
+    func update(_ os: OSInstance, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            UPDATE os_instances SET name = \(os.name), url = \(os.url), authorization_enabled = \(os.authorizationEnabled),
+              updated_at = \(os.updatedAt) WHERE id = \(os.internalID)
+            """,
+            logger: logger
+        )
+    }
+
+    /// Deletes the OS; its keys and security key cascade.
+    func delete(_ os: OSInstance, on connection: PostgresConnection) async throws {
+        try await connection.query("DELETE FROM os_instances WHERE id = \(os.internalID)", logger: logger)
+    }
+
+    /// Locks the OS row to the end of the transaction: key-state changes of one OS run one at a time.
+    func lock(_ os: OSInstance, on connection: PostgresConnection) async throws {
+        try await connection.query("SELECT 1 FROM os_instances WHERE id = \(os.internalID) FOR UPDATE", logger: logger)
+    }
+
+    /// Replaces the OS's security key (only its hash is stored).
+    func setSecurityKey(_ os: OSInstance, hash: Data, at: Date, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            INSERT INTO os_security_keys (os_instance, key_hash, created_at) VALUES (\(os.internalID), \(hash), \(at))
+            ON CONFLICT (os_instance) DO UPDATE SET key_hash = EXCLUDED.key_hash, created_at = EXCLUDED.created_at
+            """,
+            logger: logger
+        )
+    }
+}

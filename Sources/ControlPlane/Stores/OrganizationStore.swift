@@ -1,0 +1,73 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// SQL of `organizations` (and the caller's membership row when resolving standing).
+struct OrganizationStore: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    typealias Row = (UUID, String, String, Date)
+
+    static func organization(_ row: Row) -> Organization {
+        Organization(id: row.0, slug: row.1, name: row.2, createdAt: row.3)
+    }
+
+    /// Inserts `org`; a taken slug is a conflict.
+    func insert(_ org: Organization, on connection: PostgresConnection) async throws {
+        do {
+            try await connection.query(
+                "INSERT INTO organizations (id, slug, name, created_at) VALUES (\(org.id), \(org.slug), \(org.name), \(org.createdAt))",
+                logger: logger
+            )
+        } catch let error as PSQLError where error.isUniqueViolation {
+            throw ControlPlaneError.conflict("organisation '\(org.slug)' already exists")
+        }
+    }
+
+    func all() async throws -> [Organization] {
+        let rows = try await client.query("SELECT id, slug, name, created_at FROM organizations ORDER BY slug", logger: logger)
+        return try await rows.decode(Row.self).collect().map(Self.organization)
+    }
+
+    func find(slug: String) async throws -> Organization? {
+        let rows = try await client.query("SELECT id, slug, name, created_at FROM organizations WHERE slug = \(slug)", logger: logger)
+        return try await rows.decode(Row.self).collect().first.map(Self.organization)
+    }
+
+    /// The organisation and `user`'s membership of it (role, disabled), in one round trip.
+    func withMembership(slug: String, user: UUID?) async throws -> (Organization, OrgRole?, Bool?)? {
+        let rows = try await client.query(
+            """
+            SELECT g.id, g.slug, g.name, g.created_at, m.role, m.disabled FROM organizations g
+            LEFT JOIN org_members m ON m.org_id = g.id AND m.user_id = \(user)
+            WHERE g.slug = \(slug)
+            """,
+            logger: logger
+        )
+        return try await rows.decode((UUID, String, String, Date, OrgRole?, Bool?).self).collect().first.map {
+            (Self.organization(($0.0, $0.1, $0.2, $0.3)), $0.4, $0.5)
+        }
+    }
+
+    /// The organisations `user` is an active member of.
+    func memberships(user: UUID) async throws -> [Organization] {
+        let rows = try await client.query(
+            """
+            SELECT g.id, g.slug, g.name, g.created_at FROM organizations g
+            JOIN org_members m ON m.org_id = g.id AND m.user_id = \(user) AND NOT m.disabled ORDER BY g.slug
+            """,
+            logger: logger
+        )
+        return try await rows.decode(Row.self).collect().map(Self.organization)
+    }
+
+    func ids(on connection: PostgresConnection) async throws -> [UUID] {
+        try await (try await connection.query("SELECT id FROM organizations", logger: logger)).decode(UUID.self).collect()
+    }
+
+    /// Deletes the organisation; everything in it cascades, the audit trail stays.
+    func delete(_ org: UUID, on connection: PostgresConnection) async throws {
+        try await connection.query("DELETE FROM organizations WHERE id = \(org)", logger: logger)
+    }
+}

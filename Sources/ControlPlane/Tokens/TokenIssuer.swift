@@ -1,0 +1,103 @@
+import AgentOSAuth
+import Foundation
+import Logging
+
+/// Issues access tokens: for users and service accounts through the API, and for service
+/// accounts through OAuth2 client credentials. One prepared query, then the signature
+/// (`docs/api.md`, token requests).
+public struct TokenIssuer: Sendable {
+    let store: IssuanceStore
+    let keys: SigningKeys
+    let settings: ControlPlaneSettings
+    let logger: Logger
+    let now: Clock
+
+    /// Issues a token for a user or service account on one OS.
+    ///
+    /// The caller's standing is read in the same query as the OS and the subject, so the token
+    /// hot path is one round trip; it is checked here (`issueOwnToken`, `issueTokenForOthers`).
+    public func issue(_ caller: Caller, org slug: String, os osID: String, request: TokenRequest) async throws -> IssuedToken {
+        try Validation.slug(slug)
+        try Validation.osID(osID)
+        let lifetime = try tokenLifetime(request.ttlSeconds)
+        if let session = request.sessionID, session.isEmpty || session.utf8.count > 128 || session.contains(where: \.isNewline) {
+            throw ControlPlaneError.invalid("session_id must be 1-128 characters")
+        }
+        let requested = try request.scopes.map { try Validation.scopes($0, allowEmpty: false) }
+        let target = try SubjectTarget(request.subject, caller: caller)
+        let query = TokenIssuanceQuery(
+            org: slug,
+            os: osID,
+            callerUser: caller.userID,
+            subjectIsUser: target.kind == .user,
+            subjectID: target.id,
+            subjectEmail: target.email
+        )
+        guard let row = try await store.tokenRow(query) else { throw ControlPlaneError.notFound("no organisation '\(slug)'") }
+        try checkStanding(caller, row: row, slug: slug, forOthers: !target.isCaller)
+        guard let osInternalID = row.osInternalID else { throw ControlPlaneError.notFound("no OS '\(osID)' in '\(slug)'") }
+        guard let subjectID = row.subjectID else {
+            throw ControlPlaneError.forbidden("the subject is not an active member or service account of '\(slug)'")
+        }
+        if row.subjectDisabled { throw ControlPlaneError.forbidden("the subject is disabled or revoked in '\(slug)'") }
+        let effective = ScopeCompiler.compile(row.scopes)
+        guard !effective.isEmpty else { throw ControlPlaneError.forbidden("the subject has no scopes on OS '\(osID)'") }
+        var scopes = effective
+        if let requested {
+            let uncovered = ScopeCompiler.uncovered(requested, by: effective)
+            guard uncovered.isEmpty else {
+                throw ControlPlaneError.forbidden("requested scopes not held by the subject: \(uncovered.joined(separator: ", "))")
+            }
+            scopes = ScopeCompiler.compile(requested)
+        }
+        let subject = Subject(kind: target.kind, id: subjectID, label: row.subjectEmail ?? row.subjectName ?? "")
+        let claims = AccessTokenClaims(
+            issuer: settings.issuer,
+            subject: subject.tokenSubject,
+            audience: osID,
+            issuedAt: now(),
+            lifetime: lifetime,
+            scopes: scopes,
+            sessionID: request.sessionID,
+            email: row.subjectEmail,
+            name: row.subjectName,
+            org: slug
+        )
+        guard let activeKid = row.activeKid else { throw SigningKeys.noActiveKey(osID) }
+        let signed = try await keys.sign(claims, osInternalID: osInternalID, osID: osID, activeKid: activeKid)
+        logger.info(
+            "token issued",
+            metadata: [
+                "jti": "\(claims.jti)", "sub": "\(claims.sub)", "os": "\(slug)/\(osID)", "kid": "\(signed.kid)", "by": "\(caller.actor.id)",
+            ]
+        )
+        return IssuedToken(claims, signed: signed)
+    }
+
+    /// The caller's standing, from the issuance row: as `Organizations.access` and
+    /// `OrgAccess.require` decide, without a second query.
+    private func checkStanding(_ caller: Caller, row: TokenIssuanceQuery.Row, slug: String, forOthers: Bool) throws {
+        let notFound = ControlPlaneError.notFound("no organisation '\(slug)'")
+        switch caller.identity {
+        case .superuser:
+            return
+        case .user:
+            guard let role = row.callerRole else { throw notFound }
+            if row.callerDisabled == true { throw ControlPlaneError.forbidden("your membership of '\(slug)' is disabled") }
+            if forOthers && !role.allows(.issueTokenForOthers) {
+                throw ControlPlaneError.forbidden("issuing tokens for another subject needs the admin or owner role")
+            }
+        case .serviceAccount(_, let org, let broker):
+            guard org == row.orgID else { throw notFound }
+            if forOthers && !broker { throw ControlPlaneError.forbidden("only a token-broker service account may issue tokens for others") }
+        }
+    }
+
+    func tokenLifetime(_ ttl: Int?) throws -> TimeInterval {
+        guard let ttl else { return min(settings.defaultTokenLifetime, settings.maxTokenLifetime) }
+        guard ttl >= 1, Double(ttl) <= settings.maxTokenLifetime else {
+            throw ControlPlaneError.invalid("ttl_seconds must be between 1 and \(Int(settings.maxTokenLifetime))")
+        }
+        return TimeInterval(ttl)
+    }
+}

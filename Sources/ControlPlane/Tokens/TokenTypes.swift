@@ -1,0 +1,55 @@
+public import Foundation
+
+/// What a caller asks for at `POST …/tokens`.
+public struct TokenRequest: Sendable {
+    /// A user id, an email or `svc:<id>`; `nil` = the caller.
+    public var subject: String?
+    /// Narrow to these scopes (each must be covered by the subject's effective scopes).
+    public var scopes: [String]?
+    public var ttlSeconds: Int?
+    public var sessionID: String?
+
+    public init(subject: String? = nil, scopes: [String]? = nil, ttlSeconds: Int? = nil, sessionID: String? = nil) {
+        self.subject = subject
+        self.scopes = scopes
+        self.ttlSeconds = ttlSeconds
+        self.sessionID = sessionID
+    }
+}
+
+/// An issued access token and what it carries.
+public struct IssuedToken: Sendable {
+    public var accessToken: String
+    public var expiresIn: Int
+    public var expiresAt: Date
+    public var scopes: [String]
+    public var kid: String
+    public var jti: String
+    public var subject: String
+
+    init(_ claims: AccessTokenClaims, signed: SigningKeys.SignedToken) {
+        accessToken = signed.token
+        expiresIn = claims.exp - claims.iat
+        expiresAt = Date(timeIntervalSince1970: Double(claims.exp))
+        scopes = claims.scopes
+        kid = signed.kid
+        jti = claims.jti
+        subject = claims.sub
+    }
+}
+
+/// An RFC 6749 §5.2 error of the token endpoint.
+public struct OAuthError: Error, Equatable, Sendable {
+    public enum Code: String, Sendable {
+        case invalidRequest = "invalid_request"
+        case invalidClient = "invalid_client"
+        case invalidScope = "invalid_scope"
+        case unsupportedGrantType = "unsupported_grant_type"
+    }
+    public var code: Code
+    public var description: String
+    public init(_ code: Code, _ description: String) {
+        self.code = code
+        self.description = description
+    }
+}

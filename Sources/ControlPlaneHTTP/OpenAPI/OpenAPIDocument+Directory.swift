@@ -1,0 +1,184 @@
+import Foundation
+
+extension OpenAPIDocument {
+    /// Health, sign-in, API keys, organisations, audit, OSes and their authorization.
+    static var directoryEndpoints: [Endpoint] {
+        [
+            Endpoint(
+                method: "get",
+                path: "/health",
+                summary: "Liveness",
+                tag: "health",
+                authenticated: false,
+                success: (200, S.object(["status": S.string])),
+                errors: []
+            ),
+            Endpoint(
+                method: "get",
+                path: "/ready",
+                summary: "Readiness (database reachable, no pending migration)",
+                tag: "health",
+                authenticated: false,
+                success: (200, S.object(["status": S.string])),
+                errors: [503]
+            ),
+            Endpoint(
+                method: "get",
+                path: "/openapi.json",
+                summary: "This document",
+                tag: "health",
+                authenticated: false,
+                success: (200, ["type": "object"]),
+                errors: []
+            ),
+            Endpoint(
+                method: "post",
+                path: "/v1/auth/login",
+                summary: "Sign in; returns a cps_ session token",
+                tag: "auth",
+                authenticated: false,
+                body: S.object(["email": S.string, "password": S.string], required: ["email", "password"]),
+                success: (201, S.ref("Session")),
+                errors: [400, 401, 413, 415, 429]
+            ),
+            Endpoint(
+                method: "post",
+                path: "/v1/auth/logout",
+                summary: "End the session used",
+                tag: "auth",
+                success: (204, nil),
+                errors: [400, 401]
+            ),
+            Endpoint(
+                method: "post",
+                path: "/v1/api-keys",
+                summary: "Create an API key for the calling user (shown once)",
+                tag: "auth",
+                body: S.object(["name": S.string, "expires_in_days": S.integer], required: ["name"]),
+                success: (201, S.ref("APIKey")),
+                errors: [400, 401]
+            ),
+            Endpoint(
+                method: "get",
+                path: "/v1/api-keys",
+                summary: "The calling user's API keys",
+                tag: "auth",
+                success: (200, S.list("api_keys", "APIKey")),
+                errors: [400, 401]
+            ),
+            Endpoint(
+                method: "delete",
+                path: "/v1/api-keys/{id}",
+                summary: "Revoke one of the caller's API keys",
+                tag: "auth",
+                success: (204, nil),
+                errors: [400, 401, 404]
+            ),
+            Endpoint(
+                method: "post",
+                path: "/v1/orgs",
+                summary: "Create an organisation",
+                tag: "orgs",
+                body: S.object(["slug": S.string, "name": S.string], required: ["slug", "name"]),
+                success: (201, S.ref("Organization")),
+                errors: [400, 401, 403, 409]
+            ),
+            Endpoint(
+                method: "get",
+                path: "/v1/orgs",
+                summary: "Organisations the caller can see",
+                tag: "orgs",
+                success: (200, S.list("organizations", "Organization")),
+                errors: [401]
+            ),
+            Endpoint(method: "get", path: orgPath, summary: "One organisation", tag: "orgs", success: (200, S.ref("Organization"))),
+            Endpoint(method: "delete", path: orgPath, summary: "Delete an organisation (owners)", tag: "orgs", success: (204, nil)),
+            Endpoint(
+                method: "get",
+                path: orgPath + "/audit",
+                summary: "The audit trail, newest first",
+                tag: "orgs",
+                success: (200, S.list("events", "AuditEvent")),
+                query: [("limit", S.integer), ("before", S.integer)]
+            ),
+            Endpoint(
+                method: "get",
+                path: orgPath + "/audit/verify",
+                summary: "Recompute the audit chain; names the first altered event",
+                tag: "orgs",
+                success: (
+                    200,
+                    S.object(
+                        ["verified": S.bool, "events": S.integer, "broken_at": S.ref("AuditEvent")],
+                        required: ["verified", "events"]
+                    )
+                )
+            ),
+            Endpoint(
+                method: "post",
+                path: orgPath + "/members",
+                summary: "Add a member (creates the user if new)",
+                tag: "members",
+                body: S.object(
+                    [
+                        "email": S.string, "name": S.string, "role": ["type": "string", "enum": ["owner", "admin", "member"]],
+                        "password": S.string,
+                    ],
+                    required: ["email", "name", "role"]
+                ),
+                success: (201, S.ref("Member")),
+                errors: [400, 401, 403, 404, 409]
+            ),
+            Endpoint(
+                method: "get",
+                path: orgPath + "/members",
+                summary: "Members",
+                tag: "members",
+                success: (200, S.list("members", "Member"))
+            ),
+            Endpoint(
+                method: "patch",
+                path: orgPath + "/members/{user}",
+                summary: "Change a member's role or disabled flag",
+                tag: "members",
+                body: S.object(["role": ["type": "string", "enum": ["owner", "admin", "member"]], "disabled": S.bool]),
+                success: (200, S.ref("Member")),
+                errors: [400, 401, 403, 404, 409]
+            ),
+            Endpoint(
+                method: "delete",
+                path: orgPath + "/members/{user}",
+                summary: "Remove a member",
+                tag: "members",
+                success: (204, nil),
+                errors: [400, 401, 403, 404, 409]
+            ),
+            Endpoint(
+                method: "post",
+                path: orgPath + "/os",
+                summary: "Register an OS (and generate its key pair)",
+                tag: "os",
+                body: S.object(
+                    [
+                        "id": S.string, "name": S.string, "url": S.string, "authorization": S.bool,
+                        "algorithm": ["type": "string", "enum": ["RS256", "ES256", "EdDSA"]],
+                    ],
+                    required: ["id", "name"]
+                ),
+                success: (201, S.ref("Registration")),
+                errors: [400, 401, 403, 404, 409]
+            ),
+            Endpoint(method: "get", path: orgPath + "/os", summary: "OS instances", tag: "os", success: (200, S.list("os", "OS"))),
+            Endpoint(method: "get", path: osPath, summary: "One OS", tag: "os", success: (200, S.ref("OS"))),
+            Endpoint(
+                method: "patch",
+                path: osPath,
+                summary: "Rename or change the URL",
+                tag: "os",
+                body: S.object(["name": S.string, "url": S.string]),
+                success: (200, S.ref("OS"))
+            ),
+            Endpoint(method: "delete", path: osPath, summary: "Delete an OS", tag: "os", success: (204, nil)),
+        ]
+    }
+}
