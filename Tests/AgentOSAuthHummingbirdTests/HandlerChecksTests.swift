@@ -128,6 +128,36 @@ struct HandlerChecksTests {
         }
     }
 
+    /// With `autoGenerateHeadEndpoints`, Hummingbird answers HEAD with the GET handler: the gate
+    /// must require GET's scopes for it, also when unmapped routes are open (where an unmapped
+    /// `HEAD /sessions` would otherwise run the handler). Statuses only: HEAD answers have no body.
+    @Test(arguments: [true, false])
+    func headIsAuthorisedAsTheGETItRuns(denyUnmapped: Bool) async throws {
+        let environment = Self.base.merging(["AGENTOS_AUTH_DENY_UNMAPPED_ROUTES": "\(denyUnmapped)"]) { $1 }
+        let gate = try AuthGate(configuration: try AgentOSAuthConfiguration(environment: environment))
+        let router = Router(context: AgentOSRequestContext.self, options: .autoGenerateHeadEndpoints)
+        router.addMiddleware { AgentOSAuthMiddleware(gate: gate) }
+        router.get("/sessions") { _, _ in "every session" }
+        try await Application(router: router).test(.router) { client in
+            let refused = try await client.execute(
+                uri: "//sessions",
+                method: .head,
+                headers: [.authorization: "Bearer \(TestTokens.scoped(["agents:web-agent:read"]))"]
+            ) {
+                Int($0.status.code)
+            }
+            #expect(refused == 403)
+            let allowed = try await client.execute(
+                uri: "/sessions",
+                method: .head,
+                headers: [.authorization: "Bearer \(TestTokens.scoped(["sessions:read"]))"]
+            ) {
+                Int($0.status.code)
+            }
+            #expect(allowed == 200)
+        }
+    }
+
     /// A handler that calls the helpers on a path the gate excluded has no principal: refused.
     @Test func helpersDenyWithoutAPrincipal() async throws {
         var configuration = try AgentOSAuthConfiguration(environment: Self.base)
