@@ -5,6 +5,11 @@ import Logging
 
 /// Runs the ``AgentOSAuth/AuthGate`` on every request: excluded paths pass, refusals are answered
 /// with Agno's status and `{"detail": ...}`, and allowed requests carry the principal in the context.
+///
+/// The gate is given `request.uri.path` as the router sees it and decides on its canonical form
+/// (``AgentOSAuth/RequestPath``), which is how Hummingbird's trie router splits paths by
+/// default. Keep the router case-sensitive (no `.caseInsensitive` option): otherwise `/SESSIONS`
+/// would be dispatched to `/sessions` while the gate sees an unmapped route.
 public struct AgentOSAuthMiddleware<Context: AgentOSAuthRequestContext>: RouterMiddleware {
     /// The gate deciding each request.
     public let gate: AuthGate

@@ -8,7 +8,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
-@Suite("Agno conformance: agno-reference §8 against demo-os")
+@Suite("Agno conformance: the live AgentOS 3.1.10 answers against demo-os")
 struct AgnoConformanceTests {
     @Test(arguments: AgnoServer.allCases)
     func server(_ server: AgnoServer) async throws {
@@ -16,7 +16,13 @@ struct AgnoConformanceTests {
         // after, so a slow, loaded run cannot push "expired 5 s ago" past the 10 s leeway.
         let rows = ConformanceTable.rows(for: server)
         let frozen = Date()
-        let gate = try AuthGate(configuration: try AgentOSAuthConfiguration(environment: server.environment), now: { frozen })
+        let events = EventLog()
+        let gate = try AuthGate(
+            configuration: try AgentOSAuthConfiguration(environment: server.environment),
+            now: { frozen },
+            onEvent: events.handler
+        )
+        #expect(events.messages(.error).isEmpty == (server != .N), "only the open OS reports itself at start-up")
         let app = Application(router: DemoOS.buildRouter(gate: gate, osID: TestTokens.osID))
         try await app.test(.router) { client in
             for row in rows {

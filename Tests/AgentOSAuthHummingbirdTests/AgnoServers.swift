@@ -2,9 +2,11 @@ import AgentOSAuth
 import AgentOSAuthTestSupport
 import Foundation
 
-/// The servers of agno-reference §8, configured through the same environment variables an OS uses.
+/// The servers of Agno's live probe (docs/agno-compatibility.md), configured through the same
+/// environment variables an OS uses, plus N: an OS with no authentication (Agno's default when
+/// nothing is configured; here only with AGENTOS_AUTH_DISABLED=true).
 enum AgnoServer: String, CaseIterable, Sendable {
-    case A, B, C, J, S, E
+    case A, B, C, J, S, E, N
 
     static let securityKey = "sk-demo-0123456789abcdef0123456789abcdef"
 
@@ -26,6 +28,7 @@ enum AgnoServer: String, CaseIterable, Sendable {
                 "JWT_VERIFICATION_KEY": TestTokens.rsa1PEM, "AGENT_OS_ID": TestTokens.osID, "OS_SECURITY_KEY": Self.securityKey,
                 "AGENTOS_AUTH_ALLOW_SECURITY_KEY_WITH_JWT": "true",
             ]
+        case .N: ["AGENTOS_AUTH_DISABLED": "true"]
         }
     }
 

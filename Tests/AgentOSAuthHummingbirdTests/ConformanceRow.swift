@@ -1,6 +1,6 @@
 import Foundation
 
-/// One row of agno-reference §8: a credential, a request, and what Agno answered.
+/// One probed request: a credential, a request, and what Agno answered.
 struct ConformanceRow: Sendable, CustomStringConvertible {
     enum Credential: Sendable {
         case none

@@ -1,10 +1,11 @@
 // swift-format-ignore-file
-// (A conformance table reads best one row per line, as agno-reference §8 lists it.)
+// (A conformance table reads best one row per line.)
 import AgentOSAuthTestSupport
 import Foundation
 
-/// agno-reference §8, row by row. Rows the safer defaults change are marked `DIFFERS` and listed
-/// in docs/agno-compatibility.md; service-account (`agno_pat_`) rows are out of scope (see there).
+/// What a real AgentOS 3.1.10 answered (docs/agno-compatibility.md), row by row. Rows the safer
+/// defaults change are marked `DIFFERS` and listed in docs/agno-compatibility.md; service-account
+/// (`agno_pat_`) rows are out of scope (see there).
 enum ConformanceTable {
     typealias Row = ConformanceRow
     static let all2 = ["web-agent", "finance-agent"]
@@ -58,6 +59,16 @@ enum ConformanceTable {
                 Row("no token", .none, "GET", "/info", 200, check: { $0["auth_mode"] as? String == "jwt" }),
                 Row("OS_SECURITY_KEY", .bearer(AgnoServer.securityKey), "GET", "/agents", 401, detail: "Invalid token: Not enough segments"),
                 Row("valid admin JWT", .bearer(admin), "GET", "/agents", 200, ids: all2),
+            ]
+        case .N:
+            // Agno's open OS (auth_mode none): every route, no credential, the form's user_id.
+            return [
+                Row("no token", .none, "GET", "/info", 200, check: { $0["auth_mode"] as? String == "none" }),
+                Row("no token", .none, "GET", "/agents", 200, ids: all2),
+                Row("no token", .none, "GET", "/config", 200, check: { ($0["agents"] as? [Any])?.count == 2 }),
+                Row("no token run", .none, "POST", "/agents/finance-agent/runs", body: "message=hi&user_id=bob", 200,
+                    check: { $0["user_id"] as? String == "bob" && $0["content"] as? String == "echo: hi" }),
+                Row("any header", .bearer("garbage"), "GET", "/sessions", 200),
             ]
         }
     }

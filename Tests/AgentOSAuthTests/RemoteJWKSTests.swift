@@ -20,10 +20,14 @@ struct RemoteJWKSTests {
         var fetcher: RemoteJWKS.Fetcher {
             { _ in
                 self.fetches.add(1, ordering: .relaxed)
-                guard let response = self.response.withLock({ $0 }) else { throw URLError(.cannotConnectToHost) }
+                guard let response = self.response.withLock({ $0 }) else { throw Unreachable() }
                 return response
             }
         }
+    }
+
+    struct Unreachable: Error, CustomStringConvertible {
+        var description: String { "connection refused" }
     }
 
     static let oneKey = RemoteJWKS.Response(data: TestTokens.jwks([TestTokens.rsaJWK(TestKeys.rsa1, kid: "k1")]), maxAge: 60)
@@ -129,7 +133,8 @@ struct RemoteJWKSTests {
         let server = Server(nil)
         let clock = TestClock()
         let gate = try gate(server, clock: clock, events: EventLog())
-        await #expect(throws: AgentOSAuthError.self) { try await gate.start() }
+        let failed = AgentOSAuthError(.invalidKey, "fetching JWKS from https://cp.example.test/jwks.json failed: connection refused")
+        await #expect(throws: failed) { try await gate.start() }
         #expect(await decide(gate) == (401, "Invalid token: verification keys unavailable"))
         server.set(Self.oneKey)
         clock.advance(1)

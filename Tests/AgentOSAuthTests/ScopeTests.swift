@@ -8,12 +8,13 @@ struct ScopeTests {
         ("admin", "unknown"), ("agent_os:admin:extra", "resource"), ("a:b:c:d", "unknown"), ("", "unknown"),
     ])
     func parse(raw: String, kind: String) {
-        let parsed: String = switch Scope(raw).kind {
-        case .admin: "admin"
-        case .global: "global"
-        case .resource: "resource"
-        case .unknown: "unknown"
-        }
+        let parsed: String =
+            switch Scope(raw).kind {
+            case .admin: "admin"
+            case .global: "global"
+            case .resource: "resource"
+            case .unknown: "unknown"
+            }
         #expect(parsed == kind)
     }
 
@@ -48,20 +49,24 @@ struct ScopeTests {
     }
 
     @Test func accessibleIDsCountOnlyReadGrants() {
-        #expect(ScopeSet(["agents:web-agent:read", "agents:finance-agent:run"]).accessibleIDs("agents", action: "read") == .some(["web-agent"]))
+        #expect(
+            ScopeSet(["agents:web-agent:read", "agents:finance-agent:run"]).accessibleIDs("agents", action: "read") == .some(["web-agent"])
+        )
         #expect(ScopeSet(["agents:*:read"]).accessibleIDs("agents", action: "read") == .all)
         #expect(ScopeSet(["agents:read"]).accessibleIDs("agents", action: "read") == .all)
         #expect(ScopeSet(["agent_os:admin"]).accessibleIDs("teams", action: "read") == .all)
         #expect(ScopeSet(["agents:web-agent:run"]).accessibleIDs("agents", action: "read").isEmpty)
     }
 
-    @Test(arguments: [
-        ("agents:read", nil), ("agents:web-agent:run", nil), ("agents:*:run", nil), ("agent_os:admin", nil), ("system:read", nil),
-        ("agents", "expected"), ("agents:read config:read", "whitespace"), ("bogus:read", "unknown resource 'bogus'"),
-        ("agents:fly", "unknown action 'fly'"), ("sessions:web-agent:read", "only honoured for agents, teams and workflows"),
-        ("agents:bad/id:run", "resource id must match"), ("agents:\(String(repeating: "a", count: 129)):run", "resource id must match"),
-        ("agent_os:admin:extra", "unknown resource 'agent_os'"),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("agents:read", nil), ("agents:web-agent:run", nil), ("agents:*:run", nil), ("agent_os:admin", nil), ("system:read", nil),
+            ("agents", "expected"), ("agents:read config:read", "whitespace"), ("bogus:read", "unknown resource 'bogus'"),
+            ("agents:fly", "unknown action 'fly'"), ("sessions:web-agent:read", "only honoured for agents, teams and workflows"),
+            ("agents:bad/id:run", "resource id must match"), ("agents:\(String(repeating: "a", count: 129)):run", "resource id must match"),
+            ("agent_os:admin:extra", "unknown resource 'agent_os'"),
+        ] as [(String, String?)]
+    )
     func lint(scope: String, problem: String?) {
         let result = ScopeCatalog.lint(scope)
         if let problem {

@@ -11,7 +11,13 @@ struct VerifierTests {
     func gate(_ environment: [String: String], fetcher: RemoteJWKS.Fetcher? = nil, now: @escaping @Sendable () -> Date = Date.init) throws
         -> AuthGate
     {
-        try AuthGate(configuration: try AgentOSAuthConfiguration(environment: environment), jwksFetcher: fetcher, now: now)
+        // Events (failed fetches the tests provoke) are collected rather than printed.
+        try AuthGate(
+            configuration: try AgentOSAuthConfiguration(environment: environment),
+            jwksFetcher: fetcher,
+            now: now,
+            onEvent: EventLog().handler
+        )
     }
 
     var pemGate: AuthGate {

@@ -43,7 +43,8 @@ public struct AgentOSAuthConfiguration: Sendable {
     /// Run without any authentication (`AGENTOS_AUTH_DISABLED=true`): every request passes. Only
     /// allowed with no credential source configured; ``AuthGate`` reports it as an error event.
     public var disabled: Bool
-    /// The route → scope table.
+    /// The route → scope table: ``RouteTable/agnoDefault``, or ``RouteTable/agnoCompany`` with
+    /// `AGENTOS_COMPANY=true`.
     public var routes: RouteTable
     /// Paths that need no credential (fnmatch patterns).
     public var excludedPaths: [String]

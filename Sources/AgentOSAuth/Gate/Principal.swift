@@ -2,7 +2,7 @@
 public struct Principal: Sendable {
     /// How the caller authenticated.
     public enum AuthMode: String, Sendable {
-        /// No credential source is configured: the OS is open.
+        /// Authentication is disabled (`AGENTOS_AUTH_DISABLED=true`): the OS is open.
         case none
         /// The shared `OS_SECURITY_KEY`.
         case securityKey = "security_key"

@@ -17,58 +17,76 @@ public enum RequestPath {
     ///
     /// - Throws: 400 ``AgentOSAuthError/Code/invalidPath`` for the paths listed on the type.
     public static func canonical(_ path: String) throws(AgentOSAuthError) -> String {
-        var output: [UInt8] = []
-        output.reserveCapacity(path.utf8.count + 1)
-        var iterator = path.utf8.makeIterator()
-        var segment: [UInt8] = []
-        segment.reserveCapacity(64)
-        while true {
-            let byte = iterator.next()
-            if byte == nil || byte == slash {
-                if !segment.isEmpty {
-                    try check(segment)
-                    output.append(slash)
-                    output.append(contentsOf: segment)
-                    segment.removeAll(keepingCapacity: true)
-                }
-                if byte == nil { break }
-                continue
+        var path = path
+        // One pass over the bytes, without allocating: most paths are already canonical.
+        let scan = path.withUTF8 { bytes in scanSegments(bytes) }
+        switch scan {
+        case .failure(let error): throw error
+        case .success(false): return path
+        case .success(true):
+            let segments = path.utf8.split(separator: slash, omittingEmptySubsequences: true)
+            if segments.isEmpty { return "/" }
+            var output: [UInt8] = []
+            output.reserveCapacity(path.utf8.count + 1)
+            for segment in segments {
+                output.append(slash)
+                output.append(contentsOf: segment)
             }
-            guard let byte, byte > 0x20, byte < 0x7F else {
-                throw AgentOSAuthError(.invalidPath, "Invalid request path: characters outside printable ASCII must be percent-encoded")
-            }
-            segment.append(byte)
+            return String(decoding: output, as: UTF8.self)
         }
-        if output.isEmpty { return "/" }
-        // Already canonical: keep the caller's string.
-        if output.elementsEqual(path.utf8) { return path }
-        return String(decoding: output, as: UTF8.self)
     }
 
     private static let slash = UInt8(ascii: "/")
 
-    private static func check(_ segment: [UInt8]) throws(AgentOSAuthError) {
-        if dotCount(segment) != nil {
-            throw AgentOSAuthError(.invalidPath, "Invalid request path: '.' and '..' segments are not allowed")
+    /// Checks every segment; `true` when the path is not in canonical form (no leading `/`, an
+    /// empty segment, a trailing `/`).
+    private static func scanSegments(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<Bool, AgentOSAuthError> {
+        var rebuild = bytes.first != slash
+        var start = 0
+        for index in 0...bytes.count {
+            guard index == bytes.count || bytes[index] == slash else {
+                let byte = bytes[index]
+                guard byte > 0x20, byte < 0x7F else {
+                    return .failure(
+                        AgentOSAuthError(.invalidPath, "Invalid request path: characters outside printable ASCII must be percent-encoded")
+                    )
+                }
+                continue
+            }
+            if index == start {
+                // An empty segment: a doubled or trailing slash (the leading one is not a segment).
+                if index > 0 && !(index == bytes.count && bytes.count == 1) { rebuild = true }
+            } else if let error = problem(UnsafeBufferPointer(rebasing: bytes[start..<index])) {
+                return .failure(error)
+            }
+            start = index + 1
+        }
+        return .success(rebuild)
+    }
+
+    private static func problem(_ segment: UnsafeBufferPointer<UInt8>) -> AgentOSAuthError? {
+        if isDotSegment(segment) {
+            return AgentOSAuthError(.invalidPath, "Invalid request path: '.' and '..' segments are not allowed")
         }
         var index = 0
         while index < segment.count {
             let byte = segment[index]
             if byte == UInt8(ascii: "\\") {
-                throw AgentOSAuthError(.invalidPath, "Invalid request path: '\\' is not allowed")
+                return AgentOSAuthError(.invalidPath, "Invalid request path: '\\' is not allowed")
             }
             if byte == UInt8(ascii: "%"), index + 2 < segment.count {
                 let pair = (segment[index + 1], segment[index + 2] | 0x20)
                 if pair == (UInt8(ascii: "2"), UInt8(ascii: "f")) || pair == (UInt8(ascii: "5"), UInt8(ascii: "c")) {
-                    throw AgentOSAuthError(.invalidPath, "Invalid request path: an encoded '/' or '\\' is not allowed")
+                    return AgentOSAuthError(.invalidPath, "Invalid request path: an encoded '/' or '\\' is not allowed")
                 }
             }
             index += 1
         }
+        return nil
     }
 
-    /// 1 or 2 when `segment` is `.` or `..` (each dot plain or as `%2e`/`%2E`), else `nil`.
-    private static func dotCount(_ segment: [UInt8]) -> Int? {
+    /// Whether `segment` is `.` or `..`, each dot plain or as `%2e`/`%2E`.
+    private static func isDotSegment(_ segment: UnsafeBufferPointer<UInt8>) -> Bool {
         var dots = 0
         var index = 0
         while index < segment.count {
@@ -79,11 +97,11 @@ public enum RequestPath {
             {
                 index += 3
             } else {
-                return nil
+                return false
             }
             dots += 1
-            if dots > 2 { return nil }
+            if dots > 2 { return false }
         }
-        return dots == 0 ? nil : dots
+        return dots > 0
     }
 }

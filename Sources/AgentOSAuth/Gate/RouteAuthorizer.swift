@@ -81,7 +81,7 @@ public struct RouteAuthorizer: Sendable {
         }
     }
 
-    /// OPTIONS and the excluded paths (§1.10) pass without credentials; `path` is canonical.
+    /// OPTIONS and the excluded paths pass without credentials; `path` is canonical.
     func isExcluded(method: String, path: String) -> Bool {
         method == "OPTIONS" || excluded.contains { $0.matches(path) }
     }
@@ -105,7 +105,8 @@ public struct RouteAuthorizer: Sendable {
         case denied(AgentOSAuthError)
     }
 
-    /// The rule's scopes, with a family's global scope rewritten to the id in the path (§2.3).
+    /// The rule's scopes, with a family's global scope rewritten to the id in the path (Agno's
+    /// family/id rule: `agents:run` on `/agents/x/runs` is checked as `agents:x:run`).
     private func requiredScopes(_ rule: RouteRule, path: String) -> [Scope] {
         let context = ResourceContext(path: path)
         return rule.scopes.map { raw -> Scope in

@@ -69,9 +69,9 @@ private final class BoundedDownload: NSObject, URLSessionDataDelegate, Sendable 
         }
     }
 
-    private func fail(_ task: URLSessionTask, _ message: String) {
+    /// Records why the fetch failed; the first reason wins.
+    private func fail(_ message: String) {
         state.withLock { $0.failure = $0.failure ?? AgentOSAuthError(.invalidKey, message) }
-        task.cancel()
     }
 
     func urlSession(
@@ -81,8 +81,9 @@ private final class BoundedDownload: NSObject, URLSessionDataDelegate, Sendable 
         newRequest request: URLRequest,
         completionHandler: @escaping @Sendable (URLRequest?) -> Void
     ) {
-        // A redirect could lead anywhere, plain http included: it is a failed fetch.
-        fail(task, "redirect (HTTP \(response.statusCode)) refused; JWT_JWKS_URL must name the JWKS itself")
+        // A redirect could lead anywhere, plain http included: it is a failed fetch. Declining it
+        // completes the task with the 3xx response (cancelling here crashes FoundationNetworking).
+        fail("redirect (HTTP \(response.statusCode)) refused; JWT_JWKS_URL must name the JWKS itself")
         completionHandler(nil)
     }
 
@@ -93,7 +94,7 @@ private final class BoundedDownload: NSObject, URLSessionDataDelegate, Sendable 
         completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void
     ) {
         if response.expectedContentLength > Int64(limit) {
-            fail(dataTask, "the document exceeds \(limit) bytes")
+            fail("the document exceeds \(limit) bytes")
             completionHandler(.cancel)
             return
         }
@@ -106,7 +107,10 @@ private final class BoundedDownload: NSObject, URLSessionDataDelegate, Sendable 
             state.data.append(data)
             return state.data.count > limit
         }
-        if tooLarge { fail(dataTask, "the document exceeds \(limit) bytes") }
+        if tooLarge {
+            fail("the document exceeds \(limit) bytes")
+            dataTask.cancel()
+        }
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {

@@ -104,6 +104,56 @@ enum AgnoRoutes {
         ]
     }
 
+    /// The Company rules `get_default_scope_mappings(company=True)` appends, in Agno's order (nested
+    /// wiki routes before `products/*`, which would also match them). Some need two scopes.
+    static let companyRules: [RouteRule] = [
+        RouteRule("GET", "/company/products/*/wiki", ["wiki:read"]),
+        RouteRule("GET", "/company/products/*/wiki/*", ["wiki:read"]),
+        RouteRule("PUT", "/company/products/*/wiki/*", ["wiki:write"]),
+        RouteRule("GET", "/company/wiki", ["wiki:read"]),
+        RouteRule("GET", "/company/wiki/*", ["wiki:read"]),
+        RouteRule("PUT", "/company/wiki/*", ["wiki:write"]),
+        RouteRule("GET", "/company/decisions", ["decisions:read"]),
+        RouteRule("POST", "/company/decisions", ["decisions:write"]),
+        RouteRule("GET", "/company/sources", ["sources:read"]),
+        RouteRule("POST", "/company/sources", ["sources:write"]),
+        RouteRule("DELETE", "/company/sources/*", ["sources:delete"]),
+        RouteRule("POST", "/company/sources/*/restore", ["sources:delete"]),
+        RouteRule("GET", "/company/routines", ["routines:read"]),
+        RouteRule("GET", "/company/routines/*/runs", ["routines:read", "schedules:read"]),
+        RouteRule("GET", "/company/routines/*", ["routines:read"]),
+        RouteRule("POST", "/company/routines/*/trigger", ["routines:write", "schedules:write"]),
+        RouteRule("POST", "/company/routines", ["routines:write", "schedules:write"]),
+        RouteRule("PATCH", "/company/routines/*", ["routines:write", "schedules:write"]),
+        RouteRule("POST", "/company/routines/*/pause", ["routines:write", "schedules:write"]),
+        RouteRule("POST", "/company/routines/*/resume", ["routines:write", "schedules:write"]),
+        RouteRule("POST", "/company/setup", ["products:write"]),
+        RouteRule("GET", "/company/products", ["products:read"]),
+        RouteRule("GET", "/company/products/*", ["products:read"]),
+        RouteRule("POST", "/company/products", ["products:write"]),
+        RouteRule("PATCH", "/company/products/*", ["products:write"]),
+        RouteRule("DELETE", "/company/products/*", ["products:delete"]),
+        RouteRule("POST", "/company/products/*/restore", ["products:delete"]),
+        RouteRule("GET", "/company/projects", ["projects:read"]),
+        RouteRule("GET", "/company/projects/*", ["projects:read"]),
+        RouteRule("POST", "/company/projects", ["projects:write"]),
+        RouteRule("PATCH", "/company/projects/*", ["projects:write"]),
+        RouteRule("DELETE", "/company/projects/*", ["projects:delete"]),
+        RouteRule("POST", "/company/projects/*/restore", ["projects:delete"]),
+        RouteRule("POST", "/company/projects/*/transitions", ["projects:write"]),
+        RouteRule("GET", "/company/tasks", ["tasks:read"]),
+        RouteRule("GET", "/company/tasks/*", ["tasks:read"]),
+        RouteRule("POST", "/company/tasks", ["tasks:write"]),
+        RouteRule("PATCH", "/company/tasks/*", ["tasks:write"]),
+        RouteRule("DELETE", "/company/tasks/*", ["tasks:delete"]),
+        RouteRule("POST", "/company/tasks/*/restore", ["tasks:delete"]),
+        RouteRule("POST", "/company/tasks/*/transitions", ["tasks:write"]),
+        RouteRule("POST", "/company/tasks/*/runs", ["tasks:write", "wiki:read"]),
+        RouteRule("GET", "/company/runs/*", ["tasks:read"]),
+        RouteRule("POST", "/company/runs/*/cancel", ["tasks:write"]),
+        RouteRule("GET", "/company/attention", ["tasks:read"]),
+    ]
+
     /// Routes Agno leaves unmapped but checks in the handler (`<family>:<id>:run`). Listed
     /// explicitly so that denying unmapped routes (our default) does not break them.
     static let handlerCheckedRules: [RouteRule] = ["agents", "teams", "workflows"].flatMap { name in

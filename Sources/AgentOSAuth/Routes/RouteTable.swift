@@ -16,6 +16,12 @@ public struct RouteTable: Sendable {
     /// explicit open entries for the routes Agno checks only in handlers (resume, fork, compact).
     public static var agnoDefault: RouteTable { RouteTable(AgnoRoutes.defaultRules + AgnoRoutes.handlerCheckedRules) }
 
+    /// ``agnoDefault`` plus Agno 3.1.10's 45 Company routes under `/company/…`
+    /// (`get_default_scope_mappings(company=True)`), for an OS that serves them (`AGENTOS_COMPANY=true`).
+    public static var agnoCompany: RouteTable {
+        RouteTable(AgnoRoutes.defaultRules + AgnoRoutes.companyRules + AgnoRoutes.handlerCheckedRules)
+    }
+
     /// Adds `rule` after the existing ones.
     public mutating func append(_ rule: RouteRule) {
         if rule.path.isExact, exact["\(rule.method) \(rule.path.pattern)"] == nil {

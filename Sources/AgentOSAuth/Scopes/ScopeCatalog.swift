@@ -1,11 +1,14 @@
 /// The resources and actions Agno's AgentOS knows, used to lint scopes before they are granted.
 public enum ScopeCatalog {
-    /// Resources of Agno's default route table (plus `system`, the legacy alias of `config`).
-    public static let resources: Set<String> = [
+    /// Resources of Agno's default route table (plus `system`, the legacy alias of `config`) and
+    /// of its Company routes (``companyResources``).
+    public static let resources: Set<String> = Set([
         "config", "system", "registry", "agents", "teams", "workflows", "sessions", "memories", "learnings",
         "knowledge", "filesystem", "metrics", "evals", "traces", "service_accounts", "schedules", "approvals",
         "components",
-    ]
+    ]).union(companyResources)
+    /// Resources only the Company routes use (``RouteTable/agnoCompany``).
+    public static let companyResources: Set<String> = ["wiki", "decisions", "sources", "routines", "products", "projects", "tasks"]
     /// Actions used by Agno's route table.
     public static let actions: Set<String> = ["read", "write", "delete", "run"]
     /// The only resources whose per-id scopes Agno honours.

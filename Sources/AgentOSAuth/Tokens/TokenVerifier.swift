@@ -8,7 +8,8 @@ public final class TokenVerifier: Sendable {
     public struct Options: Sendable {
         /// Expected `aud` (Agno: the configured audience, else the OS id).
         public var audience: String?
-        /// Check `aud` (default `true`; Agno's default is `false`).
+        /// Check `aud` (default `true`; Agno's default is `false`). When on, ``audience`` must be set:
+        /// ``TokenVerifier/init(keys:remote:options:now:)`` refuses options without one.
         public var verifyAudience: Bool
         /// Pinned `iss`, checked when set.
         public var issuer: String?
