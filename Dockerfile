@@ -26,10 +26,14 @@ RUN --mount=type=cache,target=/src/.build swift package resolve
 
 COPY . .
 # --static-swift-stdlib links the Swift runtime and Foundation into the binary; what remains
-# dynamic is glibc, libstdc++ and libcurl (FoundationNetworking, used by the CLI's client commands).
+# dynamic is glibc, libm, libstdc++, libgcc_s and libcurl (FoundationNetworking, for the CLI's
+# client commands; linking it needs libcurl.so from libcurl4-openssl-dev, which the Swift image
+# has). --strip-debug drops the DWARF (~55 MB) and keeps the symbol table, so crash backtraces
+# still name functions (without line numbers).
 RUN --mount=type=cache,target=/src/.build \
     swift build -c release --product controlplane --static-swift-stdlib \
     && install -D -m 0755 "$(swift build -c release --show-bin-path)/controlplane" /staging/usr/local/bin/controlplane \
+    && strip --strip-debug /staging/usr/local/bin/controlplane \
     && install -D -m 0755 /usr/libexec/swift/linux/swift-backtrace-static /staging/usr/local/libexec/swift-backtrace-static \
     && install -d /staging/usr/share/controlplane/migrations \
     && install -m 0644 Migrations/*.sql /staging/usr/share/controlplane/migrations/
