@@ -62,6 +62,36 @@ struct DeployManifestTests {
         }
     }
 
+    /// What `kubectl apply -k` would send: kustomize renders the directory (kubectl is in these
+    /// machines' image), and the rendered stream is validated again.
+    @Test func renderedKustomizationMatchesTheKubernetesSchemas() async throws {
+        let kubectl = try #require(
+            Self.executableOnPath("kubectl"),
+            "kubectl (with its built-in kustomize) is needed to render deploy/kubernetes; these machines' image has it"
+        )
+        let rendered = try await PythonEnvironment.run(kubectl, ["kustomize", Self.path("deploy/kubernetes")])
+        #expect(rendered.status == 0, "kubectl kustomize:\n\(rendered.output)")
+        let file = NSTemporaryDirectory() + "cp-rendered-\(UUID().uuidString).yaml"
+        defer { unlink(file) }
+        try Data(rendered.output.utf8).write(to: URL(fileURLWithPath: file))
+
+        let documents = try await Self.yaml(file)
+        let kinds = Set(documents.compactMap { $0["kind"].string })
+        #expect(
+            kinds == ["ServiceAccount", "Cluster", "Deployment", "Service", "PodDisruptionBudget", "NetworkPolicy", "Ingress"],
+            "\(kinds)"
+        )
+        #expect(documents.allSatisfy { $0["metadata"]["namespace"].isNull }, "namespace-agnostic")
+        let deployment = try #require(documents.first { $0["kind"].string == "Deployment" })
+        let image = deployment["spec"]["template"]["spec"]["containers"].array.first?["image"].string
+        #expect(image == "registry.example.com/agentos-controlplane:0.1.0", "kustomization's images: rewrites the image")
+
+        let result = try await Self.tool("kubernetes-validate", ["--strict", "-k", "1.31.0", "-k", "1.37.0", file])
+        #expect(result.status == 0, "kubernetes-validate (rendered):\n\(result.output)")
+        let warnings = result.output.split(separator: "\n").filter { $0.hasPrefix("WARN") }
+        #expect(warnings.allSatisfy { $0.contains("kind Cluster with api version postgresql.cnpg.io/v1") }, "\(warnings)")
+    }
+
     @Test func composeFileMatchesTheComposeSpecification() async throws {
         let result = try await Self.tool(
             "check-jsonschema",
@@ -319,6 +349,12 @@ struct DeployManifestTests {
         try FileManager.default.contentsOfDirectory(atPath: path("deploy/kubernetes")).filter { $0.hasSuffix(".yaml") }.sorted()
     }
 
+    /// The first `name` on PATH that is executable.
+    static func executableOnPath(_ name: String) -> String? {
+        let directories = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+        return directories.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
     /// The test venv with the deploy tools, and the directory of their executables.
     static func toolDirectory() async throws -> (python: String, bin: URL) {
         let pins = tools.map { "'\($0.1)'" }.joined(separator: ", ")
@@ -339,11 +375,13 @@ struct DeployManifestTests {
         return try await PythonEnvironment.run(bin.appendingPathComponent(name).path, arguments)
     }
 
-    /// Every document of a YAML file, parsed by PyYAML (safe loader) and handed over as JSON.
+    /// Every document of a YAML file (repository-relative or absolute), parsed by PyYAML (safe
+    /// loader) and handed over as JSON.
     static func yaml(_ relative: String) async throws -> [YAMLNode] {
         let python = try await toolDirectory().python
         let script = "import json, sys, yaml; print(json.dumps([d for d in yaml.safe_load_all(open(sys.argv[1])) if d is not None]))"
-        let result = try await PythonEnvironment.run(python, ["-c", script, path(relative)])
+        let file = relative.hasPrefix("/") ? relative : path(relative)
+        let result = try await PythonEnvironment.run(python, ["-c", script, file])
         guard result.status == 0, let data = result.output.data(using: .utf8) else {
             throw ProcessRunnerError(message: "cannot parse \(relative): \(result.output)")
         }
