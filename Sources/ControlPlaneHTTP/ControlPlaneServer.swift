@@ -12,11 +12,19 @@ public enum ControlPlaneServer {
         public var client: PostgresClient
         public var migrations: MigrationRunner
         public var services: ControlPlaneServices
+        /// How long a request may run before it is answered 503 (`CONTROL_PLANE_REQUEST_TIMEOUT`).
+        public var requestTimeout: Duration
 
-        public init(client: PostgresClient, services: ControlPlaneServices, migrations: MigrationRunner) {
+        public init(
+            client: PostgresClient,
+            services: ControlPlaneServices,
+            migrations: MigrationRunner,
+            requestTimeout: Duration = .seconds(5)
+        ) {
             self.client = client
             self.migrations = migrations
             self.services = services
+            self.requestTimeout = requestTimeout
         }
     }
 
@@ -28,6 +36,7 @@ public enum ControlPlaneServer {
             RequestIDMiddleware()
             LogRequestsMiddleware(.info)
             APIErrorMiddleware()
+            RequestDeadlineMiddleware(timeout: dependencies.requestTimeout)
         }
         let services = dependencies.services
         HealthRoutes(readiness: ReadinessCheck(client: dependencies.client, runner: dependencies.migrations)).register(on: router)

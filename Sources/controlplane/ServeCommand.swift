@@ -39,7 +39,9 @@ struct ServeCommand: AsyncParsableCommand {
         defer { session.close(logger: logger) }
         let masterKeys: MasterKeys
         let settings: ControlPlaneSettings
+        let requestTimeout: Duration
         do {
+            requestTimeout = try Self.requestTimeout(environment)
             masterKeys = try session.masterKeys(database)
             var configured = try DatabaseSession.settings(environment)
             // Tokens name the control plane as their issuer; default to the address it serves on.
@@ -53,7 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
         let client = PostgresClient(configuration: session.clientConfiguration, backgroundLogger: logger)
         let services = ControlPlaneServices(client: client, masterKeys: masterKeys, settings: settings, logger: logger)
         let app = ControlPlaneServer.buildApplication(
-            .init(client: client, services: services, migrations: session.runner),
+            .init(client: client, services: services, migrations: session.runner, requestTimeout: requestTimeout),
             host: host,
             port: port,
             services: [],
@@ -97,5 +99,14 @@ struct ServeCommand: AsyncParsableCommand {
             guard written else { throw ControlPlaneError.invalid("cannot write \(adminKeyFile.path)") }
             logger.notice("superuser API key written", metadata: ["path": "\(adminKeyFile.path)"])
         }
+    }
+
+    /// `CONTROL_PLANE_REQUEST_TIMEOUT`: seconds a request may run before it is answered 503 (default 5).
+    static func requestTimeout(_ environment: [String: String]) throws -> Duration {
+        guard let raw = environment["CONTROL_PLANE_REQUEST_TIMEOUT"] else { return .seconds(5) }
+        guard let seconds = Double(raw), seconds.isFinite, seconds > 0, seconds <= 3600 else {
+            throw ControlPlaneError.invalid("CONTROL_PLANE_REQUEST_TIMEOUT must be seconds, > 0 and <= 3600")
+        }
+        return .milliseconds(Int64(seconds * 1000))
     }
 }

@@ -20,6 +20,9 @@ public struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw Self.translate(error)
         } catch let error as DecodingError {
             throw APIError.badRequest("invalid JSON body: \(Self.describe(error))")
+        } catch  where DatabaseOutage.matches(error) {
+            context.logger.warning("database unavailable", metadata: ["error.type": "\(type(of: error))"])
+            throw APIError.unavailable("the database is unavailable; retry shortly")
         } catch {
             context.logger.error("unhandled error", metadata: ["error.type": "\(type(of: error))"])
             throw APIError(.internalServerError, code: "internal", message: "internal error")

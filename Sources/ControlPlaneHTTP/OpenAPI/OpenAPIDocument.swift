@@ -64,6 +64,13 @@ enum OpenAPIDocument {
                 responses["413"] = ["description": "body over 1 MiB", "content": ["application/json": ["schema": S.ref("Error")]]]
                 responses["415"] = ["description": "not application/json", "content": ["application/json": ["schema": S.ref("Error")]]]
             }
+            if endpoint.authenticated || endpoint.path.hasPrefix("/v1") || endpoint.path == "/oauth/token" {
+                responses["503"] = [
+                    "description": "the database is unavailable or the request ran past its deadline; retry after `Retry-After` seconds",
+                    "headers": ["Retry-After": ["schema": ["type": "integer"]]],
+                    "content": ["application/json": ["schema": S.ref("Error")]],
+                ]
+            }
             operation["responses"] = responses
             paths[endpoint.path, default: [:]][endpoint.method] = operation
         }

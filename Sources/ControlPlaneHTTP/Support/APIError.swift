@@ -24,6 +24,11 @@ public struct APIError: HTTPResponseError, Sendable, CustomStringConvertible {
             .response(from: request, context: context)
     }
 
+    /// 503 with `Retry-After`: the database is not there right now; the same request may succeed soon.
+    static func unavailable(_ message: String) -> APIError {
+        .init(.serviceUnavailable, code: "unavailable", message: message, headers: [.retryAfter: "2"])
+    }
+
     static func badRequest(_ message: String) -> APIError { .init(.badRequest, code: "invalid_request", message: message) }
     static func notFound(_ message: String) -> APIError { .init(.notFound, code: "not_found", message: message) }
     static func conflict(_ message: String) -> APIError { .init(.conflict, code: "conflict", message: message) }
