@@ -15,6 +15,8 @@ public struct ControlPlaneServices: Sendable {
     public let serviceAccounts: ServiceAccounts
     public let tokens: TokenIssuer
     public let audit: AuditTrail
+    /// The gauges `/metrics` reads from the database.
+    public let stats: OperationalStats
     /// The settings the services were built with.
     public let settings: ControlPlaneSettings
 
@@ -45,6 +47,7 @@ public struct ControlPlaneServices: Sendable {
         )
         self.audit = audit
         self.settings = settings
+        stats = OperationalStats(store: StatsStore(client: client, logger: logger), now: now)
         self.signingKeys = signingKeys
         organizations = Organizations(
             client: client,

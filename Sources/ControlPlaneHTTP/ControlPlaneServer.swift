@@ -14,17 +14,21 @@ public enum ControlPlaneServer {
         public var services: ControlPlaneServices
         /// How long a request may run before it is answered 503 (`CONTROL_PLANE_REQUEST_TIMEOUT`).
         public var requestTimeout: Duration
+        /// Where requests, tokens, sign-ins and serves are counted; `/metrics` renders it.
+        public var metrics: ControlPlaneMetrics
 
         public init(
             client: PostgresClient,
             services: ControlPlaneServices,
             migrations: MigrationRunner,
-            requestTimeout: Duration = .seconds(5)
+            requestTimeout: Duration = .seconds(5),
+            metrics: ControlPlaneMetrics = ControlPlaneMetrics()
         ) {
             self.client = client
             self.migrations = migrations
             self.services = services
             self.requestTimeout = requestTimeout
+            self.metrics = metrics
         }
     }
 
@@ -34,25 +38,33 @@ public enum ControlPlaneServer {
         let router = Router(context: APIRequestContext.self)
         router.addMiddleware {
             RequestIDMiddleware()
+            MetricsMiddleware(metrics: dependencies.metrics)
             LogRequestsMiddleware(.info)
             APIErrorMiddleware()
-            RequestDeadlineMiddleware(timeout: dependencies.requestTimeout)
         }
         let services = dependencies.services
+        let metrics = dependencies.metrics
+        MetricsRoutes(metrics: metrics, stats: services.stats).register(on: router)
         HealthRoutes(readiness: ReadinessCheck(client: dependencies.client, runner: dependencies.migrations)).register(on: router)
-        PublicKeyRoutes(signingKeys: services.signingKeys, jwksMaxAge: services.settings.jwksMaxAge).register(on: router)
-        AuthRoutes(authentication: services.authentication).registerPublic(on: router)
-        OAuthRoutes(tokens: services.tokens).register(on: router)
+        PublicKeyRoutes(signingKeys: services.signingKeys, jwksMaxAge: services.settings.jwksMaxAge, metrics: metrics).register(on: router)
+        AuthRoutes(authentication: services.authentication, metrics: metrics).registerPublic(on: router)
+        OAuthRoutes(tokens: services.tokens, metrics: metrics).register(on: router)
         OpenAPIRoutes().register(on: router)
         let v1 = router.group("/v1").add(middleware: CallerMiddleware(authentication: services.authentication))
         let organizations = services.organizations
         OrganizationRoutes(organizations: organizations, audit: services.audit).register(on: v1)
         OSRoutes(organizations: organizations, osRegistry: services.osRegistry, signingKeys: services.signingKeys).register(on: v1)
-        AuthRoutes(authentication: services.authentication).register(on: v1)
+        AuthRoutes(authentication: services.authentication, metrics: metrics).register(on: v1)
         MemberRoutes(organizations: organizations, members: services.members).register(on: v1)
         AccessRoutes(organizations: organizations, accessControl: services.accessControl).register(on: v1)
-        TokenRoutes(organizations: organizations, tokens: services.tokens, serviceAccounts: services.serviceAccounts).register(on: v1)
+        TokenRoutes(organizations: organizations, tokens: services.tokens, serviceAccounts: services.serviceAccounts, metrics: metrics)
+            .register(on: v1)
         return router
+    }
+
+    /// The router's responder behind the request deadline, as the server runs it.
+    public static func buildResponder(_ dependencies: Dependencies) -> some HTTPResponder<APIRequestContext> {
+        DeadlineResponder(buildRouter(dependencies).buildResponder(), timeout: dependencies.requestTimeout)
     }
 
     /// The application; `services` (e.g. the `PostgresClient`) run in its service group.
@@ -65,7 +77,7 @@ public enum ControlPlaneServer {
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
-            router: buildRouter(dependencies),
+            responder: buildResponder(dependencies),
             configuration: .init(address: .hostname(host, port: port), serverName: "controlplane"),
             services: services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },

@@ -4,7 +4,9 @@ import ControlPlaneHTTP
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
 import PostgresNIO
+import Prometheus
 import ServiceLifecycle
 import UnixSignals
 
@@ -52,10 +54,14 @@ struct ServeCommand: AsyncParsableCommand {
             throw fail("\(error)")
         }
 
+        // One registry for the control plane's own metrics and anything reporting through
+        // swift-metrics in this process; `/metrics` renders it.
+        let metrics = ControlPlaneMetrics()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics.registry))
         let client = PostgresClient(configuration: session.clientConfiguration, backgroundLogger: logger)
         let services = ControlPlaneServices(client: client, masterKeys: masterKeys, settings: settings, logger: logger)
         let app = ControlPlaneServer.buildApplication(
-            .init(client: client, services: services, migrations: session.runner, requestTimeout: requestTimeout),
+            .init(client: client, services: services, migrations: session.runner, requestTimeout: requestTimeout, metrics: metrics),
             host: host,
             port: port,
             services: [],

@@ -85,6 +85,12 @@ public struct AuthGate: Sendable {
     ///     percent-decoded); see ``RequestPath`` for its canonical form and the paths refused.
     ///   - authorization: the `Authorization` header value, if any.
     public func decide(method: String, path rawPath: String, authorization: String?) async -> GateDecision {
+        let decision = await decision(method: method, path: rawPath, authorization: authorization)
+        VerifierMetrics.record(decision, os: configuration.osID)
+        return decision
+    }
+
+    private func decision(method: String, path rawPath: String, authorization: String?) async -> GateDecision {
         let method = method.uppercased()
         let path: String
         do {

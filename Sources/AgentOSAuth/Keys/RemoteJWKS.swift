@@ -171,7 +171,9 @@ public final class RemoteJWKS: Sendable {
                 state.lastSuccess = now
                 state.unavailableReported = false
             }
+            VerifierMetrics.jwksFetch(succeeded: true)
         } catch {
+            VerifierMetrics.jwksFetch(succeeded: false)
             let message = (error as? AgentOSAuthError)?.message ?? "\(error)"
             let lastSuccess = state.withLock { $0.lastSuccess }
             if let lastSuccess, now.timeIntervalSince(lastSuccess) <= maxStaleness {

@@ -1,3 +1,4 @@
+import AgentOSAuth
 public import Foundation
 
 /// What a caller asks for at `POST …/tokens`.
@@ -24,6 +25,8 @@ public struct IssuedToken: Sendable {
     public var expiresAt: Date
     public var scopes: [String]
     public var kid: String
+    /// The JOSE algorithm of the signing key (`RS256`, `ES256`, `EdDSA`).
+    public var algorithm: String
     public var jti: String
     public var subject: String
 
@@ -33,6 +36,7 @@ public struct IssuedToken: Sendable {
         expiresAt = Date(timeIntervalSince1970: Double(claims.exp))
         scopes = claims.scopes
         kid = signed.kid
+        algorithm = signed.algorithm.name
         jti = claims.jti
         subject = claims.sub
     }

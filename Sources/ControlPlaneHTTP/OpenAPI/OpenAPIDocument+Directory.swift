@@ -24,6 +24,15 @@ extension OpenAPIDocument {
             ),
             Endpoint(
                 method: "get",
+                path: "/metrics",
+                summary: "Prometheus metrics (text exposition format; docs/operations.md lists them)",
+                tag: "health",
+                authenticated: false,
+                success: (200, nil),
+                errors: []
+            ),
+            Endpoint(
+                method: "get",
                 path: "/openapi.json",
                 summary: "This document",
                 tag: "health",

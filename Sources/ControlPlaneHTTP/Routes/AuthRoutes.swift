@@ -5,12 +5,20 @@ import Hummingbird
 /// Sign-in sessions and the caller's own API keys.
 struct AuthRoutes {
     let authentication: Authentication
+    let metrics: ControlPlaneMetrics
 
     /// `POST /v1/auth/login` is public; it is registered on the router, outside the credential check.
     func registerPublic(on router: Router<APIRequestContext>) {
         router.post("/v1/auth/login") { request, context in
             let body = try await request.decodeJSON(LoginRequest.self, context: context)
-            let session = try await authentication.login(email: body.email, password: body.password, clientAddress: context.clientAddress)
+            let session: Session
+            do {
+                session = try await authentication.login(email: body.email, password: body.password, clientAddress: context.clientAddress)
+                metrics.signIn("success")
+            } catch let error as ControlPlaneError {
+                if case .tooManyRequests = error { metrics.signIn("throttled") } else { metrics.signIn("failure") }
+                throw error
+            }
             struct SessionDTO: Encodable {
                 var token: String
                 var expires_at: Date

@@ -7,6 +7,7 @@ import Hummingbird
 /// errors in the §5.2 JSON form, never cached.
 struct OAuthRoutes {
     let tokens: TokenIssuer
+    let metrics: ControlPlaneMetrics
 
     static let noStore: HTTPFields = [.cacheControl: "no-store", HTTPField.Name("Pragma")!: "no-cache"]
 
@@ -52,6 +53,8 @@ struct OAuthRoutes {
                     audience: audience,
                     requested: requested
                 )
+                let audienceParts = audience.split(separator: "/").map(String.init)
+                metrics.tokenIssued(org: audienceParts[0], os: audienceParts[1], algorithm: token.algorithm, grant: "client_credentials")
                 return try JSONResponse(
                     TokenBody(access_token: token.accessToken, expires_in: token.expiresIn, scope: token.scopes.joined(separator: " ")),
                     headers: Self.noStore

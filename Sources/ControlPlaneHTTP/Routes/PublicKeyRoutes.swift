@@ -8,6 +8,7 @@ import Hummingbird
 struct PublicKeyRoutes {
     let signingKeys: SigningKeys
     let jwksMaxAge: TimeInterval
+    let metrics: ControlPlaneMetrics
 
     func register(on router: Router<APIRequestContext>) {
         router.get("/v1/orgs/{org}/os/{os}/public-key") { request, context in
@@ -15,7 +16,7 @@ struct PublicKeyRoutes {
             guard let active = keys.first(where: { $0.state == .active }) else {
                 throw APIError.notFound("this OS has no active signing key")
             }
-            return cacheable(Data(active.publicKeyPEM.utf8), contentType: "application/x-pem-file", request: request)
+            return cacheable(Data(active.publicKeyPEM.utf8), contentType: "application/x-pem-file", document: "pem", request: request)
         }
         router.get("/v1/orgs/{org}/os/{os}/jwks.json") { request, context in
             let keys = try await signingKeys.published(org: try context.parameters.require("org"), os: try context.parameters.require("os"))
@@ -24,11 +25,11 @@ struct PublicKeyRoutes {
                 withJSONObject: ["keys": keys.map(\.jwk)],
                 options: [.sortedKeys, .withoutEscapingSlashes]
             )
-            return cacheable(data, contentType: "application/json", request: request)
+            return cacheable(data, contentType: "application/json", document: "jwks", request: request)
         }
     }
 
-    private func cacheable(_ data: Data, contentType: String, request: Request) -> Response {
+    private func cacheable(_ data: Data, contentType: String, document: String, request: Request) -> Response {
         let etag = "\"" + SHA256.hash(data: data).prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
         var headers: HTTPFields = [
             .cacheControl: "public, max-age=\(Int(jwksMaxAge))",
@@ -37,8 +38,10 @@ struct PublicKeyRoutes {
         if let match = request.headers[.ifNoneMatch],
             match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag || $0 == "*" })
         {
+            metrics.publicKeyServed(document, notModified: true)
             return Response(status: .notModified, headers: headers)
         }
+        metrics.publicKeyServed(document, notModified: false)
         headers[.contentType] = contentType
         var buffer = ByteBuffer()
         buffer.writeBytes(data)

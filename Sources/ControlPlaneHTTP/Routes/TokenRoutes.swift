@@ -7,6 +7,7 @@ struct TokenRoutes {
     let organizations: Organizations
     let tokens: TokenIssuer
     let serviceAccounts: ServiceAccounts
+    let metrics: ControlPlaneMetrics
 
     func register(on group: RouterGroup<APIRequestContext>) {
         group.post("/orgs/{org}/os/{os}/tokens") { request, context in
@@ -16,6 +17,12 @@ struct TokenRoutes {
                 org: try context.parameters.require("org"),
                 os: try context.parameters.require("os"),
                 request: .init(subject: body.subject, scopes: body.scopes, ttlSeconds: body.ttl_seconds, sessionID: body.session_id)
+            )
+            metrics.tokenIssued(
+                org: try context.parameters.require("org"),
+                os: try context.parameters.require("os"),
+                algorithm: token.algorithm,
+                grant: "api"
             )
             return try JSONResponse(TokenDTO(token), status: .created, headers: [.cacheControl: "no-store"])
         }

@@ -1,0 +1,63 @@
+import ControlPlane
+import CoreMetrics
+import Foundation
+public import Prometheus
+
+/// The control plane's metrics (`docs/operations.md`, metrics), recorded through swift-metrics
+/// into one Prometheus registry that `/metrics` renders. Injected rather than global so every
+/// test server has its own registry.
+public struct ControlPlaneMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+    let factory: any MetricsFactory
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+            .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5),
+        ]
+        self.factory = factory
+    }
+
+    /// One answered request: `route` is the matched route template (never the raw path, which
+    /// would carry ids and secrets in its labels).
+    func request(method: String, route: String, status: Int, duration: Duration) {
+        let labels = [("method", method), ("route", route), ("status", "\(status)")]
+        Counter(label: "controlplane_http_requests_total", dimensions: labels, factory: factory).increment()
+        Timer(label: "controlplane_http_request_duration_seconds", dimensions: [("method", method), ("route", route)], factory: factory)
+            .recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+    }
+
+    func tokenIssued(org: String, os: String, algorithm: String, grant: String) {
+        let labels = [("org", org), ("os", os), ("algorithm", algorithm), ("grant", grant)]
+        Counter(label: "controlplane_tokens_issued_total", dimensions: labels, factory: factory).increment()
+    }
+
+    /// `outcome`: `success`, `failure` (wrong email or password) or `throttled`.
+    func signIn(_ outcome: String) {
+        Counter(label: "controlplane_sign_ins_total", dimensions: [("outcome", outcome)], factory: factory).increment()
+    }
+
+    /// `document`: `jwks`, `pem` (and later `status_list`).
+    func publicKeyServed(_ document: String, notModified: Bool) {
+        let labels = [("document", document), ("result", notModified ? "not_modified" : "sent")]
+        Counter(label: "controlplane_public_documents_served_total", dimensions: labels, factory: factory).increment()
+    }
+
+    /// Sets the gauges read from the database at scrape time.
+    func record(_ snapshot: OperationalStats.Snapshot) {
+        for key in snapshot.keyAges {
+            let labels = [("org", key.org), ("os", key.os)]
+            Gauge(label: "controlplane_os_has_active_key", dimensions: labels, factory: factory).record(key.seconds == nil ? 0 : 1)
+            if let seconds = key.seconds {
+                Gauge(label: "controlplane_signing_key_age_seconds", dimensions: labels, factory: factory).record(seconds)
+            }
+        }
+        for connection in snapshot.connections {
+            Gauge(label: "controlplane_db_connections", dimensions: [("state", connection.state)], factory: factory)
+                .record(Double(connection.count))
+        }
+        Gauge(label: "controlplane_migrations_applied", factory: factory).record(Double(snapshot.appliedMigrations))
+    }
+}
