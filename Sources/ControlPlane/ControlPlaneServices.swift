@@ -14,6 +14,7 @@ public struct ControlPlaneServices: Sendable {
     public let accessControl: AccessControl
     public let serviceAccounts: ServiceAccounts
     public let tokens: TokenIssuer
+    public let statusLists: StatusLists
     public let audit: AuditTrail
     /// The settings the services were built with.
     public let settings: ControlPlaneSettings
@@ -43,9 +44,19 @@ public struct ControlPlaneServices: Sendable {
             logger: logger,
             now: now
         )
+        let statusLists = StatusLists(
+            client: client,
+            members: memberStore,
+            keys: signingKeys,
+            settings: settings,
+            audit: audit,
+            logger: logger,
+            now: now
+        )
         self.audit = audit
         self.settings = settings
         self.signingKeys = signingKeys
+        self.statusLists = statusLists
         organizations = Organizations(
             client: client,
             store: organizationStore,
@@ -64,21 +75,38 @@ public struct ControlPlaneServices: Sendable {
             logger: logger,
             now: now
         )
-        members = Members(client: client, store: memberStore, access: accessStore, audit: audit, logger: logger, now: now)
+        members = Members(
+            client: client,
+            store: memberStore,
+            access: accessStore,
+            statusLists: statusLists,
+            audit: audit,
+            logger: logger,
+            now: now
+        )
         accessControl = AccessControl(
             client: client,
             store: accessStore,
             subjects: SubjectDirectory(members: memberStore, serviceAccounts: serviceAccountStore),
             os: osStore,
             keys: signingKeys,
+            statusLists: statusLists,
             audit: audit,
             logger: logger,
             now: now
         )
-        serviceAccounts = ServiceAccounts(client: client, store: serviceAccountStore, audit: audit, logger: logger, now: now)
+        serviceAccounts = ServiceAccounts(
+            client: client,
+            store: serviceAccountStore,
+            statusLists: statusLists,
+            audit: audit,
+            logger: logger,
+            now: now
+        )
         tokens = TokenIssuer(
             store: IssuanceStore(client: client, logger: logger),
             keys: signingKeys,
+            statusLists: statusLists,
             settings: settings,
             logger: logger,
             now: now

@@ -31,7 +31,8 @@ public enum ControlPlaneServer {
         }
         let services = dependencies.services
         HealthRoutes(readiness: ReadinessCheck(client: dependencies.client, runner: dependencies.migrations)).register(on: router)
-        PublicKeyRoutes(signingKeys: services.signingKeys, jwksMaxAge: services.settings.jwksMaxAge).register(on: router)
+        PublicKeyRoutes(signingKeys: services.signingKeys, statusLists: services.statusLists, jwksMaxAge: services.settings.jwksMaxAge)
+            .register(on: router)
         AuthRoutes(authentication: services.authentication).registerPublic(on: router)
         OAuthRoutes(tokens: services.tokens).register(on: router)
         OpenAPIRoutes().register(on: router)
@@ -42,7 +43,12 @@ public enum ControlPlaneServer {
         AuthRoutes(authentication: services.authentication).register(on: v1)
         MemberRoutes(organizations: organizations, members: services.members).register(on: v1)
         AccessRoutes(organizations: organizations, accessControl: services.accessControl).register(on: v1)
-        TokenRoutes(organizations: organizations, tokens: services.tokens, serviceAccounts: services.serviceAccounts).register(on: v1)
+        TokenRoutes(
+            organizations: organizations,
+            tokens: services.tokens,
+            statusLists: services.statusLists,
+            serviceAccounts: services.serviceAccounts
+        ).register(on: v1)
         return router
     }
 

@@ -53,6 +53,9 @@ enum OpenAPIDocument {
             var success: [String: Any] = ["description": "success"]
             if let schema { success["content"] = ["application/json": ["schema": schema]] }
             if endpoint.path.hasSuffix("/public-key") { success["content"] = ["application/x-pem-file": ["schema": ["type": "string"]]] }
+            if endpoint.path.hasSuffix("/status-list") {
+                success["content"] = ["application/statuslist+jwt": ["schema": ["type": "string"]]]
+            }
             responses["\(status)"] = success
             let errorSchema = endpoint.path == "/oauth/token" ? S.ref("OAuthError") : S.ref("Error")
             for code in endpoint.errors {
