@@ -11,7 +11,7 @@ import Testing
 struct StatusListSchemeTests {
     func setUp(_ cp: ControlPlaneHarness) async throws -> String {
         try await cp.makeOrg()
-        try await cp.makeOS()
+        try await cp.makeOS(algorithm: "ES256")
         let alice = try await cp.addMember("alice@acme.test")
         try await cp.bind(["user": alice], role: "os-viewer")
         return alice
