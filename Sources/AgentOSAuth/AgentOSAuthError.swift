@@ -27,6 +27,11 @@ public struct AgentOSAuthError: Error, Sendable, Hashable, CustomStringConvertib
         /// The JWKS URL has not answered successfully for longer than the maximum staleness
         /// (`JWT_JWKS_MAX_STALENESS`): tokens are refused rather than checked against old keys.
         public static let keysUnavailable = Code("keysUnavailable", 401)
+        /// The token's status list (``StatusListChecker``) marks it revoked (or suspended).
+        public static let revoked = Code("revoked", 401)
+        /// The token's status list could not be fetched for longer than its maximum staleness
+        /// (`JWT_STATUS_LIST_MAX_STALENESS`), or its URI is not under the trusted origin.
+        public static let statusUnavailable = Code("statusUnavailable", 401)
         /// The request path has `.`/`..` segments, an encoded `/` or `\`, or bytes outside
         /// printable ASCII: refused before any route is looked up.
         public static let invalidPath = Code("invalidPath", 400)

@@ -14,6 +14,7 @@ public struct ControlPlaneServices: Sendable {
     public let accessControl: AccessControl
     public let serviceAccounts: ServiceAccounts
     public let tokens: TokenIssuer
+    public let statusLists: StatusLists
     public let audit: AuditTrail
     /// The gauges `/metrics` reads from the database.
     public let stats: OperationalStats
@@ -45,10 +46,20 @@ public struct ControlPlaneServices: Sendable {
             logger: logger,
             now: now
         )
+        let statusLists = StatusLists(
+            client: client,
+            members: memberStore,
+            keys: signingKeys,
+            settings: settings,
+            audit: audit,
+            logger: logger,
+            now: now
+        )
         self.audit = audit
         self.settings = settings
         stats = OperationalStats(store: StatsStore(client: client, logger: logger), now: now)
         self.signingKeys = signingKeys
+        self.statusLists = statusLists
         organizations = Organizations(
             client: client,
             store: organizationStore,
@@ -67,21 +78,38 @@ public struct ControlPlaneServices: Sendable {
             logger: logger,
             now: now
         )
-        members = Members(client: client, store: memberStore, access: accessStore, audit: audit, logger: logger, now: now)
+        members = Members(
+            client: client,
+            store: memberStore,
+            access: accessStore,
+            statusLists: statusLists,
+            audit: audit,
+            logger: logger,
+            now: now
+        )
         accessControl = AccessControl(
             client: client,
             store: accessStore,
             subjects: SubjectDirectory(members: memberStore, serviceAccounts: serviceAccountStore),
             os: osStore,
             keys: signingKeys,
+            statusLists: statusLists,
             audit: audit,
             logger: logger,
             now: now
         )
-        serviceAccounts = ServiceAccounts(client: client, store: serviceAccountStore, audit: audit, logger: logger, now: now)
+        serviceAccounts = ServiceAccounts(
+            client: client,
+            store: serviceAccountStore,
+            statusLists: statusLists,
+            audit: audit,
+            logger: logger,
+            now: now
+        )
         tokens = TokenIssuer(
             store: IssuanceStore(client: client, logger: logger),
             keys: signingKeys,
+            statusLists: statusLists,
             settings: settings,
             logger: logger,
             now: now

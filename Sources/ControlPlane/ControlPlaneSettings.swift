@@ -14,6 +14,14 @@ public struct ControlPlaneSettings: Sendable {
     public var sessionLifetime: TimeInterval
     /// Failed sign-ins allowed per email and per client address per minute.
     public var loginAttemptsPerMinute: Int
+    /// Issued tokens carry a `status` claim pointing at their OS's Token Status List
+    /// (`CONTROL_PLANE_STATUS_LISTS`, default on).
+    public var statusLists: Bool
+    /// `ttl` of Status List Tokens and their `Cache-Control: max-age`: how long a revocation
+    /// takes to reach every OS (`CONTROL_PLANE_STATUS_LIST_TTL`, default 60 s).
+    public var statusListTTL: TimeInterval
+    /// `exp` - `iat` of Status List Tokens: an OS refuses a list older than this.
+    public var statusListLifetime: TimeInterval
 
     public init(
         maxTokenLifetime: TimeInterval = 3600,
@@ -21,7 +29,10 @@ public struct ControlPlaneSettings: Sendable {
         issuer: String = "http://127.0.0.1:8080",
         defaultTokenLifetime: TimeInterval = 3600,
         sessionLifetime: TimeInterval = 12 * 3600,
-        loginAttemptsPerMinute: Int = 10
+        loginAttemptsPerMinute: Int = 10,
+        statusLists: Bool = true,
+        statusListTTL: TimeInterval = 60,
+        statusListLifetime: TimeInterval = 3600
     ) {
         self.maxTokenLifetime = maxTokenLifetime
         self.jwksMaxAge = jwksMaxAge
@@ -29,6 +40,9 @@ public struct ControlPlaneSettings: Sendable {
         self.defaultTokenLifetime = defaultTokenLifetime
         self.sessionLifetime = sessionLifetime
         self.loginAttemptsPerMinute = loginAttemptsPerMinute
+        self.statusLists = statusLists
+        self.statusListTTL = statusListTTL
+        self.statusListLifetime = statusListLifetime
     }
 }
 

@@ -46,7 +46,12 @@ public enum ControlPlaneServer {
         let metrics = dependencies.metrics
         MetricsRoutes(metrics: metrics, stats: services.stats).register(on: router)
         HealthRoutes(readiness: ReadinessCheck(client: dependencies.client, runner: dependencies.migrations)).register(on: router)
-        PublicKeyRoutes(signingKeys: services.signingKeys, jwksMaxAge: services.settings.jwksMaxAge, metrics: metrics).register(on: router)
+        PublicKeyRoutes(
+            signingKeys: services.signingKeys,
+            statusLists: services.statusLists,
+            jwksMaxAge: services.settings.jwksMaxAge,
+            metrics: metrics
+        ).register(on: router)
         AuthRoutes(authentication: services.authentication, metrics: metrics).registerPublic(on: router)
         OAuthRoutes(tokens: services.tokens, metrics: metrics).register(on: router)
         OpenAPIRoutes().register(on: router)
@@ -57,8 +62,13 @@ public enum ControlPlaneServer {
         AuthRoutes(authentication: services.authentication, metrics: metrics).register(on: v1)
         MemberRoutes(organizations: organizations, members: services.members).register(on: v1)
         AccessRoutes(organizations: organizations, accessControl: services.accessControl).register(on: v1)
-        TokenRoutes(organizations: organizations, tokens: services.tokens, serviceAccounts: services.serviceAccounts, metrics: metrics)
-            .register(on: v1)
+        TokenRoutes(
+            organizations: organizations,
+            tokens: services.tokens,
+            statusLists: services.statusLists,
+            serviceAccounts: services.serviceAccounts,
+            metrics: metrics
+        ).register(on: v1)
         return router
     }
 

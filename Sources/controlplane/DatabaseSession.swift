@@ -67,6 +67,19 @@ struct DatabaseSession {
             }
             settings.jwksMaxAge = value
         }
+        if let raw = environment["CONTROL_PLANE_STATUS_LIST_TTL"] {
+            guard let value = Int(raw), value >= 1, value <= 3600 else {
+                throw ControlPlaneError.invalid("CONTROL_PLANE_STATUS_LIST_TTL must be whole seconds between 1 and 3600")
+            }
+            settings.statusListTTL = TimeInterval(value)
+        }
+        if let raw = environment["CONTROL_PLANE_STATUS_LISTS"]?.lowercased() {
+            switch raw {
+            case "true", "1", "on", "yes": settings.statusLists = true
+            case "false", "0", "off", "no": settings.statusLists = false
+            default: throw ControlPlaneError.invalid("CONTROL_PLANE_STATUS_LISTS must be true or false")
+            }
+        }
         return settings
     }
 

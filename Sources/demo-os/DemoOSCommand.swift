@@ -33,6 +33,7 @@ struct DemoOSCommand: AsyncParsableCommand {
                 configuration: try AgentOSAuthConfiguration(environment: environment),
                 onEvent: { event in
                     switch event.level {
+                    case .info: eventLogger.info("\(event.message)")
                     case .warning: eventLogger.warning("\(event.message)")
                     case .error: eventLogger.error("\(event.message)")
                     }

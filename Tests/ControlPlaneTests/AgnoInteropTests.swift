@@ -49,6 +49,9 @@ struct AgnoInteropTests {
                 return reply.json["access_token"] as? String ?? ""
             }
             let aliceToken = try await token(alice)
+            // Our tokens carry the Token Status List claim; Agno ignores it and accepts them.
+            let status = (jwtPayload(aliceToken)["status"] as? [String: Any])?["status_list"] as? [String: Any]
+            #expect(status?["idx"] is Int && (status?["uri"] as? String)?.hasSuffix("/os/agno-prod/status-list") == true)
             let list = try await agno.send("GET", "/agents", token: aliceToken)
             #expect(list.status == 200, "\(list.text)")
             #expect(Set(list.list.compactMap { $0["id"] as? String }) == ["web-agent", "finance-agent"], "\(list.text)")
@@ -73,6 +76,7 @@ struct AgnoInteropTests {
                 headers: [.authorization: "Basic " + Data("\(robot.clientID):\(robot.secret)".utf8).base64EncodedString()]
             )
             let robotToken = try #require(oauth.json["access_token"] as? String, "\(oauth.text)")
+            #expect(jwtPayload(robotToken)["status"] != nil, "client-credentials tokens carry the status claim too")
             let robotRun = try await agno.send("POST", "/agents/web-agent/runs", token: robotToken, form: "message=beep&stream=false")
             #expect(robotRun.status == 200 && robotRun.json["user_id"] as? String == "svc:\(robot.id)", "\(robotRun.text)")
             #expect(

@@ -151,7 +151,10 @@ struct OSRegistryTests {
 
             let revoked = try await cp.send(.post, "/v1/orgs/acme/os/prod/keys/\(new)/revoke")
             #expect(revoked.status == 200 && revoked.json["state"] as? String == "revoked")
-            #expect(try await cp.send(.get, "/v1/orgs/acme/os/prod/jwks.json", key: .some(nil)).status == 404)
+            // Nothing published is an answer, not an outage: an empty set every verifier reads as "no key".
+            let empty = try await cp.send(.get, "/v1/orgs/acme/os/prod/jwks.json", key: .some(nil))
+            #expect(empty.status == 200 && empty.text == #"{"keys":[]}"#, "\(empty.text)")
+            #expect(empty.headers[.cacheControl] == "public, max-age=300" && empty.headers[.eTag] != nil)
             await #expect(throws: ControlPlaneError.self) {
                 try await cp.services.signingKeys.sign(
                     .init(issuer: "i", subject: "s", audience: "prod", issuedAt: Date(), lifetime: 60, scopes: []),

@@ -145,6 +145,13 @@ struct PermissionMatrixTests {
             body: ["subject": "target@acme.test"],
             allowed: allow(admins, 201, plus: [.broker: 201])
         ),
+        Row(
+            name: "revoke tokens",
+            method: .post,
+            path: "/v1/orgs/acme/os/prod/token-revocations",
+            body: ["subject": "target@acme.test"],
+            allowed: allow(admins, 200)
+        ),
         Row(name: "delete OS", method: .delete, path: "/v1/orgs/acme/os/doomed", allowed: allow(admins, 204)),
         Row(name: "delete org", method: .delete, path: "/v1/orgs/acme", allowed: allow([.owner], 204)),
     ]

@@ -27,7 +27,13 @@ struct TokenIssuanceTests {
             let token = try #require(body["access_token"] as? String)
             #expect(body["token_type"] as? String == "Bearer" && body["expires_in"] as? Int == 600)
             let claims = jwtPayload(token)
-            #expect(Set(claims.keys) == ["iss", "sub", "aud", "iat", "nbf", "exp", "jti", "scopes", "session_id", "email", "name", "org"])
+            #expect(
+                Set(claims.keys) == [
+                    "iss", "sub", "aud", "iat", "nbf", "exp", "jti", "scopes", "session_id", "email", "name", "org", "status",
+                ]
+            )
+            let status = (claims["status"] as? [String: Any])?["status_list"] as? [String: Any]
+            #expect(status?["uri"] as? String == "https://cp.test/v1/orgs/acme/os/prod/status-list" && status?["idx"] is Int)
             #expect(claims["iss"] as? String == "https://cp.test")
             #expect(claims["sub"] as? String == alice.id)
             #expect(claims["aud"] as? String == "prod")

@@ -58,6 +58,17 @@ extension AgentOSAuthConfiguration {
         }
         jwksRefetchInterval = try seconds("JWT_JWKS_REFETCH_INTERVAL", allowZero: true) ?? jwksRefetchInterval
         jwksMaxStaleness = try seconds("JWT_JWKS_MAX_STALENESS", allowZero: false) ?? jwksMaxStaleness
+        if let raw = value("JWT_STATUS_LIST_ORIGIN") {
+            guard let origin = Self.origin(raw) else {
+                throw AgentOSAuthError(
+                    .invalidConfiguration,
+                    "JWT_STATUS_LIST_ORIGIN must be scheme://host[:port] (https; plain http only to localhost, 127.0.0.0/8 or ::1): \(raw)"
+                )
+            }
+            statusListOrigin = origin
+        }
+        statusListMaxStaleness = try seconds("JWT_STATUS_LIST_MAX_STALENESS", allowZero: false) ?? statusListMaxStaleness
+        statusListRefetchInterval = try seconds("JWT_STATUS_LIST_REFETCH_INTERVAL", allowZero: true) ?? statusListRefetchInterval
         securityKey = value("OS_SECURITY_KEY")
         osID = value("AGENT_OS_ID")
         issuer = value("JWT_ISSUER")

@@ -30,6 +30,15 @@ public struct AgentOSAuthConfiguration: Sendable {
     /// Seconds after the last successful JWKS fetch during which its keys are still used
     /// (`JWT_JWKS_MAX_STALENESS`, default 3600); past it every token is refused.
     public var jwksMaxStaleness: TimeInterval
+    /// The origin (`scheme://host[:port]`) whose Token Status Lists are checked
+    /// (`JWT_STATUS_LIST_ORIGIN`): tokens whose `status.status_list.uri` lies under it are
+    /// checked, other URIs are refused. `nil`: status claims are ignored (Agno's behaviour).
+    public var statusListOrigin: String?
+    /// Seconds after the last successful fetch of a status list during which it is still used
+    /// (`JWT_STATUS_LIST_MAX_STALENESS`, default 600); past it, tokens pointing at it are refused.
+    public var statusListMaxStaleness: TimeInterval
+    /// Minimum seconds between two fetches of one status list (`JWT_STATUS_LIST_REFETCH_INTERVAL`, default 10).
+    public var statusListRefetchInterval: TimeInterval
     /// The shared secret of security-key mode (`OS_SECURITY_KEY`).
     public var securityKey: String?
     /// The OS id (`AGENT_OS_ID`): the expected `aud`.
@@ -69,6 +78,9 @@ public struct AgentOSAuthConfiguration: Sendable {
         self.jwksURL = nil
         self.jwksRefetchInterval = 30
         self.jwksMaxStaleness = 3600
+        self.statusListOrigin = nil
+        self.statusListMaxStaleness = 600
+        self.statusListRefetchInterval = 10
         self.securityKey = nil
         self.osID = nil
         self.issuer = nil
@@ -128,8 +140,29 @@ public struct AgentOSAuthConfiguration: Sendable {
                 "JWT_JWKS_URL must be an https URL (plain http only to localhost, 127.0.0.0/8 or ::1): \(jwksURL.absoluteString)"
             )
         }
+        if let statusListOrigin, Self.origin(statusListOrigin) != statusListOrigin {
+            throw AgentOSAuthError(
+                .invalidConfiguration,
+                "JWT_STATUS_LIST_ORIGIN must be scheme://host[:port], https (plain http only to a loopback host), no path: \(statusListOrigin)"
+            )
+        }
+        guard statusListMaxStaleness.isFinite, statusListMaxStaleness > 0 else {
+            throw AgentOSAuthError(.invalidConfiguration, "JWT_STATUS_LIST_MAX_STALENESS must be a positive number of seconds")
+        }
         guard jwksMaxStaleness.isFinite, jwksMaxStaleness > 0 else {
             throw AgentOSAuthError(.invalidConfiguration, "JWT_JWKS_MAX_STALENESS must be a positive number of seconds")
         }
+    }
+
+    /// `text` as a status-list origin (`scheme://host[:port]`, https or loopback http, nothing
+    /// after the authority but an optional `/`), or `nil` when it cannot be one.
+    public static func origin(_ text: String) -> String? {
+        var trimmed = text
+        if trimmed.hasSuffix("/") { trimmed.removeLast() }
+        guard let url = URL(string: trimmed), RemoteJWKS.isAllowedURL(url), let scheme = url.scheme, let host = url.host,
+            url.path.isEmpty, url.query == nil, url.fragment == nil, url.user == nil, url.password == nil
+        else { return nil }
+        let origin = "\(scheme)://\(host.contains(":") ? "[\(host)]" : host)" + (url.port.map { ":\($0)" } ?? "")
+        return origin == trimmed ? origin : nil
     }
 }

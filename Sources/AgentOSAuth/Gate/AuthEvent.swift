@@ -8,6 +8,9 @@ import Foundation
 public struct AuthEvent: Sendable, Hashable, CustomStringConvertible {
     /// How urgent the event is.
     public enum Level: String, Sendable, Hashable {
+        /// Nothing is wrong; the effect of a setting the operator should know about (e.g. status
+        /// claims ignored because no status-list origin is configured).
+        case info
         /// Degraded but still safe (e.g. a failed fetch while the last good keys are still in date).
         case warning
         /// Requests are being refused, or the OS is unprotected.

@@ -19,6 +19,7 @@ public struct AuthGate: Sendable {
     ///
     /// - Parameters:
     ///   - jwksFetcher: replaces ``RemoteJWKS/urlSessionFetcher`` (tests).
+    ///   - statusListFetcher: replaces the status-list fetcher (tests).
     ///   - now: the clock used for token times and JWKS ages (inject one in tests).
     ///   - onEvent: where JWKS failures, stale keys and a disabled gate are reported.
     /// - Throws: ``AgentOSAuthError`` (``AgentOSAuthError/Code/invalidConfiguration``) for the
@@ -26,6 +27,7 @@ public struct AuthGate: Sendable {
     public init(
         configuration: AgentOSAuthConfiguration,
         jwksFetcher: RemoteJWKS.Fetcher? = nil,
+        statusListFetcher: RemoteJWKS.Fetcher? = nil,
         now: @escaping @Sendable () -> Date = Date.init,
         onEvent: @escaping AuthEventHandler = AuthEvent.standardError
     ) throws(AgentOSAuthError) {
@@ -54,7 +56,24 @@ public struct AuthGate: Sendable {
                 issuer: configuration.issuer,
                 requireExpiration: configuration.requireExpiration
             )
-            self.verifier = try TokenVerifier(keys: keys, remote: remote, options: options, now: now)
+            let statusLists = configuration.statusListOrigin.map {
+                StatusListChecker(
+                    origin: $0,
+                    refetchInterval: configuration.statusListRefetchInterval,
+                    maxStaleness: configuration.statusListMaxStaleness,
+                    fetcher: statusListFetcher,
+                    onEvent: onEvent
+                )
+            }
+            if statusLists == nil {
+                onEvent(
+                    AuthEvent(
+                        .info,
+                        "JWT_STATUS_LIST_ORIGIN is not set: token status claims are ignored, so a revoked token is accepted until it expires"
+                    )
+                )
+            }
+            self.verifier = try TokenVerifier(keys: keys, remote: remote, statusLists: statusLists, options: options, now: now)
         } else {
             self.verifier = nil
         }

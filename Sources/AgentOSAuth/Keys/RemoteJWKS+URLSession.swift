@@ -27,14 +27,26 @@ extension RemoteJWKS {
     /// Fetches with `URLSession`: refuses URLs that are not ``isAllowedURL(_:)``, follows no
     /// redirect (a 3xx is a failed fetch), stops reading past ``maximumDocumentBytes``, gives up
     /// after 5 s, and reads `max-age` from `Cache-Control`.
-    public static let urlSessionFetcher: Fetcher = { url in
+    public static let urlSessionFetcher: Fetcher = boundedFetcher(
+        limit: maximumDocumentBytes,
+        accept: "application/json",
+        setting: "JWT_JWKS_URL"
+    )
+
+    /// A `URLSession` fetcher with the rules of ``urlSessionFetcher`` and another size limit and
+    /// `Accept` header (the status-list fetcher uses it); `setting` names the variable in messages.
+    public static func boundedFetcher(limit: Int, accept: String, setting: String) -> Fetcher {
+        { url in try await fetch(url, limit: limit, accept: accept, setting: setting) }
+    }
+
+    private static func fetch(_ url: URL, limit: Int, accept: String, setting: String) async throws -> Response {
         guard isAllowedURL(url) else {
-            throw AgentOSAuthError(.invalidKey, "JWT_JWKS_URL must be https (plain http only to a loopback host)")
+            throw AgentOSAuthError(.invalidKey, "\(setting) must be https (plain http only to a loopback host)")
         }
         var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: 5)
-        request.setValue("application/json", forHTTPHeaderField: "Accept")
+        request.setValue(accept, forHTTPHeaderField: "Accept")
         request.httpShouldHandleCookies = false
-        let download = BoundedDownload(limit: maximumDocumentBytes)
+        let download = BoundedDownload(limit: limit, setting: setting)
         let configuration = URLSessionConfiguration.ephemeral
         configuration.urlCache = nil
         configuration.timeoutIntervalForRequest = 5
@@ -56,10 +68,12 @@ private final class BoundedDownload: NSObject, URLSessionDataDelegate, Sendable 
     }
 
     let limit: Int
+    let setting: String
     private let state = Mutex(State())
 
-    init(limit: Int) {
+    init(limit: Int, setting: String) {
         self.limit = limit
+        self.setting = setting
     }
 
     func run(_ task: URLSessionDataTask) async throws -> (HTTPURLResponse, Data) {
@@ -83,7 +97,8 @@ private final class BoundedDownload: NSObject, URLSessionDataDelegate, Sendable 
     ) {
         // A redirect could lead anywhere, plain http included: it is a failed fetch. Declining it
         // completes the task with the 3xx response (cancelling here crashes FoundationNetworking).
-        fail("redirect (HTTP \(response.statusCode)) refused; JWT_JWKS_URL must name the JWKS itself")
+        let document = setting == "JWT_JWKS_URL" ? "the JWKS" : "the document"
+        fail("redirect (HTTP \(response.statusCode)) refused; \(setting) must name \(document) itself")
         completionHandler(nil)
     }
 

@@ -7,6 +7,8 @@ struct JWSParts {
     let payloadSegment: Substring
     let algorithm: String
     let keyID: String?
+    /// The header's `typ`, if it is a string.
+    let type: String?
     let signature: [UInt8]
 
     init(_ token: String) throws(AgentOSAuthError) {
@@ -50,6 +52,7 @@ struct JWSParts {
         }
         self.algorithm = algorithm
         self.keyID = header["kid"]?.stringValue
+        self.type = header["typ"]?.stringValue
         self.signature = signature
         self.payloadSegment = segments[1]
         self.signingInputLength = segments[0].utf8.count + 1 + segments[1].utf8.count

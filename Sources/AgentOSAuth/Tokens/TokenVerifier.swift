@@ -9,7 +9,7 @@ public final class TokenVerifier: Sendable {
         /// Expected `aud` (Agno: the configured audience, else the OS id).
         public var audience: String?
         /// Check `aud` (default `true`; Agno's default is `false`). When on, ``audience`` must be set:
-        /// ``TokenVerifier/init(keys:remote:options:now:)`` refuses options without one.
+        /// ``TokenVerifier/init(keys:remote:statusLists:options:now:)`` refuses options without one.
         public var verifyAudience: Bool
         /// Pinned `iss`, checked when set.
         public var issuer: String?
@@ -44,6 +44,8 @@ public final class TokenVerifier: Sendable {
 
     let staticKeys: KeySet
     let remote: RemoteJWKS?
+    /// Status lists checked for tokens with a `status` claim; `nil`: the claim is ignored.
+    let statusLists: StatusListChecker?
     let options: Options
     let now: @Sendable () -> Date
     let cache: VerifiedTokenCache
@@ -52,12 +54,16 @@ public final class TokenVerifier: Sendable {
     /// A verifier over fixed keys (`JWT_VERIFICATION_KEY`, `JWT_JWKS_FILE`) and, optionally, a
     /// JWKS fetched from a URL.
     ///
-    /// - Parameter now: the clock; inject one in tests.
+    /// - Parameters:
+    ///   - statusLists: checks the `status` claim of tokens (`JWT_STATUS_LIST_ORIGIN`); without
+    ///     it, status claims are ignored. Status List Tokens are verified with the same keys.
+    ///   - now: the clock; inject one in tests.
     /// - Throws: ``AgentOSAuthError/Code/invalidConfiguration`` when `options` checks the
     ///   audience (``Options/verifyAudience``) but names none: such a verifier would accept any `aud`.
     public init(
         keys: KeySet,
         remote: RemoteJWKS? = nil,
+        statusLists: StatusListChecker? = nil,
         options: Options = .init(),
         now: @escaping @Sendable () -> Date = Date.init
     ) throws(AgentOSAuthError) {
@@ -69,6 +75,7 @@ public final class TokenVerifier: Sendable {
         }
         self.staticKeys = keys
         self.remote = remote
+        self.statusLists = statusLists
         self.options = options
         self.now = now
         self.cache = VerifiedTokenCache(capacity: options.cacheCapacity)
@@ -82,7 +89,9 @@ public final class TokenVerifier: Sendable {
     ///
     /// - Throws: ``AgentOSAuthError`` with a 401 code and Agno's detail string; 401
     ///   ``AgentOSAuthError/Code/keysUnavailable`` when a JWKS URL has not answered for longer
-    ///   than its maximum staleness.
+    ///   than its maximum staleness; 401 ``AgentOSAuthError/Code/revoked`` for a token its status
+    ///   list marks revoked, ``AgentOSAuthError/Code/statusUnavailable`` when that list is
+    ///   unusable or not under the trusted origin.
     public func verify(_ token: String) async throws(AgentOSAuthError) -> VerifiedToken {
         guard token.utf8.count <= options.maxTokenBytes else {
             throw AgentOSAuthError(.invalidToken, "Invalid token: Token exceeds \(options.maxTokenBytes) bytes")
@@ -94,7 +103,10 @@ public final class TokenVerifier: Sendable {
             throw Self.keysUnavailable
         }
         let generation = remote?.generation ?? 0
-        if let hit = cache.lookup(token, now: current, generation: generation) { return hit }
+        if let hit = cache.lookup(token, now: current, generation: generation) {
+            try await checkStatus(hit, at: current)
+            return hit
+        }
 
         let parts = try JWSParts(token)
         let keys = try await keySnapshot(for: parts, at: current)
@@ -102,6 +114,7 @@ public final class TokenVerifier: Sendable {
         try verifySignature(parts, keys: keys)
         let verified = try validateClaims(parts.payload(), keyID: parts.keyID, at: current)
         cache.store(token, verified, now: current, leeway: options.leeway, generation: remote?.generation ?? generation)
+        try await checkStatus(verified, at: current)
         return verified
     }
 
@@ -110,7 +123,7 @@ public final class TokenVerifier: Sendable {
     /// Drops every cached verification (e.g. after changing keys).
     public func purgeCache() { cache.removeAll() }
 
-    private func keySnapshot(for parts: JWSParts, at date: Date) async throws(AgentOSAuthError) -> KeySet {
+    func keySnapshot(for parts: JWSParts, at date: Date) async throws(AgentOSAuthError) -> KeySet {
         guard let remote else { return staticKeys }
         guard var snapshot = await remote.keys(at: date, unknownKeyID: nil) else { throw Self.keysUnavailable }
         if let kid = parts.keyID, snapshot.keys[kid] == nil {
@@ -130,7 +143,7 @@ public final class TokenVerifier: Sendable {
 
     /// Agno's order: the alg must be one a key accepts; JWKS by `kid` (or the kid-less default);
     /// then static keys in order.
-    private func verifySignature(_ parts: JWSParts, keys: KeySet) throws(AgentOSAuthError) {
+    func verifySignature(_ parts: JWSParts, keys: KeySet) throws(AgentOSAuthError) {
         // No key at all (an empty JWKS, a 404 from the JWKS URL): Agno tries no key and says so.
         if keys.isEmpty { throw AgentOSAuthError(.invalidToken, "Invalid token: No verification keys configured") }
         guard let algorithm = SigningAlgorithm(name: parts.algorithm), keys.accepts(algorithm) else {

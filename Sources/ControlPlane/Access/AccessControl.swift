@@ -11,6 +11,7 @@ public struct AccessControl: Sendable {
     let subjects: SubjectDirectory
     let os: OSStore
     let keys: SigningKeys
+    let statusLists: StatusLists
     let audit: AuditTrail
     let logger: Logger
     let now: Clock
@@ -101,10 +102,13 @@ public struct AccessControl: Sendable {
 
     public func deleteBinding(_ access: OrgAccess, id: UUID) async throws {
         try access.require(.manageAccess)
+        try await statusLists.flushRecords()
         try await client.transaction(logger: logger) { connection in
-            guard try await store.deleteBinding(id: id, org: access.org.id, on: connection) else {
+            guard let (subject, os) = try await store.deleteBinding(id: id, org: access.org.id, on: connection) else {
                 throw ControlPlaneError.notFound("no binding \(id.lowercased)")
             }
+            // The subject's tokens carry the role's scopes until revoked: on the binding's OS, or everywhere.
+            try await statusLists.revokeSubject(subject, on: os.map { [$0] }, org: access.org.id, on: connection)
             try await audit.append(
                 .init(.bindingDeleted, "binding:\(id.lowercased)"),
                 org: access.org.id,
@@ -145,10 +149,12 @@ public struct AccessControl: Sendable {
     public func deleteGrant(_ access: OrgAccess, os osID: String, id: UUID) async throws {
         try access.require(.manageAccess)
         let os = try await find(os: osID, in: access.org)
+        try await statusLists.flushRecords()
         try await client.transaction(logger: logger) { connection in
-            guard try await store.deleteGrant(id: id, os: os.internalID, on: connection) else {
+            guard let subject = try await store.deleteGrant(id: id, os: os.internalID, on: connection) else {
                 throw ControlPlaneError.notFound("no grant \(id.lowercased)")
             }
+            try await statusLists.revokeSubject(subject, on: [os.internalID], org: access.org.id, on: connection)
             try await audit.append(
                 .init(.grantDeleted, "grant:\(id.lowercased)"),
                 org: access.org.id,

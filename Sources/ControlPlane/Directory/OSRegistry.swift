@@ -95,19 +95,24 @@ public struct OSRegistry: Sendable {
         return try await find(access.org, id)
     }
 
-    /// Updates name and/or url (`writeOS`; `os.updated` audited).
-    public func update(_ access: OrgAccess, id: String, name: String?, url: String??) async throws -> OSInstance {
+    /// Updates name, url and/or the `roles` claim switch (`writeOS`; `os.updated` audited).
+    public func update(_ access: OrgAccess, id: String, name: String?, url: String??, rolesClaim: Bool? = nil) async throws -> OSInstance {
         try access.require(.writeOS)
         if let name { try Validation.name(name) }
         if let url { try Validation.url(url) }
         var os = try await find(access.org, id)
         if let name { os.name = name }
         if let url { os.url = url }
+        if let rolesClaim { os.rolesClaim = rolesClaim }
         os.updatedAt = now()
         let updated = os
         try await client.transaction(logger: logger) { connection in
             try await store.update(updated, on: connection)
-            let event = AuditEvent(.osUpdated, "os:\(id)", ["name": updated.name, "url": updated.url ?? ""])
+            let event = AuditEvent(
+                .osUpdated,
+                "os:\(id)",
+                ["name": updated.name, "url": updated.url ?? "", "roles_claim": "\(updated.rolesClaim)"]
+            )
             try await audit.append(event, org: updated.orgID, by: access.caller.actor, at: updated.updatedAt, on: connection)
         }
         return updated

@@ -17,11 +17,13 @@ public struct OSInstance: Sendable, Encodable, Equatable {
     public var authorizationEnabled: Bool
     public var createdAt: Date
     public var updatedAt: Date
+    /// Tokens for this OS carry a `roles` claim with the subject's OS role slugs (Agno's `roles_claim`).
+    public var rolesClaim: Bool = false
     var internalID: UUID
     var orgID: UUID
 
     enum CodingKeys: String, CodingKey {
-        case id, name, url, authorizationEnabled, createdAt, updatedAt
+        case id, name, url, authorizationEnabled, createdAt, updatedAt, rolesClaim
     }
 }
 

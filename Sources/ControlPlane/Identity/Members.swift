@@ -8,6 +8,7 @@ public struct Members: Sendable {
     let client: PostgresClient
     let store: MemberStore
     let access: AccessStore
+    let statusLists: StatusLists
     let audit: AuditTrail
     let logger: Logger
     let now: Clock
@@ -55,9 +56,14 @@ public struct Members: Sendable {
         try access.require(.manageMembers)
         if role == .owner { try access.require(.manageOwners) }
         let at = now()
+        if disabled == true { try await statusLists.flushRecords() }
         return try await client.transaction(logger: logger) { connection in
             var member = try await locked(access, reference, on: connection)
             if member.role == .owner { try access.require(.manageOwners) }
+            if disabled == true && !member.disabled {
+                let subject = Subject(kind: .user, id: member.user.id, label: "")
+                try await statusLists.revokeSubject(subject, on: nil, org: access.org.id, on: connection)
+            }
             let demotesOwner = member.role == .owner && ((role != nil && role != .owner) || (disabled == true && !member.disabled))
             if demotesOwner { try await ensureAnotherOwner(access.org.id, except: member.user.id, on: connection) }
             member.role = role ?? member.role
@@ -73,17 +79,21 @@ public struct Members: Sendable {
         }
     }
 
-    /// Removes a member with their role bindings and grants in this organisation (`member.removed`).
+    /// Removes a member with their role bindings and grants in this organisation (`member.removed`),
+    /// revoking their outstanding tokens on every OS of it.
     public func remove(_ access: OrgAccess, user reference: String) async throws {
         try access.require(.manageMembers)
         let at = now()
+        try await statusLists.flushRecords()
         try await client.transaction(logger: logger) { connection in
             let member = try await locked(access, reference, on: connection)
             if member.role == .owner {
                 try access.require(.manageOwners)
                 try await ensureAnotherOwner(access.org.id, except: member.user.id, on: connection)
             }
-            try await self.access.deleteAccess(of: Subject(kind: .user, id: member.user.id, label: ""), org: access.org.id, on: connection)
+            let subject = Subject(kind: .user, id: member.user.id, label: "")
+            try await self.access.deleteAccess(of: subject, org: access.org.id, on: connection)
+            try await statusLists.revokeSubject(subject, on: nil, org: access.org.id, on: connection)
             try await store.delete(org: access.org.id, user: member.user.id, on: connection)
             let event = AuditEvent(.memberRemoved, "user:\(member.user.id.lowercased)", ["email": member.user.email])
             try await audit.append(event, org: access.org.id, by: access.caller.actor, at: at, on: connection)

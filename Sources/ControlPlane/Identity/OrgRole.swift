@@ -8,7 +8,7 @@ public enum OrgRole: String, Sendable, Codable, CaseIterable, Comparable {
         switch permission {
         case .readOrg, .readOS, .writeOS, .readAccess, .issueOwnToken: true
         case .deleteOS, .manageKeys, .manageAccess, .readMembers, .manageMembers, .manageServiceAccounts, .readAudit,
-            .issueTokenForOthers:
+            .issueTokenForOthers, .revokeTokens:
             self >= .admin
         case .manageOwners, .deleteOrg: self == .owner
         }
@@ -47,6 +47,8 @@ public enum Permission: String, Sendable, CaseIterable {
     case readAudit
     /// Issue tokens for other subjects.
     case issueTokenForOthers
+    /// Revoke issued tokens (by jti, token or subject).
+    case revokeTokens
     /// Add, change and remove owners.
     case manageOwners
     /// Delete the organisation.
@@ -70,6 +72,7 @@ extension Permission {
         case .manageServiceAccounts: "managing service accounts"
         case .readAudit: "reading the audit trail"
         case .issueTokenForOthers: "issuing tokens for others"
+        case .revokeTokens: "revoking tokens"
         case .manageOwners: "managing owners"
         case .deleteOrg: "deleting the organisation"
         }

@@ -17,6 +17,7 @@ public struct ServiceAccount: Sendable, Equatable {
 public struct ServiceAccounts: Sendable {
     let client: PostgresClient
     let store: ServiceAccountStore
+    let statusLists: StatusLists
     let audit: AuditTrail
     let logger: Logger
     let now: Clock
@@ -52,15 +53,18 @@ public struct ServiceAccounts: Sendable {
         return try await store.list(org: access.org.id)
     }
 
-    /// Revokes a service account (`manageServiceAccounts`): no new tokens and no API calls; JWTs
-    /// already issued stay valid until their `exp` (the OS verifies offline).
+    /// Revokes a service account (`manageServiceAccounts`): no new tokens and no API calls; its
+    /// outstanding tokens are revoked on every OS of the organisation (status lists).
     public func revoke(_ access: OrgAccess, id: UUID) async throws {
         try access.require(.manageServiceAccounts)
         let at = now()
+        try await statusLists.flushRecords()
         try await client.transaction(logger: logger) { connection in
             guard try await store.revoke(id: id, org: access.org.id, at: at, on: connection) else {
                 throw ControlPlaneError.notFound("no active service account \(id.lowercased)")
             }
+            let subject = Subject(kind: .serviceAccount, id: id, label: "")
+            try await statusLists.revokeSubject(subject, on: nil, org: access.org.id, on: connection)
             try await audit.append(
                 .init(.serviceAccountRevoked, "svc:\(id.lowercased)"),
                 org: access.org.id,

@@ -17,10 +17,16 @@ extension SigningKeys {
     /// - Parameter activeKid: the active key as the caller's query just saw it. A cached signer for
     ///   another kid (rotated or revoked, possibly by another replica) is dropped and reloaded.
     func sign(_ claims: AccessTokenClaims, osInternalID: UUID, osID: String, activeKid: String?) async throws -> SignedToken {
+        try await sign(claims, type: "at+jwt", osInternalID: osInternalID, osID: osID, activeKid: activeKid)
+    }
+
+    /// Signs any payload with the OS's active key under the JOSE header `typ` (`at+jwt` for
+    /// access tokens, `statuslist+jwt` for Status List Tokens).
+    func sign(_ payload: some JWTPayload, type: String, osInternalID: UUID, osID: String, activeKid: String?) async throws -> SignedToken {
         let signer = try await activeSigner(osInternalID: osInternalID, osID: osID, activeKid: activeKid)
         var header = JWTHeader()
-        header.typ = "at+jwt"
-        let token = try await signer.keys.sign(claims, kid: JWKIdentifier(string: signer.kid), header: header)
+        header.typ = type
+        let token = try await signer.keys.sign(payload, kid: JWKIdentifier(string: signer.kid), header: header)
         return SignedToken(token: token, kid: signer.kid, algorithm: signer.algorithm)
     }
 

@@ -162,18 +162,30 @@ struct AccessStore: Sendable {
     }
 
     /// Deletes a binding of `org`; `false` when there is none with that id.
-    func deleteBinding(id: UUID, org: UUID, on connection: PostgresConnection) async throws -> Bool {
-        let rows = try await connection.query("DELETE FROM role_bindings WHERE id = \(id) AND org_id = \(org) RETURNING id", logger: logger)
-        return try await !rows.decode(UUID.self).collect().isEmpty
+    /// Deletes a binding; its subject and OS (`nil`: org-wide), or `nil` when there is none.
+    func deleteBinding(id: UUID, org: UUID, on connection: PostgresConnection) async throws -> (subject: Subject, os: UUID?)? {
+        let rows = try await connection.query(
+            "DELETE FROM role_bindings WHERE id = \(id) AND org_id = \(org) RETURNING user_id, service_account_id, os_instance",
+            logger: logger
+        )
+        guard let (user, account, os) = try await rows.decode((UUID?, UUID?, UUID?).self).collect().first else { return nil }
+        return (Self.subject(user: user, account: account), os)
+    }
+
+    /// The subject of a binding or grant row (exactly one of the two ids is set).
+    static func subject(user: UUID?, account: UUID?) -> Subject {
+        if let user { return Subject(kind: .user, id: user, label: "") }
+        return Subject(kind: .serviceAccount, id: account ?? UUID(), label: "")
     }
 
     /// Deletes a grant of `os` (a grant of another OS is not found here).
-    func deleteGrant(id: UUID, os: UUID, on connection: PostgresConnection) async throws -> Bool {
+    func deleteGrant(id: UUID, os: UUID, on connection: PostgresConnection) async throws -> Subject? {
         let rows = try await connection.query(
-            "DELETE FROM scope_grants WHERE id = \(id) AND os_instance = \(os) RETURNING id",
+            "DELETE FROM scope_grants WHERE id = \(id) AND os_instance = \(os) RETURNING user_id, service_account_id",
             logger: logger
         )
-        return try await !rows.decode(UUID.self).collect().isEmpty
+        guard let (user, account) = try await rows.decode((UUID?, UUID?).self).collect().first else { return nil }
+        return Self.subject(user: user, account: account)
     }
 
     /// Deletes every binding and grant of `subject` in `org`.

@@ -22,6 +22,24 @@ struct IssuanceStore: Sendable {
 
     /// The raw scopes of the subject (an SQL expression, never input) on the OS `o` of the organisation `g`: its org-wide and
     /// per-OS role bindings and its grants.
+    /// The subject's revocation generation on `o` (0 when never revoked): read in the same
+    /// snapshot as the scopes, compared again when the token's record is written.
+    static func generation(of tokenSubject: String) -> String {
+        "coalesce((SELECT w.generation FROM subject_revocations w WHERE w.os_instance = o.id AND w.subject = \(tokenSubject)), 0)"
+    }
+
+    /// The OS role slugs of the subject on `o`, when the OS asks for a `roles` claim.
+    static func roleSlugs(of subject: String) -> String {
+        """
+        CASE WHEN coalesce(o.roles_claim, false) THEN ARRAY(
+          SELECT DISTINCT r.slug FROM role_bindings b JOIN roles r ON r.id = b.role_id
+          WHERE b.org_id = g.id AND (b.user_id = \(subject) OR b.service_account_id = \(subject))
+            AND (b.os_instance IS NULL OR b.os_instance = o.id)
+          ORDER BY 1
+        ) END
+        """
+    }
+
     static func rawScopes(of subject: String) -> String {
         """
         ARRAY(
@@ -40,7 +58,9 @@ struct IssuanceStore: Sendable {
 struct TokenIssuanceQuery: PostgresPreparedStatement {
     static let sql = """
         SELECT g.id, o.id, cm.role, cm.disabled, s.id, s.email, s.name, coalesce(s.disabled, false),
-          \(IssuanceStore.activeKid), \(IssuanceStore.rawScopes(of: "s.id"))
+          \(IssuanceStore.activeKid), \(IssuanceStore.rawScopes(of: "s.id")),
+          \(IssuanceStore.generation(of: "CASE WHEN $4 THEN s.id::text ELSE 'svc:' || s.id::text END")),
+          \(IssuanceStore.roleSlugs(of: "s.id"))
         FROM organizations g
         LEFT JOIN os_instances o ON o.org_id = g.id AND o.os_id = $2
         LEFT JOIN org_members cm ON cm.org_id = g.id AND cm.user_id = $3
@@ -67,6 +87,9 @@ struct TokenIssuanceQuery: PostgresPreparedStatement {
         var subjectDisabled: Bool
         var activeKid: String?
         var scopes: [String]
+        var generation: Int64
+        /// `nil` unless the OS emits a `roles` claim.
+        var roles: [String]?
     }
 
     var org: String
@@ -88,8 +111,8 @@ struct TokenIssuanceQuery: PostgresPreparedStatement {
     }
 
     func decodeRow(_ row: PostgresRow) throws -> Row {
-        let (org, os, role, disabled, subject, email, name, subjectDisabled, kid, scopes) = try row.decode(
-            (UUID, UUID?, OrgRole?, Bool?, UUID?, String?, String?, Bool, String?, [String]).self
+        let (org, os, role, disabled, subject, email, name, subjectDisabled, kid, scopes, generation, roles) = try row.decode(
+            (UUID, UUID?, OrgRole?, Bool?, UUID?, String?, String?, Bool, String?, [String], Int64, [String]?).self
         )
         return Row(
             orgID: org,
@@ -101,7 +124,9 @@ struct TokenIssuanceQuery: PostgresPreparedStatement {
             subjectName: name,
             subjectDisabled: subjectDisabled,
             activeKid: kid,
-            scopes: scopes
+            scopes: scopes,
+            generation: generation,
+            roles: roles
         )
     }
 }
@@ -111,7 +136,8 @@ struct TokenIssuanceQuery: PostgresPreparedStatement {
 struct ClientCredentialsQuery: PostgresPreparedStatement {
     static let sql = """
         SELECT sa.id, sa.secret_hash, sa.revoked_at IS NOT NULL, g.slug, o.id,
-          \(IssuanceStore.activeKid), \(IssuanceStore.rawScopes(of: "sa.id"))
+          \(IssuanceStore.activeKid), \(IssuanceStore.rawScopes(of: "sa.id")),
+          \(IssuanceStore.generation(of: "'svc:' || sa.id::text")), \(IssuanceStore.roleSlugs(of: "sa.id"))
         FROM service_accounts sa JOIN organizations g ON g.id = sa.org_id
         LEFT JOIN os_instances o ON o.org_id = g.id AND o.os_id = $2
         WHERE sa.client_id = $1
@@ -126,6 +152,8 @@ struct ClientCredentialsQuery: PostgresPreparedStatement {
         var osInternalID: UUID?
         var activeKid: String?
         var scopes: [String]
+        var generation: Int64
+        var roles: [String]?
     }
 
     var clientID: String
@@ -139,7 +167,19 @@ struct ClientCredentialsQuery: PostgresPreparedStatement {
     }
 
     func decodeRow(_ row: PostgresRow) throws -> Row {
-        let (id, hash, revoked, slug, os, kid, scopes) = try row.decode((UUID, Data, Bool, String, UUID?, String?, [String]).self)
-        return Row(accountID: id, secretHash: hash, revoked: revoked, orgSlug: slug, osInternalID: os, activeKid: kid, scopes: scopes)
+        let (id, hash, revoked, slug, os, kid, scopes, generation, roles) = try row.decode(
+            (UUID, Data, Bool, String, UUID?, String?, [String], Int64, [String]?).self
+        )
+        return Row(
+            accountID: id,
+            secretHash: hash,
+            revoked: revoked,
+            orgSlug: slug,
+            osInternalID: os,
+            activeKid: kid,
+            scopes: scopes,
+            generation: generation,
+            roles: roles
+        )
     }
 }

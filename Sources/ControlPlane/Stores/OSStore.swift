@@ -7,7 +7,7 @@ struct OSStore: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    typealias Row = (UUID, UUID, String, String, String?, Bool, Date, Date)
+    typealias Row = (UUID, UUID, String, String, String?, Bool, Date, Date, Bool)
 
     static func os(_ row: Row) -> OSInstance {
         OSInstance(
@@ -17,6 +17,7 @@ struct OSStore: Sendable {
             authorizationEnabled: row.5,
             createdAt: row.6,
             updatedAt: row.7,
+            rolesClaim: row.8,
             internalID: row.0,
             orgID: row.1
         )
@@ -40,7 +41,7 @@ struct OSStore: Sendable {
     func list(org: UUID) async throws -> [OSInstance] {
         let rows = try await client.query(
             """
-            SELECT id, org_id, os_id, name, url, authorization_enabled, created_at, updated_at
+            SELECT id, org_id, os_id, name, url, authorization_enabled, created_at, updated_at, roles_claim
             FROM os_instances WHERE org_id = \(org) ORDER BY os_id
             """,
             logger: logger
@@ -51,7 +52,7 @@ struct OSStore: Sendable {
     func find(org: UUID, id: String) async throws -> OSInstance? {
         let rows = try await client.query(
             """
-            SELECT id, org_id, os_id, name, url, authorization_enabled, created_at, updated_at
+            SELECT id, org_id, os_id, name, url, authorization_enabled, created_at, updated_at, roles_claim
             FROM os_instances WHERE org_id = \(org) AND os_id = \(id)
             """,
             logger: logger
@@ -63,7 +64,7 @@ struct OSStore: Sendable {
     func find(orgSlug: String, id: String) async throws -> OSInstance? {
         let rows = try await client.query(
             """
-            SELECT o.id, o.org_id, o.os_id, o.name, o.url, o.authorization_enabled, o.created_at, o.updated_at
+            SELECT o.id, o.org_id, o.os_id, o.name, o.url, o.authorization_enabled, o.created_at, o.updated_at, o.roles_claim
             FROM os_instances o JOIN organizations g ON g.id = o.org_id WHERE g.slug = \(orgSlug) AND o.os_id = \(id)
             """,
             logger: logger
@@ -75,7 +76,7 @@ struct OSStore: Sendable {
         try await connection.query(
             """
             UPDATE os_instances SET name = \(os.name), url = \(os.url), authorization_enabled = \(os.authorizationEnabled),
-              updated_at = \(os.updatedAt) WHERE id = \(os.internalID)
+              roles_claim = \(os.rolesClaim), updated_at = \(os.updatedAt) WHERE id = \(os.internalID)
             """,
             logger: logger
         )

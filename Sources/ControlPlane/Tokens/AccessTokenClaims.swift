@@ -15,6 +15,10 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
     public var email: String?
     public var name: String?
     public var org: String?
+    /// Where the token's revocation status is (Token Status List), when status lists are on.
+    public var status: TokenStatusClaim?
+    /// The subject's OS role slugs, for Agno's `roles_claim`, when the OS asks for them.
+    public var roles: [String]?
 
     public init(
         issuer: String,
@@ -26,7 +30,9 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         sessionID: String? = nil,
         email: String? = nil,
         name: String? = nil,
-        org: String? = nil
+        org: String? = nil,
+        status: TokenStatusClaim? = nil,
+        roles: [String]? = nil
     ) {
         let seconds = Int(issuedAt.timeIntervalSince1970)
         self.iss = issuer
@@ -41,6 +47,8 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         self.email = email
         self.name = name
         self.org = org
+        self.status = status
+        self.roles = roles
     }
 
     /// Issuing only: verification is `AgentOSAuth`'s job.

@@ -42,10 +42,18 @@ extension TokenIssuer {
             issuedAt: now(),
             lifetime: min(settings.defaultTokenLifetime, settings.maxTokenLifetime),
             scopes: scopes,
-            org: row.orgSlug
+            org: row.orgSlug,
+            status: settings.statusLists ? try await statusLists.reserve(os: osInternalID, org: row.orgSlug, os: parts[1]) : nil,
+            roles: row.roles
         )
         guard let activeKid = row.activeKid else { throw SigningKeys.noActiveKey(parts[1]) }
-        let signed = try await keys.sign(claims, osInternalID: osInternalID, osID: parts[1], activeKid: activeKid)
+        let signed = try await signAndRecord(
+            claims,
+            osInternalID: osInternalID,
+            osID: parts[1],
+            activeKid: activeKid,
+            generation: row.generation
+        )
         logger.info(
             "token issued",
             metadata: ["jti": "\(claims.jti)", "sub": "\(claims.sub)", "os": "\(audience)", "grant": "client_credentials"]

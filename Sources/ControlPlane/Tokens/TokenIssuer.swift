@@ -8,6 +8,7 @@ import Logging
 public struct TokenIssuer: Sendable {
     let store: IssuanceStore
     let keys: SigningKeys
+    let statusLists: StatusLists
     let settings: ControlPlaneSettings
     let logger: Logger
     let now: Clock
@@ -61,10 +62,18 @@ public struct TokenIssuer: Sendable {
             sessionID: request.sessionID,
             email: row.subjectEmail,
             name: row.subjectName,
-            org: slug
+            org: slug,
+            status: settings.statusLists ? try await statusLists.reserve(os: osInternalID, org: slug, os: osID) : nil,
+            roles: row.roles
         )
         guard let activeKid = row.activeKid else { throw SigningKeys.noActiveKey(osID) }
-        let signed = try await keys.sign(claims, osInternalID: osInternalID, osID: osID, activeKid: activeKid)
+        let signed = try await signAndRecord(
+            claims,
+            osInternalID: osInternalID,
+            osID: osID,
+            activeKid: activeKid,
+            generation: row.generation
+        )
         logger.info(
             "token issued",
             metadata: [
@@ -72,6 +81,21 @@ public struct TokenIssuer: Sendable {
             ]
         )
         return IssuedToken(claims, signed: signed)
+    }
+
+    /// Signs while the token's status record is written; returns once both are done, so no
+    /// token leaves before a revocation can find it.
+    func signAndRecord(
+        _ claims: AccessTokenClaims,
+        osInternalID: UUID,
+        osID: String,
+        activeKid: String,
+        generation: Int64
+    ) async throws -> SigningKeys.SignedToken {
+        async let recorded: Void = statusLists.record(claims, os: osInternalID, generation: generation)
+        let signed = try await keys.sign(claims, osInternalID: osInternalID, osID: osID, activeKid: activeKid)
+        try await recorded
+        return signed
     }
 
     /// The caller's standing, from the issuance row: as `Organizations.access` and

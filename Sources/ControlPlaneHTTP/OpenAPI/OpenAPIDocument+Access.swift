@@ -69,6 +69,15 @@ extension OpenAPIDocument {
                 errors: [304, 400, 404]
             ),
             Endpoint(
+                method: "get",
+                path: osPath + "/status-list",
+                summary: "The Token Status List (a statuslist+jwt signed by the active key)",
+                tag: "public",
+                authenticated: false,
+                success: (200, nil),
+                errors: [304, 400, 404]
+            ),
+            Endpoint(
                 method: "post",
                 path: orgPath + "/roles",
                 summary: "Create a custom OS role",
@@ -167,6 +176,14 @@ extension OpenAPIDocument {
                 body: S.object(["subject": S.string, "scopes": S.array(S.string), "ttl_seconds": S.integer, "session_id": S.string]),
                 success: (201, S.ref("Token")),
                 errors: [400, 401, 403, 404, 409]
+            ),
+            Endpoint(
+                method: "post",
+                path: osPath + "/token-revocations",
+                summary: "Revoke tokens of this OS: one (jti or token) or all of a subject's",
+                tag: "tokens",
+                body: S.object(["jti": S.string, "token": S.string, "subject": S.string]),
+                success: (200, S.object(["revoked": S.integer], required: ["revoked"]))
             ),
             Endpoint(
                 method: "post",

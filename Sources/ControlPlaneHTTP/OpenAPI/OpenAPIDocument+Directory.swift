@@ -182,9 +182,9 @@ extension OpenAPIDocument {
             Endpoint(
                 method: "patch",
                 path: osPath,
-                summary: "Rename or change the URL",
+                summary: "Rename, change the URL, or switch the roles claim of its tokens",
                 tag: "os",
-                body: S.object(["name": S.string, "url": S.string]),
+                body: S.object(["name": S.string, "url": S.string, "roles_claim": S.bool]),
                 success: (200, S.ref("OS"))
             ),
             Endpoint(method: "delete", path: osPath, summary: "Delete an OS", tag: "os", success: (204, nil)),

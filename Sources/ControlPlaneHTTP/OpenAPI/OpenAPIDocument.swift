@@ -54,6 +54,9 @@ enum OpenAPIDocument {
             if let schema { success["content"] = ["application/json": ["schema": schema]] }
             if endpoint.path.hasSuffix("/public-key") { success["content"] = ["application/x-pem-file": ["schema": ["type": "string"]]] }
             if endpoint.path == "/metrics" { success["content"] = ["text/plain": ["schema": ["type": "string"]]] }
+            if endpoint.path.hasSuffix("/status-list") {
+                success["content"] = ["application/statuslist+jwt": ["schema": ["type": "string"]]]
+            }
             responses["\(status)"] = success
             let errorSchema = endpoint.path == "/oauth/token" ? S.ref("OAuthError") : S.ref("Error")
             for code in endpoint.errors {

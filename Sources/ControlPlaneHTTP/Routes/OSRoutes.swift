@@ -45,7 +45,8 @@ struct OSRoutes {
                 access,
                 id: try context.parameters.require("os"),
                 name: body.name,
-                url: body.url.map { Optional($0) }
+                url: body.url.map { Optional($0) },
+                rolesClaim: body.roles_claim
             )
             return try JSONResponse(OSDTO(os))
         }

@@ -4,9 +4,11 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// Unauthenticated, cacheable public keys: the active key as PEM, and the JWKS of every published key.
+/// Unauthenticated, cacheable public documents: the active key as PEM, the JWKS of every
+/// published key, and the OS's Token Status List.
 struct PublicKeyRoutes {
     let signingKeys: SigningKeys
+    let statusLists: StatusLists
     let jwksMaxAge: TimeInterval
     let metrics: ControlPlaneMetrics
 
@@ -20,19 +22,41 @@ struct PublicKeyRoutes {
         }
         router.get("/v1/orgs/{org}/os/{os}/jwks.json") { request, context in
             let keys = try await signingKeys.published(org: try context.parameters.require("org"), os: try context.parameters.require("os"))
-            guard !keys.isEmpty else { throw APIError.notFound("this OS has no published signing key") }
+            // An OS with nothing published answers an empty set: a verifier must read it as "no key
+            // is valid", not as an outage (unknown organisations and OSes stay 404).
             let data = try JSONSerialization.data(
                 withJSONObject: ["keys": keys.map(\.jwk)],
                 options: [.sortedKeys, .withoutEscapingSlashes]
             )
             return cacheable(data, contentType: "application/json", document: "jwks", request: request)
         }
+        router.get("/v1/orgs/{org}/os/{os}/status-list") { request, context in
+            let document = try await statusLists.document(
+                org: try context.parameters.require("org"),
+                os: try context.parameters.require("os")
+            )
+            return cacheable(
+                Data(document.token.utf8),
+                contentType: "application/statuslist+jwt",
+                document: "status_list",
+                request: request,
+                maxAge: document.ttl,
+                etag: document.etag
+            )
+        }
     }
 
-    private func cacheable(_ data: Data, contentType: String, document: String, request: Request) -> Response {
-        let etag = "\"" + SHA256.hash(data: data).prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
+    private func cacheable(
+        _ data: Data,
+        contentType: String,
+        document: String,
+        request: Request,
+        maxAge: Int? = nil,
+        etag: String? = nil
+    ) -> Response {
+        let etag = etag ?? "\"" + SHA256.hash(data: data).prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
         var headers: HTTPFields = [
-            .cacheControl: "public, max-age=\(Int(jwksMaxAge))",
+            .cacheControl: "public, max-age=\(maxAge ?? Int(jwksMaxAge))",
             .eTag: etag,
         ]
         if let match = request.headers[.ifNoneMatch],

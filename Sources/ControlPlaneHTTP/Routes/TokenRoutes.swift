@@ -2,10 +2,11 @@ import ControlPlane
 import Foundation
 import Hummingbird
 
-/// Token issuance and service accounts.
+/// Token issuance and revocation, and service accounts.
 struct TokenRoutes {
     let organizations: Organizations
     let tokens: TokenIssuer
+    let statusLists: StatusLists
     let serviceAccounts: ServiceAccounts
     let metrics: ControlPlaneMetrics
 
@@ -25,6 +26,19 @@ struct TokenRoutes {
                 grant: "api"
             )
             return try JSONResponse(TokenDTO(token), status: .created, headers: [.cacheControl: "no-store"])
+        }
+        group.post("/orgs/{org}/os/{os}/token-revocations") { request, context in
+            let access = try await context.access(organizations)
+            let body = try await request.decodeJSON(RevokeTokensRequest.self, context: context)
+            let revocation: TokenRevocation
+            switch (body.jti, body.token, body.subject) {
+            case (let jti?, nil, nil): revocation = .jti(jti)
+            case (nil, let token?, nil): revocation = .token(token)
+            case (nil, nil, let subject?): revocation = .subject(subject)
+            default: throw APIError.badRequest("give exactly one of jti, token and subject")
+            }
+            let count = try await statusLists.revoke(access, os: try context.parameters.require("os"), revocation)
+            return try JSONResponse(["revoked": count])
         }
         group.post("/orgs/{org}/service-accounts") { request, context in
             let access = try await context.access(organizations)

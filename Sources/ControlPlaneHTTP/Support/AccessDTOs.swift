@@ -69,6 +69,13 @@ struct IssueTokenRequest: Decodable {
     var session_id: String?
 }
 
+/// `POST …/token-revocations`: exactly one of the three.
+struct RevokeTokensRequest: Decodable {
+    var jti: String?
+    var token: String?
+    var subject: String?
+}
+
 struct CreateServiceAccountRequest: Decodable {
     var name: String
     var token_broker: Bool?

@@ -18,6 +18,7 @@ struct RegisterOSRequest: Decodable {
 struct UpdateOSRequest: Decodable {
     var name: String?
     var url: String?
+    var roles_claim: Bool?
 }
 
 struct AlgorithmRequest: Decodable {
@@ -48,6 +49,7 @@ struct OSDTO: Encodable {
     var name: String
     var url: String?
     var authorization: Bool
+    var roles_claim: Bool
     var created_at: Date
     var updated_at: Date
 
@@ -56,6 +58,7 @@ struct OSDTO: Encodable {
         name = os.name
         url = os.url
         authorization = os.authorizationEnabled
+        roles_claim = os.rolesClaim
         created_at = os.createdAt
         updated_at = os.updatedAt
     }

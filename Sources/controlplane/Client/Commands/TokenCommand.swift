@@ -2,9 +2,13 @@ import AgentOSAuth
 import ArgumentParser
 import Foundation
 
-/// `controlplane token issue`: an access token for an OS.
+/// `controlplane token issue|revoke`: access tokens for an OS.
 struct TokenCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "token", abstract: "Access tokens for an OS.", subcommands: [Issue.self])
+    static let configuration = CommandConfiguration(
+        commandName: "token",
+        abstract: "Access tokens for an OS.",
+        subcommands: [Issue.self, Revoke.self]
+    )
 
     struct Issue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -26,6 +30,35 @@ struct TokenCommand: AsyncParsableCommand {
             body["session_id"] = sessionID
             let reply = try await client.authenticated().send("POST", try os.path() + "/tokens", json: body)
             client.emit(reply) { $0["access_token"]?.stringValue ?? "" }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Revoke tokens of an OS (one by --jti or --token, or every outstanding one of --subject); OSes see it within the status list's ttl."
+        )
+        @OptionGroup var os: OSOption
+        @Option(help: "The jti of the token to revoke.") var jti: String?
+        @Option(help: "The token to revoke ('-' reads it from standard input).") var token: String?
+        @Option(help: "Revoke every outstanding token of this subject on the OS: an email, a user id or svc:<id>.") var subject: String?
+        @OptionGroup var client: ClientOptions
+
+        func validate() throws {
+            guard [jti, token, subject].compactMap({ $0 }).count == 1 else {
+                throw ValidationError("give exactly one of --jti, --token and --subject")
+            }
+        }
+
+        func run() async throws {
+            var body: [String: Any] = [:]
+            body["jti"] = jti
+            if let token {
+                body["token"] = token == "-" ? (readLine() ?? "").trimmingCharacters(in: .whitespacesAndNewlines) : token
+            }
+            body["subject"] = subject
+            let reply = try await client.authenticated().send("POST", try os.path() + "/token-revocations", json: body)
+            client.emit(reply) { "revoked \($0["revoked"]?.cell ?? "0") token(s)" }
         }
     }
 }

@@ -1,0 +1,59 @@
+#!/bin/bash
+# Token issuance throughput with status lists on and off, in one run: a release
+# `controlplane serve` (embedded PostgreSQL, one data directory) restarted with
+# CONTROL_PLANE_STATUS_LISTS=true / false, alternately, and wrk posting token requests over HTTP.
+# Usage (from the repository): swift build -c release --product controlplane
+#                              Benchmarks/Drivers/issuance-throughput.sh
+set -euo pipefail
+BIN=${BIN:-$PWD/.build/release/controlplane}
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-16}
+ROUNDS=${ROUNDS:-2}
+PORT=${PORT:-18480}
+work=$(mktemp -d)
+chmod 755 "$work"  # the embedded PostgreSQL runs as the postgres user
+export CONTROL_PLANE_URL=http://127.0.0.1:$PORT CONTROL_PLANE_DATA_DIR=$work/data CONTROL_PLANE_ORG=bench LOG_LEVEL=warning
+pid=
+start() {
+    CONTROL_PLANE_STATUS_LISTS=$1 "$BIN" serve --port "$PORT" --data-dir "$work/data" --migrations-dir Migrations >>"$work/serve.log" 2>&1 &
+    pid=$!
+    until curl -sf "$CONTROL_PLANE_URL/ready" >/dev/null; do sleep 0.2; done
+}
+stop() { kill "$pid"; wait "$pid" || true; }
+trap 'stop 2>/dev/null; rm -rf "$work"' EXIT
+
+start true
+"$BIN" org create bench --name Bench >/dev/null
+for alg in RS256 ES256; do
+    os=$(echo "$alg" | tr 'A-Z' 'a-z')
+    "$BIN" os register "$os" --name "$os" --algorithm "$alg" >/dev/null
+done
+"$BIN" member add alice@bench.test --name Alice >/dev/null
+"$BIN" bind alice@bench.test --role os-viewer >/dev/null
+"$BIN" grant alice@bench.test agents:web-agent:run --os rs256 >/dev/null
+"$BIN" grant alice@bench.test agents:web-agent:run --os es256 >/dev/null
+key=$(cat "$work/data/admin.key")
+cat >"$work/post.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '{"subject": "alice@bench.test"}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $key"
+LUA
+stop
+
+for round in $(seq "$ROUNDS"); do
+    for lists in true false; do
+        start "$lists"
+        for os in rs256 es256; do
+            url="$CONTROL_PLANE_URL/v1/orgs/bench/os/$os/tokens"
+            wrk -t2 -c"$CONNECTIONS" -d2s -s "$work/post.lua" "$url" >/dev/null # warm-up (signer cache, blocks)
+            out=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$work/post.lua" "$url")
+            rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+            p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
+            p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
+            errors=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
+            echo "round=$round status_lists=$lists os=$os tokens/s=$rps p50=$p50 p99=$p99 non2xx=${errors:-0}"
+        done
+        stop
+    done
+done

@@ -1,0 +1,186 @@
+public import Foundation
+import Synchronization
+
+/// Token Status Lists (draft-ietf-oauth-status-list) fetched from one trusted origin
+/// (`JWT_STATUS_LIST_ORIGIN`), cached per list URI.
+///
+/// * Only URIs under ``origin`` are fetched; a token pointing anywhere else is refused.
+/// * A list is cached for its `ttl` (at most 24 h and half of ``maxStaleness``), then refetched
+///   — at most once per ``refetchInterval`` per list; requests arriving while a fetch runs wait
+///   for it rather than start another.
+/// * A failed fetch (network error, any status but 200, a redirect, a body over
+///   ``maximumDocumentBytes``, a list that does not verify) keeps the last good list until it is
+///   older than ``maxStaleness`` or past its own `exp`; then tokens pointing at it are refused
+///   with 401 `Invalid token: token status unavailable`.
+public final class StatusListChecker: Sendable {
+    /// A verified, decompressed Status List.
+    public struct List: Sendable, Equatable {
+        /// Bits per status: 1, 2, 4 or 8.
+        public var bits: Int
+        /// The decompressed list.
+        public var bytes: [UInt8]
+        /// The list's `ttl`, if it has one.
+        public var ttl: TimeInterval?
+        /// The list's `exp`, if it has one.
+        public var expiresAt: Date?
+
+        /// A list.
+        public init(bits: Int, bytes: [UInt8], ttl: TimeInterval?, expiresAt: Date?) {
+            self.bits = bits
+            self.bytes = bytes
+            self.ttl = ttl
+            self.expiresAt = expiresAt
+        }
+
+        /// How many statuses the list holds.
+        public var count: Int { bytes.count * 8 / bits }
+
+        /// The status at `index` (draft §4.1: least significant bits first), or `nil` past the end.
+        public func status(at index: Int) -> UInt8? {
+            guard index >= 0, index < count else { return nil }
+            let bit = index * bits
+            let mask = UInt8(truncatingIfNeeded: (1 << bits) - 1)
+            return (bytes[bit / 8] >> UInt8(bit % 8)) & mask
+        }
+    }
+
+    /// Verifies a fetched Status List Token for a URI and returns its list.
+    typealias Loader = @Sendable (Data, String) async throws(AgentOSAuthError) -> List
+
+    private struct Entry {
+        var list: List?
+        var freshUntil = Date.distantPast
+        var lastAttempt = Date.distantPast
+        var lastSuccess: Date?
+        var unavailableReported = false
+    }
+
+    private struct State {
+        var entries: [String: Entry] = [:]
+        var inflight: [String: Task<Void, Never>] = [:]
+    }
+
+    /// The largest Status List Token accepted (256 KiB).
+    public static let maximumDocumentBytes = 262_144
+    /// The largest decompressed list accepted (16 MiB: 134 million 1-bit statuses).
+    public static let maximumListBytes = 16_777_216
+    /// Lists cached at once; the oldest is dropped past this.
+    public static let maximumLists = 64
+
+    /// `scheme://host[:port]` every list URI must start with (followed by `/`).
+    public let origin: String
+    /// Minimum seconds between two fetches of one list.
+    public let refetchInterval: TimeInterval
+    /// Cache lifetime of a list without `ttl`.
+    public let defaultTTL: TimeInterval
+    /// How long after the last successful fetch a list is still used (`JWT_STATUS_LIST_MAX_STALENESS`).
+    public let maxStaleness: TimeInterval
+    let fetcher: RemoteJWKS.Fetcher
+    let onEvent: AuthEventHandler
+    private let state = Mutex(State())
+
+    /// A checker for lists under `origin`.
+    ///
+    /// - Parameter fetcher: the default refuses URLs that are not https (loopback http
+    ///   excepted), follows no redirect, stops at ``maximumDocumentBytes`` and gives up after 5 s.
+    public init(
+        origin: String,
+        refetchInterval: TimeInterval = 10,
+        defaultTTL: TimeInterval = 60,
+        maxStaleness: TimeInterval = 600,
+        fetcher: RemoteJWKS.Fetcher? = nil,
+        onEvent: @escaping AuthEventHandler = AuthEvent.standardError
+    ) {
+        self.origin = origin
+        self.refetchInterval = refetchInterval
+        self.defaultTTL = defaultTTL
+        self.maxStaleness = maxStaleness
+        self.fetcher =
+            fetcher
+            ?? RemoteJWKS.boundedFetcher(
+                limit: Self.maximumDocumentBytes,
+                accept: "application/statuslist+jwt",
+                setting: "JWT_STATUS_LIST_ORIGIN"
+            )
+        self.onEvent = onEvent
+    }
+
+    /// Whether tokens may point at `uri`: it lies under ``origin``.
+    public func trusts(_ uri: String) -> Bool {
+        uri.hasPrefix(origin + "/") && URL(string: uri) != nil
+    }
+
+    /// The status at `index` of the list at `uri` (a trusted URI), fetching or refetching it when due.
+    func status(index: Int, uri: String, at date: Date, load: @escaping Loader) async throws(AgentOSAuthError) -> UInt8 {
+        let wait: Task<Void, Never>? = state.withLock { state in
+            if let running = state.inflight[uri] { return running }
+            var entry = state.entries[uri] ?? Entry()
+            let due = date >= entry.freshUntil || entry.list?.expiresAt.map { date >= $0 } == true
+            guard due, date.timeIntervalSince(entry.lastAttempt) >= refetchInterval else { return nil }
+            entry.lastAttempt = date
+            if state.entries[uri] == nil && state.entries.count >= Self.maximumLists,
+                let oldest = state.entries.min(by: { $0.value.lastAttempt < $1.value.lastAttempt })?.key
+            {
+                state.entries[oldest] = nil
+            }
+            state.entries[uri] = entry
+            let task = Task { await self.fetch(uri, at: date, load: load) }
+            state.inflight[uri] = task
+            return task
+        }
+        await wait?.value
+        let (list, reportNow): (List?, Bool) = state.withLock { state in
+            guard var entry = state.entries[uri] else { return (nil, false) }
+            let stale = entry.lastSuccess.map { date.timeIntervalSince($0) > maxStaleness } ?? true
+            let expired = entry.list?.expiresAt.map { date >= $0 } ?? false
+            guard stale || expired || entry.list == nil else { return (entry.list, false) }
+            defer {
+                entry.unavailableReported = true
+                state.entries[uri] = entry
+            }
+            return (nil, !entry.unavailableReported)
+        }
+        guard let list else {
+            if reportNow {
+                onEvent(
+                    AuthEvent(
+                        .error,
+                        "no usable status list from \(uri) (JWT_STATUS_LIST_MAX_STALENESS \(Int(maxStaleness)) s): "
+                            + "refusing the tokens that point at it until a fetch succeeds"
+                    )
+                )
+            }
+            throw AgentOSAuthError(.statusUnavailable, "Invalid token: token status unavailable")
+        }
+        guard let status = list.status(at: index) else {
+            throw AgentOSAuthError(.invalidToken, "Invalid token: status list index out of range")
+        }
+        return status
+    }
+
+    private func fetch(_ uri: String, at date: Date, load: Loader) async {
+        defer { state.withLock { _ = $0.inflight.removeValue(forKey: uri) } }
+        do {
+            guard let url = URL(string: uri) else { throw AgentOSAuthError(.invalidToken, "not a URL") }
+            let response = try await fetcher(url)
+            guard response.status == 200 else { throw AgentOSAuthError(.statusUnavailable, "HTTP status \(response.status)") }
+            guard response.data.count <= Self.maximumDocumentBytes else {
+                throw AgentOSAuthError(.statusUnavailable, "the document exceeds \(Self.maximumDocumentBytes) bytes")
+            }
+            let list = try await load(response.data, uri)
+            let ttl = min(list.ttl ?? defaultTTL, RemoteJWKS.maximumMaxAge, maxStaleness / 2)
+            state.withLock { state in
+                state.entries[uri] = Entry(
+                    list: list,
+                    freshUntil: date.addingTimeInterval(ttl),
+                    lastAttempt: date,
+                    lastSuccess: date,
+                    unavailableReported: false
+                )
+            }
+        } catch {
+            let message = (error as? AgentOSAuthError)?.message ?? "\(error)"
+            onEvent(AuthEvent(.warning, "fetching the status list \(uri) failed: \(message); keeping the last good list, if any"))
+        }
+    }
+}

@@ -1,0 +1,150 @@
+import AgentOSAuth
+import CompressNIO
+import Crypto
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// Token Status Lists (draft-ietf-oauth-status-list, JWT form), one per OS: the index and record
+/// of every issued token, the signed list an OS fetches, and revocation (`docs/access.md`,
+/// "What revocation means"; the scheme in `docs/decisions.md`).
+public struct StatusLists: Sendable {
+    let client: PostgresClient
+    let store: StatusListStore
+    let members: MemberStore
+    let allocator: StatusIndexAllocator
+    let recorder: TokenRecorder
+    let cache: StatusListCache
+    let keys: SigningKeys
+    let settings: ControlPlaneSettings
+    let audit: AuditTrail
+    let logger: Logger
+    let now: Clock
+
+    /// Indices leased per process and OS at a time.
+    static let blockSize: Int32 = 1024
+    /// How long a process hands out indices from one block.
+    static let leaseWindow: TimeInterval = 600
+    /// Margin before a block's indices are reused, past the longest token: covers clock skew
+    /// between replicas and lists an OS still holds (its cache and `JWT_STATUS_LIST_MAX_STALENESS`,
+    /// which must stay below this).
+    static let reuseGrace: TimeInterval = 3600
+
+    init(
+        client: PostgresClient,
+        members: MemberStore,
+        keys: SigningKeys,
+        settings: ControlPlaneSettings,
+        audit: AuditTrail,
+        logger: Logger,
+        now: @escaping Clock
+    ) {
+        let store = StatusListStore(client: client, logger: logger)
+        self.client = client
+        self.store = store
+        self.members = members
+        self.allocator = StatusIndexAllocator(
+            store: store,
+            blockSize: Self.blockSize,
+            leaseWindow: Self.leaseWindow,
+            reuseDelay: settings.maxTokenLifetime + Self.reuseGrace,
+            now: now
+        )
+        self.recorder = TokenRecorder(store: store, now: now)
+        self.cache = StatusListCache()
+        self.keys = keys
+        self.settings = settings
+        self.audit = audit
+        self.logger = logger
+        self.now = now
+    }
+
+    /// Whether issued tokens carry a `status` claim (`CONTROL_PLANE_STATUS_LISTS`).
+    public var enabled: Bool { settings.statusLists }
+
+    /// The public URI of an OS's list: `sub` of the list, `uri` of its tokens.
+    public func uri(org slug: String, os osID: String) -> String {
+        var base = settings.issuer
+        while base.hasSuffix("/") { base.removeLast() }
+        return "\(base)/v1/orgs/\(slug)/os/\(osID)/status-list"
+    }
+
+    /// Reserves an index of the OS's list for a token about to be issued.
+    func reserve(os osInternalID: UUID, org slug: String, os osID: String) async throws -> TokenStatusClaim {
+        let index = try await allocator.index(os: osInternalID)
+        return TokenStatusClaim(index: Int(index), uri: uri(org: slug, os: osID))
+    }
+
+    /// Records an issued token; returns once the record is committed (``TokenRecorder``).
+    func record(_ claims: AccessTokenClaims, os osInternalID: UUID, generation: Int64) async throws {
+        guard let status = claims.status else { return }
+        try await recorder.record(
+            .init(
+                os: osInternalID,
+                index: Int32(status.status_list.idx),
+                jti: claims.jti,
+                subject: claims.sub,
+                expiresAt: Int64(claims.exp),
+                generation: generation
+            )
+        )
+    }
+
+    /// A signed Status List Token and how it may be cached.
+    public struct Document: Sendable {
+        /// The compact JWS (`typ: statuslist+jwt`).
+        public var token: String
+        /// A strong ETag of `token`.
+        public var etag: String
+        /// The list's `ttl`: `Cache-Control: max-age`.
+        public var ttl: Int
+    }
+
+    /// The current Status List Token of an OS (public). Pending records are flushed first, so
+    /// every token already handed out is in it. A token signed for the same content within
+    /// `ttl` is served again, so conditional requests see a stable ETag.
+    public func document(org slug: String, os osID: String) async throws -> Document {
+        let os = try await keys.publicOS(org: slug, id: osID)
+        guard let active = try await keys.keys(of: os).first(where: { $0.state == .active }) else {
+            throw ControlPlaneError.notFound("this OS has no active signing key")
+        }
+        try await recorder.flush()
+        let at = now()
+        let (size, revoked) = try await store.snapshot(os: os.internalID, at: at)
+        let bytes = Self.bits(size: size, set: revoked)
+        let ttl = Int(settings.statusListTTL)
+        let digest = Data(SHA256.hash(data: bytes + Array(active.kid.utf8)))
+        if let cached = await cache.document(os: os.internalID, digest: digest, at: at) { return cached }
+        let iat = Int(at.timeIntervalSince1970)
+        let claims = StatusListTokenClaims(
+            sub: uri(org: slug, os: osID),
+            iat: iat,
+            exp: iat + Int(settings.statusListLifetime),
+            ttl: ttl,
+            status_list: .init(bits: 1, lst: try Self.compress(bytes))
+        )
+        let signed = try await keys.sign(claims, type: "statuslist+jwt", osInternalID: os.internalID, osID: osID, activeKid: active.kid)
+        let etag = "\"" + SHA256.hash(data: Data(signed.token.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
+        let document = Document(token: signed.token, etag: etag, ttl: ttl)
+        await cache.store(document, os: os.internalID, digest: digest, until: at.addingTimeInterval(TimeInterval(ttl)))
+        return document
+    }
+
+    /// The 1-bit list of `size` statuses with the `set` indices INVALID (0x01): status `i` is bit
+    /// `i % 8` (least significant first) of byte `i / 8` (draft §4.1).
+    static func bits(size: Int, set indices: [Int]) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: max(1, (size + 7) / 8))
+        for index in indices where index >= 0 && index / 8 < bytes.count {
+            bytes[index / 8] |= UInt8(1) << UInt8(index % 8)
+        }
+        return bytes
+    }
+
+    /// ZLIB (RFC 1950), then base64url without padding: the list's `lst`.
+    static func compress(_ bytes: [UInt8]) throws -> String {
+        var buffer = ByteBuffer(bytes: bytes)
+        let compressed = try buffer.compress(with: .zlib())
+        return Base64URL.encode(compressed.readableBytesView)
+    }
+}
