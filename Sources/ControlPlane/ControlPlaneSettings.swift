@@ -14,6 +14,10 @@ public struct ControlPlaneSettings: Sendable {
     public var sessionLifetime: TimeInterval
     /// Failed sign-ins allowed per email and per client address per minute.
     public var loginAttemptsPerMinute: Int
+    /// How long an invitation code can be redeemed.
+    public var invitationLifetime: TimeInterval = 7 * 86_400
+    /// How long a password-reset code can be redeemed.
+    public var passwordResetLifetime: TimeInterval = 86_400
 
     public init(
         maxTokenLifetime: TimeInterval = 3600,

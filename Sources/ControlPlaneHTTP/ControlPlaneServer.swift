@@ -33,6 +33,14 @@ public enum ControlPlaneServer {
         HealthRoutes(readiness: ReadinessCheck(client: dependencies.client, runner: dependencies.migrations)).register(on: router)
         PublicKeyRoutes(signingKeys: services.signingKeys, jwksMaxAge: services.settings.jwksMaxAge).register(on: router)
         AuthRoutes(authentication: services.authentication).registerPublic(on: router)
+        let invitationRoutes = InvitationRoutes(
+            organizations: services.organizations,
+            invitations: services.invitations,
+            authentication: services.authentication
+        )
+        invitationRoutes.registerPublic(on: router)
+        let accountRoutes = AccountRoutes(organizations: services.organizations, accounts: services.accounts)
+        accountRoutes.registerPublic(on: router)
         OAuthRoutes(tokens: services.tokens).register(on: router)
         OpenAPIRoutes().register(on: router)
         let v1 = router.group("/v1").add(middleware: CallerMiddleware(authentication: services.authentication))
@@ -41,6 +49,8 @@ public enum ControlPlaneServer {
         OSRoutes(organizations: organizations, osRegistry: services.osRegistry, signingKeys: services.signingKeys).register(on: v1)
         AuthRoutes(authentication: services.authentication).register(on: v1)
         MemberRoutes(organizations: organizations, members: services.members).register(on: v1)
+        invitationRoutes.register(on: v1)
+        accountRoutes.register(on: v1)
         AccessRoutes(organizations: organizations, accessControl: services.accessControl).register(on: v1)
         TokenRoutes(organizations: organizations, tokens: services.tokens, serviceAccounts: services.serviceAccounts).register(on: v1)
         return router

@@ -30,6 +30,17 @@ struct CredentialStore: Sendable {
         )
     }
 
+    /// A new sign-in session for `user` inside a transaction (an invitation accepted by a new account).
+    func newSession(user: UUID, lifetime: TimeInterval, at: Date, on connection: PostgresConnection) async throws -> Session {
+        let token = Secrets.generate(prefix: "cps_")
+        let expires = at.addingTimeInterval(lifetime)
+        try await connection.query(
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (\(Secrets.hash(token)), \(user), \(at), \(expires))",
+            logger: logger
+        )
+        return Session(token: token, expiresAt: expires)
+    }
+
     func revokeSession(hash: Data, at: Date) async throws {
         try await client.query("UPDATE sessions SET revoked_at = \(at) WHERE token_hash = \(hash)", logger: logger)
     }
