@@ -12,11 +12,19 @@ public enum ControlPlaneServer {
         public var client: PostgresClient
         public var migrations: MigrationRunner
         public var services: ControlPlaneServices
+        /// Proxies whose `X-Forwarded-For` is believed (`CONTROL_PLANE_TRUSTED_PROXIES`).
+        public var trustedProxies: TrustedProxies
 
-        public init(client: PostgresClient, services: ControlPlaneServices, migrations: MigrationRunner) {
+        public init(
+            client: PostgresClient,
+            services: ControlPlaneServices,
+            migrations: MigrationRunner,
+            trustedProxies: TrustedProxies = .none
+        ) {
             self.client = client
             self.migrations = migrations
             self.services = services
+            self.trustedProxies = trustedProxies
         }
     }
 
@@ -28,6 +36,7 @@ public enum ControlPlaneServer {
             RequestIDMiddleware()
             LogRequestsMiddleware(.info)
             APIErrorMiddleware()
+            ClientAddressMiddleware(trusted: dependencies.trustedProxies)
         }
         let services = dependencies.services
         HealthRoutes(readiness: ReadinessCheck(client: dependencies.client, runner: dependencies.migrations)).register(on: router)

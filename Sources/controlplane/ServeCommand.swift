@@ -39,7 +39,9 @@ struct ServeCommand: AsyncParsableCommand {
         defer { session.close(logger: logger) }
         let masterKeys: MasterKeys
         let settings: ControlPlaneSettings
+        let trustedProxies: TrustedProxies
         do {
+            trustedProxies = try TrustedProxies(parsing: environment["CONTROL_PLANE_TRUSTED_PROXIES"] ?? "")
             masterKeys = try session.masterKeys(database)
             var configured = try DatabaseSession.settings(environment)
             // Tokens name the control plane as their issuer; default to the address it serves on.
@@ -53,7 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
         let client = PostgresClient(configuration: session.clientConfiguration, backgroundLogger: logger)
         let services = ControlPlaneServices(client: client, masterKeys: masterKeys, settings: settings, logger: logger)
         let app = ControlPlaneServer.buildApplication(
-            .init(client: client, services: services, migrations: session.runner),
+            .init(client: client, services: services, migrations: session.runner, trustedProxies: trustedProxies),
             host: host,
             port: port,
             services: [],

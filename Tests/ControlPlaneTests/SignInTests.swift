@@ -70,18 +70,51 @@ struct SignInTests {
         }
     }
 
+    /// A failed attempt: reserved, then recorded as a failure.
+    static func fail(_ throttle: LoginThrottle, _ keys: [String], _ now: Date) {
+        #expect(throttle.reserve(keys, now: now) == nil)
+        throttle.finish(keys, .failed, now: now)
+    }
+
+    /// Whether an attempt is allowed now (a reserved one is given back unused).
+    static func wait(_ throttle: LoginThrottle, _ keys: [String], _ now: Date) -> Int? {
+        let wait = throttle.reserve(keys, now: now)
+        if wait == nil { throttle.finish(keys, .succeeded, now: now) }
+        return wait
+    }
+
     @Test func throttlePerClientAddress() {
         let throttle = LoginThrottle(limit: 3, window: 60)
         let start = Date()
-        for index in 0..<3 { throttle.recordFailure(["email:e\(index)", "addr:10.0.0.1"], now: start) }
-        #expect(throttle.retryAfter(["email:fresh", "addr:10.0.0.1"], now: start.addingTimeInterval(1)) == 59)
-        #expect(throttle.retryAfter(["email:fresh", "addr:10.0.0.2"], now: start.addingTimeInterval(1)) == nil)
-        #expect(throttle.retryAfter(["email:fresh", "addr:10.0.0.1"], now: start.addingTimeInterval(61)) == nil)
+        for index in 0..<3 { Self.fail(throttle, ["email:e\(index)", "addr:10.0.0.1"], start) }
+        #expect(Self.wait(throttle, ["email:fresh", "addr:10.0.0.1"], start.addingTimeInterval(1)) == 59)
+        #expect(Self.wait(throttle, ["email:fresh", "addr:10.0.0.2"], start.addingTimeInterval(1)) == nil)
+        #expect(Self.wait(throttle, ["email:fresh", "addr:10.0.0.1"], start.addingTimeInterval(61)) == nil)
         // Per email, whatever the address.
-        for index in 0..<3 { throttle.recordFailure(["email:target", "addr:10.1.0.\(index)"], now: start) }
-        #expect(throttle.retryAfter(["email:target", "addr:10.2.0.1"], now: start.addingTimeInterval(30)) == 30)
-        throttle.reset("email:target")
-        #expect(throttle.retryAfter(["email:target", "addr:10.2.0.1"], now: start.addingTimeInterval(30)) == nil)
+        for index in 0..<3 { Self.fail(throttle, ["email:target", "addr:10.1.0.\(index)"], start) }
+        #expect(Self.wait(throttle, ["email:target", "addr:10.2.0.1"], start.addingTimeInterval(30)) == 30)
+        // A success clears the email's count (not the address's).
+        throttle.finish(["email:target"], .succeeded, resetting: ["email:target"], now: start.addingTimeInterval(30))
+        #expect(Self.wait(throttle, ["email:target", "addr:10.2.0.1"], start.addingTimeInterval(30)) == nil)
+    }
+
+    @Test func throttleReservesBeforeTheCheckAndStaysBounded() {
+        let throttle = LoginThrottle(limit: 10, window: 60, capacity: 16)
+        let now = Date()
+        // 40 attempts in flight at once: 10 reserved, 30 refused before any is evaluated.
+        let waits = (0..<40).map { _ in throttle.reserve(["email:burst"], now: now) }
+        #expect(waits.filter { $0 == nil }.count == 10 && waits.compactMap { $0 }.allSatisfy { $0 >= 1 })
+        for _ in 0..<10 { throttle.finish(["email:burst"], .failed, now: now) }
+        #expect(throttle.reserve(["email:burst"], now: now.addingTimeInterval(1)) == 59)
+        // A spray of other keys never grows the table past its capacity, and evicts idle keys
+        // one at a time instead of flushing the table: a key with an attempt in flight stays.
+        #expect(throttle.reserve(["email:held"], now: now) == nil)
+        for index in 0..<1_000 { Self.fail(throttle, ["addr:10.9.\(index / 256).\(index % 256)"], now) }
+        #expect(throttle.count <= 16)
+        throttle.finish(["email:held"], .failed, now: now)
+        let held = (0..<9).map { _ in throttle.reserve(["email:held"], now: now) }
+        #expect(held.allSatisfy { $0 == nil }, "the in-flight key kept its failure: 1 + 9 = the limit")
+        #expect(throttle.reserve(["email:held"], now: now) != nil)
     }
 
     @Test func apiKeysActAsTheirOwner() async throws {

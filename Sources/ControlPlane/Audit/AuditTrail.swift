@@ -1,5 +1,5 @@
 import Crypto
-public import Foundation
+import Foundation
 import PostgresNIO
 
 /// The append-only, hash-chained audit trail: one chain per organisation; `hash` = SHA-256 of

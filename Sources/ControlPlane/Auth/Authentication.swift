@@ -46,13 +46,15 @@ public struct Authentication: Sendable {
         let at = now()
         let emailKey = "email:" + email.lowercased().prefix(254)
         let keys = [emailKey, "addr:" + clientAddress]
-        if let wait = throttle.retryAfter(keys, now: at) { throw ControlPlaneError.tooManyRequests(retryAfter: wait) }
+        // Reserved before bcrypt, so concurrent attempts count before any is evaluated.
+        if let wait = throttle.reserve(keys, now: at) { throw ControlPlaneError.tooManyRequests(retryAfter: wait) }
+        var outcome = LoginThrottle.Outcome.failed
+        defer { throttle.finish(keys, outcome, resetting: [emailKey], now: now()) }
         let user = try await credentials.passwordHash(email: email)
         guard password.utf8.count <= 1024, try await Passwords.verify(password, hash: user?.1), let user else {
-            throttle.recordFailure(keys, now: at)
             throw ControlPlaneError.unauthenticated("invalid email or password")
         }
-        throttle.reset(emailKey)
+        outcome = .succeeded
         let token = Secrets.generate(prefix: "cps_")
         let expires = at.addingTimeInterval(sessionLifetime)
         try await credentials.insertSession(hash: Secrets.hash(token), user: user.0, at: at, expires: expires)

@@ -62,11 +62,13 @@ public struct Accounts: Sendable {
         try Passwords.validate(new, email: user.email)
         let keys = ["email:" + user.email.lowercased()]
         let at = now()
-        if let wait = throttle.retryAfter(keys, now: at) { throw ControlPlaneError.tooManyRequests(retryAfter: wait) }
+        if let wait = throttle.reserve(keys, now: at) { throw ControlPlaneError.tooManyRequests(retryAfter: wait) }
+        var outcome = LoginThrottle.Outcome.failed
+        defer { throttle.finish(keys, outcome, now: now()) }
         guard current.utf8.count <= 1024, try await Passwords.verify(current, hash: stored) else {
-            throttle.recordFailure(keys, now: at)
             throw ControlPlaneError.forbidden("the current password is wrong")
         }
+        outcome = .succeeded
         let hash = try await Passwords.hash(new)
         var keep: Data?
         if case .session(let session) = caller.credential { keep = session }
