@@ -1,0 +1,43 @@
+import Foundation
+import HTTPTypes
+import Testing
+
+@testable import ControlPlane
+
+/// Issue #12's probing: a stranger cannot tell an unknown organisation from an unknown OS (or an
+/// OS without keys) on the public routes, nor members of an organisation from strangers.
+@Suite("No probing through public routes")
+struct ProbingTests {
+    @Test func unknownOrganisationAndUnknownOSLookAlike() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            try await cp.makeOrg()
+            try await cp.makeOS()
+            #expect(
+                try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "keyless", "name": "K", "authorization": false]).status == 201
+            )
+            for route in ["public-key", "jwks.json"] {
+                #expect(try await cp.send(.get, "/v1/orgs/acme/os/prod/\(route)", key: .some(nil)).status == 200)
+                var answers: [String] = []
+                for path in ["/v1/orgs/ghost/os/prod/", "/v1/orgs/acme/os/ghost/", "/v1/orgs/acme/os/keyless/"] {
+                    let reply = try await cp.send(.get, path + route, key: .some(nil))
+                    #expect(reply.status == 404, "\(path)\(route)")
+                    answers.append(reply.text)
+                }
+                #expect(Set(answers).count == 1, "\(route): \(answers)")
+                #expect(!answers[0].contains("ghost") && !answers[0].contains("acme"))
+            }
+        }
+    }
+
+    @Test func nonMembersSeeTheSameAsForAnUnknownOrganisation() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            try await cp.makeOrg()
+            try await cp.makeOrg("other")
+            let outsider = try await cp.apiKey(forUser: try await cp.addMember("out@other.test", org: "other"))
+            let known = try await cp.send(.get, "/v1/orgs/acme/os", key: .some(outsider))
+            let unknown = try await cp.send(.get, "/v1/orgs/acmf/os", key: .some(outsider))
+            #expect(known.status == 404 && unknown.status == 404)
+            #expect(known.text.replacingOccurrences(of: "acme", with: "acmf") == unknown.text)
+        }
+    }
+}
