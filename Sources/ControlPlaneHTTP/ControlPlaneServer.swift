@@ -57,6 +57,7 @@ public enum ControlPlaneServer {
         OrganizationRoutes(organizations: organizations, audit: services.audit).register(on: v1)
         OSRoutes(organizations: organizations, osRegistry: services.osRegistry, signingKeys: services.signingKeys).register(on: v1)
         AuthRoutes(authentication: services.authentication).register(on: v1)
+        AdminKeyRoutes(authentication: services.authentication).register(on: v1)
         MemberRoutes(organizations: organizations, members: services.members).register(on: v1)
         invitationRoutes.register(on: v1)
         accountRoutes.register(on: v1)

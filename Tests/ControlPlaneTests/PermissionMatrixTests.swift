@@ -179,6 +179,18 @@ struct PermissionMatrixTests {
                 .owner: 200, .admin: 200, .member: 200, .disabled: 200, .outsider: 200, .superuser: 400, .serviceAccount: 400, .broker: 400,
             ]
         ),
+        Row(
+            name: "list superuser keys",
+            method: .get,
+            path: "/v1/admin/keys",
+            allowed: [.superuser: 200, .outsider: 403]
+        ),
+        Row(
+            name: "revoke a superuser key",
+            method: .delete,
+            path: "/v1/admin/keys/00000000-0000-4000-8000-000000000000",
+            allowed: [.superuser: 404, .outsider: 403]
+        ),
         Row(name: "delete OS", method: .delete, path: "/v1/orgs/acme/os/doomed", allowed: allow(admins, 204)),
         Row(name: "delete org", method: .delete, path: "/v1/orgs/acme", allowed: allow([.owner], 204)),
     ]

@@ -75,6 +75,31 @@ extension OpenAPIDocument {
             ),
             Endpoint(
                 method: "post",
+                path: "/v1/admin/keys",
+                summary: "Create a superuser key (superuser; shown once)",
+                tag: "auth",
+                body: S.object(["name": S.string, "expires_in_days": S.integer], required: ["name"]),
+                success: (201, S.ref("APIKey")),
+                errors: [400, 401, 403]
+            ),
+            Endpoint(
+                method: "get",
+                path: "/v1/admin/keys",
+                summary: "Live superuser keys (superuser; no secrets)",
+                tag: "auth",
+                success: (200, S.list("keys", "APIKey")),
+                errors: [401, 403]
+            ),
+            Endpoint(
+                method: "delete",
+                path: "/v1/admin/keys/{id}",
+                summary: "Revoke a superuser key (the last one only once an organisation has an owner)",
+                tag: "auth",
+                success: (204, nil),
+                errors: [400, 401, 403, 404, 409]
+            ),
+            Endpoint(
+                method: "post",
                 path: orgPath + "/invitations",
                 summary: "A fresh invitation for an invited member (earlier codes stop working; shown once)",
                 tag: "members",
