@@ -90,13 +90,13 @@ struct ServeCommand: AsyncParsableCommand {
                 logger.warning("no API key exists yet: create one with `controlplane admin-key create`")
                 return
             }
+            // Created exclusively with 0600 (never through an existing file or symlink); a leftover
+            // file is refused before a key that could not be written exists.
+            guard !FileManager.default.fileExists(atPath: adminKeyFile.path) else {
+                throw ControlPlaneError.invalid("\(adminKeyFile.path) exists but the database has no API key: remove the stale file")
+            }
             let key = try await service.authentication.createSuperuserKey(name: "bootstrap admin")
-            let written = FileManager.default.createFile(
-                atPath: adminKeyFile.path,
-                contents: Data((key + "\n").utf8),
-                attributes: [.posixPermissions: 0o600]
-            )
-            guard written else { throw ControlPlaneError.invalid("cannot write \(adminKeyFile.path)") }
+            try SecretFile.create(adminKeyFile.path, contents: Data((key + "\n").utf8))
             logger.notice("superuser API key written", metadata: ["path": "\(adminKeyFile.path)"])
         }
     }
