@@ -112,8 +112,10 @@ public struct ControlPlaneServices: Sendable {
         )
         serviceAccounts = ServiceAccounts(client: client, store: serviceAccountStore, audit: audit, logger: logger, now: now)
         tokens = TokenIssuer(
+            client: client,
             store: IssuanceStore(client: client, logger: logger),
             keys: signingKeys,
+            audit: audit,
             settings: settings,
             logger: logger,
             now: now

@@ -41,3 +41,26 @@ struct ProbingTests {
         }
     }
 }
+
+/// Issuing a token for someone else is audited (issue #12); one's own token is not.
+@Suite("Token issuance for others is audited")
+struct TokenAuditTests {
+    @Test func tokensForOthersAreInTheChain() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            try await cp.makeOrg()
+            try await cp.makeOS()
+            let alice = try await cp.addMember("alice@acme.test")
+            try await cp.bind(["user": alice], role: "os-viewer")
+            let issued = try await cp.token(["subject": "alice@acme.test"])
+            #expect(issued.status == 201)
+            #expect(try await cp.token([:], key: try await cp.apiKey(forUser: alice)).status == 201)
+            let audit = try await cp.send(.get, "/v1/orgs/acme/audit?limit=500")
+            let events = (audit.json["events"] as? [[String: Any]] ?? []).filter { $0["action"] as? String == "token.issued" }
+            #expect(events.count == 1, "\(events)")
+            let details = events.first?["details"] as? [String: String] ?? [:]
+            #expect(details["sub"] == alice && details["jti"] == issued.json["jti"] as? String && details["kid"] != nil)
+            #expect((events.first?["actor"] as? String)?.hasPrefix("apikey:") == true)
+            #expect(try await cp.send(.get, "/v1/orgs/acme/audit/verify").json["verified"] as? Bool == true)
+        }
+    }
+}

@@ -29,6 +29,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case grantDeleted = "grant.deleted"
     case serviceAccountCreated = "service_account.created"
     case serviceAccountRevoked = "service_account.revoked"
+    case tokenIssued = "token.issued"
 }
 
 /// What a mutation appends to its organisation's chain: one value per change.
