@@ -11,6 +11,8 @@ public struct ControlPlaneServices: Sendable {
     public let signingKeys: SigningKeys
     public let authentication: Authentication
     public let members: Members
+    public let invitations: Invitations
+    public let accounts: Accounts
     public let accessControl: AccessControl
     public let serviceAccounts: ServiceAccounts
     public let tokens: TokenIssuer
@@ -70,20 +72,46 @@ public struct ControlPlaneServices: Sendable {
             now: now
         )
         osRegistry = OSRegistry(client: client, store: osStore, keys: signingKeys, audit: audit, logger: logger, now: now)
+        let credentialStore = CredentialStore(client: client, logger: logger)
+        // One throttle for sign-in and password changes: both check a password.
+        let throttle = LoginThrottle(limit: settings.loginAttemptsPerMinute, window: 60)
         authentication = Authentication(
-            credentials: CredentialStore(client: client, logger: logger),
+            credentials: credentialStore,
             serviceAccounts: serviceAccountStore,
-            throttle: LoginThrottle(limit: settings.loginAttemptsPerMinute, window: 60),
+            throttle: throttle,
             sessionLifetime: settings.sessionLifetime,
             logger: logger,
             now: now
         )
+        let invitations = Invitations(
+            client: client,
+            store: InvitationStore(client: client, logger: logger),
+            members: memberStore,
+            organizations: organizationStore,
+            credentials: credentialStore,
+            audit: audit,
+            settings: settings,
+            logger: logger,
+            now: now
+        )
+        self.invitations = invitations
         members = Members(
             client: client,
             store: memberStore,
             access: accessStore,
             statusLists: statusLists,
             audit: audit,
+            invitations: invitations,
+            logger: logger,
+            now: now
+        )
+        accounts = Accounts(
+            client: client,
+            store: AccountStore(client: client, logger: logger),
+            members: memberStore,
+            throttle: throttle,
+            audit: audit,
+            settings: settings,
             logger: logger,
             now: now
         )
@@ -107,9 +135,11 @@ public struct ControlPlaneServices: Sendable {
             now: now
         )
         tokens = TokenIssuer(
+            client: client,
             store: IssuanceStore(client: client, logger: logger),
             keys: signingKeys,
             statusLists: statusLists,
+            audit: audit,
             settings: settings,
             logger: logger,
             now: now

@@ -22,6 +22,10 @@ public struct ControlPlaneSettings: Sendable {
     public var statusListTTL: TimeInterval
     /// `exp` - `iat` of Status List Tokens: an OS refuses a list older than this.
     public var statusListLifetime: TimeInterval
+    /// How long an invitation code can be redeemed.
+    public var invitationLifetime: TimeInterval = 7 * 86_400
+    /// How long a password-reset code can be redeemed.
+    public var passwordResetLifetime: TimeInterval = 86_400
 
     public init(
         maxTokenLifetime: TimeInterval = 3600,

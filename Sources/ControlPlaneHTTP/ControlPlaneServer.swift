@@ -16,19 +16,23 @@ public enum ControlPlaneServer {
         public var requestTimeout: Duration
         /// Where requests, tokens, sign-ins and serves are counted; `/metrics` renders it.
         public var metrics: ControlPlaneMetrics
+        /// Proxies whose `X-Forwarded-For` is believed (`CONTROL_PLANE_TRUSTED_PROXIES`).
+        public var trustedProxies: TrustedProxies
 
         public init(
             client: PostgresClient,
             services: ControlPlaneServices,
             migrations: MigrationRunner,
             requestTimeout: Duration = .seconds(5),
-            metrics: ControlPlaneMetrics = ControlPlaneMetrics()
+            metrics: ControlPlaneMetrics = ControlPlaneMetrics(),
+            trustedProxies: TrustedProxies = .none
         ) {
             self.client = client
             self.migrations = migrations
             self.services = services
             self.requestTimeout = requestTimeout
             self.metrics = metrics
+            self.trustedProxies = trustedProxies
         }
     }
 
@@ -41,6 +45,7 @@ public enum ControlPlaneServer {
             MetricsMiddleware(metrics: dependencies.metrics)
             LogRequestsMiddleware(.info)
             APIErrorMiddleware()
+            ClientAddressMiddleware(trusted: dependencies.trustedProxies)
         }
         let services = dependencies.services
         let metrics = dependencies.metrics
@@ -53,6 +58,14 @@ public enum ControlPlaneServer {
             metrics: metrics
         ).register(on: router)
         AuthRoutes(authentication: services.authentication, metrics: metrics).registerPublic(on: router)
+        let invitationRoutes = InvitationRoutes(
+            organizations: services.organizations,
+            invitations: services.invitations,
+            authentication: services.authentication
+        )
+        invitationRoutes.registerPublic(on: router)
+        let accountRoutes = AccountRoutes(organizations: services.organizations, accounts: services.accounts)
+        accountRoutes.registerPublic(on: router)
         OAuthRoutes(tokens: services.tokens, metrics: metrics).register(on: router)
         OpenAPIRoutes().register(on: router)
         let v1 = router.group("/v1").add(middleware: CallerMiddleware(authentication: services.authentication))
@@ -60,7 +73,10 @@ public enum ControlPlaneServer {
         OrganizationRoutes(organizations: organizations, audit: services.audit).register(on: v1)
         OSRoutes(organizations: organizations, osRegistry: services.osRegistry, signingKeys: services.signingKeys).register(on: v1)
         AuthRoutes(authentication: services.authentication, metrics: metrics).register(on: v1)
+        AdminKeyRoutes(authentication: services.authentication).register(on: v1)
         MemberRoutes(organizations: organizations, members: services.members).register(on: v1)
+        invitationRoutes.register(on: v1)
+        accountRoutes.register(on: v1)
         AccessRoutes(organizations: organizations, accessControl: services.accessControl).register(on: v1)
         TokenRoutes(
             organizations: organizations,

@@ -3,24 +3,57 @@ import ControlPlane
 import Foundation
 import Logging
 
-/// `controlplane admin-key create`: prints a new superuser API key once (for external databases).
+/// `controlplane admin-key create|list|revoke`: superuser API keys. `create` works on the database
+/// (it bootstraps a server that has no key); `list` and `revoke` call the API with a superuser key.
 struct AdminKeyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin-key",
         abstract: "Manage superuser API keys.",
-        subcommands: [Create.self]
+        subcommands: [Create.self, List.self, Revoke.self]
     )
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a superuser API key and print it once.")
-        @Option(help: "A name for the key.") var name = "admin"
+        static let configuration = CommandConfiguration(abstract: "Create a superuser API key on the database and print it once.")
+        @Option(help: "A name for the key (shown by `admin-key list`).") var name = "admin"
+        @Option(help: "Days until the key expires (default: never).") var expiresInDays: Int?
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
             try await withOneShotService(database) { service, _ in
-                let key = try await service.authentication.createSuperuserKey(name: name)
+                let key = try await service.authentication.createSuperuserKey(name: name, expiresInDays: expiresInDays)
                 FileHandle.standardOutput.write(Data((key + "\n").utf8))
             }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Live superuser keys (never the secrets), over the API.")
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            let reply = try await client.authenticated().get("/v1/admin/keys")
+            client.emit(
+                reply,
+                table: "keys",
+                [
+                    Column("ID", "id"), Column("NAME", "name"), Column("PREFIX", "prefix"), Column("CREATED", "created_at"),
+                    Column("EXPIRES", "expires_at"),
+                ]
+            )
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a superuser key (e.g. a leaked admin.key) over the API.",
+            discussion: "The last live key can only be revoked once an organisation has an active owner."
+        )
+        @Argument(help: "The key id (`admin-key list`).") var id: String
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            let reply = try await client.authenticated().delete("/v1/admin/keys/" + segment(id))
+            client.emit(reply) { _ in "revoked superuser key \(id)" }
         }
     }
 }

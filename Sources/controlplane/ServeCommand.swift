@@ -42,8 +42,10 @@ struct ServeCommand: AsyncParsableCommand {
         let masterKeys: MasterKeys
         let settings: ControlPlaneSettings
         let requestTimeout: Duration
+        let trustedProxies: TrustedProxies
         do {
             requestTimeout = try Self.requestTimeout(environment)
+            trustedProxies = try TrustedProxies(parsing: environment["CONTROL_PLANE_TRUSTED_PROXIES"] ?? "")
             masterKeys = try session.masterKeys(database)
             var configured = try DatabaseSession.settings(environment)
             // Tokens name the control plane as their issuer; default to the address it serves on.
@@ -61,7 +63,14 @@ struct ServeCommand: AsyncParsableCommand {
         let client = PostgresClient(configuration: session.clientConfiguration, backgroundLogger: logger)
         let services = ControlPlaneServices(client: client, masterKeys: masterKeys, settings: settings, logger: logger)
         let app = ControlPlaneServer.buildApplication(
-            .init(client: client, services: services, migrations: session.runner, requestTimeout: requestTimeout, metrics: metrics),
+            .init(
+                client: client,
+                services: services,
+                migrations: session.runner,
+                requestTimeout: requestTimeout,
+                metrics: metrics,
+                trustedProxies: trustedProxies
+            ),
             host: host,
             port: port,
             services: [],
@@ -96,13 +105,13 @@ struct ServeCommand: AsyncParsableCommand {
                 logger.warning("no API key exists yet: create one with `controlplane admin-key create`")
                 return
             }
+            // Created exclusively with 0600 (never through an existing file or symlink); a leftover
+            // file is refused before a key that could not be written exists.
+            guard !FileManager.default.fileExists(atPath: adminKeyFile.path) else {
+                throw ControlPlaneError.invalid("\(adminKeyFile.path) exists but the database has no API key: remove the stale file")
+            }
             let key = try await service.authentication.createSuperuserKey(name: "bootstrap admin")
-            let written = FileManager.default.createFile(
-                atPath: adminKeyFile.path,
-                contents: Data((key + "\n").utf8),
-                attributes: [.posixPermissions: 0o600]
-            )
-            guard written else { throw ControlPlaneError.invalid("cannot write \(adminKeyFile.path)") }
+            try SecretFile.create(adminKeyFile.path, contents: Data((key + "\n").utf8))
             logger.notice("superuser API key written", metadata: ["path": "\(adminKeyFile.path)"])
         }
     }

@@ -8,14 +8,19 @@ extension CLITests {
         Step(args: ["os", "register", "prod", "--org", "acme", "--name", "Production"], out: ["authorization: yes", "RS256", "kid:"]),
         Step(args: ["os", "register", "other", "--no-authorization", "--json"], json: [("os.authorization", .bool(false))]),
         Step(
-            args: ["member", "add", "alice@example.com", "--name", "Alice", "--password-stdin"],
-            out: ["alice@example.com", "Alice", "role:", "member"],
-            capture: [],
+            args: ["member", "add", "alice@example.com", "--name", "Alice", "--json"],
+            json: [("user.email", .string("alice@example.com")), ("role", .string("member")), ("state", .string("invited"))],
+            capture: [("invite", "invitation.code")]
+        ),
+        // Alice joins: a new account chooses its own password (nobody else can).
+        Step(
+            args: ["invitation", "accept", "{invite}", "--name", "Alice", "--password-stdin"],
+            matches: #"cps_[A-Za-z0-9_-]+\n"#,
             stdin: password + "\n"
         ),
         Step(
-            args: ["member", "add", "bob@example.com", "--role", "admin", "--json"],
-            json: [("role", .string("admin")), ("user.name", .string("bob"))]
+            args: ["member", "add", "bob@example.com", "--role", "admin"],
+            out: ["bob@example.com", "role:", "admin", "state:", "invited", "invitation code:", "cpi_", "/console/invite#cpi_"]
         ),
         Step(
             args: [
@@ -83,7 +88,18 @@ extension CLITests {
                         exit: 1,
                         err: ["role must be owner, admin or member", "(HTTP 400)"]
                     ),
-                    Step(args: ["member", "list"], out: ["EMAIL", "alice@example.com", "bob@example.com", "admin"]),
+                    Step(args: ["member", "list"], out: ["EMAIL", "STATE", "alice@example.com", "bob@example.com", "admin", "invited"]),
+                    Step(args: ["invitation", "create", "bob@example.com", "--json"], capture: [("inv", "invitation.id")]),
+                    Step(args: ["invitation", "list"], out: ["EXPIRES", "bob@example.com", "{inv}", "pending"]),
+                    Step(args: ["invitation", "revoke", "{inv}"], out: ["revoked invitation {inv}"]),
+                    Step(args: ["invitation", "revoke", "{inv}"], exit: 1, err: ["(HTTP 404)"]),
+                    Step(args: ["invitation", "create", "alice@example.com"], exit: 1, err: ["already joined", "(HTTP 409)"]),
+                    Step(
+                        args: ["invitation", "accept", "cpi_nope", "--name", "X", "--password-stdin"],
+                        exit: 1,
+                        err: ["invalid", "(HTTP 400)"],
+                        stdin: "a long password"
+                    ),
                     Step(args: ["member", "update", "bob@example.com", "--role", "member"], out: ["role:", "member"], notOut: ["admin"]),
                     Step(args: ["member", "update", "bob@example.com", "--disable", "--json"], json: [("disabled", .bool(true))]),
                     Step(args: ["role", "list"], out: ["SLUG", "os-admin", "os-member", "os-viewer"]),
@@ -165,6 +181,17 @@ extension CLITests {
                     Step(args: ["org", "list", "--token", "{session}"], out: ["acme"]),
                     Step(args: ["token", "issue", "--os", "prod", "--token", "{session}"], matches: jwt),
                     Step(args: ["member", "list", "--token", "{session}"], exit: 1, err: ["(HTTP 403)"]),
+                    Step(
+                        args: ["password", "change", "--token", "{session}", "--password-stdin"],
+                        out: ["password changed"],
+                        stdin: password + "\nalice's second password\n"
+                    ),
+                    Step(
+                        args: ["login", "--email", "alice@example.com", "--password-stdin"],
+                        exit: 1,
+                        err: ["(HTTP 401)"],
+                        stdin: password
+                    ),
                     Step(args: ["revoke-grant", "alice@example.com", "agents:web-agent:run", "--os", "prod"], out: ["revoked grant"]),
                     Step(args: ["access", "alice@example.com", "--os", "prod"], notOut: ["agents:web-agent:run"]),
                     Step(

@@ -85,6 +85,23 @@ struct CLITests {
         UsageCase(args: ["os", "list", "--token", "t"], err: "which organisation? Pass --org or set CONTROL_PLANE_ORG"),
         UsageCase(args: ["org", "list", "--server", "https://cp.example.com"], err: "admin.key is only sent to a local server"),
         UsageCase(args: ["org", "list", "--data-dir", "/nonexistent"], err: "no credentials: pass --token"),
+        // The local-server test parses the host (issue #12): look-alike names are remote.
+        UsageCase(args: ["org", "list", "--server", "http://127.evil.example"], err: "admin.key is only sent to a local server"),
+        UsageCase(args: ["org", "list", "--server", "http://127.0.0.1.evil.example"], err: "admin.key is only sent to a local server"),
+        UsageCase(
+            args: ["org", "list", "--server", "http://localhost.evil.example:8080"],
+            err: "admin.key is only sent to a local server"
+        ),
+        UsageCase(args: ["org", "list", "--server", "http://[::ffff:127.0.0.1]:8080"], err: "admin.key is only sent to a local server"),
+        UsageCase(
+            args: ["org", "list", "--server", "http://127.0.0.2:1", "--data-dir", "/nonexistent"],
+            err: "no credentials: pass --token"
+        ),
+        UsageCase(args: ["org", "list", "--server", "http://[::1]:1", "--data-dir", "/nonexistent"], err: "no credentials: pass --token"),
+        UsageCase(
+            args: ["org", "list", "--server", "http://LocalHost:1", "--data-dir", "/nonexistent"],
+            err: "no credentials: pass --token"
+        ),
         UsageCase(args: ["member", "update", "a@example.com", "--org", "acme", "--token", "t"], err: "nothing to change"),
         UsageCase(args: ["member", "update", "a@example.com", "--disable", "--enable"], err: "exclude each other"),
         UsageCase(args: ["explain", "--os", "p", "--path", "/x", "--subject", "a", "--access-token", "t"], err: "exclude each other"),

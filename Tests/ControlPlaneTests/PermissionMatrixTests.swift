@@ -152,6 +152,52 @@ struct PermissionMatrixTests {
             body: ["subject": "target@acme.test"],
             allowed: allow(admins, 200)
         ),
+        Row(name: "list invitations", method: .get, path: "/v1/orgs/acme/invitations", allowed: allow(admins, 200)),
+        Row(
+            name: "re-invite",
+            method: .post,
+            path: "/v1/orgs/acme/invitations",
+            body: ["user": "invitee@acme.test"],
+            allowed: allow(admins, 201)
+        ),
+        Row(
+            name: "revoke an invitation",
+            method: .delete,
+            path: "/v1/orgs/acme/invitations/00000000-0000-4000-8000-000000000000",
+            allowed: allow(admins, 404)
+        ),
+        Row(
+            name: "member password reset",
+            method: .post,
+            path: "/v1/orgs/acme/members/target@acme.test/password-reset",
+            allowed: allow(admins, 201)
+        ),
+        Row(
+            name: "any account's password reset",
+            method: .post,
+            path: "/v1/users/target@acme.test/password-reset",
+            allowed: [.superuser: 201, .outsider: 403]
+        ),
+        Row(
+            name: "own account",
+            method: .get,
+            path: "/v1/me",
+            allowed: [
+                .owner: 200, .admin: 200, .member: 200, .disabled: 200, .outsider: 200, .superuser: 400, .serviceAccount: 400, .broker: 400,
+            ]
+        ),
+        Row(
+            name: "list superuser keys",
+            method: .get,
+            path: "/v1/admin/keys",
+            allowed: [.superuser: 200, .outsider: 403]
+        ),
+        Row(
+            name: "revoke a superuser key",
+            method: .delete,
+            path: "/v1/admin/keys/00000000-0000-4000-8000-000000000000",
+            allowed: [.superuser: 404, .outsider: 403]
+        ),
         Row(name: "delete OS", method: .delete, path: "/v1/orgs/acme/os/doomed", allowed: allow(admins, 204)),
         Row(name: "delete org", method: .delete, path: "/v1/orgs/acme", allowed: allow([.owner], 204)),
     ]
@@ -169,6 +215,7 @@ struct PermissionMatrixTests {
             }
             let target = try await cp.addMember("target@acme.test")
             try await cp.addMember("owner2@acme.test", role: "owner")
+            try await cp.addMember("invitee@acme.test", join: false)
             users[.outsider] = try await cp.addMember("outsider@acme.test", org: "other")
             #expect(try await cp.send(.patch, "/v1/orgs/acme/members/disabled@acme.test", json: ["disabled": true]).status == 200)
             let plain = try await cp.serviceAccount("plain")

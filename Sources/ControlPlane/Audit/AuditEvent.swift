@@ -16,6 +16,10 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case memberAdded = "member.added"
     case memberUpdated = "member.updated"
     case memberRemoved = "member.removed"
+    case invitationCreated = "invitation.created"
+    case invitationRevoked = "invitation.revoked"
+    case invitationAccepted = "invitation.accepted"
+    case passwordResetIssued = "password_reset.issued"
     case roleCreated = "role.created"
     case roleScopesSet = "role.scopes_set"
     case roleDeleted = "role.deleted"
@@ -26,6 +30,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case serviceAccountCreated = "service_account.created"
     case serviceAccountRevoked = "service_account.revoked"
     case tokensRevoked = "token.revoked"
+    case tokenIssued = "token.issued"
 }
 
 /// What a mutation appends to its organisation's chain: one value per change.

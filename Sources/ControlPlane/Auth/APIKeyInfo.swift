@@ -14,3 +14,6 @@ public struct Session: Sendable {
     public var token: String
     public var expiresAt: Date
 }
+
+/// What revoking a superuser key did.
+enum SuperuserKeyRevocation: Sendable { case revoked, missing, last }

@@ -46,13 +46,15 @@ public struct Authentication: Sendable {
         let at = now()
         let emailKey = "email:" + email.lowercased().prefix(254)
         let keys = [emailKey, "addr:" + clientAddress]
-        if let wait = throttle.retryAfter(keys, now: at) { throw ControlPlaneError.tooManyRequests(retryAfter: wait) }
+        // Reserved before bcrypt, so concurrent attempts count before any is evaluated.
+        if let wait = throttle.reserve(keys, now: at) { throw ControlPlaneError.tooManyRequests(retryAfter: wait) }
+        var outcome = LoginThrottle.Outcome.failed
+        defer { throttle.finish(keys, outcome, resetting: [emailKey], now: now()) }
         let user = try await credentials.passwordHash(email: email)
         guard password.utf8.count <= 1024, try await Passwords.verify(password, hash: user?.1), let user else {
-            throttle.recordFailure(keys, now: at)
             throw ControlPlaneError.unauthenticated("invalid email or password")
         }
-        throttle.reset(emailKey)
+        outcome = .succeeded
         let token = Secrets.generate(prefix: "cps_")
         let expires = at.addingTimeInterval(sessionLifetime)
         try await credentials.insertSession(hash: Secrets.hash(token), user: user.0, at: at, expires: expires)
@@ -100,12 +102,58 @@ public struct Authentication: Sendable {
         }
     }
 
-    /// Creates a superuser key and returns it (the only time it is visible). Not reachable over
-    /// HTTP: the composition root calls it at bootstrap and `controlplane admin-key create` does.
-    public func createSuperuserKey(name: String) async throws -> String {
+    /// Creates a superuser key and returns it (the only time it is visible): at bootstrap and by
+    /// `controlplane admin-key create`, on the database.
+    public func createSuperuserKey(name: String, expiresInDays: Int? = nil) async throws -> String {
+        try await newSuperuserKey(name: name, expiresInDays: expiresInDays).1
+    }
+
+    /// Creates a superuser key over the API (the superuser key only).
+    public func createSuperuserKey(_ caller: Caller, name: String, expiresInDays: Int?) async throws -> (APIKeyInfo, String) {
+        try Self.requireSuperuser(caller)
+        let created = try await newSuperuserKey(name: name, expiresInDays: expiresInDays)
+        logger.notice("superuser key created", metadata: ["id": "\(created.0.id.lowercased)", "by": "\(caller.actor.id)"])
+        return created
+    }
+
+    /// Live superuser keys (never the secrets).
+    public func listSuperuserKeys(_ caller: Caller) async throws -> [APIKeyInfo] {
+        try Self.requireSuperuser(caller)
+        return try await credentials.superuserKeys(at: now())
+    }
+
+    /// Revokes a superuser key (a leaked `admin.key`, too). The last live one can only go once an
+    /// organisation has an active owner, so the control plane is never left without anyone in charge.
+    public func revokeSuperuserKey(_ caller: Caller, id: UUID) async throws {
+        try Self.requireSuperuser(caller)
+        switch try await credentials.revokeSuperuserKey(id: id, at: now()) {
+        case .revoked: logger.notice("superuser key revoked", metadata: ["id": "\(id.lowercased)", "by": "\(caller.actor.id)"])
+        case .missing: throw ControlPlaneError.notFound("no live superuser key \(id.lowercased)")
+        case .last:
+            throw ControlPlaneError.conflict(
+                "this is the last superuser key and no organisation has an active owner yet: invite an owner first (or create another key)"
+            )
+        }
+    }
+
+    static func requireSuperuser(_ caller: Caller) throws {
+        guard case .superuser = caller.identity else { throw ControlPlaneError.forbidden("only a superuser key manages superuser keys") }
+    }
+
+    private func newSuperuserKey(name: String, expiresInDays: Int?) async throws -> (APIKeyInfo, String) {
+        try Validation.name(name)
+        if let days = expiresInDays, !(1...3650).contains(days) { throw ControlPlaneError.invalid("expires_in_days must be 1-3650") }
         let secret = Secrets.generate(prefix: "cpk_")
-        try await credentials.insertSuperuserKey(hash: Secrets.hash(secret), prefix: String(secret.prefix(12)), name: name)
-        return secret
+        let at = now()
+        let info = APIKeyInfo(
+            id: UUID(),
+            name: name,
+            prefix: String(secret.prefix(12)),
+            createdAt: at,
+            expiresAt: expiresInDays.map { at.addingTimeInterval(Double($0) * 86_400) }
+        )
+        try await credentials.insertSuperuserKey(info, hash: Secrets.hash(secret))
+        return (info, secret)
     }
 
     /// Whether any API key exists (first start creates the bootstrap key).

@@ -9,10 +9,13 @@ public struct User: Sendable, Equatable {
 
 /// A user's membership of an organisation.
 public struct Member: Sendable, Equatable {
+    /// `invited` until the account redeems the organisation's invitation; only then may it act here.
+    public enum State: String, Sendable { case invited, active }
     public var user: User
     public var role: OrgRole
     public var disabled: Bool
     public var createdAt: Date
+    public var state: State = .active
 }
 
 /// Who a role binding, grant, token or explanation is about.

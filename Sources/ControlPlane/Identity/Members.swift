@@ -10,38 +10,43 @@ public struct Members: Sendable {
     let access: AccessStore
     let statusLists: StatusLists
     let audit: AuditTrail
+    let invitations: Invitations
     let logger: Logger
     let now: Clock
 
-    /// Adds a member (`manageMembers`; owners: `manageOwners`), creating the user when the email
-    /// is new (`member.added` audited).
+    /// Adds a member in state `invited` with a single-use invitation (`manageMembers`; owners:
+    /// `manageOwners`), creating the account when the email is new (`member.added` and
+    /// `invitation.created` audited). The invitation's code is returned once.
     ///
-    /// A password can only be set when the user is created: an org admin must not be able to
-    /// reset the password of a user who also belongs to other organisations.
-    public func add(_ access: OrgAccess, email: String, name: String, role: OrgRole, password: String?) async throws -> Member {
+    /// Nobody chooses a password for anyone else: the account redeems the invitation itself
+    /// (`Invitations.accept`). Until then admins may bind, grant and name it as a token subject,
+    /// but the account cannot act in this organisation.
+    public func add(_ access: OrgAccess, email: String, name: String, role: OrgRole) async throws -> (Member, OneTimeCode) {
         try access.require(.manageMembers)
         if role == .owner { try access.require(.manageOwners) }
         let email = try Validation.email(email)
         try Validation.name(name)
-        if let password { try Passwords.validate(password) }
-        let passwordHash: String? = if let password { try await Passwords.hash(password) } else { nil }
         let at = now()
         return try await client.transaction(logger: logger) { connection in
             var user = User(id: UUID(), email: email, name: name)
             if let existing = try await store.userForUpdate(email: email, on: connection) {
-                if password != nil {
-                    throw ControlPlaneError.conflict("user '\(email)' already exists; a password can only be set when the user is created")
-                }
                 user = existing
             } else {
-                try await store.insertUser(user, passwordHash: passwordHash, at: at, on: connection)
+                try await store.insertUser(user, passwordHash: nil, at: at, on: connection)
             }
-            guard try await store.insertMembership(org: access.org.id, user: user.id, role: role, at: at, on: connection) else {
-                throw ControlPlaneError.conflict("'\(user.email)' is already a member of '\(access.org.slug)'")
-            }
+            let added = try await store.insertMembership(
+                org: access.org.id,
+                user: user.id,
+                role: role,
+                state: .invited,
+                at: at,
+                on: connection
+            )
+            guard added else { throw ControlPlaneError.conflict("'\(user.email)' is already a member of '\(access.org.slug)'") }
             let event = AuditEvent(.memberAdded, "user:\(user.id.lowercased)", ["email": user.email, "role": role.rawValue])
             try await audit.append(event, org: access.org.id, by: access.caller.actor, at: at, on: connection)
-            return Member(user: user, role: role, disabled: false, createdAt: at)
+            let code = try await invitations.issue(access, user: user, at: at, on: connection)
+            return (Member(user: user, role: role, disabled: false, createdAt: at, state: .invited), code)
         }
     }
 
@@ -64,7 +69,9 @@ public struct Members: Sendable {
                 let subject = Subject(kind: .user, id: member.user.id, label: "")
                 try await statusLists.revokeSubject(subject, on: nil, org: access.org.id, on: connection)
             }
-            let demotesOwner = member.role == .owner && ((role != nil && role != .owner) || (disabled == true && !member.disabled))
+            let demotesOwner =
+                member.role == .owner && member.state == .active
+                && ((role != nil && role != .owner) || (disabled == true && !member.disabled))
             if demotesOwner { try await ensureAnotherOwner(access.org.id, except: member.user.id, on: connection) }
             member.role = role ?? member.role
             member.disabled = disabled ?? member.disabled
@@ -87,13 +94,14 @@ public struct Members: Sendable {
         try await statusLists.flushRecords()
         try await client.transaction(logger: logger) { connection in
             let member = try await locked(access, reference, on: connection)
-            if member.role == .owner {
-                try access.require(.manageOwners)
+            if member.role == .owner { try access.require(.manageOwners) }
+            if member.role == .owner && member.state == .active {
                 try await ensureAnotherOwner(access.org.id, except: member.user.id, on: connection)
             }
             let subject = Subject(kind: .user, id: member.user.id, label: "")
             try await self.access.deleteAccess(of: subject, org: access.org.id, on: connection)
             try await statusLists.revokeSubject(subject, on: nil, org: access.org.id, on: connection)
+            try await invitations.store.revokePending(org: access.org.id, user: member.user.id, at: at, on: connection)
             try await store.delete(org: access.org.id, user: member.user.id, on: connection)
             let event = AuditEvent(.memberRemoved, "user:\(member.user.id.lowercased)", ["email": member.user.email])
             try await audit.append(event, org: access.org.id, by: access.caller.actor, at: at, on: connection)

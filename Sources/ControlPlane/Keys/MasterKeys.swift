@@ -48,13 +48,11 @@ public struct MasterKeys: Sendable {
             )
         }
         if !FileManager.default.fileExists(atPath: file.path) {
-            let created = FileManager.default.createFile(
-                atPath: file.path,
-                contents: Data((generate() + "\n").utf8),
-                attributes: [.posixPermissions: 0o600]
-            )
-            guard created else { throw ControlPlaneError.invalid("cannot create \(file.path)") }
+            try SecretFile.create(file.path, contents: Data((generate() + "\n").utf8))
         }
+        // The data directory's own key file: the control plane made it 0600, so anything wider
+        // means someone changed it; refuse rather than keep using a key others may have read.
+        try SecretFile.requirePrivate(file.path)
         return try fromFile(file)
     }
 

@@ -26,7 +26,17 @@ public struct SigningKeys: Sendable {
 
     /// Keys published in the JWKS (pending, active, retiring before `retire_at`); public.
     public func published(org slug: String, os id: String) async throws -> [SigningKeyInfo] {
-        try await keys(of: try await publicOS(org: slug, id: id)).filter { $0.state.isPublished }
+        try Validation.slug(slug)
+        try Validation.osID(id)
+        guard let os = try await osStore.find(orgSlug: slug, id: id) else { throw Self.unpublished(org: slug, os: id) }
+        return try await keys(of: os).filter { $0.state.isPublished }
+    }
+
+    /// The one answer of the public-key routes for an unknown organisation, an unknown OS and an
+    /// OS without a published key alike, so none of them can be told apart by a stranger (not even
+    /// by the names echoed back).
+    public static func unpublished(org slug: String, os id: String) -> ControlPlaneError {
+        .notFound("no published signing key for this organisation and OS")
     }
 
     /// Creates a key (`manageKeys`): `pending`, or `active` (the previous active key becomes `retiring`).

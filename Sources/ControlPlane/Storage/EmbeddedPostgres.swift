@@ -70,9 +70,7 @@ public struct EmbeddedPostgres: Sendable {
         try fm.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         // Others may traverse (the postgres user must reach pgdata when we are root), not list.
         chmod(dataDirectory.path, Self.runningAsRoot ? 0o711 : 0o700)
-        try fm.createDirectory(atPath: socketDirectory, withIntermediateDirectories: true)
-        chmod(socketDirectory, 0o700)
-        try ensureOwned(socketDirectory)
+        try prepareSocketDirectory()
 
         if !fm.fileExists(atPath: clusterDirectory.appendingPathComponent("PG_VERSION").path) {
             try? fm.removeItem(at: clusterDirectory)
@@ -126,10 +124,12 @@ public struct EmbeddedPostgres: Sendable {
         let arguments = [
             "-D", clusterDirectory.path, "-l", logFile.path, "-w", "-t", "60", "start",
         ]
-        if !FileManager.default.fileExists(atPath: logFile.path) {
-            _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
-            try ensureOwned(logFile.path)
-        }
+        // The server log can carry query text and connection details: owner-only, from creation.
+        let log = open(logFile.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard log >= 0 else { throw EmbeddedPostgresError(message: "cannot open \(logFile.path): \(String(cString: strerror(errno)))") }
+        fchmod(log, 0o600)
+        close(log)
+        try ensureOwned(logFile.path)
         do {
             try runPostgresTool(binaries.pgCtl, arguments, what: "pg_ctl start")
         } catch {
@@ -175,6 +175,34 @@ public struct EmbeddedPostgres: Sendable {
         guard result.status == 0 else {
             throw EmbeddedPostgresError(
                 message: "\(what) failed (exit \(result.status)): \(result.output.trimmingCharacters(in: .whitespacesAndNewlines))"
+            )
+        }
+    }
+
+    /// The socket directory: created with 0700, or — when it exists (e.g. the shared
+    /// `/tmp/controlplane-pg-<hash>`) — reused only if it is a real directory owned by the user the
+    /// server runs as with mode 0700. Another local user who made it first could otherwise watch
+    /// or impersonate the socket of a cluster that trusts every local connection.
+    private func prepareSocketDirectory() throws {
+        if mkdir(socketDirectory, 0o700) == 0 {
+            chmod(socketDirectory, 0o700)  // the umask may have narrowed it further, never widened
+            try ensureOwned(socketDirectory)
+            return
+        }
+        guard errno == EEXIST else {
+            throw EmbeddedPostgresError(message: "cannot create \(socketDirectory): \(String(cString: strerror(errno)))")
+        }
+        var info = stat()
+        guard lstat(socketDirectory, &info) == 0 else {
+            throw EmbeddedPostgresError(message: "cannot inspect \(socketDirectory): \(String(cString: strerror(errno)))")
+        }
+        let owner = Self.runningAsRoot ? getpwnam("postgres")?.pointee.pw_uid : geteuid()
+        let isDirectory = info.st_mode & S_IFMT == S_IFDIR
+        guard isDirectory, info.st_uid == owner, info.st_mode & 0o777 == 0o700 else {
+            throw EmbeddedPostgresError(
+                message:
+                    "refusing to use the socket directory \(socketDirectory): it must be a directory owned by uid \(owner.map(String.init) ?? "?") "
+                    + "with mode 0700 (it is \(isDirectory ? "a directory" : "not a directory") of uid \(info.st_uid), mode \(String(info.st_mode & 0o777, radix: 8))); remove it"
             )
         }
     }

@@ -13,22 +13,29 @@ public struct ReadinessCheck: Sendable {
         self.timeout = timeout
     }
 
-    /// `nil` when ready, else the reason it is not.
-    public func notReadyReason(logger: Logger) async -> String? {
+    /// Why an instance is not ready: a generic `reason` anyone may see, and the `detail` (database
+    /// error text, migration names) that only goes to the log.
+    public struct NotReady: Sendable, Equatable {
+        public var reason: String
+        public var detail: String
+    }
+
+    /// `nil` when ready.
+    public func notReady(logger: Logger) async -> NotReady? {
         do {
             let status = try await withTimeout(timeout) { [client, runner] in
                 try await runner.status(on: client, logger: logger)
             }
             if let first = status.pending.first {
-                return "\(status.pending.count) migration(s) pending, first \(first)"
+                return NotReady(reason: "migrations pending", detail: "\(status.pending.count) migration(s) pending, first \(first)")
             }
             return nil
         } catch is TimeoutError {
-            return "database did not answer within \(timeout)"
+            return NotReady(reason: "database unavailable", detail: "database did not answer within \(timeout)")
         } catch let error as MigrationError {
-            return error.description
+            return NotReady(reason: "migrations inconsistent", detail: error.description)
         } catch {
-            return "database unavailable: \(describeDatabaseError(error))"
+            return NotReady(reason: "database unavailable", detail: "database unavailable: \(describeDatabaseError(error))")
         }
     }
 }

@@ -30,15 +30,69 @@ struct CredentialStore: Sendable {
         )
     }
 
+    /// A new sign-in session for `user` inside a transaction (an invitation accepted by a new account).
+    func newSession(user: UUID, lifetime: TimeInterval, at: Date, on connection: PostgresConnection) async throws -> Session {
+        let token = Secrets.generate(prefix: "cps_")
+        let expires = at.addingTimeInterval(lifetime)
+        try await connection.query(
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (\(Secrets.hash(token)), \(user), \(at), \(expires))",
+            logger: logger
+        )
+        return Session(token: token, expiresAt: expires)
+    }
+
     func revokeSession(hash: Data, at: Date) async throws {
         try await client.query("UPDATE sessions SET revoked_at = \(at) WHERE token_hash = \(hash)", logger: logger)
     }
 
-    func insertSuperuserKey(hash: Data, prefix: String, name: String) async throws {
+    func insertSuperuserKey(_ key: APIKeyInfo, hash: Data) async throws {
         try await client.query(
-            "INSERT INTO api_keys (key_hash, prefix, name, superuser) VALUES (\(hash), \(prefix), \(name), true)",
+            """
+            INSERT INTO api_keys (id, key_hash, prefix, name, superuser, created_at, expires_at)
+            VALUES (\(key.id), \(hash), \(key.prefix), \(key.name), true, \(key.createdAt), \(key.expiresAt))
+            """,
             logger: logger
         )
+    }
+
+    /// Superuser keys neither revoked nor expired, oldest first.
+    func superuserKeys(at: Date) async throws -> [APIKeyInfo] {
+        let rows = try await client.query(
+            """
+            SELECT id, name, prefix, created_at, expires_at FROM api_keys
+            WHERE superuser AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > \(at)) ORDER BY created_at
+            """,
+            logger: logger
+        )
+        return try await rows.decode((UUID, String, String, Date, Date?).self).collect().map {
+            APIKeyInfo(id: $0.0, name: $0.1, prefix: $0.2, createdAt: $0.3, expiresAt: $0.4)
+        }
+    }
+
+    /// Revokes a live superuser key unless it is the last one and no organisation has an active
+    /// owner (then nobody could administer anything): `.revoked`, `.missing` or `.last`.
+    func revokeSuperuserKey(id: UUID, at: Date) async throws -> SuperuserKeyRevocation {
+        try await client.transaction(logger: logger) { connection in
+            // Serialises concurrent revocations, so two cannot each think the other key remains.
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended('superuser-keys', 7))", logger: logger)
+            let live = try await connection.query(
+                """
+                SELECT id FROM api_keys WHERE superuser AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > \(at))
+                """,
+                logger: logger
+            )
+            let ids = try await live.decode(UUID.self).collect()
+            guard ids.contains(id) else { return .missing }
+            if ids.count == 1 {
+                let owners = try await connection.query(
+                    "SELECT count(*) FROM org_members WHERE role = 'owner' AND state = 'active' AND NOT disabled",
+                    logger: logger
+                )
+                guard try await (owners.decode(Int.self).collect().first ?? 0) > 0 else { return .last }
+            }
+            try await connection.query("UPDATE api_keys SET revoked_at = \(at) WHERE id = \(id)", logger: logger)
+            return .revoked
+        }
     }
 
     func apiKeyCount() async throws -> Int {

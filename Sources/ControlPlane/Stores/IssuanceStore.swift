@@ -63,7 +63,7 @@ struct TokenIssuanceQuery: PostgresPreparedStatement {
           \(IssuanceStore.roleSlugs(of: "s.id"))
         FROM organizations g
         LEFT JOIN os_instances o ON o.org_id = g.id AND o.os_id = $2
-        LEFT JOIN org_members cm ON cm.org_id = g.id AND cm.user_id = $3
+        LEFT JOIN org_members cm ON cm.org_id = g.id AND cm.user_id = $3 AND cm.state = 'active'
         LEFT JOIN LATERAL (
           SELECT u.id, u.email, u.name, m.disabled FROM users u JOIN org_members m ON m.user_id = u.id AND m.org_id = g.id
           WHERE $4 AND (u.id = $5 OR lower(u.email) = lower($6))

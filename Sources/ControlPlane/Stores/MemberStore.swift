@@ -7,10 +7,16 @@ struct MemberStore: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    typealias Row = (UUID, String, String, OrgRole, Bool, Date)
+    typealias Row = (UUID, String, String, OrgRole, Bool, Date, Bool)
 
     static func member(_ row: Row) -> Member {
-        Member(user: User(id: row.0, email: row.1, name: row.2), role: row.3, disabled: row.4, createdAt: row.5)
+        Member(
+            user: User(id: row.0, email: row.1, name: row.2),
+            role: row.3,
+            disabled: row.4,
+            createdAt: row.5,
+            state: row.6 ? .active : .invited
+        )
     }
 
     /// The user with `email` (case-insensitive), row-locked.
@@ -29,13 +35,20 @@ struct MemberStore: Sendable {
         )
     }
 
-    /// Adds `user` to `org`; `false` when already a member.
+    /// Adds `user` to `org` (`invited` until they redeem an invitation); `false` when already a member.
     @discardableResult
-    func insertMembership(org: UUID, user: UUID, role: OrgRole, at: Date, on connection: PostgresConnection) async throws -> Bool {
+    func insertMembership(
+        org: UUID,
+        user: UUID,
+        role: OrgRole,
+        state: Member.State = .active,
+        at: Date,
+        on connection: PostgresConnection
+    ) async throws -> Bool {
         let rows = try await connection.query(
             """
-            INSERT INTO org_members (org_id, user_id, role, created_at, updated_at)
-            VALUES (\(org), \(user), \(role), \(at), \(at)) ON CONFLICT DO NOTHING RETURNING user_id
+            INSERT INTO org_members (org_id, user_id, role, state, created_at, updated_at)
+            VALUES (\(org), \(user), \(role), \(state.rawValue), \(at), \(at)) ON CONFLICT DO NOTHING RETURNING user_id
             """,
             logger: logger
         )
@@ -45,7 +58,8 @@ struct MemberStore: Sendable {
     func members(org: UUID) async throws -> [Member] {
         let rows = try await client.query(
             """
-            SELECT u.id, u.email, u.name, m.role, m.disabled, m.created_at FROM org_members m JOIN users u ON u.id = m.user_id
+            SELECT u.id, u.email, u.name, m.role, m.disabled, m.created_at, m.state = 'active'
+            FROM org_members m JOIN users u ON u.id = m.user_id
             WHERE m.org_id = \(org) ORDER BY lower(u.email)
             """,
             logger: logger
@@ -59,7 +73,8 @@ struct MemberStore: Sendable {
         let email = id == nil ? reference : nil
         let rows = try await connection.query(
             """
-            SELECT u.id, u.email, u.name, m.role, m.disabled, m.created_at FROM org_members m JOIN users u ON u.id = m.user_id
+            SELECT u.id, u.email, u.name, m.role, m.disabled, m.created_at, m.state = 'active'
+            FROM org_members m JOIN users u ON u.id = m.user_id
             WHERE m.org_id = \(org) AND (u.id = \(id) OR lower(u.email) = lower(\(email))) FOR UPDATE OF m
             """,
             logger: logger
@@ -84,13 +99,26 @@ struct MemberStore: Sendable {
     /// Active owners of `org` other than `user`.
     func otherActiveOwners(org: UUID, except user: UUID, on connection: PostgresConnection) async throws -> Int {
         let rows = try await connection.query(
-            "SELECT count(*) FROM org_members WHERE org_id = \(org) AND role = 'owner' AND NOT disabled AND user_id <> \(user)",
+            """
+            SELECT count(*) FROM org_members
+            WHERE org_id = \(org) AND role = 'owner' AND state = 'active' AND NOT disabled AND user_id <> \(user)
+            """,
             logger: logger
         )
         return try await rows.decode(Int.self).collect().first ?? 0
     }
 
-    /// A member of `org`, by id or email, as a binding or grant subject.
+    /// Whether `user` has a membership (in any state) of an organisation other than `org`.
+    func belongsElsewhere(user: UUID, than org: UUID, on connection: PostgresConnection) async throws -> Bool {
+        let rows = try await connection.query(
+            "SELECT count(*) FROM org_members WHERE user_id = \(user) AND org_id <> \(org)",
+            logger: logger
+        )
+        return try await (rows.decode(Int.self).collect().first ?? 0) > 0
+    }
+
+    /// A member of `org`, by id or email, as a binding or grant subject (invited members too:
+    /// admins prepare access before the account joins).
     func subject(org: UUID, reference: String) async throws -> Subject? {
         let id = UUID(uuidString: reference)
         let rows = try await client.query(

@@ -35,12 +35,18 @@ struct OrganizationStore: Sendable {
         return try await rows.decode(Row.self).collect().first.map(Self.organization)
     }
 
-    /// The organisation and `user`'s membership of it (role, disabled), in one round trip.
+    func find(id: UUID, on connection: PostgresConnection) async throws -> Organization? {
+        let rows = try await connection.query("SELECT id, slug, name, created_at FROM organizations WHERE id = \(id)", logger: logger)
+        return try await rows.decode(Row.self).collect().first.map(Self.organization)
+    }
+
+    /// The organisation and `user`'s active membership of it (role, disabled), in one round trip;
+    /// an invited membership counts as none.
     func withMembership(slug: String, user: UUID?) async throws -> (Organization, OrgRole?, Bool?)? {
         let rows = try await client.query(
             """
             SELECT g.id, g.slug, g.name, g.created_at, m.role, m.disabled FROM organizations g
-            LEFT JOIN org_members m ON m.org_id = g.id AND m.user_id = \(user)
+            LEFT JOIN org_members m ON m.org_id = g.id AND m.user_id = \(user) AND m.state = 'active'
             WHERE g.slug = \(slug)
             """,
             logger: logger
@@ -50,12 +56,12 @@ struct OrganizationStore: Sendable {
         }
     }
 
-    /// The organisations `user` is an active member of.
+    /// The organisations `user` is an active member of (joined, not disabled).
     func memberships(user: UUID) async throws -> [Organization] {
         let rows = try await client.query(
             """
             SELECT g.id, g.slug, g.name, g.created_at FROM organizations g
-            JOIN org_members m ON m.org_id = g.id AND m.user_id = \(user) AND NOT m.disabled ORDER BY g.slug
+            JOIN org_members m ON m.org_id = g.id AND m.user_id = \(user) AND NOT m.disabled AND m.state = 'active' ORDER BY g.slug
             """,
             logger: logger
         )

@@ -1,14 +1,17 @@
 import AgentOSAuth
 import Foundation
 import Logging
+import PostgresNIO
 
 /// Issues access tokens: for users and service accounts through the API, and for service
 /// accounts through OAuth2 client credentials. One prepared query, then the signature
 /// (`docs/api.md`, token requests).
 public struct TokenIssuer: Sendable {
+    let client: PostgresClient
     let store: IssuanceStore
     let keys: SigningKeys
     let statusLists: StatusLists
+    let audit: AuditTrail
     let settings: ControlPlaneSettings
     let logger: Logger
     let now: Clock
@@ -74,6 +77,18 @@ public struct TokenIssuer: Sendable {
             activeKid: activeKid,
             generation: row.generation
         )
+        if !target.isCaller {
+            // A token for someone else is a grant of their access to the caller: audited (issue #12),
+            // and not handed out if the record cannot be written. Own tokens stay log-only (hot path).
+            let event = AuditEvent(
+                .tokenIssued,
+                "os:\(osID)",
+                ["sub": claims.sub, "jti": "\(claims.jti)", "kid": signed.kid, "exp": "\(claims.exp)"]
+            )
+            try await client.transaction(logger: logger) { connection in
+                try await audit.append(event, org: row.orgID, by: caller.actor, at: now(), on: connection)
+            }
+        }
         logger.info(
             "token issued",
             metadata: [

@@ -126,16 +126,13 @@ extension OpenAPIDocument {
             Endpoint(
                 method: "post",
                 path: orgPath + "/members",
-                summary: "Add a member (creates the user if new)",
+                summary: "Invite a member (creates the account if new); the invitation code is shown once",
                 tag: "members",
                 body: S.object(
-                    [
-                        "email": S.string, "name": S.string, "role": ["type": "string", "enum": ["owner", "admin", "member"]],
-                        "password": S.string,
-                    ],
+                    ["email": S.string, "name": S.string, "role": ["type": "string", "enum": ["owner", "admin", "member"]]],
                     required: ["email", "name", "role"]
                 ),
-                success: (201, S.ref("Member")),
+                success: (201, S.ref("InvitedMember")),
                 errors: [400, 401, 403, 404, 409]
             ),
             Endpoint(

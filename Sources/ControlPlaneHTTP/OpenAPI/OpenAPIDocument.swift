@@ -14,6 +14,8 @@ enum OpenAPIDocument {
         var body: [String: Any]? = nil
         var bodyType = "application/json"
         var success: (Int, [String: Any]?)
+        /// Another success a route can answer (accepting an invitation: 200 signed in, 201 new account).
+        var alsoSuccess: (Int, [String: Any])? = nil
         var errors: [Int] = [400, 401, 403, 404]
         var query: [(String, [String: Any])] = []
     }
@@ -23,7 +25,7 @@ enum OpenAPIDocument {
 
     /// Every route, in the router's order of concern: identity and organisations, then OSes,
     /// keys, access and tokens.
-    static var endpoints: [Endpoint] { directoryEndpoints + accessEndpoints }
+    static var endpoints: [Endpoint] { directoryEndpoints + identityEndpoints + accessEndpoints }
 
     /// The document, serialised once.
     static let json: Data = {
@@ -58,6 +60,9 @@ enum OpenAPIDocument {
                 success["content"] = ["application/statuslist+jwt": ["schema": ["type": "string"]]]
             }
             responses["\(status)"] = success
+            if let (other, schema) = endpoint.alsoSuccess {
+                responses["\(other)"] = ["description": "success", "content": ["application/json": ["schema": schema]]]
+            }
             let errorSchema = endpoint.path == "/oauth/token" ? S.ref("OAuthError") : S.ref("Error")
             for code in endpoint.errors {
                 responses["\(code)"] =
@@ -87,7 +92,7 @@ enum OpenAPIDocument {
             ],
             "paths": paths,
             "components": [
-                "schemas": S.components,
+                "schemas": S.components.merging(S.identityComponents) { first, _ in first },
                 "securitySchemes": [
                     "bearer": [
                         "type": "http", "scheme": "bearer",

@@ -80,9 +80,9 @@ enum OpenAPISchemas {
             "Member": object(
                 [
                     "user": ref("User"), "role": ["type": "string", "enum": ["owner", "admin", "member"]], "disabled": bool,
-                    "created_at": dateTime,
+                    "created_at": dateTime, "state": ["type": "string", "enum": ["invited", "active"]],
                 ],
-                required: ["user", "role", "disabled"]
+                required: ["user", "role", "disabled", "state"]
             ),
             "APIKey": object(
                 [

@@ -23,7 +23,7 @@ struct AuthRoutes {
                 var token: String
                 var expires_at: Date
             }
-            return try JSONResponse(SessionDTO(token: session.token, expires_at: session.expiresAt), status: .created)
+            return try JSONResponse(SessionDTO(token: session.token, expires_at: session.expiresAt), status: .created, headers: .noStore)
         }
     }
 
@@ -39,7 +39,7 @@ struct AuthRoutes {
                 name: body.name,
                 expiresInDays: body.expires_in_days
             )
-            return try JSONResponse(APIKeyDTO(info, key: key), status: .created)
+            return try JSONResponse(APIKeyDTO(info, key: key), status: .created, headers: .noStore)
         }
         group.get("/api-keys") { _, context in
             try JSONResponse(["api_keys": try await authentication.listAPIKeys(try context.requireCaller()).map { APIKeyDTO($0) }])

@@ -1,6 +1,7 @@
 import ControlPlane
 import Foundation
 import Hummingbird
+import Logging
 
 /// `/health` (the process runs) and `/ready` (database answers, migrations applied).
 struct HealthRoutes {
@@ -11,8 +12,11 @@ struct HealthRoutes {
             try JSONResponse(["status": "ok"])
         }
         router.get("/ready") { _, context in
-            if let reason = await readiness.notReadyReason(logger: context.logger) {
-                return try JSONResponse(["status": "unavailable", "reason": reason], status: .serviceUnavailable)
+            // Unauthenticated: the body names only the kind of problem; database error text and
+            // migration names (which help an attacker probe) go to the log.
+            if let notReady = await readiness.notReady(logger: context.logger) {
+                context.logger.warning("not ready", metadata: ["reason": "\(notReady.detail)"])
+                return try JSONResponse(["status": "unavailable", "reason": notReady.reason], status: .serviceUnavailable)
             }
             return try JSONResponse(["status": "ready"])
         }

@@ -11,14 +11,14 @@ struct MemberRoutes {
         group.post("/orgs/{org}/members") { request, context in
             let access = try await context.access(organizations)
             let body = try await request.decodeJSON(AddMemberRequest.self, context: context)
-            let member = try await members.add(
-                access,
-                email: body.email,
-                name: body.name,
-                role: try parseRole(body.role),
-                password: body.password
-            )
-            return try JSONResponse(MemberDTO(member), status: .created)
+            // Refused rather than ignored, so a client that still sends one learns why it has no effect.
+            if body.password != nil {
+                throw APIError.badRequest(
+                    "password is not accepted: nobody sets another person's password; the member chooses one when redeeming the invitation"
+                )
+            }
+            let (member, code) = try await members.add(access, email: body.email, name: body.name, role: try parseRole(body.role))
+            return try JSONResponse(InvitedMemberDTO(member, code), status: .created, headers: .noStore)
         }
         group.get("/orgs/{org}/members") { _, context in
             try JSONResponse(["members": try await members.list(try await context.access(organizations)).map(MemberDTO.init)]

@@ -14,9 +14,9 @@ struct PublicKeyRoutes {
 
     func register(on router: Router<APIRequestContext>) {
         router.get("/v1/orgs/{org}/os/{os}/public-key") { request, context in
-            let keys = try await signingKeys.published(org: try context.parameters.require("org"), os: try context.parameters.require("os"))
-            guard let active = keys.first(where: { $0.state == .active }) else {
-                throw APIError.notFound("this OS has no active signing key")
+            let (org, os) = (try context.parameters.require("org"), try context.parameters.require("os"))
+            guard let active = try await signingKeys.published(org: org, os: os).first(where: { $0.state == .active }) else {
+                throw SigningKeys.unpublished(org: org, os: os)
             }
             return cacheable(Data(active.publicKeyPEM.utf8), contentType: "application/x-pem-file", document: "pem", request: request)
         }

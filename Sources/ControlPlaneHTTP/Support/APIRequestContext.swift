@@ -6,8 +6,9 @@ public struct APIRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by the API-key middleware on `/v1` routes.
     public var caller: Caller?
-    /// The peer's IP address (for sign-in throttling); forwarded headers are not trusted.
-    public let clientAddress: String
+    /// The client's IP address (for sign-in throttling): the TCP peer, or what a trusted proxy
+    /// names in `X-Forwarded-For` (`ClientAddressMiddleware`).
+    public internal(set) var clientAddress: String
 
     public init(source: Source) {
         self.coreContext = .init(source: source)

@@ -114,11 +114,13 @@ struct MemberDTO: Encodable {
     var role: String
     var disabled: Bool
     var created_at: Date
+    var state: String
     init(_ member: Member) {
         user = UserDTO(member.user)
         role = member.role.rawValue
         disabled = member.disabled
         created_at = member.createdAt
+        state = member.state.rawValue
     }
 }
 

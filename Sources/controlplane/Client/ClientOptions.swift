@@ -54,9 +54,21 @@ struct ClientOptions: ParsableArguments {
         return ControlPlaneClient(server: server, credential: key)
     }
 
+    /// Whether the server's host is this machine's loopback: `localhost`, `::1`, or an IPv4
+    /// address in 127.0.0.0/8 written as one (parsed, so `127.evil.example` is a remote name).
     static func isLocal(_ server: String) -> Bool {
-        guard let host = URL(string: server)?.host?.lowercased() else { return false }
-        return host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+        guard let components = URLComponents(string: server), var host = components.host?.lowercased() else { return false }
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host == "localhost" || host == "localhost." { return true }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, host, &v6) == 1 {
+            return withUnsafeBytes(of: &v6) { Array($0) } == Array(repeating: 0, count: 15) + [1]
+        }
+        // Four decimal parts only: inet_pton rejects the shorthand forms (`127.1`, hex) that
+        // resolvers might still read, and anything else is a name.
+        var v4 = in_addr()
+        guard inet_pton(AF_INET, host, &v4) == 1 else { return false }
+        return withUnsafeBytes(of: &v4) { $0.first } == 127
     }
 
     /// Prints the JSON answer, or `human` for people.

@@ -21,14 +21,41 @@ extension ControlPlaneHarness {
         return ((reply.json["signing_key"] as? [String: Any])?["public_key_pem"] as? String) ?? ""
     }
 
-    /// Adds a member (no password: tests act through API keys) and returns the user id.
+    /// Adds a member and has the account join through its invitation, as a person would: with
+    /// `password`, the new account redeems it by choosing that password; without, the account
+    /// accepts it with its own API key (tests then act through API keys). `join: false` leaves
+    /// the membership invited. Returns the user id.
     @discardableResult
-    func addMember(_ email: String, role: String = "member", org: String = "acme", password: String? = nil) async throws -> String {
-        var body: [String: Any] = ["email": email, "name": email.split(separator: "@")[0].capitalized, "role": role]
-        if let password { body["password"] = password }
+    func addMember(
+        _ email: String,
+        role: String = "member",
+        org: String = "acme",
+        password: String? = nil,
+        join: Bool = true
+    ) async throws -> String {
+        let body: [String: Any] = ["email": email, "name": email.split(separator: "@")[0].capitalized, "role": role]
         let reply = try await send(.post, "/v1/orgs/\(org)/members", json: body)
         #expect(reply.status == 201, "add member \(email): \(reply.text)")
-        return ((reply.json["user"] as? [String: Any])?["id"] as? String) ?? ""
+        let id = ((reply.json["user"] as? [String: Any])?["id"] as? String) ?? ""
+        guard join else { return id }
+        let code = try #require((reply.json["invitation"] as? [String: Any])?["code"] as? String)
+        let accepted =
+            if let password {
+                try await acceptInvitation(code, name: String(email.split(separator: "@")[0]).capitalized, password: password)
+            } else {
+                try await acceptInvitation(code, key: try await apiKey(forUser: id))
+            }
+        #expect((200...201).contains(accepted.status), "\(email) accepts: \(accepted.text)")
+        return id
+    }
+
+    /// `POST /v1/invitations/accept`: signed in with `key`, or as a new account with name and password.
+    @discardableResult
+    func acceptInvitation(_ code: String, key: String? = nil, name: String? = nil, password: String? = nil) async throws -> Reply {
+        var body: [String: Any] = ["code": code]
+        body["name"] = name
+        body["password"] = password
+        return try await send(.post, "/v1/invitations/accept", json: body, key: .some(key))
     }
 
     /// An API key acting as the user `id` (created through the service, as the user would).

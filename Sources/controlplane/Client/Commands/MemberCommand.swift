@@ -11,23 +11,31 @@ struct MemberCommand: AsyncParsableCommand {
 
     static let fields = [
         Column("id", "user.id"), Column("email", "user.email"), Column("name", "user.name"), Column("role", "role"),
-        Column("disabled", "disabled"),
+        Column("state", "state"), Column("disabled", "disabled"),
     ]
 
+    /// A member with the invitation to hand over (shown once).
+    static let invited =
+        fields + [
+            Column("invitation code", "invitation.code"), Column("invitation link", "invitation.url"),
+            Column("invitation expires", "invitation.expires_at"),
+        ]
+
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a member (creates the user when the email is new).")
+        static let configuration = CommandConfiguration(
+            abstract: "Invite a member (creates the account when the email is new); prints the invitation code once.",
+            discussion: "Hand the code to the person: they run `controlplane invitation accept <code>` (or open the link)."
+        )
         @Argument(help: "The user's email.") var email: String
         @Option(help: "Display name (default: the part of the email before @).") var name: String?
         @Option(help: "Organisation role: owner, admin or member.") var role = "member"
-        @Flag(help: "Read a password for the new user from stdin (so they can `login`).") var passwordStdin = false
         @OptionGroup var org: OrgOption
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            var body: [String: Any] = ["email": email, "name": name ?? String(email.prefix { $0 != "@" }), "role": role]
-            if passwordStdin { body["password"] = try readSecret(prompt: "", fromStdin: true) }
+            let body: [String: Any] = ["email": email, "name": name ?? String(email.prefix { $0 != "@" }), "role": role]
             let reply = try await client.authenticated().send("POST", try org.path() + "/members", json: body)
-            client.emit(reply, record: MemberCommand.fields)
+            client.emit(reply, record: MemberCommand.invited)
         }
     }
 
@@ -42,8 +50,8 @@ struct MemberCommand: AsyncParsableCommand {
                 reply,
                 table: "members",
                 [
-                    Column("EMAIL", "user.email"), Column("NAME", "user.name"), Column("ROLE", "role"), Column("DISABLED", "disabled"),
-                    Column("ID", "user.id"),
+                    Column("EMAIL", "user.email"), Column("NAME", "user.name"), Column("ROLE", "role"), Column("STATE", "state"),
+                    Column("DISABLED", "disabled"), Column("ID", "user.id"),
                 ]
             )
         }

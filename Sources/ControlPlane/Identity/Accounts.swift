@@ -1,0 +1,170 @@
+public import Foundation
+import Logging
+import PostgresNIO
+
+/// What a user sees of their own account (`GET /v1/me`).
+public struct Profile: Sendable {
+    public struct Joined: Sendable {
+        public var org: Organization
+        public var role: OrgRole
+        public var disabled: Bool
+    }
+    public var user: User
+    public var memberships: [Joined]
+    public var mfaEnabled: Bool
+}
+
+/// A live sign-in session of the caller, as listed (never the token).
+public struct SessionInfo: Sendable {
+    public var id: UUID
+    public var createdAt: Date
+    public var expiresAt: Date
+    /// The session this request was made with.
+    public var current: Bool
+}
+
+/// The caller's own account: profile, password change, sessions, and password resets — a
+/// single-use code issued to a superuser (or an org admin, for an account of theirs alone) and
+/// redeemed by whoever the code is handed to, never a password chosen by someone else.
+public struct Accounts: Sendable {
+    let client: PostgresClient
+    let store: AccountStore
+    let members: MemberStore
+    let throttle: LoginThrottle
+    let audit: AuditTrail
+    let settings: ControlPlaneSettings
+    let logger: Logger
+    let now: Clock
+
+    static let resetInvalid = ControlPlaneError.invalid("invalid, used or expired password-reset code")
+
+    static func user(_ caller: Caller) throws -> UUID {
+        guard let user = caller.userID else {
+            throw ControlPlaneError.invalid("only users have an account; this credential is not a user's")
+        }
+        return user
+    }
+
+    public func profile(_ caller: Caller) async throws -> Profile {
+        let id = try Self.user(caller)
+        guard let (user, _) = try await store.user(id) else { throw ControlPlaneError.unauthenticated("invalid or expired credentials") }
+        let joined = try await store.memberships(user: id).map { Profile.Joined(org: $0.0, role: $0.1, disabled: $0.2) }
+        return Profile(user: user, memberships: joined, mfaEnabled: false)
+    }
+
+    /// Changes the caller's password: the current one is checked (throttled like sign-in), the
+    /// caller's other sessions end, and unspent reset codes stop working.
+    public func changePassword(_ caller: Caller, current: String, new: String) async throws {
+        let id = try Self.user(caller)
+        guard let (user, stored) = try await store.user(id) else {
+            throw ControlPlaneError.unauthenticated("invalid or expired credentials")
+        }
+        try Passwords.validate(new, email: user.email)
+        let keys = ["email:" + user.email.lowercased()]
+        let at = now()
+        if let wait = throttle.reserve(keys, now: at) { throw ControlPlaneError.tooManyRequests(retryAfter: wait) }
+        var outcome = LoginThrottle.Outcome.failed
+        defer { throttle.finish(keys, outcome, now: now()) }
+        guard current.utf8.count <= 1024, try await Passwords.verify(current, hash: stored) else {
+            throw ControlPlaneError.forbidden("the current password is wrong")
+        }
+        outcome = .succeeded
+        let hash = try await Passwords.hash(new)
+        var keep: Data?
+        if case .session(let session) = caller.credential { keep = session }
+        try await client.transaction(logger: logger) { [keep] connection in
+            try await store.setPassword(user: id, hash: hash, on: connection)
+            try await store.revokeSessions(user: id, keep: keep, at: at, on: connection)
+            try await store.voidResets(user: id, at: at, on: connection)
+        }
+        logger.notice("password changed", metadata: ["user": "\(id.lowercased)"])
+    }
+
+    public func sessions(_ caller: Caller) async throws -> [SessionInfo] {
+        let id = try Self.user(caller)
+        var current: Data?
+        if case .session(let hash) = caller.credential { current = hash }
+        return try await store.sessions(user: id, at: now()).map {
+            SessionInfo(id: $0.0, createdAt: $0.1, expiresAt: $0.2, current: $0.3 == current)
+        }
+    }
+
+    /// Ends one of the caller's sessions (404 for anyone else's).
+    public func revokeSession(_ caller: Caller, id: UUID) async throws {
+        guard try await store.revokeSession(id: id, user: try Self.user(caller), at: now()) else {
+            throw ControlPlaneError.notFound("no live session \(id.lowercased)")
+        }
+    }
+
+    /// A reset code for any account (the superuser key only); audited in each organisation the
+    /// account belongs to.
+    public func issueReset(by caller: Caller, user reference: String) async throws -> OneTimeCode {
+        guard case .superuser = caller.identity else {
+            throw ControlPlaneError.forbidden(
+                "only the superuser key resets any account; an org admin uses /v1/orgs/{org}/members/{user}/password-reset"
+            )
+        }
+        guard let user = try await store.user(reference: reference) else {
+            throw ControlPlaneError.notFound("no user '\(reference.prefix(80))'")
+        }
+        return try await client.transaction(logger: logger) { connection in
+            try await issueReset(user, by: caller.actor, orgs: try await store.organizations(of: user.id, on: connection), on: connection)
+        }
+    }
+
+    /// A reset code for a member (`manageMembers`; owners: `manageOwners`), only when the account
+    /// belongs to no other organisation: otherwise this admin could take over a person another
+    /// organisation trusts (403; a superuser can still do it).
+    public func issueReset(_ access: OrgAccess, member reference: String) async throws -> OneTimeCode {
+        try access.require(.manageMembers)
+        return try await client.transaction(logger: logger) { connection in
+            guard let member = try await members.memberForUpdate(org: access.org.id, reference: reference, on: connection) else {
+                throw ControlPlaneError.notFound("no member '\(reference.prefix(80))' in '\(access.org.slug)'")
+            }
+            if member.role == .owner { try access.require(.manageOwners) }
+            if try await members.belongsElsewhere(user: member.user.id, than: access.org.id, on: connection) {
+                throw ControlPlaneError.forbidden(
+                    "'\(member.user.email)' belongs to another organisation too; only a superuser can issue their password reset"
+                )
+            }
+            return try await issueReset(member.user, by: access.caller.actor, orgs: [access.org.id], on: connection)
+        }
+    }
+
+    private func issueReset(_ user: User, by actor: AuditActor, orgs: [UUID], on connection: PostgresConnection) async throws
+        -> OneTimeCode
+    {
+        let at = now()
+        try await store.voidResets(user: user.id, at: at, on: connection)
+        let code = OneTimeCode(
+            id: UUID(),
+            prefix: "cpr_",
+            page: "reset",
+            issuer: settings.issuer,
+            lifetime: settings.passwordResetLifetime,
+            at: at
+        )
+        try await store.insertReset(code, user: user.id, by: actor.id, at: at, on: connection)
+        let event = AuditEvent(.passwordResetIssued, "user:\(user.id.lowercased)", ["email": user.email, "reset": code.id.lowercased])
+        for org in orgs { try await audit.append(event, org: org, by: actor, at: at, on: connection) }
+        return code
+    }
+
+    /// Redeems a reset code: sets the password, ends every session and revokes every API key of
+    /// the account (whoever held them before no longer does).
+    public func redeemReset(code: String, password: String) async throws {
+        guard code.hasPrefix("cpr_"), code.utf8.count <= 128 else { throw Self.resetInvalid }
+        let hash = Secrets.hash(code)
+        guard let reset = try await store.peekReset(hash: hash, at: now()) else { throw Self.resetInvalid }
+        try Passwords.validate(password, email: reset.email)
+        let passwordHash = try await Passwords.hash(password)
+        let at = now()
+        try await client.transaction(logger: logger) { connection in
+            guard let user = try await store.takeReset(hash: hash, at: at, on: connection) else { throw Self.resetInvalid }
+            try await store.setPassword(user: user, hash: passwordHash, on: connection)
+            try await store.revokeSessions(user: user, keep: nil, at: at, on: connection)
+            try await store.revokeAPIKeys(user: user, at: at, on: connection)
+        }
+        logger.notice("password reset redeemed", metadata: ["user": "\(reset.user.lowercased)"])
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// SQL of a user's own account: profile, password, sessions, password-reset codes.
+struct AccountStore: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    func user(_ id: UUID) async throws -> (user: User, passwordHash: String?)? {
+        let rows = try await client.query("SELECT id, email, name, password_hash FROM users WHERE id = \(id)", logger: logger)
+        return try await rows.decode((UUID, String, String, String?).self).collect().first.map {
+            (User(id: $0.0, email: $0.1, name: $0.2), $0.3)
+        }
+    }
+
+    /// A user by id or email (case-insensitive).
+    func user(reference: String) async throws -> User? {
+        let id = UUID(uuidString: reference)
+        let rows = try await client.query(
+            "SELECT id, email, name FROM users WHERE id = \(id) OR (\(id == nil) AND lower(email) = lower(\(reference)))",
+            logger: logger
+        )
+        return try await rows.decode((UUID, String, String).self).collect().first.map { User(id: $0.0, email: $0.1, name: $0.2) }
+    }
+
+    /// The user's joined memberships: (organisation, role, disabled).
+    func memberships(user: UUID) async throws -> [(Organization, OrgRole, Bool)] {
+        let rows = try await client.query(
+            """
+            SELECT g.id, g.slug, g.name, g.created_at, m.role, m.disabled FROM org_members m JOIN organizations g ON g.id = m.org_id
+            WHERE m.user_id = \(user) AND m.state = 'active' ORDER BY g.slug
+            """,
+            logger: logger
+        )
+        return try await rows.decode((UUID, String, String, Date, OrgRole, Bool).self).collect().map {
+            (Organization(id: $0.0, slug: $0.1, name: $0.2, createdAt: $0.3), $0.4, $0.5)
+        }
+    }
+
+    /// The organisations `user` has a membership of, in any state (where a reset is audited).
+    func organizations(of user: UUID, on connection: PostgresConnection) async throws -> [UUID] {
+        let rows = try await connection.query("SELECT org_id FROM org_members WHERE user_id = \(user)", logger: logger)
+        return try await rows.decode(UUID.self).collect()
+    }
+
+    func setPassword(user: UUID, hash: String, on connection: PostgresConnection) async throws {
+        try await connection.query("UPDATE users SET password_hash = \(hash) WHERE id = \(user)", logger: logger)
+    }
+
+    /// Ends the user's live sessions except the one with `keep` (the caller's own, on a change).
+    func revokeSessions(user: UUID, keep: Data?, at: Date, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            UPDATE sessions SET revoked_at = \(at)
+            WHERE user_id = \(user) AND revoked_at IS NULL AND (\(keep)::bytea IS NULL OR token_hash <> \(keep))
+            """,
+            logger: logger
+        )
+    }
+
+    func revokeAPIKeys(user: UUID, at: Date, on connection: PostgresConnection) async throws {
+        try await connection.query("UPDATE api_keys SET revoked_at = \(at) WHERE user_id = \(user) AND revoked_at IS NULL", logger: logger)
+    }
+
+    /// Live sessions: (id, created, expires, token hash).
+    func sessions(user: UUID, at: Date) async throws -> [(UUID, Date, Date, Data)] {
+        let rows = try await client.query(
+            """
+            SELECT id, created_at, expires_at, token_hash FROM sessions
+            WHERE user_id = \(user) AND revoked_at IS NULL AND expires_at > \(at) ORDER BY created_at
+            """,
+            logger: logger
+        )
+        return try await rows.decode((UUID, Date, Date, Data).self).collect()
+    }
+
+    func revokeSession(id: UUID, user: UUID, at: Date) async throws -> Bool {
+        let rows = try await client.query(
+            "UPDATE sessions SET revoked_at = \(at) WHERE id = \(id) AND user_id = \(user) AND revoked_at IS NULL RETURNING id",
+            logger: logger
+        )
+        return try await !rows.decode(UUID.self).collect().isEmpty
+    }
+
+    func insertReset(_ code: OneTimeCode, user: UUID, by actor: String, at: Date, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            INSERT INTO password_resets (id, user_id, code_hash, created_by, created_at, expires_at)
+            VALUES (\(code.id), \(user), \(Secrets.hash(code.code)), \(actor), \(at), \(code.expiresAt))
+            """,
+            logger: logger
+        )
+    }
+
+    /// The unspent reset with this hash, without spending it: (user, email).
+    func peekReset(hash: Data, at: Date) async throws -> (user: UUID, email: String)? {
+        let rows = try await client.query(
+            """
+            SELECT r.user_id, u.email, r.code_hash FROM password_resets r JOIN users u ON u.id = r.user_id
+            WHERE r.code_hash = \(hash) AND r.used_at IS NULL AND r.expires_at > \(at)
+            """,
+            logger: logger
+        )
+        guard let row = try await rows.decode((UUID, String, Data).self).collect().first, Secrets.constantTimeEquals(row.2, hash) else {
+            return nil
+        }
+        return (row.0, row.1)
+    }
+
+    /// Spends a reset code (one of concurrent redemptions wins); the user it was for.
+    func takeReset(hash: Data, at: Date, on connection: PostgresConnection) async throws -> UUID? {
+        let rows = try await connection.query(
+            """
+            UPDATE password_resets SET used_at = \(at)
+            WHERE code_hash = \(hash) AND used_at IS NULL AND expires_at > \(at) RETURNING user_id, code_hash
+            """,
+            logger: logger
+        )
+        guard let row = try await rows.decode((UUID, Data).self).collect().first, Secrets.constantTimeEquals(row.1, hash) else {
+            return nil
+        }
+        return row.0
+    }
+
+    /// Unspent resets of `user` stop working when a new one is issued or the password changes.
+    func voidResets(user: UUID, at: Date, on connection: PostgresConnection) async throws {
+        try await connection.query("UPDATE password_resets SET used_at = \(at) WHERE user_id = \(user) AND used_at IS NULL", logger: logger)
+    }
+}

@@ -1,0 +1,60 @@
+import ControlPlane
+import Foundation
+import Hummingbird
+
+/// `/v1/orgs/{org}/invitations` (admins) and `POST /v1/invitations/accept` (the invited account).
+struct InvitationRoutes {
+    let organizations: Organizations
+    let invitations: Invitations
+    let authentication: Authentication
+
+    /// Accepting is reachable without a credential (a new account has none yet); with one, it
+    /// must be the invited account's own.
+    func registerPublic(on router: Router<APIRequestContext>) {
+        router.post("/v1/invitations/accept") { request, context in
+            let body = try await request.decodeJSON(AcceptInvitationRequest.self, context: context)
+            if let header = request.headers[.authorization] {
+                guard header.count > 7, header.prefix(7).lowercased() == "bearer " else {
+                    throw APIError.unauthorized("send Authorization: Bearer <session> or no credential at all")
+                }
+                let caller = try await authentication.authenticate(bearer: String(header.dropFirst(7)))
+                guard body.name == nil, body.password == nil else {
+                    throw APIError.badRequest("signed in: send only the code (an existing account keeps its password)")
+                }
+                let joined = try await invitations.accept(code: body.code, caller: caller)
+                return try JSONResponse(AcceptedDTO(organization: OrganizationDTO(joined.org), role: joined.role.rawValue))
+            }
+            guard let name = body.name, let password = body.password else {
+                throw APIError.badRequest(
+                    "a new account sends name and password with the code; an existing account signs in and sends only the code"
+                )
+            }
+            let (joined, session) = try await invitations.accept(code: body.code, name: name, password: password)
+            let dto = AcceptedDTO(
+                organization: OrganizationDTO(joined.org),
+                role: joined.role.rawValue,
+                token: session.token,
+                expires_at: session.expiresAt
+            )
+            return try JSONResponse(dto, status: .created, headers: .noStore)
+        }
+    }
+
+    func register(on group: RouterGroup<APIRequestContext>) {
+        group.post("/orgs/{org}/invitations") { request, context in
+            let access = try await context.access(organizations)
+            let body = try await request.decodeJSON(ReinviteRequest.self, context: context)
+            let (member, code) = try await invitations.reissue(access, user: body.user)
+            return try JSONResponse(InvitedMemberDTO(member, code), status: .created, headers: .noStore)
+        }
+        group.get("/orgs/{org}/invitations") { _, context in
+            let open = try await invitations.list(try await context.access(organizations))
+            return try JSONResponse(["invitations": open.map(InvitationDTO.init)])
+        }
+        group.delete("/orgs/{org}/invitations/{id}") { _, context in
+            let access = try await context.access(organizations)
+            try await invitations.revoke(access, id: try parseUUID(try context.parameters.require("id"), "id"))
+            return Response(status: .noContent)
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import HTTPTypes
+import PostgresNIO
+import Testing
+
+@testable import ControlPlane
+
+/// Self-service credentials: password change with the current one, single-use reset codes that
+/// only a superuser (or an admin of the account's only organisation) can issue, sessions.
+@Suite("Accounts, password change and reset")
+struct AccountTests {
+    func login(_ cp: ControlPlaneHarness, _ email: String, _ password: String) async throws -> ControlPlaneHarness.Reply {
+        try await cp.send(.post, "/v1/auth/login", json: ["email": email, "password": password], key: .some(nil))
+    }
+
+    func session(_ cp: ControlPlaneHarness, _ email: String, _ password: String) async throws -> String {
+        try #require(try await login(cp, email, password).json["token"] as? String)
+    }
+
+    @Test func changePasswordNeedsTheCurrentOne() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            try await cp.makeOrg()
+            try await cp.addMember("cy@acme.test", password: "cy's first password")
+            let current = try await session(cp, "cy@acme.test", "cy's first password")
+            let other = try await session(cp, "cy@acme.test", "cy's first password")
+            let change = ["current_password": "cy's first password", "new_password": "cy's second password"]
+            let wrong = try await cp.send(
+                .post,
+                "/v1/me/password",
+                json: ["current_password": "not it at all", "new_password": "cy's second password"],
+                key: .some(current)
+            )
+            #expect(wrong.status == 403)
+            let weak = try await cp.send(
+                .post,
+                "/v1/me/password",
+                json: ["current_password": "cy's first password", "new_password": "qwerty123"],
+                key: .some(current)
+            )
+            #expect(weak.status == 400)
+            #expect(try await cp.send(.post, "/v1/me/password", json: change).status == 400)  // the superuser key has no password
+            let listed = try await cp.send(.get, "/v1/me/sessions", key: .some(current))
+            // Two sign-ins and the session the accepted invitation opened.
+            #expect((listed.json["sessions"] as? [[String: Any]])?.count == 3)
+            #expect(try await cp.send(.post, "/v1/me/password", json: change, key: .some(current)).status == 204)
+            // The other session ends, this one stays; the old password is dead.
+            #expect(try await cp.send(.get, "/v1/me", key: .some(other)).status == 401)
+            #expect(try await cp.send(.get, "/v1/me", key: .some(current)).status == 200)
+            #expect(try await login(cp, "cy@acme.test", "cy's first password").status == 401)
+            let sessions = try await cp.send(.get, "/v1/me/sessions", key: .some(current))
+            #expect((sessions.json["sessions"] as? [[String: Any]])?.count == 1)
+            let only = try #require((sessions.json["sessions"] as? [[String: Any]])?.first)
+            #expect(only["current"] as? Bool == true && !sessions.text.contains(current))
+            let id = try #require(only["id"] as? String)
+            #expect(try await cp.send(.delete, "/v1/me/sessions/\(id)", key: .some(current)).status == 204)
+            #expect(try await cp.send(.get, "/v1/me", key: .some(current)).status == 401)
+        }
+    }
+
+    @Test func resetCodesAreSingleUseAndEndEveryCredential() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            try await cp.makeOrg()
+            try await cp.makeOrg("globex")
+            let user = try await cp.addMember("rae@acme.test", password: "rae's first password")
+            let old = try await session(cp, "rae@acme.test", "rae's first password")
+            let key = try await cp.apiKey(forUser: user)
+            let issued = try await cp.send(.post, "/v1/users/rae@acme.test/password-reset")
+            #expect(issued.status == 201 && issued.headers[.cacheControl] == "no-store", "\(issued.text)")
+            let code = try #require(issued.json["code"] as? String)
+            #expect(code.hasPrefix("cpr_") && (issued.json["url"] as? String)?.hasSuffix("/console/reset#\(code)") == true)
+            // Redeemed once, by whoever holds the code; concurrent redemptions: one wins.
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<10 {
+                    group.addTask {
+                        try await cp.send(
+                            .post,
+                            "/v1/auth/password-reset",
+                            json: ["code": code, "password": "rae's new password \(index)"],
+                            key: .some(nil)
+                        ).status
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == 204 }.count == 1 && statuses.filter { $0 == 400 }.count == 9, "\(statuses.sorted())")
+            #expect(try await cp.send(.get, "/v1/me", key: .some(old)).status == 401)
+            #expect(try await cp.send(.get, "/v1/me", key: .some(key)).status == 401)
+            #expect(try await login(cp, "rae@acme.test", "rae's first password").status == 401)
+            let audit = try await cp.send(.get, "/v1/orgs/acme/audit?limit=5")
+            #expect((audit.json["events"] as? [[String: Any]])?.first?["action"] as? String == "password_reset.issued")
+            // An org admin may reset an account of theirs alone, not one another org also has.
+            let admin = try await cp.apiKey(forUser: try await cp.addMember("boss@acme.test", role: "admin"))
+            let alone = try await cp.send(.post, "/v1/orgs/acme/members/rae@acme.test/password-reset", key: .some(admin))
+            #expect(alone.status == 201, "\(alone.text)")
+            try await cp.addMember("rae@acme.test", org: "globex", join: false)
+            let shared = try await cp.send(.post, "/v1/orgs/acme/members/rae@acme.test/password-reset", key: .some(admin))
+            #expect(shared.status == 403)
+            #expect(try await cp.send(.post, "/v1/users/rae@acme.test/password-reset", key: .some(admin)).status == 403)
+            // A newer code voids the older one; expired codes are refused.
+            let older = try #require(alone.json["code"] as? String)
+            let newer = try #require(try await cp.send(.post, "/v1/users/\(user)/password-reset").json["code"] as? String)
+            let redeem = { (code: String) in
+                try await cp.send(.post, "/v1/auth/password-reset", json: ["code": code, "password": "a fine password"], key: .some(nil))
+            }
+            #expect(try await redeem(older).status == 400)
+            cp.clock.advance(86_401)
+            #expect(try await redeem(newer).status == 400)
+            #expect(try await redeem("cpr_unknown").status == 400)
+            #expect(try await cp.send(.post, "/v1/users/nobody@acme.test/password-reset").status == 404)
+        }
+    }
+}

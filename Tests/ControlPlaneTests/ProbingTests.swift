@@ -1,0 +1,73 @@
+import Foundation
+import HTTPTypes
+import Testing
+
+@testable import ControlPlane
+
+/// Issue #12's probing: a stranger cannot tell an unknown organisation from an unknown OS (or,
+/// for the PEM, an OS without keys) on the public routes, nor members of an organisation from
+/// strangers.
+@Suite("No probing through public routes")
+struct ProbingTests {
+    @Test func unknownOrganisationAndUnknownOSLookAlike() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            try await cp.makeOrg()
+            try await cp.makeOS()
+            #expect(
+                try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "keyless", "name": "K", "authorization": false]).status == 201
+            )
+            for route in ["public-key", "jwks.json"] {
+                #expect(try await cp.send(.get, "/v1/orgs/acme/os/prod/\(route)", key: .some(nil)).status == 200)
+                var answers: [String] = []
+                // The keyless OS's JWKS is the one exception: an empty set with 200 (issue #13), so a
+                // verifier reads "no key is valid" rather than an outage.
+                let paths =
+                    ["/v1/orgs/ghost/os/prod/", "/v1/orgs/acme/os/ghost/"] + (route == "public-key" ? ["/v1/orgs/acme/os/keyless/"] : [])
+                for path in paths {
+                    let reply = try await cp.send(.get, path + route, key: .some(nil))
+                    #expect(reply.status == 404, "\(path)\(route)")
+                    answers.append(reply.text)
+                }
+                #expect(Set(answers).count == 1, "\(route): \(answers)")
+                #expect(!answers[0].contains("ghost") && !answers[0].contains("acme"))
+            }
+            let keyless = try await cp.send(.get, "/v1/orgs/acme/os/keyless/jwks.json", key: .some(nil))
+            #expect(keyless.status == 200 && keyless.text == #"{"keys":[]}"#, "\(keyless.text)")
+        }
+    }
+
+    @Test func nonMembersSeeTheSameAsForAnUnknownOrganisation() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            try await cp.makeOrg()
+            try await cp.makeOrg("other")
+            let outsider = try await cp.apiKey(forUser: try await cp.addMember("out@other.test", org: "other"))
+            let known = try await cp.send(.get, "/v1/orgs/acme/os", key: .some(outsider))
+            let unknown = try await cp.send(.get, "/v1/orgs/acmf/os", key: .some(outsider))
+            #expect(known.status == 404 && unknown.status == 404)
+            #expect(known.text.replacingOccurrences(of: "acme", with: "acmf") == unknown.text)
+        }
+    }
+}
+
+/// Issuing a token for someone else is audited (issue #12); one's own token is not.
+@Suite("Token issuance for others is audited")
+struct TokenAuditTests {
+    @Test func tokensForOthersAreInTheChain() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            try await cp.makeOrg()
+            try await cp.makeOS()
+            let alice = try await cp.addMember("alice@acme.test")
+            try await cp.bind(["user": alice], role: "os-viewer")
+            let issued = try await cp.token(["subject": "alice@acme.test"])
+            #expect(issued.status == 201)
+            #expect(try await cp.token([:], key: try await cp.apiKey(forUser: alice)).status == 201)
+            let audit = try await cp.send(.get, "/v1/orgs/acme/audit?limit=500")
+            let events = (audit.json["events"] as? [[String: Any]] ?? []).filter { $0["action"] as? String == "token.issued" }
+            #expect(events.count == 1, "\(events)")
+            let details = events.first?["details"] as? [String: String] ?? [:]
+            #expect(details["sub"] == alice && details["jti"] == issued.json["jti"] as? String && details["kid"] != nil)
+            #expect((events.first?["actor"] as? String)?.hasPrefix("apikey:") == true)
+            #expect(try await cp.send(.get, "/v1/orgs/acme/audit/verify").json["verified"] as? Bool == true)
+        }
+    }
+}

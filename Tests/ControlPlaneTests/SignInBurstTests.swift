@@ -1,0 +1,58 @@
+import ControlPlaneHTTP
+import Foundation
+import HTTPTypes
+import Testing
+
+@testable import ControlPlane
+
+/// Issue #12's throttle bypass, reproduced: a concurrent burst of wrong passwords for one email.
+@Suite("Sign-in under a burst; trusted proxies")
+struct SignInBurstTests {
+    @Test func concurrentWrongPasswordsEvaluateAtMostTheLimit() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            try await cp.makeOrg()
+            try await cp.addMember("vic@acme.test", password: "vic's real password")
+            let replies = try await withThrowingTaskGroup(of: ControlPlaneHarness.Reply.self) { group in
+                for index in 0..<40 {
+                    group.addTask {
+                        try await cp.send(
+                            .post,
+                            "/v1/auth/login",
+                            json: ["email": "vic@acme.test", "password": "guess number \(index)"],
+                            key: .some(nil)
+                        )
+                    }
+                }
+                return try await group.reduce(into: [ControlPlaneHarness.Reply]()) { $0.append($1) }
+            }
+            let evaluated = replies.filter { $0.status == 401 }
+            let throttled = replies.filter { $0.status == 429 }
+            #expect(evaluated.count <= 10 && evaluated.count + throttled.count == 40, "\(replies.map(\.status).sorted())")
+            #expect(throttled.allSatisfy { Int($0.headers[.retryAfter] ?? "") ?? 0 >= 1 })
+            // Even the right password waits out the window.
+            let right = ["email": "vic@acme.test", "password": "vic's real password"]
+            #expect(try await cp.send(.post, "/v1/auth/login", json: right, key: .some(nil)).status == 429)
+            cp.clock.advance(61)
+            #expect(try await cp.send(.post, "/v1/auth/login", json: right, key: .some(nil)).status == 201)
+        }
+    }
+
+    @Test func forwardedForIsBelievedOnlyFromTrustedProxies() throws {
+        let none = TrustedProxies.none
+        #expect(none.clientAddress(peer: "203.0.113.9", forwardedFor: ["198.51.100.1"]) == "203.0.113.9")
+        let proxies = try TrustedProxies(parsing: "10.0.0.0/8, 192.168.1.7, fd00::/8")
+        // From a trusted proxy: the rightmost address that is not a proxy.
+        #expect(proxies.clientAddress(peer: "10.1.2.3", forwardedFor: ["198.51.100.1"]) == "198.51.100.1")
+        #expect(proxies.clientAddress(peer: "10.1.2.3", forwardedFor: ["6.6.6.6, 198.51.100.1, 192.168.1.7"]) == "198.51.100.1")
+        #expect(proxies.clientAddress(peer: "fd00::1", forwardedFor: ["2001:db8::5"]) == "2001:db8::5")
+        // A client cannot prepend its way past the proxy, nor is an untrusted peer believed.
+        #expect(proxies.clientAddress(peer: "203.0.113.9", forwardedFor: ["10.0.0.1"]) == "203.0.113.9")
+        #expect(proxies.clientAddress(peer: "192.168.1.8", forwardedFor: ["198.51.100.1"]) == "192.168.1.8")
+        // Malformed hops stop the walk at the last trusted one; no header: the proxy itself.
+        #expect(proxies.clientAddress(peer: "10.1.2.3", forwardedFor: ["198.51.100.1, not-an-ip"]) == "10.1.2.3")
+        #expect(proxies.clientAddress(peer: "10.1.2.3", forwardedFor: []) == "10.1.2.3")
+        for bad in ["10.0.0.0/33", "example.com", "10.0.0.1/x", "::1/129"] {
+            #expect(throws: TrustedProxiesError.self) { try TrustedProxies(parsing: bad) }
+        }
+    }
+}
