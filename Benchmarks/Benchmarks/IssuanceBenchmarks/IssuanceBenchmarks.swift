@@ -12,7 +12,7 @@ import PostgresNIO
 // measured in the same run. PostgreSQL is a real embedded cluster on a Unix socket.
 
 struct IssuanceFixture: Sendable {
-    let service: ControlPlaneService
+    let services: ControlPlaneServices
     let caller: Caller
     let subject: String
 }
@@ -40,27 +40,19 @@ func makeFixture() async throws -> [String: IssuanceFixture] {
     let migrations = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Migrations")
     try await MigrationRunner(migrations: try Migration.load(from: migrations)).run(on: client, logger: logger)
-    let service = ControlPlaneService(client: client, masterKeys: try MasterKeys(base64Keys: [MasterKeys.generate()]), logger: logger)
-    let caller = try await service.authenticate(bearer: try await service.createSuperuserKey(name: "bench"))
-    _ = try await service.createOrganization(slug: "acme", name: "Acme", actor: caller.actor)
-    let access = try await service.authorize(caller, org: "acme", .manageMembers)
-    let member = try await service.addMember(access, email: "alice@acme.test", name: "Alice", role: .member, password: nil)
+    let services = ControlPlaneServices(client: client, masterKeys: try MasterKeys(base64Keys: [MasterKeys.generate()]), logger: logger)
+    let caller = try await services.authentication.authenticate(bearer: try await services.authentication.createSuperuserKey(name: "bench"))
+    _ = try await services.organizations.create(by: caller, slug: "acme", name: "Acme")
+    let access = try await services.organizations.access(caller, org: "acme")
+    let (member, _) = try await services.members.add(access, email: "alice@acme.test", name: "Alice", role: .member)
     let subject = member.user.id.uuidString.lowercased()
-    _ = try await service.createBinding(access, subject: .user(subject), role: "os-viewer", os: nil)
+    _ = try await services.accessControl.createBinding(access, subject: .user(subject), role: "os-viewer", os: nil)
     var fixtures: [String: IssuanceFixture] = [:]
     for algorithm in [SigningAlgorithm.rs256, .es256] {
         let os = "os-\(algorithm.name.lowercased())"
-        _ = try await service.registerOS(
-            org: "acme",
-            id: os,
-            name: os,
-            url: nil,
-            authorization: true,
-            algorithm: algorithm,
-            actor: caller.actor
-        )
-        _ = try await service.createGrant(access, os: os, subject: .user(subject), scope: "agents:web-agent:run")
-        fixtures[algorithm.name] = IssuanceFixture(service: service, caller: caller, subject: subject)
+        _ = try await services.osRegistry.register(access, id: os, name: os, url: nil, authorization: true, algorithm: algorithm)
+        _ = try await services.accessControl.createGrant(access, os: os, subject: .user(subject), scope: "agents:web-agent:run")
+        fixtures[algorithm.name] = IssuanceFixture(services: services, caller: caller, subject: subject)
     }
     return fixtures
 }
@@ -82,11 +74,11 @@ let benchmarks: @Sendable () -> Void = {
         Benchmark("\(algorithm) issue token (effective-scope query + sign)") { benchmark in
             let fixture = try await fixtureTask.value[algorithm]!
             let os = "os-\(algorithm.lowercased())"
-            let request = ControlPlaneService.TokenRequest(subject: fixture.subject)
-            _ = try await fixture.service.issueToken(fixture.caller, org: "acme", os: os, request: request)  // warms the signer cache
+            let request = TokenRequest(subject: fixture.subject)
+            _ = try await fixture.services.tokens.issue(fixture.caller, org: "acme", os: os, request: request)  // warms the signer cache
             benchmark.startMeasurement()
             for _ in benchmark.scaledIterations {
-                blackHole(try await fixture.service.issueToken(fixture.caller, org: "acme", os: os, request: request))
+                blackHole(try await fixture.services.tokens.issue(fixture.caller, org: "acme", os: os, request: request))
             }
         }
     }
