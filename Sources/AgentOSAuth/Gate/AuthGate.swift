@@ -13,6 +13,7 @@ public struct AuthGate: Sendable {
     public let verifier: TokenVerifier?
     /// The scope gate run after a credential is verified.
     public let authorizer: RouteAuthorizer
+    private let metrics: VerifierMetrics
     private let securityKey: [UInt8]?
 
     /// Builds a gate. For a JWKS URL, call ``start()`` before serving.
@@ -34,6 +35,7 @@ public struct AuthGate: Sendable {
         try configuration.validate()
         self.configuration = configuration
         self.authorizer = RouteAuthorizer(configuration: configuration)
+        self.metrics = VerifierMetrics(os: configuration.osID)
         self.securityKey = configuration.securityKey.map { Array($0.utf8) }
         if configuration.usesJWT {
             let remote = configuration.jwksURL.map {
@@ -105,7 +107,7 @@ public struct AuthGate: Sendable {
     ///   - authorization: the `Authorization` header value, if any.
     public func decide(method: String, path rawPath: String, authorization: String?) async -> GateDecision {
         let decision = await decision(method: method, path: rawPath, authorization: authorization)
-        VerifierMetrics.record(decision, os: configuration.osID)
+        metrics.record(decision)
         return decision
     }
 

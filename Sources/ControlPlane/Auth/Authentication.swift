@@ -74,17 +74,7 @@ public struct Authentication: Sendable {
         guard let user = caller.userID else {
             throw ControlPlaneError.invalid("API keys belong to users; superuser keys are created with `controlplane admin-key create`")
         }
-        try Validation.name(name)
-        if let days = expiresInDays, !(1...3650).contains(days) { throw ControlPlaneError.invalid("expires_in_days must be 1-3650") }
-        let secret = Secrets.generate(prefix: "cpk_")
-        let at = now()
-        let info = APIKeyInfo(
-            id: UUID(),
-            name: name,
-            prefix: String(secret.prefix(12)),
-            createdAt: at,
-            expiresAt: expiresInDays.map { at.addingTimeInterval(Double($0) * 86_400) }
-        )
+        let (info, secret) = try newAPIKey(name: name, expiresInDays: expiresInDays)
         try await credentials.insertAPIKey(info, hash: Secrets.hash(secret), user: user)
         return (info, secret)
     }
@@ -141,6 +131,13 @@ public struct Authentication: Sendable {
     }
 
     private func newSuperuserKey(name: String, expiresInDays: Int?) async throws -> (APIKeyInfo, String) {
+        let (info, secret) = try newAPIKey(name: name, expiresInDays: expiresInDays)
+        try await credentials.insertSuperuserKey(info, hash: Secrets.hash(secret))
+        return (info, secret)
+    }
+
+    /// A new `cpk_` key and its listing, validated; the caller stores it for a user or as superuser.
+    private func newAPIKey(name: String, expiresInDays: Int?) throws -> (APIKeyInfo, String) {
         try Validation.name(name)
         if let days = expiresInDays, !(1...3650).contains(days) { throw ControlPlaneError.invalid("expires_in_days must be 1-3650") }
         let secret = Secrets.generate(prefix: "cpk_")
@@ -152,7 +149,6 @@ public struct Authentication: Sendable {
             createdAt: at,
             expiresAt: expiresInDays.map { at.addingTimeInterval(Double($0) * 86_400) }
         )
-        try await credentials.insertSuperuserKey(info, hash: Secrets.hash(secret))
         return (info, secret)
     }
 

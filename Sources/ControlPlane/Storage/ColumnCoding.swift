@@ -5,12 +5,21 @@ public import PostgresNIO
 // Enumerated columns are text and decode strictly: a value this build does not know is a
 // decoding error, never a silent default.
 
-extension KeyState: PostgresCodable {
+/// A value stored as one text column, parsed back strictly.
+///
+/// postgres-nio's own `RawRepresentable` conformance does not apply to these types: `KeyState`
+/// and `OrgRole` are also `Codable`, which makes its JSON and raw-value defaults ambiguous.
+public protocol TextColumn: PostgresCodable {
+    var columnText: String { get }
+    init?(columnText: String)
+}
+
+extension TextColumn {
     public static var psqlType: PostgresDataType { .text }
     public static var psqlFormat: PostgresFormat { .binary }
 
     public func encode<E: PostgresJSONEncoder>(into byteBuffer: inout ByteBuffer, context: PostgresEncodingContext<E>) {
-        byteBuffer.writeString(rawValue)
+        byteBuffer.writeString(columnText)
     }
 
     public init<D: PostgresJSONDecoder>(
@@ -19,58 +28,26 @@ extension KeyState: PostgresCodable {
         format: PostgresFormat,
         context: PostgresDecodingContext<D>
     ) throws {
-        self = try decodeText(&buffer, type: type, format: format, context: context, as: Self.init(rawValue:))
+        guard let value = Self(columnText: try String(from: &buffer, type: type, format: format, context: context)) else {
+            throw PostgresDecodingError.Code.failure
+        }
+        self = value
     }
 }
 
-extension OrgRole: PostgresCodable {
-    public static var psqlType: PostgresDataType { .text }
-    public static var psqlFormat: PostgresFormat { .binary }
-
-    public func encode<E: PostgresJSONEncoder>(into byteBuffer: inout ByteBuffer, context: PostgresEncodingContext<E>) {
-        byteBuffer.writeString(rawValue)
-    }
-
-    public init<D: PostgresJSONDecoder>(
-        from buffer: inout ByteBuffer,
-        type: PostgresDataType,
-        format: PostgresFormat,
-        context: PostgresDecodingContext<D>
-    ) throws {
-        self = try decodeText(&buffer, type: type, format: format, context: context, as: Self.init(rawValue:))
-    }
+extension KeyState: TextColumn {
+    public var columnText: String { rawValue }
+    public init?(columnText: String) { self.init(rawValue: columnText) }
 }
 
-extension SigningAlgorithm: PostgresCodable {
-    public static var psqlType: PostgresDataType { .text }
-    public static var psqlFormat: PostgresFormat { .binary }
-
-    public func encode<E: PostgresJSONEncoder>(into byteBuffer: inout ByteBuffer, context: PostgresEncodingContext<E>) {
-        byteBuffer.writeString(name)
-    }
-
-    public init<D: PostgresJSONDecoder>(
-        from buffer: inout ByteBuffer,
-        type: PostgresDataType,
-        format: PostgresFormat,
-        context: PostgresDecodingContext<D>
-    ) throws {
-        self = try decodeText(&buffer, type: type, format: format, context: context, as: Self.init(name:))
-    }
+extension OrgRole: TextColumn {
+    public var columnText: String { rawValue }
+    public init?(columnText: String) { self.init(rawValue: columnText) }
 }
 
-/// A text column parsed by `parse`; an unknown value is `PostgresDecodingError.Code.failure`.
-private func decodeText<T, D: PostgresJSONDecoder>(
-    _ buffer: inout ByteBuffer,
-    type: PostgresDataType,
-    format: PostgresFormat,
-    context: PostgresDecodingContext<D>,
-    as parse: (String) -> T?
-) throws -> T {
-    guard let value = parse(try String(from: &buffer, type: type, format: format, context: context)) else {
-        throw PostgresDecodingError.Code.failure
-    }
-    return value
+extension SigningAlgorithm: TextColumn {
+    public var columnText: String { name }
+    public init?(columnText: String) { self.init(name: columnText) }
 }
 
 /// A flat JSON object of strings in a `jsonb` column (audit details, public JWKs).

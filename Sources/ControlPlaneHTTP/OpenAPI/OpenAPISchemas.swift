@@ -45,7 +45,8 @@ enum OpenAPISchemas {
             ),
             "OS": object(
                 [
-                    "id": string, "name": string, "url": nullable(string), "authorization_enabled": bool, "roles_claim": bool, "created_at": dateTime,
+                    "id": string, "name": string, "url": nullable(string), "authorization_enabled": bool, "roles_claim": bool,
+                    "created_at": dateTime,
                     "updated_at": dateTime,
                 ],
                 required: ["id", "name", "authorization_enabled"]
