@@ -24,18 +24,7 @@ struct DatabaseOutageTests {
     static let deadline = Duration.seconds(2)
 
     @Test func writesDuringAFiveSecondOutage() async throws {
-        let directory = try makeTemporaryDirectory(prefix: "cpo")
-        let cluster = try EmbeddedPostgres(dataDirectory: directory, fsync: false)
-        defer {
-            try? cluster.stop()
-            try? FileManager.default.removeItem(at: directory)
-        }
-        try cluster.start(logger: TestCluster.logger)
-        let migrations = MigrationRunner(migrations: try TestCluster.migrations)
-        var configuration = cluster.clientConfiguration(database: "postgres")
-        configuration.options.connectTimeout = .seconds(1)
-        try await DatabaseStartup.withClient(configuration, logger: TestCluster.logger) { client in
-            try await migrations.run(on: client, logger: TestCluster.logger)
+        try await TestCluster.withPrivateCluster(prefix: "cpo") { cluster, client, migrations in
             let services = ControlPlaneServices(client: client, masterKeys: ControlPlaneHarness.masterKeys, logger: TestCluster.logger)
             let key = try await services.authentication.createSuperuserKey(name: "fault test")
             let responder = ControlPlaneServer.buildResponder(

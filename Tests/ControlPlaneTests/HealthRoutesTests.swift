@@ -70,18 +70,7 @@ struct HealthRoutesTests {
     }
 
     @Test func readyFollowsTheDatabaseGoingAwayAndComingBack() async throws {
-        let directory = try makeTemporaryDirectory(prefix: "cpr")
-        let cluster = try EmbeddedPostgres(dataDirectory: directory, fsync: false)
-        defer {
-            try? cluster.stop()
-            try? FileManager.default.removeItem(at: directory)
-        }
-        try cluster.start(logger: TestCluster.logger)
-        let migrations = MigrationRunner(migrations: try TestCluster.migrations)
-        var configuration = cluster.clientConfiguration(database: "postgres")
-        configuration.options.connectTimeout = .seconds(1)
-        try await DatabaseStartup.withClient(configuration, logger: TestCluster.logger) { client in
-            try await migrations.run(on: client, logger: TestCluster.logger)
+        try await TestCluster.withPrivateCluster(prefix: "cpr") { cluster, client, migrations in
             let router = ControlPlaneServer.buildRouter(.init(client: client, services: services(client), migrations: migrations))
             try await Application(router: router, logger: TestCluster.logger).test(.router) { http in
                 try await http.execute(uri: "/ready", method: .get) { #expect($0.status == .ok) }

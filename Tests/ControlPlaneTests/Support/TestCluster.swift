@@ -135,3 +135,28 @@ func makeTemporaryDirectory(prefix: String) throws -> URL {
     guard let pointer = mkdtemp(&template) else { throw POSIXError(.EIO) }
     return URL(fileURLWithPath: String(cString: pointer))
 }
+
+extension TestCluster {
+    /// A migrated control-plane database on a private cluster of its own, for tests that stop and
+    /// start PostgreSQL (the shared cluster must stay up for everyone else). The client connects
+    /// with a 1 s timeout, so an outage shows promptly.
+    static func withPrivateCluster(
+        prefix: String,
+        _ body: @Sendable (EmbeddedPostgres, PostgresClient, MigrationRunner) async throws -> Void
+    ) async throws {
+        let directory = try makeTemporaryDirectory(prefix: prefix)
+        let cluster = try EmbeddedPostgres(dataDirectory: directory, fsync: false)
+        defer {
+            try? cluster.stop()
+            try? FileManager.default.removeItem(at: directory)
+        }
+        try cluster.start(logger: logger)
+        let migrations = MigrationRunner(migrations: try migrations)
+        var configuration = cluster.clientConfiguration(database: "postgres")
+        configuration.options.connectTimeout = .seconds(1)
+        try await DatabaseStartup.withClient(configuration, logger: logger) { client in
+            try await migrations.run(on: client, logger: logger)
+            try await body(cluster, client, migrations)
+        }
+    }
+}
