@@ -18,6 +18,8 @@ public struct ControlPlaneServices: Sendable {
     public let tokens: TokenIssuer
     public let statusLists: StatusLists
     public let audit: AuditTrail
+    /// The key-rotation scheduler's passes (run by `KeyRotationScheduler` in `serve`).
+    public let keyRotation: KeyRotation
     /// The gauges `/metrics` reads from the database.
     public let stats: OperationalStats
     /// The settings the services were built with.
@@ -59,6 +61,17 @@ public struct ControlPlaneServices: Sendable {
         )
         self.audit = audit
         self.settings = settings
+        keyRotation = KeyRotation(
+            client: client,
+            store: RotationStore(logger: logger),
+            keys: signingKeys,
+            osStore: osStore,
+            audit: audit,
+            settings: settings,
+            batch: 32,
+            logger: logger,
+            now: now
+        )
         stats = OperationalStats(store: StatsStore(client: client, logger: logger), now: now)
         self.signingKeys = signingKeys
         self.statusLists = statusLists
@@ -71,7 +84,15 @@ public struct ControlPlaneServices: Sendable {
             logger: logger,
             now: now
         )
-        osRegistry = OSRegistry(client: client, store: osStore, keys: signingKeys, audit: audit, logger: logger, now: now)
+        osRegistry = OSRegistry(
+            client: client,
+            store: osStore,
+            keys: signingKeys,
+            audit: audit,
+            logger: logger,
+            now: now,
+            jwksMaxAge: settings.jwksMaxAge
+        )
         let credentialStore = CredentialStore(client: client, logger: logger)
         // One throttle for sign-in and password changes: both check a password.
         let throttle = LoginThrottle(limit: settings.loginAttemptsPerMinute, window: 60)
