@@ -39,8 +39,9 @@ struct KeyRotationScheduleTests {
             .map { "\($0["action"] as? String ?? "") \($0["target"] as? String ?? "")" }
     }
 
-    /// An org with OS `prod` (ES256: quick to generate) rotating daily.
+    /// An org with OS `prod` (ES256: quick to generate) rotating daily, on a frozen clock.
     static func scheduledOS(_ cp: ControlPlaneHarness) async throws -> String {
+        cp.clock.freeze()
         try await cp.makeOrg()
         let body: [String: Any] = ["id": "prod", "name": "Prod", "algorithm": "ES256", "rotation_period": day]
         let reply = try await cp.send(.post, "/v1/orgs/acme/os", json: body)

@@ -20,9 +20,12 @@ struct ControlPlaneHarness: Sendable {
 
     /// A settable clock shared by the services.
     final class TestClock: Sendable {
-        private let offset = Mutex<TimeInterval>(0)
-        func now() -> Date { Date().addingTimeInterval(offset.withLock { $0 }) }
-        func advance(_ seconds: TimeInterval) { offset.withLock { $0 += seconds } }
+        private let state = Mutex<(offset: TimeInterval, frozenAt: Date?)>((0, nil))
+        func now() -> Date { state.withLock { ($0.frozenAt ?? Date()).addingTimeInterval($0.offset) } }
+        func advance(_ seconds: TimeInterval) { state.withLock { $0.offset += seconds } }
+        /// Stops the clock at its current reading, so only `advance` moves it (schedules over
+        /// simulated time must not drift with a loaded machine).
+        func freeze() { state.withLock { $0.frozenAt = $0.frozenAt ?? Date() } }
     }
 
     static let masterKeyBase64 = MasterKeys.generate()
