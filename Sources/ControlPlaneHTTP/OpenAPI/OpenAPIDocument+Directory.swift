@@ -41,9 +41,36 @@ extension OpenAPIDocument {
                 errors: []
             ),
             Endpoint(
+                method: "get",
+                path: "/console",
+                summary: "The browser console (docs/console.md): a client of this API, signed in with a cookie session",
+                tag: "console",
+                authenticated: false,
+                success: (200, nil),
+                errors: [404]
+            ),
+            Endpoint(
+                method: "get",
+                path: "/console/invite",
+                summary: "The console's invitation page (the code travels in the URL fragment, never to the server)",
+                tag: "console",
+                authenticated: false,
+                success: (200, nil),
+                errors: [404]
+            ),
+            Endpoint(
+                method: "get",
+                path: "/console/assets/{file}",
+                summary: "A script, style sheet or image of the console",
+                tag: "console",
+                authenticated: false,
+                success: (200, nil),
+                errors: [404]
+            ),
+            Endpoint(
                 method: "post",
                 path: "/v1/auth/login",
-                summary: "Sign in; returns a cps_ session token",
+                summary: "Sign in; returns a cps_ session token (with X-Session-Delivery: cookie, sets the console's cookies instead)",
                 tag: "auth",
                 authenticated: false,
                 body: S.object(["email": S.string, "password": S.string], required: ["email", "password"]),

@@ -6,11 +6,13 @@ import Hummingbird
 struct AuthRoutes {
     let authentication: Authentication
     let metrics: ControlPlaneMetrics
+    let cookies: CookieSessions
 
     /// `POST /v1/auth/login` is public; it is registered on the router, outside the credential check.
     func registerPublic(on router: Router<APIRequestContext>) {
         router.post("/v1/auth/login") { request, context in
             let body = try await request.decodeJSON(LoginRequest.self, context: context)
+            _ = try cookies.wantsCookie(request)  // a cross-origin cookie sign-in is refused before any password check
             let session: Session
             do {
                 session = try await authentication.login(email: body.email, password: body.password, clientAddress: context.clientAddress)
@@ -19,18 +21,14 @@ struct AuthRoutes {
                 if case .tooManyRequests = error { metrics.signIn("throttled") } else { metrics.signIn("failure") }
                 throw error
             }
-            struct SessionDTO: Encodable {
-                var token: String
-                var expires_at: Date
-            }
-            return try JSONResponse(SessionDTO(token: session.token, expires_at: session.expiresAt), status: .created, headers: .noStore)
+            return try cookies.deliver(session, request: request, status: .created) { SessionDTO(token: $0, expires_at: session.expiresAt) }
         }
     }
 
     func register(on group: RouterGroup<APIRequestContext>) {
-        group.post("/auth/logout") { _, context in
+        group.post("/auth/logout") { request, context in
             try await authentication.logout(try context.requireCaller())
-            return Response(status: .noContent)
+            return Response(status: .noContent, headers: context.cookieSession ? cookies.clear(request) : [:])
         }
         group.post("/api-keys") { request, context in
             let body = try await request.decodeJSON(CreateAPIKeyRequest.self, context: context)

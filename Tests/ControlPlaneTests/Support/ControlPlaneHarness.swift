@@ -38,6 +38,11 @@ struct ControlPlaneHarness: Sendable {
         defaultTokenLifetime: 900
     )
 
+    /// The repository's `Console/`.
+    static var consoleDirectory: URL {
+        TestCluster.migrationsDirectory.deletingLastPathComponent().appendingPathComponent("Console")
+    }
+
     /// A control plane on a fresh database; `live` serves it on a real socket (`client.port`).
     static func run(
         live: Bool = false,
@@ -55,7 +60,12 @@ struct ControlPlaneHarness: Sendable {
             )
             let adminKey = try await services.authentication.createSuperuserKey(name: "test admin")
             let router = ControlPlaneServer.buildRouter(
-                .init(client: postgres, services: services, migrations: .init(migrations: try TestCluster.migrations))
+                .init(
+                    client: postgres,
+                    services: services,
+                    migrations: .init(migrations: try TestCluster.migrations),
+                    console: try ConsoleAssets(directory: consoleDirectory)
+                )
             )
             let app = Application(
                 router: router,
