@@ -7,23 +7,40 @@ struct AuthRoutes {
     let authentication: Authentication
     let metrics: ControlPlaneMetrics
 
-    /// `POST /v1/auth/login` is public; it is registered on the router, outside the credential check.
+    /// `POST /v1/auth/login` and its second step are public; they are registered on the router,
+    /// outside the credential check.
     func registerPublic(on router: Router<APIRequestContext>) {
         router.post("/v1/auth/login") { request, context in
             let body = try await request.decodeJSON(LoginRequest.self, context: context)
-            let session: Session
-            do {
-                session = try await authentication.login(email: body.email, password: body.password, clientAddress: context.clientAddress)
+            let signIn = try await counted {
+                try await authentication.login(email: body.email, password: body.password, clientAddress: context.clientAddress)
+            }
+            switch signIn {
+            case .session(let session):
                 metrics.signIn("success")
-            } catch let error as ControlPlaneError {
-                if case .tooManyRequests = error { metrics.signIn("throttled") } else { metrics.signIn("failure") }
-                throw error
+                return try JSONResponse(SessionDTO(session), status: .created, headers: .noStore)
+            case .secondFactor(let challenge):
+                metrics.signIn("mfa_required")
+                return try JSONResponse(MFAChallengeDTO(challenge), status: .ok, headers: .noStore)
             }
-            struct SessionDTO: Encodable {
-                var token: String
-                var expires_at: Date
+        }
+        router.post("/v1/auth/login/mfa") { request, context in
+            let body = try await request.decodeJSON(SecondFactorLoginRequest.self, context: context)
+            let session = try await counted {
+                try await authentication.completeSignIn(challenge: body.mfa_token, code: body.code, clientAddress: context.clientAddress)
             }
-            return try JSONResponse(SessionDTO(token: session.token, expires_at: session.expiresAt), status: .created, headers: .noStore)
+            metrics.signIn("success")
+            return try JSONResponse(SessionDTO(session), status: .created, headers: .noStore)
+        }
+    }
+
+    /// Runs a sign-in step, counting its refusals (`failure`, `throttled`).
+    private func counted<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as ControlPlaneError {
+            if case .tooManyRequests = error { metrics.signIn("throttled") } else { metrics.signIn("failure") }
+            throw error
         }
     }
 
