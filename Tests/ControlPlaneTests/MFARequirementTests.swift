@@ -38,6 +38,11 @@ struct MFARequirementTests {
                     #expect(refused.status == 403 && refused.errorCode == "mfa_required", "\(path): \(refused.text)")
                 }
             }
+            // Token issuance reads the caller's standing in its own query: the same rule holds there.
+            try await cp.makeOS()
+            try await cp.bind(["user": dana], role: "os-admin")
+            let token = try await cp.token(key: danaSession)
+            #expect(token.status == 403 && token.errorCode == "mfa_required", "\(token.text)")
             // erin (member) is not concerned; dana still reaches her own account and the enrolment.
             #expect(try await cp.send(.get, "/v1/orgs/acme", key: .some(erinSession)).status == 200)
             #expect(try await cp.send(.get, "/v1/me", key: .some(danaSession)).status == 200)
@@ -45,6 +50,7 @@ struct MFARequirementTests {
             _ = try await cp.enrolTOTP(key: danaSession)
             #expect(try await cp.send(.get, "/v1/orgs/acme/members", key: .some(danaSession)).status == 200)
             #expect(try await cp.send(.get, "/v1/orgs/acme", key: .some(danaKey)).status == 200)
+            #expect(try await cp.token(key: danaSession).status == 201)
             // Now enrolled, dana may turn it off and on again.
             #expect(try await cp.send(.patch, "/v1/orgs/acme", json: ["require_mfa": false], key: .some(danaSession)).status == 200)
             #expect(try await cp.send(.patch, "/v1/orgs/acme", json: ["require_mfa": true], key: .some(danaSession)).status == 200)

@@ -127,7 +127,11 @@ struct MFASignInTests {
             let again = try await cp.completeLogin(second, codes[3])
             #expect(again.status == 401 && again.text.contains("wrong authenticator or recovery code"))
             #expect(try await cp.completeLogin(second, codes[4]).status == 201)
-            #expect(try await cp.auditActions().filter { $0.hasPrefix("mfa.") } == ["mfa.enrolled", "mfa.recovery_code_used", "mfa.recovery_code_used"])
+            #expect(
+                try await cp.auditActions().filter { $0.hasPrefix("mfa.") } == [
+                    "mfa.enrolled", "mfa.recovery_code_used", "mfa.recovery_code_used",
+                ]
+            )
         }
     }
 

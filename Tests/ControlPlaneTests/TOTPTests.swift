@@ -10,10 +10,12 @@ struct TOTPTests {
     /// Appendix B's seed for HMAC-SHA1: the ASCII string "12345678901234567890".
     static let seed = Data("12345678901234567890".utf8)
 
-    @Test(arguments: [
-        (59, "94287082"), (1_111_111_109, "07081804"), (1_111_111_111, "14050471"), (1_234_567_890, "89005924"),
-        (2_000_000_000, "69279037"), (20_000_000_000, "65353130"),
-    ] as [(Int64, String)])
+    @Test(
+        arguments: [
+            (59, "94287082"), (1_111_111_109, "07081804"), (1_111_111_111, "14050471"), (1_234_567_890, "89005924"),
+            (2_000_000_000, "69279037"), (20_000_000_000, "65353130"),
+        ] as [(Int64, String)]
+    )
     func rfc6238AppendixB(time: Int64, expected: String) {
         let step = TOTP.step(at: Date(timeIntervalSince1970: TimeInterval(time)))
         #expect(TOTP.code(secret: Self.seed, step: step, digits: 8) == expected)
@@ -37,7 +39,9 @@ struct TOTPTests {
 
     @Test func base32RoundTripsAndMatchesRFC4648() {
         // RFC 4648 §10 vectors (without padding).
-        for (plain, encoded) in [("", ""), ("f", "MY"), ("fo", "MZXQ"), ("foo", "MZXW6"), ("foob", "MZXW6YQ"), ("fooba", "MZXW6YTB"), ("foobar", "MZXW6YTBOI")] {
+        for (plain, encoded) in [
+            ("", ""), ("f", "MY"), ("fo", "MZXQ"), ("foo", "MZXW6"), ("foob", "MZXW6YQ"), ("fooba", "MZXW6YTB"), ("foobar", "MZXW6YTBOI"),
+        ] {
             #expect(Base32.encode(Data(plain.utf8)) == encoded)
             #expect(Base32.decode(encoded) == Data(plain.utf8))
             #expect(Base32.decode(encoded.lowercased()) == Data(plain.utf8))

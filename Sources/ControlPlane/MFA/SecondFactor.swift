@@ -82,7 +82,12 @@ public struct SecondFactor: Sendable {
                 else { return false }
                 let hashes = codes.map { SecondFactorCode.recoveryHash(user: id, normalised: $0.replacingOccurrences(of: "-", with: "")) }
                 try await store.replaceRecoveryCodes(user: id, hashes: hashes, at: at, on: connection)
-                try await auditAll(.init(.mfaEnrolled, "user:\(id.lowercased)", ["email": user.email]), user: id, by: caller.actor, on: connection)
+                try await auditAll(
+                    .init(.mfaEnrolled, "user:\(id.lowercased)", ["email": user.email]),
+                    user: id,
+                    by: caller.actor,
+                    on: connection
+                )
                 return true
             }
         }
@@ -102,9 +107,16 @@ public struct SecondFactor: Sendable {
         try await throttled(email: user.email, wrong: .forbidden("the password or the code is wrong")) {
             guard password.utf8.count <= 1024, try await Passwords.verify(password, hash: hash) else { return false }
             return try await client.transaction(logger: logger) { connection in
-                guard try await accept(parsed, user: id, enrolment: enrolment, by: caller.actor, at: at, on: connection) else { return false }
+                guard try await accept(parsed, user: id, enrolment: enrolment, by: caller.actor, at: at, on: connection) else {
+                    return false
+                }
                 try await store.remove(user: id, on: connection)
-                try await auditAll(.init(.mfaDisabled, "user:\(id.lowercased)", ["email": user.email]), user: id, by: caller.actor, on: connection)
+                try await auditAll(
+                    .init(.mfaDisabled, "user:\(id.lowercased)", ["email": user.email]),
+                    user: id,
+                    by: caller.actor,
+                    on: connection
+                )
                 return true
             }
         }

@@ -31,12 +31,18 @@ struct OrganizationStore: Sendable {
     }
 
     func find(slug: String) async throws -> Organization? {
-        let rows = try await client.query("SELECT id, slug, name, created_at, require_mfa FROM organizations WHERE slug = \(slug)", logger: logger)
+        let rows = try await client.query(
+            "SELECT id, slug, name, created_at, require_mfa FROM organizations WHERE slug = \(slug)",
+            logger: logger
+        )
         return try await rows.decode(Row.self).collect().first.map(Self.organization)
     }
 
     func find(id: UUID, on connection: PostgresConnection) async throws -> Organization? {
-        let rows = try await connection.query("SELECT id, slug, name, created_at, require_mfa FROM organizations WHERE id = \(id)", logger: logger)
+        let rows = try await connection.query(
+            "SELECT id, slug, name, created_at, require_mfa FROM organizations WHERE id = \(id)",
+            logger: logger
+        )
         return try await rows.decode(Row.self).collect().first.map(Self.organization)
     }
 
