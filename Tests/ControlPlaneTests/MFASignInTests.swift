@@ -126,7 +126,17 @@ struct MFASignInTests {
             let second = try #require(try await cp.login(Self.email, Self.password).json["mfa_token"] as? String)
             let again = try await cp.completeLogin(second, codes[3])
             #expect(again.status == 401 && again.text.contains("wrong authenticator or recovery code"))
-            #expect(try await cp.completeLogin(second, codes[4]).status == 201)
+            // The console's cookie delivery works for the second step as for sign-in.
+            let cookie = try await cp.send(
+                .post,
+                "/v1/auth/login/mfa",
+                json: ["mfa_token": second, "code": codes[4]],
+                key: .some(nil),
+                headers: [HTTPField.Name("X-Session-Delivery")!: "cookie"]
+            )
+            #expect(cookie.status == 201 && cookie.json["token"] == nil && cookie.json["expires_at"] is String, "\(cookie.text)")
+            #expect(cookie.headers[values: .setCookie].contains { $0.hasPrefix("cp_session=cps_") && $0.contains("HttpOnly") })
+            #expect(cookie.headers[.cacheControl] == "no-store")
             #expect(
                 try await cp.auditActions().filter { $0.hasPrefix("mfa.") } == [
                     "mfa.enrolled", "mfa.recovery_code_used", "mfa.recovery_code_used",

@@ -41,25 +41,54 @@ extension OpenAPIDocument {
                 errors: []
             ),
             Endpoint(
+                method: "get",
+                path: "/console",
+                summary: "The browser console (docs/console.md): a client of this API, signed in with a cookie session",
+                tag: "console",
+                authenticated: false,
+                success: (200, nil),
+                errors: [404]
+            ),
+            Endpoint(
+                method: "get",
+                path: "/console/invite",
+                summary: "The console's invitation page (the code travels in the URL fragment, never to the server)",
+                tag: "console",
+                authenticated: false,
+                success: (200, nil),
+                errors: [404]
+            ),
+            Endpoint(
+                method: "get",
+                path: "/console/assets/{file}",
+                summary: "A script, style sheet or image of the console",
+                tag: "console",
+                authenticated: false,
+                success: (200, nil),
+                errors: [404]
+            ),
+            Endpoint(
                 method: "post",
                 path: "/v1/auth/login",
-                summary: "Sign in; returns a cps_ session token, or (200) a second-factor challenge for an account with TOTP",
+                summary:
+                    "Sign in; returns a cps_ session token (with X-Session-Delivery: cookie, sets the console's cookies instead), or (200) a second-factor challenge for an account with TOTP",
                 tag: "auth",
                 authenticated: false,
                 body: S.object(["email": S.string, "password": S.string], required: ["email", "password"]),
                 success: (201, S.ref("Session")),
                 alsoSuccess: (200, S.ref("MFAChallenge")),
-                errors: [400, 401, 413, 415, 429]
+                errors: [400, 401, 403, 413, 415, 429]
             ),
             Endpoint(
                 method: "post",
                 path: "/v1/auth/login/mfa",
-                summary: "Complete a sign-in with the challenge and a TOTP or recovery code; returns a cps_ session token",
+                summary:
+                    "Complete a sign-in with the challenge and a TOTP or recovery code; returns a cps_ session token (or sets the console's cookies, as for sign-in)",
                 tag: "auth",
                 authenticated: false,
                 body: S.object(["mfa_token": S.string, "code": S.string], required: ["mfa_token", "code"]),
                 success: (201, S.ref("Session")),
-                errors: [400, 401, 429]
+                errors: [400, 401, 403, 429]
             ),
             Endpoint(
                 method: "post",

@@ -6,31 +6,38 @@ import Hummingbird
 struct AuthRoutes {
     let authentication: Authentication
     let metrics: ControlPlaneMetrics
+    let cookies: CookieSessions
 
     /// `POST /v1/auth/login` and its second step are public; they are registered on the router,
     /// outside the credential check.
     func registerPublic(on router: Router<APIRequestContext>) {
         router.post("/v1/auth/login") { request, context in
             let body = try await request.decodeJSON(LoginRequest.self, context: context)
+            _ = try cookies.wantsCookie(request)  // a cross-origin cookie sign-in is refused before any password check
             let signIn = try await counted {
                 try await authentication.login(email: body.email, password: body.password, clientAddress: context.clientAddress)
             }
             switch signIn {
             case .session(let session):
                 metrics.signIn("success")
-                return try JSONResponse(SessionDTO(session), status: .created, headers: .noStore)
+                return try cookies.deliver(session, request: request, status: .created) {
+                    SessionDTO(token: $0, expires_at: session.expiresAt)
+                }
             case .secondFactor(let challenge):
+                // Not a session: the challenge goes in the body either way, and the second step
+                // delivers the session as this request asked (cookie or body).
                 metrics.signIn("mfa_required")
                 return try JSONResponse(MFAChallengeDTO(challenge), status: .ok, headers: .noStore)
             }
         }
         router.post("/v1/auth/login/mfa") { request, context in
             let body = try await request.decodeJSON(SecondFactorLoginRequest.self, context: context)
+            _ = try cookies.wantsCookie(request)
             let session = try await counted {
                 try await authentication.completeSignIn(challenge: body.mfa_token, code: body.code, clientAddress: context.clientAddress)
             }
             metrics.signIn("success")
-            return try JSONResponse(SessionDTO(session), status: .created, headers: .noStore)
+            return try cookies.deliver(session, request: request, status: .created) { SessionDTO(token: $0, expires_at: session.expiresAt) }
         }
     }
 
@@ -45,9 +52,9 @@ struct AuthRoutes {
     }
 
     func register(on group: RouterGroup<APIRequestContext>) {
-        group.post("/auth/logout") { _, context in
+        group.post("/auth/logout") { request, context in
             try await authentication.logout(try context.requireCaller())
-            return Response(status: .noContent)
+            return Response(status: .noContent, headers: context.cookieSession ? cookies.clear(request) : [:])
         }
         group.post("/api-keys") { request, context in
             let body = try await request.decodeJSON(CreateAPIKeyRequest.self, context: context)

@@ -72,6 +72,13 @@ struct AcceptInvitationRequest: Decodable {
 }
 
 /// The membership an invitation activated; with a session when a new account was created.
+/// `{"token", "expires_at"}`: a new sign-in session; `token` is left out when it went into the
+/// console's cookie instead (`CookieSessions.deliver`).
+struct SessionDTO: Encodable {
+    var token: String?
+    var expires_at: Date
+}
+
 struct AcceptedDTO: Encodable {
     var organization: OrganizationDTO
     var role: String

@@ -3,16 +3,6 @@ import Foundation
 
 // Requests and responses of sign-in's second step, TOTP enrolment and the MFA requirement.
 
-/// A sign-in session, shown once.
-struct SessionDTO: Encodable {
-    var token: String
-    var expires_at: Date
-    init(_ session: Session) {
-        token = session.token
-        expires_at = session.expiresAt
-    }
-}
-
 /// The answer to a right password of an account with TOTP: complete with `/v1/auth/login/mfa`.
 struct MFAChallengeDTO: Encodable {
     var mfa_required = true

@@ -22,9 +22,10 @@ extension ControlPlaneHarness {
         return try #require(reply.json["token"] as? String)
     }
 
-    /// Moves the clock to one second into a fresh 30-second step, so a test has 29 s before the
-    /// server's current step changes under it.
+    /// Stops the clock and moves it to one second into a fresh 30-second step: the server's
+    /// current step changes only when the test advances the clock.
     func alignToStep() {
+        clock.freeze()
         let now = clock.now().timeIntervalSince1970
         let next = (now / 30).rounded(.down) * 30 + 30
         clock.advance(next - now + 1)
