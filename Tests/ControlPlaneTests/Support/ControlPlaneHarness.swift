@@ -19,13 +19,17 @@ struct ControlPlaneHarness: Sendable {
     let clock: TestClock
 
     /// A settable clock shared by the services.
+    /// Real time plus an offset, or — once `freeze()` is called — a fixed instant that only
+    /// `advance` moves (TOTP tests: a loaded machine must not carry a test into the next step).
     final class TestClock: Sendable {
-        private let state = Mutex<(offset: TimeInterval, frozenAt: Date?)>((0, nil))
-        func now() -> Date { state.withLock { ($0.frozenAt ?? Date()).addingTimeInterval($0.offset) } }
+        private let state = Mutex<(offset: TimeInterval, frozen: Date?)>((0, nil))
+        func now() -> Date { state.withLock { ($0.frozen ?? Date()).addingTimeInterval($0.offset) } }
         func advance(_ seconds: TimeInterval) { state.withLock { $0.offset += seconds } }
-        /// Stops the clock at its current reading, so only `advance` moves it (schedules over
-        /// simulated time must not drift with a loaded machine).
-        func freeze() { state.withLock { $0.frozenAt = $0.frozenAt ?? Date() } }
+        func freeze() {
+            state.withLock { state in
+                if state.frozen == nil { state.frozen = Date() }
+            }
+        }
     }
 
     static let masterKeyBase64 = MasterKeys.generate()
