@@ -203,7 +203,7 @@ struct KeyRotationScheduleTests {
                 // The client shuts down here with the transaction open: the replica is gone.
             }
             var pass = KeyRotation.Pass(acted: false)
-            let deadline = ContinuousClock.now + .seconds(10)
+            let deadline = ContinuousClock.now + .seconds(30)
             while !pass.acted && ContinuousClock.now < deadline {
                 pass = try await cp.services.keyRotation.run()
                 if !pass.acted { try await Task.sleep(for: .milliseconds(50)) }
