@@ -36,7 +36,9 @@ RUN --mount=type=cache,target=/src/.build \
     && strip --strip-debug /staging/usr/local/bin/controlplane \
     && install -D -m 0755 /usr/libexec/swift/linux/swift-backtrace-static /staging/usr/local/libexec/swift-backtrace-static \
     && install -d /staging/usr/share/controlplane/migrations \
-    && install -m 0644 Migrations/*.sql /staging/usr/share/controlplane/migrations/
+    && install -m 0644 Migrations/*.sql /staging/usr/share/controlplane/migrations/ \
+    && install -d /staging/usr/share/controlplane/console \
+    && install -m 0644 Console/* /staging/usr/share/controlplane/console/
 
 # ---------------------------------------------------------------------------------------------
 FROM ${RUNTIME_IMAGE} AS runtime
@@ -65,6 +67,7 @@ COPY --from=build /staging/ /
 ENV CONTROL_PLANE_HOST=0.0.0.0 \
     CONTROL_PLANE_PORT=8080 \
     CONTROL_PLANE_MIGRATIONS_DIR=/usr/share/controlplane/migrations \
+    CONTROL_PLANE_CONSOLE_DIR=/usr/share/controlplane/console \
     LOG_LEVEL=info \
     SWIFT_BACKTRACE=enable=yes,sanitize=yes,threads=all,images=all,interactive=no,swift-backtrace=/usr/local/libexec/swift-backtrace-static
 

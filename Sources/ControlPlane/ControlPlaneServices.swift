@@ -13,11 +13,14 @@ public struct ControlPlaneServices: Sendable {
     public let members: Members
     public let invitations: Invitations
     public let accounts: Accounts
+    public let secondFactor: SecondFactor
     public let accessControl: AccessControl
     public let serviceAccounts: ServiceAccounts
     public let tokens: TokenIssuer
     public let statusLists: StatusLists
     public let audit: AuditTrail
+    /// The key-rotation scheduler's passes (run by `KeyRotationScheduler` in `serve`).
+    public let keyRotation: KeyRotation
     /// The gauges `/metrics` reads from the database.
     public let stats: OperationalStats
     /// The settings the services were built with.
@@ -59,6 +62,17 @@ public struct ControlPlaneServices: Sendable {
         )
         self.audit = audit
         self.settings = settings
+        keyRotation = KeyRotation(
+            client: client,
+            store: RotationStore(logger: logger),
+            keys: signingKeys,
+            osStore: osStore,
+            audit: audit,
+            settings: settings,
+            batch: 32,
+            logger: logger,
+            now: now
+        )
         stats = OperationalStats(store: StatsStore(client: client, logger: logger), now: now)
         self.signingKeys = signingKeys
         self.statusLists = statusLists
@@ -71,14 +85,35 @@ public struct ControlPlaneServices: Sendable {
             logger: logger,
             now: now
         )
-        osRegistry = OSRegistry(client: client, store: osStore, keys: signingKeys, audit: audit, logger: logger, now: now)
+        osRegistry = OSRegistry(
+            client: client,
+            store: osStore,
+            keys: signingKeys,
+            audit: audit,
+            logger: logger,
+            now: now,
+            jwksMaxAge: settings.jwksMaxAge
+        )
         let credentialStore = CredentialStore(client: client, logger: logger)
-        // One throttle for sign-in and password changes: both check a password.
+        // One throttle for sign-in, password changes and second-factor codes: all check a secret.
         let throttle = LoginThrottle(limit: settings.loginAttemptsPerMinute, window: 60)
+        let accountStore = AccountStore(client: client, logger: logger)
+        let secondFactor = SecondFactor(
+            client: client,
+            store: MFAStore(client: client, logger: logger),
+            accounts: accountStore,
+            masterKeys: masterKeys,
+            throttle: throttle,
+            audit: audit,
+            logger: logger,
+            now: now
+        )
+        self.secondFactor = secondFactor
         authentication = Authentication(
             credentials: credentialStore,
             serviceAccounts: serviceAccountStore,
             throttle: throttle,
+            secondFactor: secondFactor,
             sessionLifetime: settings.sessionLifetime,
             logger: logger,
             now: now
@@ -107,8 +142,9 @@ public struct ControlPlaneServices: Sendable {
         )
         accounts = Accounts(
             client: client,
-            store: AccountStore(client: client, logger: logger),
+            store: accountStore,
             members: memberStore,
+            secondFactor: secondFactor,
             throttle: throttle,
             audit: audit,
             settings: settings,

@@ -18,6 +18,8 @@ public enum ControlPlaneServer {
         public var metrics: ControlPlaneMetrics
         /// Proxies whose `X-Forwarded-For` is believed (`CONTROL_PLANE_TRUSTED_PROXIES`).
         public var trustedProxies: TrustedProxies
+        /// The browser console's files, served at `/console` (``ConsoleAssets/none``: not installed).
+        public var console: ConsoleAssets
 
         public init(
             client: PostgresClient,
@@ -25,7 +27,8 @@ public enum ControlPlaneServer {
             migrations: MigrationRunner,
             requestTimeout: Duration = .seconds(5),
             metrics: ControlPlaneMetrics = ControlPlaneMetrics(),
-            trustedProxies: TrustedProxies = .none
+            trustedProxies: TrustedProxies = .none,
+            console: ConsoleAssets = .none
         ) {
             self.client = client
             self.migrations = migrations
@@ -33,6 +36,7 @@ public enum ControlPlaneServer {
             self.requestTimeout = requestTimeout
             self.metrics = metrics
             self.trustedProxies = trustedProxies
+            self.console = console
         }
     }
 
@@ -42,6 +46,7 @@ public enum ControlPlaneServer {
         let router = Router(context: APIRequestContext.self)
         router.addMiddleware {
             RequestIDMiddleware()
+            SecurityHeadersMiddleware()
             MetricsMiddleware(metrics: dependencies.metrics)
             LogRequestsMiddleware(.info)
             APIErrorMiddleware()
@@ -49,6 +54,8 @@ public enum ControlPlaneServer {
         }
         let services = dependencies.services
         let metrics = dependencies.metrics
+        let cookies = CookieSessions(issuer: services.settings.issuer)
+        ConsoleRoutes(assets: dependencies.console).register(on: router)
         MetricsRoutes(metrics: metrics, stats: services.stats).register(on: router)
         HealthRoutes(readiness: ReadinessCheck(client: dependencies.client, runner: dependencies.migrations)).register(on: router)
         PublicKeyRoutes(
@@ -57,26 +64,28 @@ public enum ControlPlaneServer {
             jwksMaxAge: services.settings.jwksMaxAge,
             metrics: metrics
         ).register(on: router)
-        AuthRoutes(authentication: services.authentication, metrics: metrics).registerPublic(on: router)
+        AuthRoutes(authentication: services.authentication, metrics: metrics, cookies: cookies).registerPublic(on: router)
         let invitationRoutes = InvitationRoutes(
             organizations: services.organizations,
             invitations: services.invitations,
-            authentication: services.authentication
+            authentication: services.authentication,
+            cookies: cookies
         )
         invitationRoutes.registerPublic(on: router)
         let accountRoutes = AccountRoutes(organizations: services.organizations, accounts: services.accounts)
         accountRoutes.registerPublic(on: router)
         OAuthRoutes(tokens: services.tokens, metrics: metrics).register(on: router)
         OpenAPIRoutes().register(on: router)
-        let v1 = router.group("/v1").add(middleware: CallerMiddleware(authentication: services.authentication))
+        let v1 = router.group("/v1").add(middleware: CallerMiddleware(authentication: services.authentication, cookies: cookies))
         let organizations = services.organizations
         OrganizationRoutes(organizations: organizations, audit: services.audit).register(on: v1)
         OSRoutes(organizations: organizations, osRegistry: services.osRegistry, signingKeys: services.signingKeys).register(on: v1)
-        AuthRoutes(authentication: services.authentication, metrics: metrics).register(on: v1)
+        AuthRoutes(authentication: services.authentication, metrics: metrics, cookies: cookies).register(on: v1)
         AdminKeyRoutes(authentication: services.authentication).register(on: v1)
         MemberRoutes(organizations: organizations, members: services.members).register(on: v1)
         invitationRoutes.register(on: v1)
         accountRoutes.register(on: v1)
+        MFARoutes(secondFactor: services.secondFactor).register(on: v1)
         AccessRoutes(organizations: organizations, accessControl: services.accessControl).register(on: v1)
         TokenRoutes(
             organizations: organizations,

@@ -43,6 +43,7 @@ struct ServeCommand: AsyncParsableCommand {
         let settings: ControlPlaneSettings
         let requestTimeout: Duration
         let trustedProxies: TrustedProxies
+        let console: ConsoleAssets
         do {
             requestTimeout = try Self.requestTimeout(environment)
             trustedProxies = try TrustedProxies(parsing: environment["CONTROL_PLANE_TRUSTED_PROXIES"] ?? "")
@@ -51,6 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
             // Tokens name the control plane as their issuer; default to the address it serves on.
             configured.issuer = environment["CONTROL_PLANE_ISSUER"] ?? "http://\(host):\(port)"
             settings = configured
+            console = try Self.console(logger: logger)
             try await migrateAndBootstrap(session: session, logger: logger)
         } catch {
             throw fail("\(error)")
@@ -69,7 +71,8 @@ struct ServeCommand: AsyncParsableCommand {
                 migrations: session.runner,
                 requestTimeout: requestTimeout,
                 metrics: metrics,
-                trustedProxies: trustedProxies
+                trustedProxies: trustedProxies,
+                console: console
             ),
             host: host,
             port: port,
@@ -79,9 +82,16 @@ struct ServeCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data("controlplane listening on http://\(host):\(port)\n".utf8))
             }
         )
+        // Every replica runs the scheduler; its pass lock lets one act at a time.
+        let rotation = KeyRotationScheduler(
+            rotation: services.keyRotation,
+            interval: .milliseconds(Int64(settings.rotationCheckInterval * 1000)),
+            metrics: metrics,
+            logger: logger
+        )
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: client), .init(service: app)],
+                services: [.init(service: client), .init(service: app), .init(service: rotation)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
@@ -117,6 +127,20 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// `CONTROL_PLANE_REQUEST_TIMEOUT`: seconds a request may run before it is answered 503 (default 5).
+    /// The browser console's files (`CONTROL_PLANE_CONSOLE_DIR` or the defaults of ``ConsoleAssets/defaultDirectory``);
+    /// without them the API still runs and `/console` says how to install it.
+    static func console(logger: Logger) throws -> ConsoleAssets {
+        guard let directory = ConsoleAssets.defaultDirectory() else {
+            logger.warning("console files not found: /console is off (set CONTROL_PLANE_CONSOLE_DIR to the repository's Console/)")
+            return .none
+        }
+        do {
+            return try ConsoleAssets(directory: directory)
+        } catch {
+            throw ControlPlaneError.invalid("cannot read the console files in \(directory.path): \(error)")
+        }
+    }
+
     static func requestTimeout(_ environment: [String: String]) throws -> Duration {
         guard let raw = environment["CONTROL_PLANE_REQUEST_TIMEOUT"] else { return .seconds(5) }
         guard let seconds = Double(raw), seconds.isFinite, seconds > 0, seconds <= 3600 else {

@@ -41,14 +41,54 @@ extension OpenAPIDocument {
                 errors: []
             ),
             Endpoint(
+                method: "get",
+                path: "/console",
+                summary: "The browser console (docs/console.md): a client of this API, signed in with a cookie session",
+                tag: "console",
+                authenticated: false,
+                success: (200, nil),
+                errors: [404]
+            ),
+            Endpoint(
+                method: "get",
+                path: "/console/invite",
+                summary: "The console's invitation page (the code travels in the URL fragment, never to the server)",
+                tag: "console",
+                authenticated: false,
+                success: (200, nil),
+                errors: [404]
+            ),
+            Endpoint(
+                method: "get",
+                path: "/console/assets/{file}",
+                summary: "A script, style sheet or image of the console",
+                tag: "console",
+                authenticated: false,
+                success: (200, nil),
+                errors: [404]
+            ),
+            Endpoint(
                 method: "post",
                 path: "/v1/auth/login",
-                summary: "Sign in; returns a cps_ session token",
+                summary:
+                    "Sign in; returns a cps_ session token (with X-Session-Delivery: cookie, sets the console's cookies instead), or (200) a second-factor challenge for an account with TOTP",
                 tag: "auth",
                 authenticated: false,
                 body: S.object(["email": S.string, "password": S.string], required: ["email", "password"]),
                 success: (201, S.ref("Session")),
-                errors: [400, 401, 413, 415, 429]
+                alsoSuccess: (200, S.ref("MFAChallenge")),
+                errors: [400, 401, 403, 413, 415, 429]
+            ),
+            Endpoint(
+                method: "post",
+                path: "/v1/auth/login/mfa",
+                summary:
+                    "Complete a sign-in with the challenge and a TOTP or recovery code; returns a cps_ session token (or sets the console's cookies, as for sign-in)",
+                tag: "auth",
+                authenticated: false,
+                body: S.object(["mfa_token": S.string, "code": S.string], required: ["mfa_token", "code"]),
+                success: (201, S.ref("Session")),
+                errors: [400, 401, 403, 429]
             ),
             Endpoint(
                 method: "post",
@@ -101,6 +141,15 @@ extension OpenAPIDocument {
                 errors: [401]
             ),
             Endpoint(method: "get", path: orgPath, summary: "One organisation", tag: "orgs", success: (200, S.ref("Organization"))),
+            Endpoint(
+                method: "patch",
+                path: orgPath,
+                summary: "Change the organisation's settings: require_mfa (admins and owners)",
+                tag: "orgs",
+                body: S.object(["require_mfa": S.bool]),
+                success: (200, S.ref("Organization")),
+                errors: [400, 401, 403, 404, 409]
+            ),
             Endpoint(method: "delete", path: orgPath, summary: "Delete an organisation (owners)", tag: "orgs", success: (204, nil)),
             Endpoint(
                 method: "get",
@@ -168,6 +217,7 @@ extension OpenAPIDocument {
                     [
                         "id": S.string, "name": S.string, "url": S.string, "authorization": S.bool,
                         "algorithm": ["type": "string", "enum": ["RS256", "ES256", "EdDSA"]],
+                        "rotation_period": S.nullable(S.rotationPeriod),
                     ],
                     required: ["id", "name"]
                 ),
@@ -179,9 +229,9 @@ extension OpenAPIDocument {
             Endpoint(
                 method: "patch",
                 path: osPath,
-                summary: "Rename, change the URL, or switch the roles claim of its tokens",
+                summary: "Rename, change the URL, switch the roles claim of its tokens, or set its key-rotation period",
                 tag: "os",
-                body: S.object(["name": S.string, "url": S.string, "roles_claim": S.bool]),
+                body: S.object(["name": S.string, "url": S.string, "roles_claim": S.bool, "rotation_period": S.nullable(S.rotationPeriod)]),
                 success: (200, S.ref("OS"))
             ),
             Endpoint(method: "delete", path: osPath, summary: "Delete an OS", tag: "os", success: (204, nil)),

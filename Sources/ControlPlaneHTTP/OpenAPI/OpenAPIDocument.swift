@@ -55,6 +55,11 @@ enum OpenAPIDocument {
             var success: [String: Any] = ["description": "success"]
             if let schema { success["content"] = ["application/json": ["schema": schema]] }
             if endpoint.path.hasSuffix("/public-key") { success["content"] = ["application/x-pem-file": ["schema": ["type": "string"]]] }
+            if endpoint.path.hasPrefix("/console") {
+                let types =
+                    endpoint.path.hasSuffix("{file}") ? ["text/javascript", "text/css", "image/svg+xml", "image/png"] : ["text/html"]
+                success["content"] = Dictionary(uniqueKeysWithValues: types.map { ($0, ["schema": ["type": "string"]]) })
+            }
             if endpoint.path == "/metrics" { success["content"] = ["text/plain": ["schema": ["type": "string"]]] }
             if endpoint.path.hasSuffix("/status-list") {
                 success["content"] = ["application/statuslist+jwt": ["schema": ["type": "string"]]]

@@ -7,17 +7,25 @@ struct InvitationRoutes {
     let organizations: Organizations
     let invitations: Invitations
     let authentication: Authentication
+    let cookies: CookieSessions
 
     /// Accepting is reachable without a credential (a new account has none yet); with one, it
     /// must be the invited account's own.
     func registerPublic(on router: Router<APIRequestContext>) {
         router.post("/v1/invitations/accept") { request, context in
             let body = try await request.decodeJSON(AcceptInvitationRequest.self, context: context)
+            _ = try cookies.wantsCookie(request)  // a cross-origin cookie redemption is refused before the code is spent
+            let credential: String?
             if let header = request.headers[.authorization] {
                 guard header.count > 7, header.prefix(7).lowercased() == "bearer " else {
                     throw APIError.unauthorized("send Authorization: Bearer <session> or no credential at all")
                 }
-                let caller = try await authentication.authenticate(bearer: String(header.dropFirst(7)))
+                credential = String(header.dropFirst(7))
+            } else {
+                credential = try cookies.credential(request)
+            }
+            if let credential {
+                let caller = try await authentication.authenticate(bearer: credential)
                 guard body.name == nil, body.password == nil else {
                     throw APIError.badRequest("signed in: send only the code (an existing account keeps its password)")
                 }
@@ -30,13 +38,14 @@ struct InvitationRoutes {
                 )
             }
             let (joined, session) = try await invitations.accept(code: body.code, name: name, password: password)
-            let dto = AcceptedDTO(
-                organization: OrganizationDTO(joined.org),
-                role: joined.role.rawValue,
-                token: session.token,
-                expires_at: session.expiresAt
-            )
-            return try JSONResponse(dto, status: .created, headers: .noStore)
+            return try cookies.deliver(session, request: request, status: .created) { token in
+                AcceptedDTO(
+                    organization: OrganizationDTO(joined.org),
+                    role: joined.role.rawValue,
+                    token: token,
+                    expires_at: session.expiresAt
+                )
+            }
         }
     }
 

@@ -6,6 +6,8 @@ public struct APIRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by the API-key middleware on `/v1` routes.
     public var caller: Caller?
+    /// The caller was authenticated by the console's session cookie (sign-out then clears it).
+    public internal(set) var cookieSession: Bool
     /// The client's IP address (for sign-in throttling): the TCP peer, or what a trusted proxy
     /// names in `X-Forwarded-For` (`ClientAddressMiddleware`).
     public internal(set) var clientAddress: String
@@ -13,6 +15,7 @@ public struct APIRequestContext: RequestContext {
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.caller = nil
+        self.cookieSession = false
         self.clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 

@@ -72,6 +72,13 @@ struct AcceptInvitationRequest: Decodable {
 }
 
 /// The membership an invitation activated; with a session when a new account was created.
+/// `{"token", "expires_at"}`: a new sign-in session; `token` is left out when it went into the
+/// console's cookie instead (`CookieSessions.deliver`).
+struct SessionDTO: Encodable {
+    var token: String?
+    var expires_at: Date
+}
+
 struct AcceptedDTO: Encodable {
     var organization: OrganizationDTO
     var role: String
@@ -96,7 +103,10 @@ struct ProfileDTO: Encodable {
         var disabled: Bool
     }
     struct MFA: Encodable {
+        /// Same as `totp` (the first shape of `/v1/me`; kept for its clients).
         var enabled: Bool
+        var totp: Bool
+        var recovery_codes_left: Int
     }
     var user: UserDTO
     var memberships: [Joined]
@@ -106,7 +116,7 @@ struct ProfileDTO: Encodable {
         memberships = profile.memberships.map {
             Joined(organization: OrganizationDTO($0.org), role: $0.role.rawValue, disabled: $0.disabled)
         }
-        mfa = MFA(enabled: profile.mfaEnabled)
+        mfa = MFA(enabled: profile.mfa.totp, totp: profile.mfa.totp, recovery_codes_left: profile.mfa.recoveryCodesLeft)
     }
 }
 
