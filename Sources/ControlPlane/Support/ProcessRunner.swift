@@ -125,20 +125,36 @@ public struct RunningProcess: Sendable {
 
     /// Sends SIGTERM, waits up to `grace` seconds (then SIGKILL), and removes the output file.
     /// A server draining keep-alive connections must not hang its caller.
+    ///
+    /// Only the first half second is waited for here: callers run on Swift's cooperative pool
+    /// (two threads on a 2-core machine), and holding one for a whole grace period stalls every
+    /// other task of the process. A child still running then is reaped by a thread of its own.
     public func stop(grace: Double = 5) {
         kill(pid, SIGTERM)
+        let here = min(grace, 0.5)
+        if reaped(within: here) {
+            removeOutput()
+            return
+        }
+        Thread.detachNewThread { [self] in
+            if !reaped(within: grace - here) {
+                kill(pid, SIGKILL)
+                _ = try? wait()
+            }
+            removeOutput()
+        }
+    }
+
+    /// Polls for exit for up to `seconds`; true once the child is reaped.
+    private func reaped(within seconds: Double) -> Bool {
         var status: Int32 = 0
         var waited = 0.0
         while waitpid(pid, &status, WNOHANG) == 0 {
-            if waited >= grace {
-                kill(pid, SIGKILL)
-                _ = try? wait()
-                break
-            }
-            usleep(50_000)
-            waited += 0.05
+            if waited >= seconds { return false }
+            usleep(20_000)
+            waited += 0.02
         }
-        removeOutput()
+        return true
     }
 }
 
