@@ -46,7 +46,10 @@ class Journey:
         options = webdriver.ChromeOptions()
         options.binary_location = self.args.chromium
         for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                     f"--window-size={WIDE[0]},{WIDE[1]}", "--disable-features=Translate,MediaRouter"]:
+                     f"--window-size={WIDE[0]},{WIDE[1]}", "--disable-features=Translate,MediaRouter",
+                     # Light on a shared 2-core machine: nothing in the background.
+                     "--disable-extensions", "--disable-background-networking", "--disable-component-update",
+                     "--no-first-run", "--disable-default-apps", "--disable-sync", "--renderer-process-limit=2"]:
             options.add_argument(flag)
         options.add_experimental_option("prefs", {
             "download.default_directory": self.downloads, "download.prompt_for_download": False,

@@ -48,10 +48,13 @@ struct ConsoleBrowserTests {
             let port = try #require(cp.client.port)
 
             let started = Date()
+            // Niced: two browsers and an AgentOS must not starve the suite's other live servers
+            // (they share two cores); bounded by timeout(1) whatever happens inside.
             let run = try await PythonEnvironment.run(
-                "/usr/bin/timeout",
+                "/usr/bin/nice",
                 [
-                    "180", python, Self.root.appendingPathComponent("Tests/Browser/console_journey.py").path,
+                    "-n", "10", "/usr/bin/timeout", "180", python,
+                    Self.root.appendingPathComponent("Tests/Browser/console_journey.py").path,
                     "--console", "http://127.0.0.1:\(port)", "--out", Self.output.path,
                     "--python", python, "--agno", AgnoInteropTests.script,
                     "--chromium", chromium, "--chromedriver", chromedriver,
