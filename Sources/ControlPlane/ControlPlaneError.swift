@@ -10,13 +10,15 @@ public enum ControlPlaneError: Error, Equatable, Sendable, CustomStringConvertib
     case unauthenticated(String)
     /// Authenticated but not allowed (403).
     case forbidden(String)
+    /// Allowed only with a second factor the caller has not enrolled (403, code `mfa_required`).
+    case mfaRequired(String)
     /// Too many attempts (429); retry after that many seconds.
     case tooManyRequests(retryAfter: Int)
 
     public var description: String {
         switch self {
         case .invalid(let message), .notFound(let message), .conflict(let message), .unauthenticated(let message),
-            .forbidden(let message):
+            .forbidden(let message), .mfaRequired(let message):
             message
         case .tooManyRequests(let seconds):
             "too many failed attempts; retry in \(seconds) s"

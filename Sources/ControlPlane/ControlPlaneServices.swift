@@ -13,6 +13,7 @@ public struct ControlPlaneServices: Sendable {
     public let members: Members
     public let invitations: Invitations
     public let accounts: Accounts
+    public let secondFactor: SecondFactor
     public let accessControl: AccessControl
     public let serviceAccounts: ServiceAccounts
     public let tokens: TokenIssuer
@@ -73,12 +74,25 @@ public struct ControlPlaneServices: Sendable {
         )
         osRegistry = OSRegistry(client: client, store: osStore, keys: signingKeys, audit: audit, logger: logger, now: now)
         let credentialStore = CredentialStore(client: client, logger: logger)
-        // One throttle for sign-in and password changes: both check a password.
+        // One throttle for sign-in, password changes and second-factor codes: all check a secret.
         let throttle = LoginThrottle(limit: settings.loginAttemptsPerMinute, window: 60)
+        let accountStore = AccountStore(client: client, logger: logger)
+        let secondFactor = SecondFactor(
+            client: client,
+            store: MFAStore(client: client, logger: logger),
+            accounts: accountStore,
+            masterKeys: masterKeys,
+            throttle: throttle,
+            audit: audit,
+            logger: logger,
+            now: now
+        )
+        self.secondFactor = secondFactor
         authentication = Authentication(
             credentials: credentialStore,
             serviceAccounts: serviceAccountStore,
             throttle: throttle,
+            secondFactor: secondFactor,
             sessionLifetime: settings.sessionLifetime,
             logger: logger,
             now: now
@@ -107,8 +121,9 @@ public struct ControlPlaneServices: Sendable {
         )
         accounts = Accounts(
             client: client,
-            store: AccountStore(client: client, logger: logger),
+            store: accountStore,
             members: memberStore,
+            secondFactor: secondFactor,
             throttle: throttle,
             audit: audit,
             settings: settings,

@@ -85,6 +85,7 @@ public enum ControlPlaneServer {
         MemberRoutes(organizations: organizations, members: services.members).register(on: v1)
         invitationRoutes.register(on: v1)
         accountRoutes.register(on: v1)
+        MFARoutes(secondFactor: services.secondFactor).register(on: v1)
         AccessRoutes(organizations: organizations, accessControl: services.accessControl).register(on: v1)
         TokenRoutes(
             organizations: organizations,

@@ -12,7 +12,8 @@ struct ControlPlaneCommand: AsyncParsableCommand {
             """,
         subcommands: [
             ServeCommand.self, MigrateCommand.self, AdminKeyCommand.self, LoginCommand.self, OrgCommand.self, OSCommand.self,
-            KeysCommand.self, MemberCommand.self, InvitationCommand.self, PasswordCommand.self, RoleCommand.self, BindCommand.self,
+            KeysCommand.self, MemberCommand.self, InvitationCommand.self, PasswordCommand.self, MFACommand.self, RoleCommand.self,
+            BindCommand.self,
             UnbindCommand.self, GrantCommand.self,
             RevokeGrantCommand.self, AccessCommand.self, ExplainCommand.self, TokenCommand.self, ServiceAccountCommand.self,
             AuditCommand.self,

@@ -4,6 +4,7 @@ public import Foundation
 public enum AuditAction: String, Sendable, CaseIterable {
     case orgCreated = "org.created"
     case orgDeleted = "org.deleted"
+    case orgUpdated = "org.updated"
     case osRegistered = "os.registered"
     case osUpdated = "os.updated"
     case osDeleted = "os.deleted"
@@ -20,6 +21,9 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case invitationRevoked = "invitation.revoked"
     case invitationAccepted = "invitation.accepted"
     case passwordResetIssued = "password_reset.issued"
+    case mfaEnrolled = "mfa.enrolled"
+    case mfaDisabled = "mfa.disabled"
+    case recoveryCodeUsed = "mfa.recovery_code_used"
     case roleCreated = "role.created"
     case roleScopesSet = "role.scopes_set"
     case roleDeleted = "role.deleted"

@@ -7,6 +7,7 @@ public struct Authentication: Sendable {
     let credentials: CredentialStore
     let serviceAccounts: ServiceAccountStore
     let throttle: LoginThrottle
+    let secondFactor: SecondFactor
     let sessionLifetime: TimeInterval
     let logger: Logger
     let now: Clock
@@ -40,24 +41,48 @@ public struct Authentication: Sendable {
         throw Self.invalidCredentials
     }
 
+    /// What a right password gets: a session, or — for an account with TOTP — a challenge to
+    /// complete with a code (`completeSignIn`).
+    public enum SignIn: Sendable {
+        case session(Session)
+        case secondFactor(SecondFactor.Challenge)
+    }
+
     /// Signs in with email and password. Unknown email and wrong password get the same 401 (and
     /// take as long); too many failures per email or client address get 429 with a retry delay.
-    public func login(email: String, password: String, clientAddress: String) async throws -> Session {
+    public func login(email: String, password: String, clientAddress: String) async throws -> SignIn {
         let at = now()
         let emailKey = "email:" + email.lowercased().prefix(254)
         let keys = [emailKey, "addr:" + clientAddress]
         // Reserved before bcrypt, so concurrent attempts count before any is evaluated.
         if let wait = throttle.reserve(keys, now: at) { throw ControlPlaneError.tooManyRequests(retryAfter: wait) }
         var outcome = LoginThrottle.Outcome.failed
-        defer { throttle.finish(keys, outcome, resetting: [emailKey], now: now()) }
+        var resetting = [emailKey]
+        defer { throttle.finish(keys, outcome, resetting: resetting, now: now()) }
         let user = try await credentials.passwordHash(email: email)
         guard password.utf8.count <= 1024, try await Passwords.verify(password, hash: user?.1), let user else {
             throw ControlPlaneError.unauthenticated("invalid email or password")
         }
         outcome = .succeeded
+        if try await secondFactor.isRequired(user: user.0) {
+            // The password alone does not clear earlier failures: wrong codes count in the same
+            // window, and a right password must not reset it between guesses.
+            resetting = []
+            return .secondFactor(try await secondFactor.challenge(user: user.0, at: at))
+        }
+        return .session(try await newSession(user: user.0, at: at))
+    }
+
+    /// The second step of sign-in: the challenge of `login` and a TOTP or recovery code.
+    public func completeSignIn(challenge: String, code: String, clientAddress: String) async throws -> Session {
+        let user = try await secondFactor.complete(challenge: challenge, code: code, clientAddress: clientAddress)
+        return try await newSession(user: user, at: now())
+    }
+
+    private func newSession(user: UUID, at: Date) async throws -> Session {
         let token = Secrets.generate(prefix: "cps_")
         let expires = at.addingTimeInterval(sessionLifetime)
-        try await credentials.insertSession(hash: Secrets.hash(token), user: user.0, at: at, expires: expires)
+        try await credentials.insertSession(hash: Secrets.hash(token), user: user, at: at, expires: expires)
         return Session(token: token, expiresAt: expires)
     }
 

@@ -7,6 +7,8 @@ public struct Organization: Sendable, Codable, Equatable {
     public var slug: String
     public var name: String
     public var createdAt: Date
+    /// Members with the admin or owner role must have TOTP on to act here (`docs/access.md`).
+    public var requireMFA = false
 }
 
 /// A registered AgentOS instance.

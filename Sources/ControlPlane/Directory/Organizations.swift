@@ -49,22 +49,59 @@ public struct Organizations: Sendable {
     /// The caller's standing in the organisation `slug`, checked for nothing yet.
     ///
     /// Non-members get the same 404 as for an unknown organisation, so slugs cannot be probed;
-    /// disabled members get 403 on every call.
+    /// disabled members get 403 on every call. Where the organisation requires MFA, an admin or
+    /// owner without TOTP gets 403 `mfa_required` on every call, whatever user credential they
+    /// use (a session or one of their API keys: a key made with a password alone must not
+    /// bypass the rule); service accounts and the superuser key are not persons and pass.
     public func access(_ caller: Caller, org slug: String) async throws -> OrgAccess {
         try Validation.slug(slug)
         let notFound = ControlPlaneError.notFound("no organisation '\(slug)'")
-        guard let (org, role, disabled) = try await store.withMembership(slug: slug, user: caller.userID) else { throw notFound }
+        guard let standing = try await store.withMembership(slug: slug, user: caller.userID) else { throw notFound }
+        let org = standing.org
         switch caller.identity {
         case .superuser:
             return OrgAccess(org: org, role: nil, caller: caller)
         case .user:
-            guard let role else { throw notFound }
-            if disabled == true { throw ControlPlaneError.forbidden("your membership of '\(slug)' is disabled") }
+            guard let role = standing.role else { throw notFound }
+            if standing.disabled == true { throw ControlPlaneError.forbidden("your membership of '\(slug)' is disabled") }
+            if org.requireMFA, role >= .admin, !standing.hasTOTP {
+                throw ControlPlaneError.mfaRequired(
+                    "'\(slug)' requires its admins and owners to use a second factor: turn on TOTP (POST /v1/me/mfa/totp, then confirm) and sign in again"
+                )
+            }
             return OrgAccess(org: org, role: role, caller: caller)
         case .serviceAccount(_, let saOrg, _):
             guard saOrg == org.id else { throw notFound }
             return OrgAccess(org: org, role: nil, caller: caller)
         }
+    }
+
+    /// Changes the organisation's settings (`manageMembers`: who may act depends on it):
+    /// `require_mfa`. A user turning the requirement on must have TOTP on themself, so the
+    /// change cannot lock its author out (409). Audited as `org.updated`.
+    public func update(_ access: OrgAccess, requireMFA: Bool?) async throws -> Organization {
+        try access.require(.manageMembers)
+        var org = access.org
+        guard let requireMFA, requireMFA != org.requireMFA else { return org }
+        if requireMFA, let user = access.caller.userID, try await !secondFactorOn(user: user, org: org.slug) {
+            throw ControlPlaneError.conflict("turn on TOTP for your own account before requiring it of admins and owners")
+        }
+        org.requireMFA = requireMFA
+        try await client.transaction(logger: logger) { [org] connection in
+            try await store.setRequireMFA(org.id, requireMFA, on: connection)
+            try await audit.append(
+                .init(.orgUpdated, "org:\(org.slug)", ["require_mfa": "\(requireMFA)"]),
+                org: org.id,
+                by: access.caller.actor,
+                at: now(),
+                on: connection
+            )
+        }
+        return org
+    }
+
+    private func secondFactorOn(user: UUID, org slug: String) async throws -> Bool {
+        try await store.withMembership(slug: slug, user: user)?.hasTOTP ?? false
     }
 
     /// The organisation itself (`readOrg`).

@@ -11,7 +11,7 @@ public struct Profile: Sendable {
     }
     public var user: User
     public var memberships: [Joined]
-    public var mfaEnabled: Bool
+    public var mfa: MFAStatus
 }
 
 /// A live sign-in session of the caller, as listed (never the token).
@@ -30,6 +30,7 @@ public struct Accounts: Sendable {
     let client: PostgresClient
     let store: AccountStore
     let members: MemberStore
+    let secondFactor: SecondFactor
     let throttle: LoginThrottle
     let audit: AuditTrail
     let settings: ControlPlaneSettings
@@ -49,7 +50,7 @@ public struct Accounts: Sendable {
         let id = try Self.user(caller)
         guard let (user, _) = try await store.user(id) else { throw ControlPlaneError.unauthenticated("invalid or expired credentials") }
         let joined = try await store.memberships(user: id).map { Profile.Joined(org: $0.0, role: $0.1, disabled: $0.2) }
-        return Profile(user: user, memberships: joined, mfaEnabled: false)
+        return Profile(user: user, memberships: joined, mfa: try await secondFactor.status(user: id))
     }
 
     /// Changes the caller's password: the current one is checked (throttled like sign-in), the

@@ -28,13 +28,13 @@ struct AccountStore: Sendable {
     func memberships(user: UUID) async throws -> [(Organization, OrgRole, Bool)] {
         let rows = try await client.query(
             """
-            SELECT g.id, g.slug, g.name, g.created_at, m.role, m.disabled FROM org_members m JOIN organizations g ON g.id = m.org_id
+            SELECT g.id, g.slug, g.name, g.created_at, g.require_mfa, m.role, m.disabled FROM org_members m JOIN organizations g ON g.id = m.org_id
             WHERE m.user_id = \(user) AND m.state = 'active' ORDER BY g.slug
             """,
             logger: logger
         )
-        return try await rows.decode((UUID, String, String, Date, OrgRole, Bool).self).collect().map {
-            (Organization(id: $0.0, slug: $0.1, name: $0.2, createdAt: $0.3), $0.4, $0.5)
+        return try await rows.decode((UUID, String, String, Date, Bool, OrgRole, Bool).self).collect().map {
+            (Organization(id: $0.0, slug: $0.1, name: $0.2, createdAt: $0.3, requireMFA: $0.4), $0.5, $0.6)
         }
     }
 

@@ -60,7 +60,9 @@ struct TokenIssuanceQuery: PostgresPreparedStatement {
         SELECT g.id, o.id, cm.role, cm.disabled, s.id, s.email, s.name, coalesce(s.disabled, false),
           \(IssuanceStore.activeKid), \(IssuanceStore.rawScopes(of: "s.id")),
           \(IssuanceStore.generation(of: "CASE WHEN $4 THEN s.id::text ELSE 'svc:' || s.id::text END")),
-          \(IssuanceStore.roleSlugs(of: "s.id"))
+          \(IssuanceStore.roleSlugs(of: "s.id")),
+          coalesce(g.require_mfa AND cm.role IN ('admin', 'owner')
+            AND NOT EXISTS (SELECT 1 FROM user_totp t WHERE t.user_id = $3 AND t.confirmed_at IS NOT NULL), false)
         FROM organizations g
         LEFT JOIN os_instances o ON o.org_id = g.id AND o.os_id = $2
         LEFT JOIN org_members cm ON cm.org_id = g.id AND cm.user_id = $3 AND cm.state = 'active'
@@ -90,6 +92,8 @@ struct TokenIssuanceQuery: PostgresPreparedStatement {
         var generation: Int64
         /// `nil` unless the OS emits a `roles` claim.
         var roles: [String]?
+        /// The organisation requires MFA of the caller's role and the caller has none.
+        var callerNeedsMFA: Bool
     }
 
     var org: String
@@ -111,8 +115,8 @@ struct TokenIssuanceQuery: PostgresPreparedStatement {
     }
 
     func decodeRow(_ row: PostgresRow) throws -> Row {
-        let (org, os, role, disabled, subject, email, name, subjectDisabled, kid, scopes, generation, roles) = try row.decode(
-            (UUID, UUID?, OrgRole?, Bool?, UUID?, String?, String?, Bool, String?, [String], Int64, [String]?).self
+        let (org, os, role, disabled, subject, email, name, subjectDisabled, kid, scopes, generation, roles, needsMFA) = try row.decode(
+            (UUID, UUID?, OrgRole?, Bool?, UUID?, String?, String?, Bool, String?, [String], Int64, [String]?, Bool).self
         )
         return Row(
             orgID: org,
@@ -126,7 +130,8 @@ struct TokenIssuanceQuery: PostgresPreparedStatement {
             activeKid: kid,
             scopes: scopes,
             generation: generation,
-            roles: roles
+            roles: roles,
+            callerNeedsMFA: needsMFA
         )
     }
 }

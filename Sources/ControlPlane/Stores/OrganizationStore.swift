@@ -7,10 +7,10 @@ struct OrganizationStore: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    typealias Row = (UUID, String, String, Date)
+    typealias Row = (UUID, String, String, Date, Bool)
 
     static func organization(_ row: Row) -> Organization {
-        Organization(id: row.0, slug: row.1, name: row.2, createdAt: row.3)
+        Organization(id: row.0, slug: row.1, name: row.2, createdAt: row.3, requireMFA: row.4)
     }
 
     /// Inserts `org`; a taken slug is a conflict.
@@ -26,41 +26,62 @@ struct OrganizationStore: Sendable {
     }
 
     func all() async throws -> [Organization] {
-        let rows = try await client.query("SELECT id, slug, name, created_at FROM organizations ORDER BY slug", logger: logger)
+        let rows = try await client.query("SELECT id, slug, name, created_at, require_mfa FROM organizations ORDER BY slug", logger: logger)
         return try await rows.decode(Row.self).collect().map(Self.organization)
     }
 
     func find(slug: String) async throws -> Organization? {
-        let rows = try await client.query("SELECT id, slug, name, created_at FROM organizations WHERE slug = \(slug)", logger: logger)
+        let rows = try await client.query(
+            "SELECT id, slug, name, created_at, require_mfa FROM organizations WHERE slug = \(slug)",
+            logger: logger
+        )
         return try await rows.decode(Row.self).collect().first.map(Self.organization)
     }
 
     func find(id: UUID, on connection: PostgresConnection) async throws -> Organization? {
-        let rows = try await connection.query("SELECT id, slug, name, created_at FROM organizations WHERE id = \(id)", logger: logger)
+        let rows = try await connection.query(
+            "SELECT id, slug, name, created_at, require_mfa FROM organizations WHERE id = \(id)",
+            logger: logger
+        )
         return try await rows.decode(Row.self).collect().first.map(Self.organization)
     }
 
-    /// The organisation and `user`'s active membership of it (role, disabled), in one round trip;
-    /// an invited membership counts as none.
-    func withMembership(slug: String, user: UUID?) async throws -> (Organization, OrgRole?, Bool?)? {
+    /// A caller's standing as stored: the organisation, the user's active membership of it (an
+    /// invited one counts as none) and whether the user has TOTP on.
+    struct Standing {
+        var org: Organization
+        var role: OrgRole?
+        var disabled: Bool?
+        var hasTOTP: Bool
+    }
+
+    /// The organisation and `user`'s standing in it, in one round trip.
+    func withMembership(slug: String, user: UUID?) async throws -> Standing? {
         let rows = try await client.query(
             """
-            SELECT g.id, g.slug, g.name, g.created_at, m.role, m.disabled FROM organizations g
+            SELECT g.id, g.slug, g.name, g.created_at, g.require_mfa, m.role, m.disabled,
+                   EXISTS (SELECT 1 FROM user_totp t WHERE t.user_id = \(user) AND t.confirmed_at IS NOT NULL)
+            FROM organizations g
             LEFT JOIN org_members m ON m.org_id = g.id AND m.user_id = \(user) AND m.state = 'active'
             WHERE g.slug = \(slug)
             """,
             logger: logger
         )
-        return try await rows.decode((UUID, String, String, Date, OrgRole?, Bool?).self).collect().first.map {
-            (Self.organization(($0.0, $0.1, $0.2, $0.3)), $0.4, $0.5)
+        return try await rows.decode((UUID, String, String, Date, Bool, OrgRole?, Bool?, Bool).self).collect().first.map {
+            Standing(org: Self.organization(($0.0, $0.1, $0.2, $0.3, $0.4)), role: $0.5, disabled: $0.6, hasTOTP: $0.7)
         }
+    }
+
+    /// Sets the organisation's MFA requirement.
+    func setRequireMFA(_ org: UUID, _ value: Bool, on connection: PostgresConnection) async throws {
+        try await connection.query("UPDATE organizations SET require_mfa = \(value) WHERE id = \(org)", logger: logger)
     }
 
     /// The organisations `user` is an active member of (joined, not disabled).
     func memberships(user: UUID) async throws -> [Organization] {
         let rows = try await client.query(
             """
-            SELECT g.id, g.slug, g.name, g.created_at FROM organizations g
+            SELECT g.id, g.slug, g.name, g.created_at, g.require_mfa FROM organizations g
             JOIN org_members m ON m.org_id = g.id AND m.user_id = \(user) AND NOT m.disabled AND m.state = 'active' ORDER BY g.slug
             """,
             logger: logger

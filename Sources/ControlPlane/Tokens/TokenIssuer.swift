@@ -123,6 +123,10 @@ public struct TokenIssuer: Sendable {
         case .user:
             guard let role = row.callerRole else { throw notFound }
             if row.callerDisabled == true { throw ControlPlaneError.forbidden("your membership of '\(slug)' is disabled") }
+            // The same rule as `Organizations.access`, read in this one query.
+            if row.callerNeedsMFA {
+                throw ControlPlaneError.mfaRequired("'\(slug)' requires its admins and owners to use a second factor: turn on TOTP first")
+            }
             if forOthers && !role.allows(.issueTokenForOthers) {
                 throw ControlPlaneError.forbidden("issuing tokens for another subject needs the admin or owner role")
             }

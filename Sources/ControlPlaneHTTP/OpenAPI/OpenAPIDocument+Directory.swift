@@ -70,12 +70,25 @@ extension OpenAPIDocument {
             Endpoint(
                 method: "post",
                 path: "/v1/auth/login",
-                summary: "Sign in; returns a cps_ session token (with X-Session-Delivery: cookie, sets the console's cookies instead)",
+                summary:
+                    "Sign in; returns a cps_ session token (with X-Session-Delivery: cookie, sets the console's cookies instead), or (200) a second-factor challenge for an account with TOTP",
                 tag: "auth",
                 authenticated: false,
                 body: S.object(["email": S.string, "password": S.string], required: ["email", "password"]),
                 success: (201, S.ref("Session")),
-                errors: [400, 401, 413, 415, 429]
+                alsoSuccess: (200, S.ref("MFAChallenge")),
+                errors: [400, 401, 403, 413, 415, 429]
+            ),
+            Endpoint(
+                method: "post",
+                path: "/v1/auth/login/mfa",
+                summary:
+                    "Complete a sign-in with the challenge and a TOTP or recovery code; returns a cps_ session token (or sets the console's cookies, as for sign-in)",
+                tag: "auth",
+                authenticated: false,
+                body: S.object(["mfa_token": S.string, "code": S.string], required: ["mfa_token", "code"]),
+                success: (201, S.ref("Session")),
+                errors: [400, 401, 403, 429]
             ),
             Endpoint(
                 method: "post",
@@ -128,6 +141,15 @@ extension OpenAPIDocument {
                 errors: [401]
             ),
             Endpoint(method: "get", path: orgPath, summary: "One organisation", tag: "orgs", success: (200, S.ref("Organization"))),
+            Endpoint(
+                method: "patch",
+                path: orgPath,
+                summary: "Change the organisation's settings: require_mfa (admins and owners)",
+                tag: "orgs",
+                body: S.object(["require_mfa": S.bool]),
+                success: (200, S.ref("Organization")),
+                errors: [400, 401, 403, 404, 409]
+            ),
             Endpoint(method: "delete", path: orgPath, summary: "Delete an organisation (owners)", tag: "orgs", success: (204, nil)),
             Endpoint(
                 method: "get",

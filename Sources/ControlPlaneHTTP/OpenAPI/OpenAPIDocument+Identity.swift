@@ -43,6 +43,32 @@ extension OpenAPIDocument {
                 errors: [400, 401, 403, 429]
             ),
             Endpoint(
+                method: "post",
+                path: "/v1/me/mfa/totp",
+                summary: "Start (or restart) a TOTP enrolment: the secret and otpauth:// URI, shown once; pending until confirmed",
+                tag: "auth",
+                success: (201, S.ref("TOTPEnrolment")),
+                errors: [400, 401, 409]
+            ),
+            Endpoint(
+                method: "post",
+                path: "/v1/me/mfa/totp/confirm",
+                summary: "Confirm the pending enrolment with a code; TOTP is on and the ten recovery codes are shown once",
+                tag: "auth",
+                body: S.object(["code": S.string], required: ["code"]),
+                success: (200, S.object(["recovery_codes": S.array(S.string)], required: ["recovery_codes"])),
+                errors: [400, 401, 409, 429]
+            ),
+            Endpoint(
+                method: "post",
+                path: "/v1/me/mfa/totp/disable",
+                summary: "Turn TOTP off (needs the password and a TOTP or recovery code)",
+                tag: "auth",
+                body: S.object(["password": S.string, "code": S.string], required: ["password", "code"]),
+                success: (204, nil),
+                errors: [400, 401, 403, 409, 429]
+            ),
+            Endpoint(
                 method: "get",
                 path: "/v1/me/sessions",
                 summary: "One's live sign-in sessions",
@@ -155,10 +181,18 @@ extension OpenAPISchemas {
                 [
                     "user": ref("User"),
                     "memberships": array(object(["organization": ref("Organization"), "role": string, "disabled": bool])),
-                    "mfa": object(["enabled": bool], required: ["enabled"]),
+                    "mfa": object(
+                        ["enabled": bool, "totp": bool, "recovery_codes_left": integer],
+                        required: ["enabled", "totp", "recovery_codes_left"]
+                    ),
                 ],
                 required: ["user", "memberships", "mfa"]
             ),
+            "MFAChallenge": object(
+                ["mfa_required": ["type": "boolean", "const": true], "mfa_token": string, "expires_at": dateTime],
+                required: ["mfa_required", "mfa_token", "expires_at"]
+            ),
+            "TOTPEnrolment": object(["secret": string, "otpauth_uri": string], required: ["secret", "otpauth_uri"]),
             "SessionInfo": object(
                 ["id": uuid, "created_at": dateTime, "expires_at": dateTime, "current": bool],
                 required: ["id", "expires_at", "current"]

@@ -40,8 +40,8 @@ enum OpenAPISchemas {
                 required: ["error", "error_description"]
             ),
             "Organization": object(
-                ["id": uuid, "slug": string, "name": string, "created_at": dateTime],
-                required: ["id", "slug", "name", "created_at"]
+                ["id": uuid, "slug": string, "name": string, "created_at": dateTime, "require_mfa": bool],
+                required: ["id", "slug", "name", "created_at", "require_mfa"]
             ),
             "OS": object(
                 [

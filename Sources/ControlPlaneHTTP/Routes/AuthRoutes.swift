@@ -8,20 +8,46 @@ struct AuthRoutes {
     let metrics: ControlPlaneMetrics
     let cookies: CookieSessions
 
-    /// `POST /v1/auth/login` is public; it is registered on the router, outside the credential check.
+    /// `POST /v1/auth/login` and its second step are public; they are registered on the router,
+    /// outside the credential check.
     func registerPublic(on router: Router<APIRequestContext>) {
         router.post("/v1/auth/login") { request, context in
             let body = try await request.decodeJSON(LoginRequest.self, context: context)
             _ = try cookies.wantsCookie(request)  // a cross-origin cookie sign-in is refused before any password check
-            let session: Session
-            do {
-                session = try await authentication.login(email: body.email, password: body.password, clientAddress: context.clientAddress)
-                metrics.signIn("success")
-            } catch let error as ControlPlaneError {
-                if case .tooManyRequests = error { metrics.signIn("throttled") } else { metrics.signIn("failure") }
-                throw error
+            let signIn = try await counted {
+                try await authentication.login(email: body.email, password: body.password, clientAddress: context.clientAddress)
             }
+            switch signIn {
+            case .session(let session):
+                metrics.signIn("success")
+                return try cookies.deliver(session, request: request, status: .created) {
+                    SessionDTO(token: $0, expires_at: session.expiresAt)
+                }
+            case .secondFactor(let challenge):
+                // Not a session: the challenge goes in the body either way, and the second step
+                // delivers the session as this request asked (cookie or body).
+                metrics.signIn("mfa_required")
+                return try JSONResponse(MFAChallengeDTO(challenge), status: .ok, headers: .noStore)
+            }
+        }
+        router.post("/v1/auth/login/mfa") { request, context in
+            let body = try await request.decodeJSON(SecondFactorLoginRequest.self, context: context)
+            _ = try cookies.wantsCookie(request)
+            let session = try await counted {
+                try await authentication.completeSignIn(challenge: body.mfa_token, code: body.code, clientAddress: context.clientAddress)
+            }
+            metrics.signIn("success")
             return try cookies.deliver(session, request: request, status: .created) { SessionDTO(token: $0, expires_at: session.expiresAt) }
+        }
+    }
+
+    /// Runs a sign-in step, counting its refusals (`failure`, `throttled`).
+    private func counted<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as ControlPlaneError {
+            if case .tooManyRequests = error { metrics.signIn("throttled") } else { metrics.signIn("failure") }
+            throw error
         }
     }
 

@@ -20,6 +20,11 @@ struct OrganizationRoutes {
         group.get("/orgs/{org}") { _, context in
             try JSONResponse(OrganizationDTO(try organizations.get(try await context.access(organizations))))
         }
+        group.patch("/orgs/{org}") { request, context in
+            let access = try await context.access(organizations)
+            let body = try await request.decodeJSON(UpdateOrganizationRequest.self, context: context)
+            return try JSONResponse(OrganizationDTO(try await organizations.update(access, requireMFA: body.require_mfa)))
+        }
         group.delete("/orgs/{org}") { _, context in
             try await organizations.delete(try await context.access(organizations))
             return Response(status: .noContent)

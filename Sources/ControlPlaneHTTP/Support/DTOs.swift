@@ -35,12 +35,14 @@ struct OrganizationDTO: Encodable {
     var slug: String
     var name: String
     var created_at: Date
+    var require_mfa: Bool
 
     init(_ org: Organization) {
         id = org.id.uuidString.lowercased()
         slug = org.slug
         name = org.name
         created_at = org.createdAt
+        require_mfa = org.requireMFA
     }
 }
 

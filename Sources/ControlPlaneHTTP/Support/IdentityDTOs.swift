@@ -103,7 +103,10 @@ struct ProfileDTO: Encodable {
         var disabled: Bool
     }
     struct MFA: Encodable {
+        /// Same as `totp` (the first shape of `/v1/me`; kept for its clients).
         var enabled: Bool
+        var totp: Bool
+        var recovery_codes_left: Int
     }
     var user: UserDTO
     var memberships: [Joined]
@@ -113,7 +116,7 @@ struct ProfileDTO: Encodable {
         memberships = profile.memberships.map {
             Joined(organization: OrganizationDTO($0.org), role: $0.role.rawValue, disabled: $0.disabled)
         }
-        mfa = MFA(enabled: profile.mfaEnabled)
+        mfa = MFA(enabled: profile.mfa.totp, totp: profile.mfa.totp, recovery_codes_left: profile.mfa.recoveryCodesLeft)
     }
 }
 

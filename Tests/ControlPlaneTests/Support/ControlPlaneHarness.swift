@@ -19,10 +19,17 @@ struct ControlPlaneHarness: Sendable {
     let clock: TestClock
 
     /// A settable clock shared by the services.
+    /// Real time plus an offset, or — once `freeze()` is called — a fixed instant that only
+    /// `advance` moves (TOTP tests: a loaded machine must not carry a test into the next step).
     final class TestClock: Sendable {
-        private let offset = Mutex<TimeInterval>(0)
-        func now() -> Date { Date().addingTimeInterval(offset.withLock { $0 }) }
-        func advance(_ seconds: TimeInterval) { offset.withLock { $0 += seconds } }
+        private let state = Mutex<(offset: TimeInterval, frozen: Date?)>((0, nil))
+        func now() -> Date { state.withLock { ($0.frozen ?? Date()).addingTimeInterval($0.offset) } }
+        func advance(_ seconds: TimeInterval) { state.withLock { $0.offset += seconds } }
+        func freeze() {
+            state.withLock { state in
+                if state.frozen == nil { state.frozen = Date() }
+            }
+        }
     }
 
     static let masterKeyBase64 = MasterKeys.generate()

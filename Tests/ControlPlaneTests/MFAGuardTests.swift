@@ -1,0 +1,118 @@
+import Foundation
+import HTTPTypes
+import PostgresNIO
+import Testing
+
+@testable import ControlPlane
+
+/// What guards the second factor: the throttle, hostile bodies, turning it off, and the
+/// organisation's requirement.
+@Suite("Second factor: throttle, disabling, hostile input, require_mfa")
+struct MFAGuardTests {
+    static let email = "dana@acme.test"
+    static let password = "correct horse battery"
+
+    func setUp(_ cp: ControlPlaneHarness) async throws -> String {
+        try await cp.makeOrg()
+        try await cp.addMember(Self.email, role: "admin", password: Self.password)
+        return try await cp.session(Self.email, Self.password)
+    }
+
+    @Test func aBurstOfWrongCodesIsThrottledWithWrongPasswords() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            let session = try await setUp(cp)
+            let (secret, _) = try await cp.enrolTOTP(key: session)
+            cp.clock.advance(30)
+            // Two wrong passwords first: they count in the same window as wrong codes.
+            for _ in 0..<2 { #expect(try await cp.login(Self.email, "wrong password!").status == 401) }
+            let token = try #require(try await cp.login(Self.email, Self.password).json["mfa_token"] as? String)
+            let wrong = cp.wrongTOTP(secret)
+            let replies = try await withThrowingTaskGroup(of: ControlPlaneHarness.Reply.self) { group in
+                for _ in 0..<40 { group.addTask { try await cp.completeLogin(token, wrong) } }
+                return try await group.reduce(into: [ControlPlaneHarness.Reply]()) { $0.append($1) }
+            }
+            let evaluated = replies.filter { $0.status == 401 && $0.text.contains("wrong authenticator") }
+            let refused = replies.filter { $0.status == 429 || ($0.status == 401 && $0.text.contains("sign-in challenge")) }
+            #expect(evaluated.count <= 8 && evaluated.count + refused.count == 40, "\(replies.map(\.status).sorted())")
+            #expect(replies.filter { $0.status == 429 }.allSatisfy { Int($0.headers[.retryAfter] ?? "") ?? 0 >= 1 })
+            // The right password and the right code both wait out the window now.
+            #expect(try await cp.login(Self.email, Self.password).status == 429)
+            // Five wrong codes wore the challenge out, whatever the throttle says.
+            cp.clock.advance(61)
+            let worn = try await cp.completeLogin(token, cp.totp(secret))
+            #expect(worn.status == 401 && worn.text.contains("sign-in challenge"), "\(worn.text)")
+            let fresh = try #require(try await cp.login(Self.email, Self.password).json["mfa_token"] as? String)
+            #expect(try await cp.completeLogin(fresh, cp.totp(secret)).status == 201)
+        }
+    }
+
+    @Test func hostileBodiesChangeNothing() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            let session = try await setUp(cp)
+            // Before enrolment: confirm without a pending one, disable without TOTP.
+            #expect(try await cp.send(.post, "/v1/me/mfa/totp/confirm", json: ["code": "123456"], key: .some(session)).status == 409)
+            let notOn = try await cp.send(
+                .post,
+                "/v1/me/mfa/totp/disable",
+                json: ["password": Self.password, "code": "123456"],
+                key: .some(session)
+            )
+            #expect(notOn.status == 409, "\(notOn.text)")
+            // Only users have a second factor.
+            let superuser = try await cp.send(.post, "/v1/me/mfa/totp")
+            #expect(superuser.status == 400 && superuser.text.contains("only users"), "\(superuser.text)")
+            let (secret, codes) = try await cp.enrolTOTP(key: session)
+            let token = try #require(try await cp.login(Self.email, Self.password).json["mfa_token"] as? String)
+            let bad: [(String, String?, Any?)] = [
+                ("/v1/auth/login/mfa", "{\"mfa_token\":", nil),
+                ("/v1/auth/login/mfa", nil, ["mfa_token": token, "code": 123_456]),
+                ("/v1/auth/login/mfa", nil, ["mfa_token": token, "code": "12ab56"]),
+                ("/v1/auth/login/mfa", nil, ["mfa_token": token, "code": "1234567"]),
+                ("/v1/auth/login/mfa", nil, ["code": "123456"]),
+                ("/v1/auth/login/mfa", nil, ["mfa_token": ["x"], "code": "123456"]),
+                ("/v1/me/mfa/totp/confirm", nil, ["code": 123_456]),
+                ("/v1/me/mfa/totp/confirm", nil, ["code": codes[0]]),
+                ("/v1/me/mfa/totp/disable", nil, ["password": Self.password, "code": "abcdef"]),
+                ("/v1/me/mfa/totp/disable", nil, ["code": codes[0]]),
+                ("/v1/me/mfa/totp/disable", nil, ["password": true, "code": codes[0]]),
+                ("/v1/me/mfa/totp/disable", "[]", nil),
+            ]
+            for (path, raw, json) in bad {
+                let key: String?? = path.hasPrefix("/v1/auth") ? .some(nil) : .some(session)
+                let reply = try await cp.send(.post, path, json: json, raw: raw, key: key)
+                #expect(reply.status == 400 || reply.status == 409, "\(path) \(raw ?? "\(json ?? "")"): \(reply.text)")
+                #expect(reply.errorCode != nil, "\(reply.text)")
+            }
+            // A non-JSON content type is a 415.
+            #expect(try await cp.send(.post, "/v1/auth/login/mfa", raw: "x", contentType: "text/plain", key: .some(nil)).status == 415)
+            // Nothing changed: still enrolled with ten codes, the challenge still works with a code.
+            #expect(try await cp.mfaState(session) == .init(enabled: true, totp: true, left: 10))
+            cp.clock.advance(30)
+            #expect(try await cp.completeLogin(token, cp.totp(secret)).status == 201)
+        }
+    }
+
+    @Test func disablingNeedsThePasswordAndACode() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            let session = try await setUp(cp)
+            let (secret, codes) = try await cp.enrolTOTP(key: session)
+            cp.clock.advance(30)
+            func disable(_ password: String, _ code: String) async throws -> ControlPlaneHarness.Reply {
+                try await cp.send(.post, "/v1/me/mfa/totp/disable", json: ["password": password, "code": code], key: .some(session))
+            }
+            let wrongPassword = try await disable("not the password", cp.totp(secret))
+            #expect(wrongPassword.status == 403 && wrongPassword.text.contains("password or the code is wrong"), "\(wrongPassword.text)")
+            #expect(try await disable(Self.password, cp.wrongTOTP(secret)).status == 403)
+            #expect(try await cp.count("SELECT count(*)::int FROM user_totp WHERE confirmed_at IS NOT NULL") == 1)
+            let off = try await disable(Self.password, codes[9])
+            #expect(off.status == 204, "\(off.text)")
+            #expect(try await cp.count("SELECT count(*)::int FROM user_totp") == 0)
+            #expect(try await cp.count("SELECT count(*)::int FROM mfa_recovery_codes") == 0)
+            #expect(try await cp.mfaState(session) == .init(enabled: false, totp: false, left: 0))
+            #expect(try await cp.login(Self.email, Self.password).status == 201)
+            #expect(
+                try await cp.auditActions().filter { $0.hasPrefix("mfa.") } == ["mfa.enrolled", "mfa.recovery_code_used", "mfa.disabled"]
+            )
+        }
+    }
+}

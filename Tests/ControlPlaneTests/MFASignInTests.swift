@@ -1,0 +1,168 @@
+import Foundation
+import HTTPTypes
+import PostgresNIO
+import Testing
+
+@testable import ControlPlane
+
+/// TOTP enrolment and the two-step sign-in, against a real control plane and database.
+@Suite("Second factor: enrolment and sign-in")
+struct MFASignInTests {
+    static let email = "dana@acme.test"
+    static let password = "correct horse battery"
+
+    func setUp(_ cp: ControlPlaneHarness) async throws -> String {
+        try await cp.makeOrg()
+        try await cp.addMember(Self.email, role: "admin", password: Self.password)
+        return try await cp.session(Self.email, Self.password)
+    }
+
+    @Test func enrolConfirmThenSignInNeedsACode() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            let session = try await setUp(cp)
+            #expect(try await cp.mfaState(session) == .init(enabled: false, totp: false, left: 0))
+            cp.alignToStep()
+            let first = try await cp.send(.post, "/v1/me/mfa/totp", key: .some(session))
+            #expect(first.status == 201 && first.headers[.cacheControl] == "no-store", "\(first.text)")
+            let text = try #require(first.json["secret"] as? String)
+            #expect(
+                first.json["otpauth_uri"] as? String
+                    == "otpauth://totp/AgentOS%20Control%20Plane:dana@acme.test?secret=\(text)&issuer=AgentOS%20Control%20Plane&algorithm=SHA1&digits=6&period=30"
+            )
+            // Pending: sign-in is unchanged, and a second start replaces the secret.
+            #expect(try await cp.login(Self.email, Self.password).status == 201)
+            let again = try await cp.send(.post, "/v1/me/mfa/totp", key: .some(session))
+            let secretText = try #require(again.json["secret"] as? String)
+            #expect(again.status == 201 && secretText != text)
+            let secret = try #require(Base32.decode(secretText))
+            #expect(secret.count == 20)
+            // Sealed at rest: the stored bytes are not the secret, and open only with the KEK and this user's AAD.
+            let rows = try await cp.database.query(
+                "SELECT t.secret_ciphertext, t.kek_id, t.confirmed_at IS NULL, u.id FROM user_totp t JOIN users u ON u.id = t.user_id",
+                logger: TestCluster.logger
+            )
+            let stored = try await rows.decode((Data, String, Bool, UUID).self).collect()
+            #expect(stored.count == 1 && stored[0].2 == true)
+            #expect(stored[0].0.range(of: secret) == nil)
+            #expect(
+                try ControlPlaneHarness.masterKeys.open(stored[0].0, aad: SecondFactor.aad(user: stored[0].3), kekID: stored[0].1) == secret
+            )
+            #expect(throws: ControlPlaneError.self) {
+                try ControlPlaneHarness.masterKeys.open(stored[0].0, aad: SecondFactor.aad(user: UUID()), kekID: stored[0].1)
+            }
+            // A wrong code does not confirm.
+            let wrong = try await cp.send(.post, "/v1/me/mfa/totp/confirm", json: ["code": cp.wrongTOTP(secret)], key: .some(session))
+            #expect(wrong.status == 400 && wrong.text.contains("does not match"), "\(wrong.text)")
+            let confirmed = try await cp.send(.post, "/v1/me/mfa/totp/confirm", json: ["code": cp.totp(secret)], key: .some(session))
+            #expect(confirmed.status == 200 && confirmed.headers[.cacheControl] == "no-store", "\(confirmed.text)")
+            let codes = try #require(confirmed.json["recovery_codes"] as? [String])
+            #expect(codes.count == 10 && Set(codes).count == 10)
+            // Recovery codes are stored hashed only.
+            let hashes = try await cp.database.query("SELECT code_hash FROM mfa_recovery_codes", logger: TestCluster.logger)
+            let stored10 = try await hashes.decode(Data.self).collect()
+            #expect(stored10.count == 10)
+            #expect(Set(stored10).isDisjoint(with: codes.map { Secrets.hash($0) }))
+            #expect(try await cp.send(.post, "/v1/me/mfa/totp/confirm", json: ["code": cp.totp(secret)], key: .some(session)).status == 409)
+            #expect(try await cp.send(.post, "/v1/me/mfa/totp", key: .some(session)).status == 409)
+            #expect(try await cp.mfaState(session) == .init(enabled: true, totp: true, left: 10))
+            // Sign-in now stops at the challenge: no session yet.
+            let sessions = try await cp.count("SELECT count(*)::int FROM sessions")
+            let challenge = try await cp.login(Self.email, Self.password)
+            #expect(challenge.status == 200 && challenge.headers[.cacheControl] == "no-store", "\(challenge.text)")
+            #expect(challenge.json["mfa_required"] as? Bool == true && challenge.json["expires_at"] is String)
+            #expect(challenge.json["token"] == nil)
+            let token = try #require(challenge.json["mfa_token"] as? String)
+            #expect(token.hasPrefix("cpm_"))
+            #expect(try await cp.count("SELECT count(*)::int FROM sessions") == sessions)
+            #expect(try await cp.count("SELECT count(*)::int FROM mfa_challenges WHERE token_hash = '\\x\(Secrets.hash(token).hex)'") == 1)
+            // The code that confirmed is spent (same step): refused; the next step's code signs in.
+            let replay = try await cp.completeLogin(token, cp.totp(secret))
+            #expect(replay.status == 401 && replay.text.contains("wrong authenticator or recovery code"), "\(replay.text)")
+            cp.clock.advance(30)
+            let signedIn = try await cp.completeLogin(token, cp.totp(secret))
+            #expect(signedIn.status == 201 && signedIn.headers[.cacheControl] == "no-store", "\(signedIn.text)")
+            let newSession = try #require(signedIn.json["token"] as? String)
+            #expect(newSession.hasPrefix("cps_") && signedIn.json["expires_at"] is String)
+            #expect(try await cp.send(.get, "/v1/orgs/acme", key: .some(newSession)).status == 200)
+            // The challenge is single use.
+            cp.clock.advance(30)
+            let reused = try await cp.completeLogin(token, cp.totp(secret))
+            #expect(reused.status == 401 && reused.text.contains("sign-in challenge"), "\(reused.text)")
+            #expect(try await cp.auditActions().filter { $0.hasPrefix("mfa.") } == ["mfa.enrolled"])
+        }
+    }
+
+    @Test func oneStepEitherSideCountsTwoDoNotAndEachCodeWorksOnce() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            let session = try await setUp(cp)
+            let (secret, _) = try await cp.enrolTOTP(key: session)
+            cp.clock.advance(120)
+            cp.alignToStep()
+            func attempt(_ offset: Int64) async throws -> Int {
+                let token = try #require(try await cp.login(Self.email, Self.password).json["mfa_token"] as? String)
+                return try await cp.completeLogin(token, cp.totp(secret, offset: offset)).status
+            }
+            #expect(try await attempt(-2) == 401)
+            #expect(try await attempt(2) == 401)
+            #expect(try await attempt(-1) == 201)
+            #expect(try await attempt(0) == 201)
+            #expect(try await attempt(0) == 401)  // replayed
+            #expect(try await attempt(-1) == 401)  // earlier than one used
+            #expect(try await attempt(1) == 201)
+            #expect(try await attempt(1) == 401)
+        }
+    }
+
+    @Test func recoveryCodeWorksOnce() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            let session = try await setUp(cp)
+            let (_, codes) = try await cp.enrolTOTP(key: session)
+            let token = try #require(try await cp.login(Self.email, Self.password).json["mfa_token"] as? String)
+            // Case and dashes do not matter.
+            let used = try await cp.completeLogin(token, codes[3].uppercased().replacingOccurrences(of: "-", with: " "))
+            #expect(used.status == 201, "\(used.text)")
+            let me = try await cp.send(.get, "/v1/me", key: .some(session))
+            #expect((me.json["mfa"] as? [String: Any])?["recovery_codes_left"] as? Int == 9)
+            let second = try #require(try await cp.login(Self.email, Self.password).json["mfa_token"] as? String)
+            let again = try await cp.completeLogin(second, codes[3])
+            #expect(again.status == 401 && again.text.contains("wrong authenticator or recovery code"))
+            // The console's cookie delivery works for the second step as for sign-in.
+            let cookie = try await cp.send(
+                .post,
+                "/v1/auth/login/mfa",
+                json: ["mfa_token": second, "code": codes[4]],
+                key: .some(nil),
+                headers: [HTTPField.Name("X-Session-Delivery")!: "cookie"]
+            )
+            #expect(cookie.status == 201 && cookie.json["token"] == nil && cookie.json["expires_at"] is String, "\(cookie.text)")
+            #expect(cookie.headers[values: .setCookie].contains { $0.hasPrefix("cp_session=cps_") && $0.contains("HttpOnly") })
+            #expect(cookie.headers[.cacheControl] == "no-store")
+            #expect(
+                try await cp.auditActions().filter { $0.hasPrefix("mfa.") } == [
+                    "mfa.enrolled", "mfa.recovery_code_used", "mfa.recovery_code_used",
+                ]
+            )
+        }
+    }
+
+    @Test func challengeExpiresAfterFiveMinutes() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            let session = try await setUp(cp)
+            let (_, codes) = try await cp.enrolTOTP(key: session)
+            let token = try #require(try await cp.login(Self.email, Self.password).json["mfa_token"] as? String)
+            cp.clock.advance(301)
+            let late = try await cp.completeLogin(token, codes[0])
+            #expect(late.status == 401 && late.text.contains("invalid, used or expired sign-in challenge"), "\(late.text)")
+            // The recovery code was not spent by the refused attempt.
+            let fresh = try #require(try await cp.login(Self.email, Self.password).json["mfa_token"] as? String)
+            #expect(try await cp.completeLogin(fresh, codes[0]).status == 201)
+            // Tokens of another shape or unknown ones are the same 401.
+            #expect(try await cp.completeLogin("cpm_unknown", codes[1]).status == 401)
+            #expect(try await cp.completeLogin("cps_x", codes[1]).status == 401)
+        }
+    }
+}
+
+extension Data {
+    var hex: String { map { String(format: "%02x", $0) }.joined() }
+}
