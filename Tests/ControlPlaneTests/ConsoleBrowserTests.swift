@@ -94,6 +94,10 @@ struct ConsoleBrowserTests {
             #expect(result["web_agent_after_revoke"] as? String == refused, "a fresh token after the grant went: \(result)")
             #expect((result["audit_chain"] as? String)?.hasPrefix("Chain intact") == true)
             #expect(result["severe_console_errors"] as? [String] == [], "no script errors in either browser")
+            // TOTP: the QR code drawn in the page, ten recovery codes shown once, the second sign-in step.
+            #expect((result["qr_canvas_px"] as? Int ?? 0) >= 21 * 5, "\(result)")
+            #expect(result["recovery_codes"] as? Int == 10)
+            #expect(result["signed_in_with_second_factor"] as? Bool == true)
 
             // What the browser did is what the control plane holds: alice active, bound, no grant left.
             let members = try await cp.send(.get, "/v1/orgs/acme/members")
@@ -114,7 +118,8 @@ struct ConsoleBrowserTests {
             let pages = [
                 "01-sign-in", "02-connect-os", "03-env-modal", "04-os-settings", "05-members", "06-invite", "07-access",
                 "08-use-the-os", "09-use-the-os-refused", "10-use-the-os-after-revoke", "11-tokens", "12-audit", "13-oses",
-                "14-account", "15-organisations", "01-sign-in-390px", "06-invite-390px", "08-use-the-os-390px", "13-oses-390px",
+                "14-account", "15-organisations", "16-account-mfa", "17-sign-in-totp", "01-sign-in-390px", "06-invite-390px",
+                "08-use-the-os-390px", "13-oses-390px",
             ]
             #expect(Set(pages.map { $0 + ".png" }).subtracting(shots).isEmpty, "missing screenshots; have \(shots.sorted())")
             print(
