@@ -88,7 +88,8 @@ async function route() {
     const first = joined()[0];
     return navigate(first ? `#/o/${first.organization.slug}/os` : '#/orgs');
   }
-  clear(root, header(org, page === 'os' && rest.length ? 'os' : page), main);
+  // Pages outside an organisation (account, organisations) keep the navigation of the first one.
+  clear(root, header(org ?? joined()[0]?.organization.slug ?? null, page === 'os' && rest.length ? 'os' : page), main);
   const context = { me: state.me, org, params: rest, navigate, reload: loadMe, role: joined().find((m) => m.organization.slug === org)?.role };
   try {
     if (page === 'orgs') return await renderOrgs(main, context);

@@ -262,6 +262,7 @@ class Journey:
         canvas = self.element(owner, "mfa-qr").find_element(By.TAG_NAME, "canvas")
         self.observed["qr_canvas_px"] = int(canvas.get_attribute("width"))
         secret = self.element(owner, "mfa-secret").get_attribute("value")
+        self.shot(owner, "16-account-mfa-qr")
         self.type(owner, "mfa-confirm-code", totp(secret))
         owner.find_element(By.ID, "mfa-confirm-submit").click()
         recovery = self.element(owner, "mfa-recovery").text.split()

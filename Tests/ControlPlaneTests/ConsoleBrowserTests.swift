@@ -118,7 +118,8 @@ struct ConsoleBrowserTests {
             let pages = [
                 "01-sign-in", "02-connect-os", "03-env-modal", "04-os-settings", "05-members", "06-invite", "07-access",
                 "08-use-the-os", "09-use-the-os-refused", "10-use-the-os-after-revoke", "11-tokens", "12-audit", "13-oses",
-                "14-account", "15-organisations", "16-account-mfa", "17-sign-in-totp", "01-sign-in-390px", "06-invite-390px",
+                "14-account", "15-organisations", "16-account-mfa-qr", "16-account-mfa", "17-sign-in-totp", "01-sign-in-390px",
+                "06-invite-390px",
                 "08-use-the-os-390px", "13-oses-390px",
             ]
             #expect(Set(pages.map { $0 + ".png" }).subtracting(shots).isEmpty, "missing screenshots; have \(shots.sorted())")
