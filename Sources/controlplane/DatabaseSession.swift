@@ -15,7 +15,7 @@ struct DatabaseSession {
         switch try DatabaseConfiguration.from(environment: options.environment, dataDirectory: options.dataDirectory) {
         case .embedded(let dataDirectory):
             let embedded = try EmbeddedPostgres(dataDirectory: dataDirectory)
-            try embedded.start(logger: logger)
+            try await embedded.start(logger: logger)
             do {
                 try await DatabaseStartup.createDatabaseIfMissing(
                     EmbeddedPostgres.database,
@@ -23,7 +23,7 @@ struct DatabaseSession {
                     logger: logger
                 )
             } catch {
-                try? embedded.stop()
+                try? await embedded.stop()
                 throw error
             }
             return DatabaseSession(clientConfiguration: embedded.clientConfiguration(), embedded: embedded, runner: runner)
@@ -72,6 +72,12 @@ struct DatabaseSession {
                 throw ControlPlaneError.invalid("CONTROL_PLANE_STATUS_LIST_TTL must be whole seconds between 1 and 3600")
             }
             settings.statusListTTL = TimeInterval(value)
+        }
+        if let raw = environment["CONTROL_PLANE_ROTATION_CHECK_INTERVAL"] {
+            guard let value = Int(raw), value >= 1, value <= 3600 else {
+                throw ControlPlaneError.invalid("CONTROL_PLANE_ROTATION_CHECK_INTERVAL must be whole seconds between 1 and 3600")
+            }
+            settings.rotationCheckInterval = TimeInterval(value)
         }
         if let raw = environment["CONTROL_PLANE_STATUS_LISTS"]?.lowercased() {
             switch raw {
