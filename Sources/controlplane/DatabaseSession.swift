@@ -15,7 +15,7 @@ struct DatabaseSession {
         switch try DatabaseConfiguration.from(environment: options.environment, dataDirectory: options.dataDirectory) {
         case .embedded(let dataDirectory):
             let embedded = try EmbeddedPostgres(dataDirectory: dataDirectory)
-            try embedded.start(logger: logger)
+            try await embedded.start(logger: logger)
             do {
                 try await DatabaseStartup.createDatabaseIfMissing(
                     EmbeddedPostgres.database,
@@ -23,7 +23,7 @@ struct DatabaseSession {
                     logger: logger
                 )
             } catch {
-                try? embedded.stop()
+                try? await embedded.stop()
                 throw error
             }
             return DatabaseSession(clientConfiguration: embedded.clientConfiguration(), embedded: embedded, runner: runner)

@@ -33,7 +33,7 @@ struct EmbeddedPostgresTests {
 
     @Test func startsOnAUnixSocketOnlyAndStops() async throws {
         try await withCluster { cluster in
-            try cluster.start(logger: TestCluster.logger)
+            try await cluster.start(logger: TestCluster.logger)
             #expect(cluster.isRunning)
             #expect(FileManager.default.fileExists(atPath: cluster.socketPath))
             #expect(try await count("SELECT 41 + 1", in: cluster) == 42)
@@ -43,7 +43,7 @@ struct EmbeddedPostgresTests {
             #expect(SecretFile.mode(cluster.socketDirectory) == 0o700)
             #expect(SecretFile.mode(cluster.logFile.path) == 0o600)
             let pid = try #require(cluster.postmasterPID)
-            try cluster.stop()
+            try await cluster.stop()
             #expect(!cluster.isRunning)
             // The pid file goes just before the process exits: allow a moment.
             for _ in 0..<40 where kill(pid, 0) == 0 { try await Task.sleep(for: .milliseconds(50)) }
@@ -53,25 +53,25 @@ struct EmbeddedPostgresTests {
 
     @Test func restartKeepsDataOfAnExistingDirectory() async throws {
         try await withCluster { cluster in
-            try cluster.start(logger: TestCluster.logger)
+            try await cluster.start(logger: TestCluster.logger)
             try await DatabaseStartup.withClient(cluster.clientConfiguration(database: "postgres"), logger: TestCluster.logger) {
                 try await $0.query("CREATE TABLE survivor (id int)", logger: TestCluster.logger)
                 try await $0.query("INSERT INTO survivor VALUES (7)", logger: TestCluster.logger)
             }
-            try cluster.stop()
-            try cluster.start(logger: TestCluster.logger)
+            try await cluster.stop()
+            try await cluster.start(logger: TestCluster.logger)
             #expect(try await count("SELECT id FROM survivor", in: cluster) == 7)
         }
     }
 
     @Test func stalePidFileOfAnotherProcessIsRemoved() async throws {
         try await withCluster { cluster in
-            try cluster.start(logger: TestCluster.logger)
-            try cluster.stop()
+            try await cluster.start(logger: TestCluster.logger)
+            try await cluster.stop()
             // A pid file naming a live process that is not PostgreSQL (this test process).
             let pidFile = cluster.clusterDirectory.appendingPathComponent("postmaster.pid")
             try "\(getpid())\n\(cluster.clusterDirectory.path)\n".write(to: pidFile, atomically: true, encoding: .utf8)
-            try cluster.start(logger: TestCluster.logger)
+            try await cluster.start(logger: TestCluster.logger)
             #expect(cluster.isRunning)
             #expect(try await count("SELECT 1", in: cluster) == 1)
         }
@@ -79,14 +79,14 @@ struct EmbeddedPostgresTests {
 
     @Test func recoversAfterThePostmasterWasKilled() async throws {
         try await withCluster { cluster in
-            try cluster.start(logger: TestCluster.logger)
+            try await cluster.start(logger: TestCluster.logger)
             let pid = try #require(cluster.postmasterPID)
             kill(pid, SIGKILL)
             for _ in 0..<100 where kill(pid, 0) == 0 { try await Task.sleep(for: .milliseconds(50)) }
             // Orphaned backends exit once they notice; wait for them (their cwd is the cluster).
             for _ in 0..<200 where !processes(in: cluster.clusterDirectory).isEmpty { try await Task.sleep(for: .milliseconds(50)) }
             #expect(processes(in: cluster.clusterDirectory).isEmpty, "backends of the killed postmaster are still running")
-            try cluster.start(logger: TestCluster.logger)
+            try await cluster.start(logger: TestCluster.logger)
             #expect(try await count("SELECT 2", in: cluster) == 2)
         }
     }

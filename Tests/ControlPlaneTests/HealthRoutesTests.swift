@@ -74,7 +74,7 @@ struct HealthRoutesTests {
             let router = ControlPlaneServer.buildRouter(.init(client: client, services: services(client), migrations: migrations))
             try await Application(router: router, logger: TestCluster.logger).test(.router) { http in
                 try await http.execute(uri: "/ready", method: .get) { #expect($0.status == .ok) }
-                try cluster.stop()
+                try await cluster.stop()
                 let started = ContinuousClock.now
                 try await http.execute(uri: "/ready", method: .get) { response in
                     #expect(response.status == .serviceUnavailable)
@@ -84,7 +84,7 @@ struct HealthRoutesTests {
                 // Promptly (a 1 s connect timeout), with room for a loaded 2-core machine; a hang would be ≥ 60 s.
                 #expect(ContinuousClock.now - started < .seconds(10))
                 try await http.execute(uri: "/health", method: .get) { #expect($0.status == .ok) }
-                try cluster.start(logger: TestCluster.logger)
+                try await cluster.start(logger: TestCluster.logger)
                 var status = HTTPResponse.Status.serviceUnavailable
                 for _ in 0..<40 where status != .ok {
                     try await http.execute(uri: "/ready", method: .get) { status = $0.status }

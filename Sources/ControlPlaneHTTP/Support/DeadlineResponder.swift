@@ -1,3 +1,4 @@
+import ControlPlane
 public import Hummingbird
 
 /// Answers 503 + `Retry-After` when a request runs past its deadline instead of letting it hang.
@@ -18,18 +19,13 @@ public struct DeadlineResponder<Base: HTTPResponder>: HTTPResponder where Base.C
     }
 
     public func respond(to request: Request, context: Context) async throws -> Response {
-        let response = try await withThrowingTaskGroup(of: Response?.self) { group in
-            group.addTask { try await base.respond(to: request, context: context) }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
-            }
-            defer { group.cancelAll() }
-            return try await group.next()!
+        // `withDeadline`, not a task group: a request stranded by a closed database connection
+        // never finishes, and a group would wait for it after cancelling it.
+        if let response = try await withDeadline(timeout, { try await base.respond(to: request, context: context) }) {
+            return response
         }
         // Past the deadline: answered here, since this sits outside the router's error handling.
-        return try response
-            ?? APIError.unavailable("the request did not finish within \(timeout); the database may be unavailable")
+        return try APIError.unavailable("the request did not finish within \(timeout); the database may be unavailable")
             .response(from: request, context: context)
     }
 }

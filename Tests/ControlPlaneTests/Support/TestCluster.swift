@@ -56,7 +56,7 @@ enum TestCluster {
         }
         let directory = try makeTemporaryDirectory(prefix: "cpt")
         let cluster = try EmbeddedPostgres(dataDirectory: directory, fsync: false, maxConnections: 1000)
-        try cluster.start(logger: logger)
+        try await cluster.start(logger: logger)
         sharedClusterDirectory = directory.path
         atexit {
             if let path = sharedClusterDirectory, let cluster = try? EmbeddedPostgres(dataDirectory: URL(fileURLWithPath: path)) {
@@ -150,7 +150,7 @@ extension TestCluster {
             try? cluster.stop()
             try? FileManager.default.removeItem(at: directory)
         }
-        try cluster.start(logger: logger)
+        try await cluster.start(logger: logger)
         let migrations = MigrationRunner(migrations: try migrations)
         var configuration = cluster.clientConfiguration(database: "postgres")
         configuration.options.connectTimeout = .seconds(1)
