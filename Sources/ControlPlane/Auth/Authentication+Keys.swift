@@ -63,7 +63,12 @@ extension Authentication {
         let outcome = try await client.transaction(logger: logger) { connection in
             let outcome = try await credentials.revokeSuperuserKey(id: id, at: at, on: connection)
             if outcome == .revoked {
-                try await audit.appendSystem(.init(.superuserKeyRevoked, "superuser_key:\(id.lowercased)"), by: caller.actor, at: at, on: connection)
+                try await audit.appendSystem(
+                    .init(.superuserKeyRevoked, "superuser_key:\(id.lowercased)"),
+                    by: caller.actor,
+                    at: at,
+                    on: connection
+                )
             }
             return outcome
         }
