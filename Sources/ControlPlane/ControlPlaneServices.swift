@@ -19,6 +19,8 @@ public struct ControlPlaneServices: Sendable {
     public let tokens: TokenIssuer
     public let statusLists: StatusLists
     public let audit: AuditTrail
+    /// The key-rotation scheduler's passes (run by `KeyRotationScheduler` in `serve`).
+    public let keyRotation: KeyRotation
     /// The gauges `/metrics` reads from the database.
     public let stats: OperationalStats
     /// The settings the services were built with.
@@ -60,6 +62,17 @@ public struct ControlPlaneServices: Sendable {
         )
         self.audit = audit
         self.settings = settings
+        keyRotation = KeyRotation(
+            client: client,
+            store: RotationStore(logger: logger),
+            keys: signingKeys,
+            osStore: osStore,
+            audit: audit,
+            settings: settings,
+            batch: 32,
+            logger: logger,
+            now: now
+        )
         stats = OperationalStats(store: StatsStore(client: client, logger: logger), now: now)
         self.signingKeys = signingKeys
         self.statusLists = statusLists
@@ -72,7 +85,15 @@ public struct ControlPlaneServices: Sendable {
             logger: logger,
             now: now
         )
-        osRegistry = OSRegistry(client: client, store: osStore, keys: signingKeys, audit: audit, logger: logger, now: now)
+        osRegistry = OSRegistry(
+            client: client,
+            store: osStore,
+            keys: signingKeys,
+            audit: audit,
+            logger: logger,
+            now: now,
+            jwksMaxAge: settings.jwksMaxAge
+        )
         let credentialStore = CredentialStore(client: client, logger: logger)
         // One throttle for sign-in, password changes and second-factor codes: all check a secret.
         let throttle = LoginThrottle(limit: settings.loginAttemptsPerMinute, window: 60)

@@ -26,6 +26,10 @@ public struct ControlPlaneSettings: Sendable {
     public var invitationLifetime: TimeInterval = 7 * 86_400
     /// How long a password-reset code can be redeemed.
     public var passwordResetLifetime: TimeInterval = 86_400
+    /// Seconds between two passes of the key-rotation scheduler
+    /// (`CONTROL_PLANE_ROTATION_CHECK_INTERVAL`, default 60); next keys are staged this much
+    /// earlier than the JWKS max age requires, so a pass is never late for its step.
+    public var rotationCheckInterval: TimeInterval = 60
 
     public init(
         maxTokenLifetime: TimeInterval = 3600,

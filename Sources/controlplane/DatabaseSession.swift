@@ -73,6 +73,12 @@ struct DatabaseSession {
             }
             settings.statusListTTL = TimeInterval(value)
         }
+        if let raw = environment["CONTROL_PLANE_ROTATION_CHECK_INTERVAL"] {
+            guard let value = Int(raw), value >= 1, value <= 3600 else {
+                throw ControlPlaneError.invalid("CONTROL_PLANE_ROTATION_CHECK_INTERVAL must be whole seconds between 1 and 3600")
+            }
+            settings.rotationCheckInterval = TimeInterval(value)
+        }
         if let raw = environment["CONTROL_PLANE_STATUS_LISTS"]?.lowercased() {
             switch raw {
             case "true", "1", "on", "yes": settings.statusLists = true

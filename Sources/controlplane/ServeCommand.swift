@@ -82,9 +82,16 @@ struct ServeCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data("controlplane listening on http://\(host):\(port)\n".utf8))
             }
         )
+        // Every replica runs the scheduler; its pass lock lets one act at a time.
+        let rotation = KeyRotationScheduler(
+            rotation: services.keyRotation,
+            interval: .milliseconds(Int64(settings.rotationCheckInterval * 1000)),
+            metrics: metrics,
+            logger: logger
+        )
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: client), .init(service: app)],
+                services: [.init(service: client), .init(service: app), .init(service: rotation)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

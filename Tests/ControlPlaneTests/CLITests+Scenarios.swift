@@ -80,6 +80,16 @@ extension CLITests {
                     Step(args: ["keys", "rotate", "--os", "prod"], out: ["state:", "active"]),
                     Step(args: ["keys", "revoke", "--kid", "{kid1}", "--os", "prod"], out: ["{kid1}", "revoked"]),
                     Step(args: ["keys", "revoke", "--kid", "-h-no-such-kid", "--os", "prod"], exit: 1, err: ["(HTTP 404)"]),
+                    // Rotation on a schedule: a period on registration and by update, shown, ended.
+                    Step(
+                        args: ["os", "register", "daily", "--algorithm", "ES256", "--rotation-period", "1d", "--json"],
+                        json: [("os.rotation_period", .number(86_400))]
+                    ),
+                    Step(args: ["os", "update", "prod", "--rotation-period", "90d"], out: ["rotation:", "7776000"]),
+                    Step(args: ["os", "update", "prod", "--rotation-period", "59"], exit: 1, err: ["rotation_period", "(HTTP 400)"]),
+                    Step(args: ["os", "update", "prod", "--rotation-period", "soon"], exit: 2, err: ["'soon' is not a period"]),
+                    Step(args: ["os", "update", "prod", "--no-rotation", "--json"], json: [("rotation_period", .null)]),
+                    Step(args: ["os", "update", "prod"], exit: 2, err: ["nothing to change"]),
                 ]
             case .membersAndRoles:
                 [

@@ -12,6 +12,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case keyCreated = "key.created"
     case keyActivated = "key.activated"
     case keyRetiring = "key.retiring"
+    case keyRetired = "key.retired"
     case keyRevoked = "key.revoked"
     case securityKeyRotated = "security_key.rotated"
     case memberAdded = "member.added"

@@ -12,6 +12,8 @@ public struct OSRegistry: Sendable {
     let audit: AuditTrail
     let logger: Logger
     let now: Clock
+    /// The JWKS max age, which bounds rotation periods from below.
+    let jwksMaxAge: TimeInterval
 
     /// The result of registering an OS or enabling its authorization.
     public struct Registration: Sendable {
@@ -29,12 +31,14 @@ public struct OSRegistry: Sendable {
         name: String,
         url: String?,
         authorization: Bool,
-        algorithm: SigningAlgorithm
+        algorithm: SigningAlgorithm,
+        rotationPeriod: Int? = nil
     ) async throws -> Registration {
         try access.require(.writeOS)
         try Validation.osID(id)
         try Validation.name(name)
         try Validation.url(url)
+        try Validation.rotationPeriod(rotationPeriod, jwksMaxAge: jwksMaxAge)
         let at = now()
         let os = OSInstance(
             id: id,
@@ -43,6 +47,7 @@ public struct OSRegistry: Sendable {
             authorizationEnabled: authorization,
             createdAt: at,
             updatedAt: at,
+            rotationPeriod: rotationPeriod,
             internalID: UUID(),
             orgID: access.org.id
         )
@@ -50,7 +55,9 @@ public struct OSRegistry: Sendable {
         let actor = access.caller.actor
         return try await client.transaction(logger: logger) { connection in
             try await store.insert(os, orgSlug: access.org.slug, on: connection)
-            let event = AuditEvent(.osRegistered, "os:\(id)", ["name": name, "authorization": "\(authorization)"])
+            var details = ["name": name, "authorization": "\(authorization)"]
+            if let rotationPeriod { details["rotation_period"] = "\(rotationPeriod)" }
+            let event = AuditEvent(.osRegistered, "os:\(id)", details)
             try await audit.append(event, org: os.orgID, by: actor, at: at, on: connection)
             guard let material else { return Registration(os: os, signingKey: nil, created: true) }
             let key = try await keys.insert(material, os: os, state: .active, at: at, by: actor, on: connection)
@@ -95,15 +102,25 @@ public struct OSRegistry: Sendable {
         return try await find(access.org, id)
     }
 
-    /// Updates name, url and/or the `roles` claim switch (`writeOS`; `os.updated` audited).
-    public func update(_ access: OrgAccess, id: String, name: String?, url: String??, rolesClaim: Bool? = nil) async throws -> OSInstance {
+    /// Updates name, url, the `roles` claim switch and/or the rotation period (`.some(nil)` ends
+    /// the schedule) (`writeOS`; `os.updated` audited).
+    public func update(
+        _ access: OrgAccess,
+        id: String,
+        name: String?,
+        url: String??,
+        rolesClaim: Bool? = nil,
+        rotationPeriod: Int?? = .none
+    ) async throws -> OSInstance {
         try access.require(.writeOS)
         if let name { try Validation.name(name) }
         if let url { try Validation.url(url) }
+        if let rotationPeriod { try Validation.rotationPeriod(rotationPeriod, jwksMaxAge: jwksMaxAge) }
         var os = try await find(access.org, id)
         if let name { os.name = name }
         if let url { os.url = url }
         if let rolesClaim { os.rolesClaim = rolesClaim }
+        if let rotationPeriod { os.rotationPeriod = rotationPeriod }
         os.updatedAt = now()
         let updated = os
         try await client.transaction(logger: logger) { connection in
@@ -111,7 +128,10 @@ public struct OSRegistry: Sendable {
             let event = AuditEvent(
                 .osUpdated,
                 "os:\(id)",
-                ["name": updated.name, "url": updated.url ?? "", "roles_claim": "\(updated.rolesClaim)"]
+                [
+                    "name": updated.name, "url": updated.url ?? "", "roles_claim": "\(updated.rolesClaim)",
+                    "rotation_period": updated.rotationPeriod.map { "\($0)" } ?? "",
+                ]
             )
             try await audit.append(event, org: updated.orgID, by: access.caller.actor, at: updated.updatedAt, on: connection)
         }

@@ -21,11 +21,14 @@ public struct OSInstance: Sendable, Encodable, Equatable {
     public var updatedAt: Date
     /// Tokens for this OS carry a `roles` claim with the subject's OS role slugs (Agno's `roles_claim`).
     public var rolesClaim: Bool = false
+    /// Seconds a key stays active before the scheduler rotates it (`nil`: rotated by hand only;
+    /// `docs/keys.md`, rotation on a schedule).
+    public var rotationPeriod: Int?
     var internalID: UUID
     var orgID: UUID
 
     enum CodingKeys: String, CodingKey {
-        case id, name, url, authorizationEnabled, createdAt, updatedAt, rolesClaim
+        case id, name, url, authorizationEnabled, createdAt, updatedAt, rolesClaim, rotationPeriod
     }
 }
 

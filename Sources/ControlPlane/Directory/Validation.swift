@@ -66,3 +66,24 @@ extension Validation {
         return scopes.filter { seen.remove($0) != nil }
     }
 }
+
+extension Validation {
+    /// Bounds of an OS's rotation period, in seconds (the migration's CHECK says the same).
+    static let rotationPeriods = 3600...31_536_000
+
+    /// A rotation period: 1 h to 365 days, and longer than the JWKS max age so the next key can be
+    /// published for a whole cache lifetime before it signs.
+    static func rotationPeriod(_ seconds: Int?, jwksMaxAge: TimeInterval) throws {
+        guard let seconds else { return }
+        guard rotationPeriods.contains(seconds) else {
+            throw ControlPlaneError.invalid(
+                "rotation_period must be whole seconds between \(rotationPeriods.lowerBound) (1 h) and \(rotationPeriods.upperBound) (365 days), or null"
+            )
+        }
+        guard TimeInterval(seconds) > 2 * jwksMaxAge else {
+            throw ControlPlaneError.invalid(
+                "rotation_period must be longer than twice the JWKS max age (\(Int(jwksMaxAge)) s), so verifiers fetch the next key in time"
+            )
+        }
+    }
+}

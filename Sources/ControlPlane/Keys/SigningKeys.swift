@@ -188,7 +188,8 @@ public struct SigningKeys: Sendable {
         return key
     }
 
-    private func retireActive(_ os: OSInstance, at: Date, by actor: AuditActor, on connection: PostgresConnection) async throws {
+    /// Moves the active key of `os` (if any) to `retiring`, audited.
+    func retireActive(_ os: OSInstance, at: Date, by actor: AuditActor, on connection: PostgresConnection) async throws {
         let retireAt = at.addingTimeInterval(retirement)
         for kid in try await store.retireActive(os: os.internalID, at: at, retireAt: retireAt, on: connection) {
             let event = AuditEvent(.keyRetiring, "os:\(os.id)/key:\(kid)", ["retire_at": "\(Int(retireAt.timeIntervalSince1970))"])

@@ -48,14 +48,21 @@ struct KeyStore: Sendable {
 
     /// Every key of an OS, newest first.
     func keys(os: UUID, now: Date) async throws -> [SigningKeyInfo] {
-        let rows = try await client.query(
-            """
-            SELECT kid, algorithm, state, created_at, activated_at, retire_at, public_key_pem, public_jwk
-            FROM signing_keys WHERE os_instance = \(os) ORDER BY created_at DESC, kid
-            """,
-            logger: logger
-        )
+        let rows = try await client.query(Self.keysQuery(os: os), logger: logger)
         return try await rows.decode(Row.self).collect().map { Self.key($0, now: now) }
+    }
+
+    /// As ``keys(os:now:)``, inside a transaction (after the OS row is locked, so it is current).
+    func keys(os: UUID, now: Date, on connection: PostgresConnection) async throws -> [SigningKeyInfo] {
+        let rows = try await connection.query(Self.keysQuery(os: os), logger: logger)
+        return try await rows.decode(Row.self).collect().map { Self.key($0, now: now) }
+    }
+
+    private static func keysQuery(os: UUID) -> PostgresQuery {
+        """
+        SELECT kid, algorithm, state, created_at, activated_at, retire_at, public_key_pem, public_jwk
+        FROM signing_keys WHERE os_instance = \(os) ORDER BY created_at DESC, kid
+        """
     }
 
     /// The sealed private half of the OS's active key.

@@ -7,7 +7,7 @@ struct OSStore: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    typealias Row = (UUID, UUID, String, String, String?, Bool, Date, Date, Bool)
+    typealias Row = (UUID, UUID, String, String, String?, Bool, Date, Date, Bool, Int?)
 
     static func os(_ row: Row) -> OSInstance {
         OSInstance(
@@ -18,6 +18,7 @@ struct OSStore: Sendable {
             createdAt: row.6,
             updatedAt: row.7,
             rolesClaim: row.8,
+            rotationPeriod: row.9,
             internalID: row.0,
             orgID: row.1
         )
@@ -28,8 +29,9 @@ struct OSStore: Sendable {
         do {
             try await connection.query(
                 """
-                INSERT INTO os_instances (id, org_id, os_id, name, url, authorization_enabled, created_at, updated_at)
-                VALUES (\(os.internalID), \(os.orgID), \(os.id), \(os.name), \(os.url), \(os.authorizationEnabled), \(os.createdAt), \(os.updatedAt))
+                INSERT INTO os_instances (id, org_id, os_id, name, url, authorization_enabled, created_at, updated_at, rotation_period)
+                VALUES (\(os.internalID), \(os.orgID), \(os.id), \(os.name), \(os.url), \(os.authorizationEnabled), \(os.createdAt), \(os.updatedAt),
+                        \(os.rotationPeriod))
                 """,
                 logger: logger
             )
@@ -41,7 +43,7 @@ struct OSStore: Sendable {
     func list(org: UUID) async throws -> [OSInstance] {
         let rows = try await client.query(
             """
-            SELECT id, org_id, os_id, name, url, authorization_enabled, created_at, updated_at, roles_claim
+            SELECT id, org_id, os_id, name, url, authorization_enabled, created_at, updated_at, roles_claim, rotation_period
             FROM os_instances WHERE org_id = \(org) ORDER BY os_id
             """,
             logger: logger
@@ -52,7 +54,7 @@ struct OSStore: Sendable {
     func find(org: UUID, id: String) async throws -> OSInstance? {
         let rows = try await client.query(
             """
-            SELECT id, org_id, os_id, name, url, authorization_enabled, created_at, updated_at, roles_claim
+            SELECT id, org_id, os_id, name, url, authorization_enabled, created_at, updated_at, roles_claim, rotation_period
             FROM os_instances WHERE org_id = \(org) AND os_id = \(id)
             """,
             logger: logger
@@ -64,7 +66,7 @@ struct OSStore: Sendable {
     func find(orgSlug: String, id: String) async throws -> OSInstance? {
         let rows = try await client.query(
             """
-            SELECT o.id, o.org_id, o.os_id, o.name, o.url, o.authorization_enabled, o.created_at, o.updated_at, o.roles_claim
+            SELECT o.id, o.org_id, o.os_id, o.name, o.url, o.authorization_enabled, o.created_at, o.updated_at, o.roles_claim, o.rotation_period
             FROM os_instances o JOIN organizations g ON g.id = o.org_id WHERE g.slug = \(orgSlug) AND o.os_id = \(id)
             """,
             logger: logger
@@ -76,7 +78,7 @@ struct OSStore: Sendable {
         try await connection.query(
             """
             UPDATE os_instances SET name = \(os.name), url = \(os.url), authorization_enabled = \(os.authorizationEnabled),
-              roles_claim = \(os.rolesClaim), updated_at = \(os.updatedAt) WHERE id = \(os.internalID)
+              roles_claim = \(os.rolesClaim), rotation_period = \(os.rotationPeriod), updated_at = \(os.updatedAt) WHERE id = \(os.internalID)
             """,
             logger: logger
         )

@@ -45,6 +45,17 @@ public struct ControlPlaneMetrics: Sendable {
         Counter(label: "controlplane_public_documents_served_total", dimensions: labels, factory: factory).increment()
     }
 
+    /// One pass of the key-rotation scheduler: `result` is `acted`, `idle` (nothing due),
+    /// `skipped` (another replica held the lock) or `failed`; steps count staged, activated and
+    /// retired keys.
+    func rotationPass(result: String, staged: Int = 0, activated: Int = 0, retired: Int = 0) {
+        Counter(label: "controlplane_key_rotation_passes_total", dimensions: [("result", result)], factory: factory).increment()
+        for (step, count) in [("staged", staged), ("activated", activated), ("retired", retired)] where count > 0 {
+            Counter(label: "controlplane_key_rotation_steps_total", dimensions: [("step", step)], factory: factory)
+                .increment(by: Int64(count))
+        }
+    }
+
     /// Sets the gauges read from the database at scrape time.
     func record(_ snapshot: OperationalStats.Snapshot) {
         for key in snapshot.keyAges {
@@ -52,6 +63,9 @@ public struct ControlPlaneMetrics: Sendable {
             Gauge(label: "controlplane_os_has_active_key", dimensions: labels, factory: factory).record(key.seconds == nil ? 0 : 1)
             if let seconds = key.seconds {
                 Gauge(label: "controlplane_signing_key_age_seconds", dimensions: labels, factory: factory).record(seconds)
+            }
+            if let period = key.rotationPeriod {
+                Gauge(label: "controlplane_os_rotation_period_seconds", dimensions: labels, factory: factory).record(Double(period))
             }
         }
         for connection in snapshot.connections {

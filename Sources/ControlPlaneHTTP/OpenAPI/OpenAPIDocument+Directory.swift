@@ -230,6 +230,7 @@ extension OpenAPIDocument {
                     [
                         "id": S.string, "name": S.string, "url": S.string, "authorization": S.bool,
                         "algorithm": ["type": "string", "enum": ["RS256", "ES256", "EdDSA"]],
+                        "rotation_period": S.nullable(S.rotationPeriod),
                     ],
                     required: ["id", "name"]
                 ),
@@ -241,9 +242,9 @@ extension OpenAPIDocument {
             Endpoint(
                 method: "patch",
                 path: osPath,
-                summary: "Rename, change the URL, or switch the roles claim of its tokens",
+                summary: "Rename, change the URL, switch the roles claim of its tokens, or set its key-rotation period",
                 tag: "os",
-                body: S.object(["name": S.string, "url": S.string, "roles_claim": S.bool]),
+                body: S.object(["name": S.string, "url": S.string, "roles_claim": S.bool, "rotation_period": S.nullable(S.rotationPeriod)]),
                 success: (200, S.ref("OS"))
             ),
             Endpoint(method: "delete", path: osPath, summary: "Delete an OS", tag: "os", success: (204, nil)),

@@ -8,6 +8,8 @@ enum OpenAPISchemas {
     static var dateTime: [String: Any] { ["type": "string", "format": "date-time"] }
     static var bool: [String: Any] { ["type": "boolean"] }
     static var integer: [String: Any] { ["type": "integer"] }
+    /// Seconds between scheduled key rotations (`Validation.rotationPeriods`).
+    static var rotationPeriod: [String: Any] { ["type": "integer", "minimum": 3600, "maximum": 31_536_000] }
     static func array(_ items: [String: Any]) -> [String: Any] { ["type": "array", "items": items] }
     static func nullable(_ schema: [String: Any]) -> [String: Any] { ["anyOf": [schema, ["type": "null"]]] }
 
@@ -46,6 +48,7 @@ enum OpenAPISchemas {
             "OS": object(
                 [
                     "id": string, "name": string, "url": nullable(string), "authorization_enabled": bool, "roles_claim": bool,
+                    "rotation_period": nullable(rotationPeriod),
                     "created_at": dateTime,
                     "updated_at": dateTime,
                 ],

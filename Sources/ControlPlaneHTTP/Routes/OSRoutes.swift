@@ -27,7 +27,8 @@ struct OSRoutes {
                 name: body.name,
                 url: body.url,
                 authorization: body.authorization ?? true,
-                algorithm: try Self.algorithm(body.algorithm)
+                algorithm: try Self.algorithm(body.algorithm),
+                rotationPeriod: body.rotation_period
             )
             return try JSONResponse(RegistrationDTO(registration), status: .created)
         }
@@ -46,7 +47,8 @@ struct OSRoutes {
                 id: try context.parameters.require("os"),
                 name: body.name,
                 url: body.url.map { Optional($0) },
-                rolesClaim: body.roles_claim
+                rolesClaim: body.roles_claim,
+                rotationPeriod: body.rotation_period
             )
             return try JSONResponse(OSDTO(os))
         }

@@ -13,12 +13,30 @@ struct RegisterOSRequest: Decodable {
     var url: String?
     var authorization: Bool?
     var algorithm: String?
+    /// Seconds between scheduled key rotations (absent or null: none).
+    var rotation_period: Int?
 }
 
 struct UpdateOSRequest: Decodable {
     var name: String?
     var url: String?
     var roles_claim: Bool?
+    /// Absent: unchanged; null: no schedule; seconds: the new period.
+    var rotation_period: Int??
+
+    enum CodingKeys: String, CodingKey { case name, url, roles_claim, rotation_period }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decodeIfPresent(String.self, forKey: .name)
+        url = try container.decodeIfPresent(String.self, forKey: .url)
+        roles_claim = try container.decodeIfPresent(Bool.self, forKey: .roles_claim)
+        if container.contains(.rotation_period) {
+            rotation_period = .some(
+                try container.decodeNil(forKey: .rotation_period) ? nil : try container.decode(Int.self, forKey: .rotation_period)
+            )
+        }
+    }
 }
 
 struct AlgorithmRequest: Decodable {
@@ -52,8 +70,24 @@ struct OSDTO: Encodable {
     var url: String?
     var authorization: Bool
     var roles_claim: Bool
+    /// Seconds between scheduled key rotations; `null` without a schedule (always present).
+    var rotation_period: Int?
     var created_at: Date
     var updated_at: Date
+
+    enum CodingKeys: String, CodingKey { case id, name, url, authorization, roles_claim, rotation_period, created_at, updated_at }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(name, forKey: .name)
+        try container.encodeIfPresent(url, forKey: .url)
+        try container.encode(authorization, forKey: .authorization)
+        try container.encode(roles_claim, forKey: .roles_claim)
+        try container.encode(rotation_period, forKey: .rotation_period)
+        try container.encode(created_at, forKey: .created_at)
+        try container.encode(updated_at, forKey: .updated_at)
+    }
 
     init(_ os: OSInstance) {
         id = os.id
@@ -61,6 +95,7 @@ struct OSDTO: Encodable {
         url = os.url
         authorization = os.authorizationEnabled
         roles_claim = os.rolesClaim
+        rotation_period = os.rotationPeriod
         created_at = os.createdAt
         updated_at = os.updatedAt
     }

@@ -1,17 +1,17 @@
 import ArgumentParser
 import Foundation
 
-/// `controlplane os register|list|show|delete|enable-auth|public-key|jwks|env`.
+/// `controlplane os register|list|show|update|delete|enable-auth|public-key|jwks|env`.
 struct OSCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "os",
         abstract: "AgentOS instances and what they need to verify tokens.",
-        subcommands: [Register.self, List.self, Show.self, Delete.self, EnableAuth.self, PublicKey.self, JWKS.self, Env.self]
+        subcommands: [Register.self, List.self, Show.self, Update.self, Delete.self, EnableAuth.self, PublicKey.self, JWKS.self, Env.self]
     )
 
     static let fields = [
         Column("id", "id"), Column("name", "name"), Column("url", "url"), Column("authorization", "authorization"),
-        Column("created", "created_at"),
+        Column("rotation", "rotation_period"), Column("created", "created_at"),
     ]
     static let registrationFields = [
         Column("id", "os.id"), Column("name", "os.name"), Column("authorization", "os.authorization"),
@@ -33,6 +33,8 @@ struct OSCommand: AsyncParsableCommand {
         @Option(help: "The OS's URL.") var url: String?
         @Option(help: "Signing algorithm: RS256 (what Agno accepts by default), ES256 or EdDSA.") var algorithm: String?
         @Flag(help: "Register without a signing key (enable it later with `os enable-auth`).") var noAuthorization = false
+        @Option(help: "Rotate the signing key on a schedule: a period such as 90d, 12h or 3600 (seconds).")
+        var rotationPeriod: String?
         @OptionGroup var org: OrgOption
         @OptionGroup var client: ClientOptions
 
@@ -40,6 +42,7 @@ struct OSCommand: AsyncParsableCommand {
             var body: [String: Any] = ["id": id, "name": name ?? id, "authorization": !noAuthorization]
             body["url"] = url
             body["algorithm"] = algorithm
+            body["rotation_period"] = try rotationPeriod.map(OSCommand.seconds)
             let reply = try await client.authenticated().send("POST", try org.path() + "/os", json: body)
             client.emit(reply, record: OSCommand.registrationFields)
         }
