@@ -1,1 +1,109 @@
-// placeholder
+// The console's shell: who is signed in, which organisation, the navigation, and the hash router
+// (#/o/<org>/<page>). Every page is a module rendering from the public /v1 API.
+import { ApiError, get, post, whenSignedOut } from './api.js';
+import { clear, h, notice } from './dom.js';
+import { renderSignIn, renderInvite } from './page-auth.js';
+import { renderOrgs } from './page-orgs.js';
+import { renderOSList } from './page-os.js';
+import { renderOSSettings } from './page-os-settings.js';
+import { renderMembers } from './page-members.js';
+import { renderAccess } from './page-access.js';
+import { renderTokens } from './page-tokens.js';
+import { renderAudit } from './page-audit.js';
+import { renderUse } from './page-use.js';
+import { renderAccount } from './page-account.js';
+
+const root = document.getElementById('app');
+const state = { me: null };
+
+const PAGES = [
+  ['os', 'OSes', renderOSList, 'member'],
+  ['use', 'Use the OS', renderUse, 'member'],
+  ['members', 'Members', renderMembers, 'admin'],
+  ['access', 'Access', renderAccess, 'member'],
+  ['tokens', 'Tokens', renderTokens, 'member'],
+  ['audit', 'Audit', renderAudit, 'admin'],
+];
+
+export function navigate(hash) {
+  if (location.hash === hash) route();
+  else location.hash = hash;
+}
+
+async function loadMe() {
+  try {
+    state.me = await get('/v1/me');
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) state.me = null;
+    else throw error;
+  }
+  return state.me;
+}
+
+function joined() {
+  return (state.me?.memberships ?? []).filter((m) => !m.disabled);
+}
+
+function header(org, current) {
+  const memberships = joined();
+  const switcher = h('select', { id: 'org-switch', 'aria-label': 'Organisation' },
+    memberships.map((m) => h('option', { value: m.organization.slug, selected: m.organization.slug === org }, m.organization.name)),
+    h('option', { value: '' }, 'All organisations…'));
+  switcher.addEventListener('change', () => navigate(switcher.value ? `#/o/${switcher.value}/os` : '#/orgs'));
+  const role = memberships.find((m) => m.organization.slug === org)?.role;
+  const links = org
+    ? PAGES.filter(([, , , need]) => need === 'member' || role === 'admin' || role === 'owner')
+      .map(([key, label]) => h('a', { href: `#/o/${org}/${key}`, class: key === current ? 'active' : '', 'aria-current': key === current ? 'page' : false, id: `nav-${key}` }, label))
+    : [];
+  const signOut = h('button', { type: 'button', id: 'sign-out', class: 'link' }, 'Sign out');
+  signOut.addEventListener('click', async () => {
+    try { await post('/v1/auth/logout'); } catch { /* already gone */ }
+    state.me = null;
+    navigate('#/signin');
+  });
+  return h('header', { class: 'top' },
+    h('div', { class: 'brand' }, h('a', { href: '#/' }, 'AgentOS Control Plane')),
+    memberships.length ? switcher : null,
+    h('nav', { 'aria-label': 'Pages' }, links),
+    h('div', { class: 'who' }, h('a', { href: '#/account', id: 'nav-account', class: current === 'account' ? 'active' : '' }, state.me.user.email), signOut));
+}
+
+async function route() {
+  const main = h('main', { id: 'main', tabindex: -1 });
+  if (location.pathname.replace(/\/+$/, '') === '/console/invite') {
+    await loadMe().catch(() => null);
+    clear(root, main);
+    return renderInvite(main, { me: state.me, navigate, reload: loadMe });
+  }
+  const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  if (!state.me) await loadMe();
+  if (!state.me || parts[0] === 'signin') {
+    if (state.me) return navigate('#/');
+    clear(root, main);
+    return renderSignIn(main, { navigate, reload: loadMe });
+  }
+  let org = null, page = parts[0] ?? '', rest = [];
+  if (parts[0] === 'o' && parts[1]) [org, page, ...rest] = [parts[1], parts[2] ?? 'os', ...parts.slice(3)];
+  if (!org && page === '') {
+    const first = joined()[0];
+    return navigate(first ? `#/o/${first.organization.slug}/os` : '#/orgs');
+  }
+  // Pages outside an organisation (account, organisations) keep the navigation of the first one.
+  clear(root, header(org ?? joined()[0]?.organization.slug ?? null, page === 'os' && rest.length ? 'os' : page), main);
+  const context = { me: state.me, org, params: rest, navigate, reload: loadMe, role: joined().find((m) => m.organization.slug === org)?.role };
+  try {
+    if (page === 'orgs') return await renderOrgs(main, context);
+    if (page === 'account') return await renderAccount(main, context);
+    if (page === 'os' && rest.length) return await renderOSSettings(main, context);
+    const entry = PAGES.find(([key]) => key === page);
+    if (!entry || !org) return clear(main, notice('No such page. Pick one from the navigation.', 'error'));
+    await entry[2](main, context);
+  } catch (error) {
+    main.append(notice(error.message || String(error), 'error'));
+  }
+  main.focus({ preventScroll: true });
+}
+
+whenSignedOut(() => { state.me = null; navigate('#/signin'); });
+window.addEventListener('hashchange', () => { route(); });
+route();

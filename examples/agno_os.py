@@ -3,6 +3,8 @@
 Two agents, web-agent and finance-agent, answer with a local echo model: no LLM, no API key, no network.
 Configured like any AgentOS, from the environment that `controlplane os env <os>` prints:
 AGENT_OS_ID (the OS id, which tokens carry as `aud`) and JWT_VERIFICATION_KEY (the OS's public key).
+The control plane's console (/console) adds CORS_ORIGIN_LIST='["<console origin>"]' to the .env it
+offers: Agno reads it itself, so the browser may call this OS directly ("Use the OS").
 
     set -a; . ./agentos.env; set +a
     python examples/agno_os.py --port 7777

@@ -34,7 +34,7 @@ public struct ControlPlaneServices: Sendable {
         logger: Logger,
         now: @escaping Clock = Date.init
     ) {
-        let audit = AuditTrail(store: AuditStore(client: client, logger: logger))
+        let audit = AuditTrail(store: AuditStore(client: client, logger: logger), masterKeys: masterKeys, logger: logger)
         let organizationStore = OrganizationStore(client: client, logger: logger)
         let osStore = OSStore(client: client, logger: logger)
         let memberStore = MemberStore(client: client, logger: logger)
@@ -110,10 +110,12 @@ public struct ControlPlaneServices: Sendable {
         )
         self.secondFactor = secondFactor
         authentication = Authentication(
+            client: client,
             credentials: credentialStore,
             serviceAccounts: serviceAccountStore,
             throttle: throttle,
             secondFactor: secondFactor,
+            audit: audit,
             sessionLifetime: settings.sessionLifetime,
             logger: logger,
             now: now

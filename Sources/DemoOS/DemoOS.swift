@@ -8,10 +8,12 @@ public import Logging
 /// An AgentOS-shaped example server guarded by ``AgentOSAuthHummingbird/AgentOSAuthMiddleware``:
 /// agents `web-agent`, `finance-agent`, team `research-team`, workflow `nightly-report`.
 public enum DemoOS {
-    /// The router with every demo route; `osID` is reported by `/info` and `/config`.
-    public static func buildRouter(gate: AuthGate, osID: String) -> Router<AgentOSRequestContext> {
+    /// The router with every demo route; `osID` is reported by `/info` and `/config`; browsers on
+    /// `cors` origins may call it (`CORS_ORIGIN_LIST`, e.g. the control plane's console).
+    public static func buildRouter(gate: AuthGate, osID: String, cors: CORSOrigins = CORSOrigins([])) -> Router<AgentOSRequestContext> {
         let router = Router(context: AgentOSRequestContext.self)
         router.addMiddleware {
+            CORSOriginsMiddleware(allowed: cors)
             DetailErrorMiddleware()
             AgentOSAuthMiddleware(gate: gate)
         }
@@ -52,11 +54,12 @@ public enum DemoOS {
         osID: String,
         host: String,
         port: Int,
+        cors: CORSOrigins = CORSOrigins([]),
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
-            router: buildRouter(gate: gate, osID: osID),
+            router: buildRouter(gate: gate, osID: osID, cors: cors),
             configuration: .init(address: .hostname(host, port: port), serverName: "demo-os"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger

@@ -110,6 +110,11 @@ struct ServeCommand: AsyncParsableCommand {
         let embedded = session.embedded != nil
         try await session.withMigratedService(database, logger: logger) { service in
             try await service.organizations.installBuiltinRoles()
+            // Chains written before the keyed MAC (migration 0007) are verified once and re-sealed.
+            let sealing = try await service.audit.sealUnkeyedChains(at: Date())
+            if !sealing.refused.isEmpty {
+                logger.error("audit chains left unsealed because they did not verify", metadata: ["count": "\(sealing.refused.count)"])
+            }
             guard try await !service.authentication.hasAPIKeys() else { return }
             guard embedded else {
                 logger.warning("no API key exists yet: create one with `controlplane admin-key create`")

@@ -6,7 +6,7 @@ import Hummingbird
 import Logging
 
 /// An example AgentOS guarded by AgentOSAuth, configured like Agno's (JWT_VERIFICATION_KEY,
-/// JWT_JWKS_FILE, JWT_JWKS_URL, OS_SECURITY_KEY, AGENT_OS_ID, JWT_ISSUER). Without any credential
+/// JWT_JWKS_FILE, JWT_JWKS_URL, OS_SECURITY_KEY, AGENT_OS_ID, JWT_ISSUER, CORS_ORIGIN_LIST). Without any credential
 /// source it refuses to start, unless AGENTOS_AUTH_DISABLED=true.
 @main
 struct DemoOSCommand: AsyncParsableCommand {
@@ -50,6 +50,7 @@ struct DemoOSCommand: AsyncParsableCommand {
             osID: environment["AGENT_OS_ID"] ?? "demo-os",
             host: host,
             port: port,
+            cors: CORSOrigins(parsing: environment["CORS_ORIGIN_LIST"]),
             logger: logger,
             onServerRunning: { port in
                 FileHandle.standardOutput.write(

@@ -36,6 +36,11 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case serviceAccountRevoked = "service_account.revoked"
     case tokensRevoked = "token.revoked"
     case tokenIssued = "token.issued"
+    case apiKeyCreated = "api_key.created"
+    case apiKeyRevoked = "api_key.revoked"
+    case superuserKeyCreated = "superuser_key.created"
+    case superuserKeyRevoked = "superuser_key.revoked"
+    case auditResealed = "audit.resealed"
 }
 
 /// What a mutation appends to its organisation's chain: one value per change.
@@ -67,6 +72,32 @@ public struct AuditRecord: Sendable, Codable, Equatable {
     public var action: String
     public var target: String
     public var details: [String: String]
+    /// The previous event's MAC (all zeros for the first).
     public var prevHash: String
+    /// This event's MAC (HMAC-SHA256, hex); for an event not yet re-sealed, the unkeyed SHA-256 link.
     public var hash: String
+    /// The id of the KEK whose derived key made `hash`; `nil` for an unkeyed event of before 0007.
+    public var macKey: String? = nil
+}
+
+/// The last event of a chain, as an operator pins it (`seq:mac`) to detect a cut tail.
+public struct AuditHead: Sendable, Equatable, CustomStringConvertible {
+    public var seq: Int64
+    public var mac: String
+
+    public init(seq: Int64, mac: String) {
+        self.seq = seq
+        self.mac = mac
+    }
+
+    /// Parses `seq:mac` (as `audit verify` prints it); 400 otherwise.
+    public init(parsing text: String) throws {
+        let parts = text.split(separator: ":", maxSplits: 1)
+        guard parts.count == 2, let seq = Int64(parts[0]), seq >= 1, parts[1].count == 64,
+            parts[1].allSatisfy({ $0.isHexDigit && !$0.isUppercase })
+        else { throw ControlPlaneError.invalid("expect_head must be seq:mac, e.g. 12:<64 lower-case hex digits>") }
+        self.init(seq: seq, mac: String(parts[1]))
+    }
+
+    public var description: String { "\(seq):\(mac)" }
 }

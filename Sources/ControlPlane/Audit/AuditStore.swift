@@ -2,12 +2,15 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// SQL of the `audit_events` table: one hash-chained sequence per organisation.
+/// SQL of the `audit_events` table: one MAC-chained sequence per organisation (and one for
+/// events of no organisation, under the all-zero id).
 struct AuditStore: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    typealias Row = (Int64, Date, String, String, String, JSONObject, String, String)
+    typealias Row = (Int64, Date, String, String, String, JSONObject, String, String, String?)
+
+    static let columns = "seq, at, actor, action, target, details, prev_hash, hash, mac_key"
 
     static func record(_ row: Row) -> AuditRecord {
         AuditRecord(
@@ -18,7 +21,8 @@ struct AuditStore: Sendable {
             target: row.4,
             details: row.5.values,
             prevHash: row.6,
-            hash: row.7
+            hash: row.7,
+            macKey: row.8
         )
     }
 
@@ -36,9 +40,9 @@ struct AuditStore: Sendable {
     func insert(_ record: AuditRecord, org: UUID, on connection: PostgresConnection) async throws {
         try await connection.query(
             """
-            INSERT INTO audit_events (org_id, seq, at, actor, action, target, details, prev_hash, hash)
+            INSERT INTO audit_events (org_id, seq, at, actor, action, target, details, prev_hash, hash, mac_key)
             VALUES (\(org), \(record.seq), \(record.at), \(record.actor), \(record.action), \(record.target),
-                    \(JSONObject(record.details)), \(record.prevHash), \(record.hash))
+                    \(JSONObject(record.details)), \(record.prevHash), \(record.hash), \(record.macKey))
             """,
             logger: logger
         )
@@ -48,11 +52,36 @@ struct AuditStore: Sendable {
     func list(org: UUID, limit: Int, before: Int64?) async throws -> [AuditRecord] {
         let rows = try await client.query(
             """
-            SELECT seq, at, actor, action, target, details, prev_hash, hash FROM audit_events
+            SELECT \(unescaped: Self.columns) FROM audit_events
             WHERE org_id = \(org) AND seq < \(before ?? Int64.max) ORDER BY seq DESC LIMIT \(limit)
             """,
             logger: logger
         )
         return try await rows.decode(Row.self).collect().map(Self.record)
+    }
+
+    /// The whole chain, oldest first (verification reads it in one pass).
+    func chain(org: UUID, on connection: PostgresConnection? = nil) async throws -> [AuditRecord] {
+        let query: PostgresQuery = "SELECT \(unescaped: Self.columns) FROM audit_events WHERE org_id = \(org) ORDER BY seq"
+        let rows =
+            if let connection { try await connection.query(query, logger: logger) } else { try await client.query(query, logger: logger) }
+        return try await rows.decode(Row.self).collect().map(Self.record)
+    }
+
+    /// Organisations with events of the unkeyed chain (before 0007), still to be re-sealed.
+    func unsealedChains() async throws -> [UUID] {
+        try await client.query("SELECT DISTINCT org_id FROM audit_events WHERE mac_key IS NULL", logger: logger)
+            .decode(UUID.self).collect()
+    }
+
+    /// Replaces an event's links with their keyed form (re-sealing; the content stays).
+    func reseal(org: UUID, seq: Int64, prevHash: String, hash: String, macKey: String, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            UPDATE audit_events SET prev_hash = \(prevHash), hash = \(hash), mac_key = \(macKey)
+            WHERE org_id = \(org) AND seq = \(seq)
+            """,
+            logger: logger
+        )
     }
 }

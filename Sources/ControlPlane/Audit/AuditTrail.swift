@@ -1,14 +1,28 @@
-import Crypto
-import Foundation
+public import Foundation
+import Logging
 import PostgresNIO
 
-/// The append-only, hash-chained audit trail: one chain per organisation; `hash` = SHA-256 of
-/// `prev_hash` + the event's canonical JSON. Every mutation appends its event in its own
-/// transaction, so a change and its record commit together (`docs/api.md`, audit actions).
+/// The append-only audit trail: one chain per organisation, plus one for events of no
+/// organisation (`systemChain`). Each event's `hash` is an HMAC-SHA256 — under a key derived from
+/// the KEK, never stored in the database — of the organisation, the event and the previous MAC,
+/// so a database writer can neither edit, reorder nor delete events in the middle unnoticed, and
+/// an operator who pins the head (`seq:mac`) also notices a cut tail. Every mutation appends its
+/// event in its own transaction, so a change and its record commit together (`docs/api.md`).
 public struct AuditTrail: Sendable {
     let store: AuditStore
+    let keys: AuditKeys
+    let logger: Logger
 
     static let genesis = String(repeating: "0", count: 64)
+
+    /// The chain of events that belong to no organisation: superuser and API keys, account MFA.
+    public static let systemChain = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+
+    init(store: AuditStore, masterKeys: MasterKeys, logger: Logger) {
+        self.store = store
+        self.keys = AuditKeys(masterKeys)
+        self.logger = logger
+    }
 
     /// Appends `event` to `org`'s chain inside the caller's transaction.
     func append(_ event: AuditEvent, org: UUID, by actor: AuditActor, at date: Date, on connection: PostgresConnection) async throws {
@@ -22,51 +36,108 @@ public struct AuditTrail: Sendable {
             target: event.target,
             details: event.details,
             prevHash: head?.hash ?? Self.genesis,
-            hash: ""
+            hash: "",
+            macKey: keys.current.id
         )
-        record.hash = Self.digest(record)
+        record.hash = AuditKeys.mac(record, org: org, key: keys.current.key)
         try await store.insert(record, org: org, on: connection)
+    }
+
+    /// Appends to the chain of events without an organisation.
+    func appendSystem(_ event: AuditEvent, by actor: AuditActor, at date: Date, on connection: PostgresConnection) async throws {
+        try await append(event, org: Self.systemChain, by: actor, at: date, on: connection)
     }
 
     /// Events newest first (`readAudit`); `before` pages by `seq`.
     public func list(_ access: OrgAccess, limit: Int, before: Int64?) async throws -> [AuditRecord] {
         try access.require(.readAudit)
+        return try await list(chain: access.org.id, limit: limit, before: before)
+    }
+
+    /// The system chain's events, newest first (the superuser key only).
+    public func listSystem(_ caller: Caller, limit: Int, before: Int64?) async throws -> [AuditRecord] {
+        try Self.requireSuperuser(caller)
+        return try await list(chain: Self.systemChain, limit: limit, before: before)
+    }
+
+    private func list(chain: UUID, limit: Int, before: Int64?) async throws -> [AuditRecord] {
         guard (1...500).contains(limit) else { throw ControlPlaneError.invalid("limit must be 1-500") }
         if let before, before < 1 { throw ControlPlaneError.invalid("before must be a positive sequence number") }
-        return try await store.list(org: access.org.id, limit: limit, before: before)
+        return try await store.list(org: chain, limit: limit, before: before)
     }
 
     /// What a chain check found.
     public struct ChainReport: Sendable {
-        /// How many events the organisation's chain holds.
+        /// How many events the chain holds.
         public var events: Int
-        /// The first event whose hash, link or sequence number does not match; `nil` when intact.
+        /// The first event whose MAC, link or sequence number does not match; `nil` when intact.
         public var firstBroken: AuditRecord?
+        /// The last event as stored (pin it to detect a cut tail later); `nil` for an empty chain.
+        public var head: AuditHead?
+        /// Why the chain does not verify; `nil` when it does.
+        public var problem: String?
+
+        public var verified: Bool { problem == nil }
     }
 
-    /// Recomputes the whole chain of the organisation, oldest first (`readAudit`).
-    public func verify(_ access: OrgAccess) async throws -> ChainReport {
+    /// Recomputes the organisation's whole chain, oldest first (`readAudit`); with `expectedHead`
+    /// (a head pinned earlier) the chain must still hold that event with that MAC.
+    public func verify(_ access: OrgAccess, expectedHead: AuditHead? = nil) async throws -> ChainReport {
         try access.require(.readAudit)
-        let records = try await store.list(org: access.org.id, limit: Int(Int32.max), before: nil).reversed()
+        return try await verify(chain: access.org.id, expectedHead: expectedHead)
+    }
+
+    /// Verifies the system chain (the superuser key only).
+    public func verifySystem(_ caller: Caller, expectedHead: AuditHead? = nil) async throws -> ChainReport {
+        try Self.requireSuperuser(caller)
+        return try await verify(chain: Self.systemChain, expectedHead: expectedHead)
+    }
+
+    func verify(chain org: UUID, expectedHead: AuditHead?) async throws -> ChainReport {
+        let records = try await store.chain(org: org)
+        var report = ChainReport(events: records.count, head: records.last.map { AuditHead(seq: $0.seq, mac: $0.hash) })
+        if let (record, problem) = firstBreak(records, org: org) {
+            report.firstBroken = record
+            report.problem = problem
+            return report
+        }
+        if let expectedHead {
+            let pinned = records.first { $0.seq == expectedHead.seq }
+            if pinned?.hash != expectedHead.mac {
+                report.problem =
+                    pinned == nil
+                    ? "the pinned head \(expectedHead.seq) is past the chain's end (\(report.head?.seq ?? 0)): events were cut off"
+                    : "event \(expectedHead.seq) no longer has the pinned MAC: the chain was rewritten"
+            }
+        }
+        return report
+    }
+
+    /// The first event that breaks the chain, and why.
+    private func firstBreak(_ records: [AuditRecord], org: UUID) -> (AuditRecord, String)? {
         var prev = Self.genesis
         var expectedSeq: Int64 = 1
         for record in records {
-            if record.seq != expectedSeq || record.prevHash != prev || record.hash != Self.digest(record) {
-                return ChainReport(events: records.count, firstBroken: record)
+            if record.seq != expectedSeq { return (record, "event \(expectedSeq) is missing (the next is \(record.seq))") }
+            if record.prevHash != prev { return (record, "event \(record.seq) does not link to the event before it") }
+            guard let id = record.macKey else {
+                return (record, "event \(record.seq) is unkeyed: its chain did not verify when it was to be sealed")
+            }
+            guard let key = keys.all[id] else {
+                return (record, "event \(record.seq) is sealed under KEK \(id), which is not configured")
+            }
+            if AuditKeys.mac(record, org: org, key: key) != record.hash {
+                return (record, "event \(record.seq) does not match its MAC (altered or moved)")
             }
             prev = record.hash
             expectedSeq += 1
         }
-        return ChainReport(events: records.count, firstBroken: nil)
+        return nil
     }
 
-    /// SHA-256 of the previous hash and the record's canonical JSON (sorted keys, whole seconds).
-    static func digest(_ record: AuditRecord) -> String {
-        let canonical: [String: Any] = [
-            "seq": record.seq, "at": Int64(record.at.timeIntervalSince1970), "actor": record.actor, "action": record.action,
-            "target": record.target, "details": record.details,
-        ]
-        let json = (try? JSONSerialization.data(withJSONObject: canonical, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return SHA256.hash(data: Data(record.prevHash.utf8) + json).map { String(format: "%02x", $0) }.joined()
+    static func requireSuperuser(_ caller: Caller) throws {
+        guard case .superuser = caller.identity else {
+            throw ControlPlaneError.forbidden("only a superuser key reads the audit chain of events without an organisation")
+        }
     }
 }

@@ -1,13 +1,16 @@
-public import Foundation
+import Foundation
 import Logging
+import PostgresNIO
 
 /// Who is calling: bearer credentials (API keys, sign-in sessions, service-account secrets),
 /// sign-in with email and password, and the credentials a user manages for themselves.
 public struct Authentication: Sendable {
+    let client: PostgresClient
     let credentials: CredentialStore
     let serviceAccounts: ServiceAccountStore
     let throttle: LoginThrottle
     let secondFactor: SecondFactor
+    let audit: AuditTrail
     let sessionLifetime: TimeInterval
     let logger: Logger
     let now: Clock
@@ -92,89 +95,6 @@ public struct Authentication: Sendable {
             throw ControlPlaneError.invalid("logout ends a sign-in session; this request used another credential")
         }
         try await credentials.revokeSession(hash: hash, at: now())
-    }
-
-    /// Creates an API key for the calling user; it acts with the user's permissions, never more.
-    public func createAPIKey(_ caller: Caller, name: String, expiresInDays: Int?) async throws -> (APIKeyInfo, String) {
-        guard let user = caller.userID else {
-            throw ControlPlaneError.invalid("API keys belong to users; superuser keys are created with `controlplane admin-key create`")
-        }
-        let (info, secret) = try newAPIKey(name: name, expiresInDays: expiresInDays)
-        try await credentials.insertAPIKey(info, hash: Secrets.hash(secret), user: user)
-        return (info, secret)
-    }
-
-    public func listAPIKeys(_ caller: Caller) async throws -> [APIKeyInfo] {
-        guard let user = caller.userID else { throw ControlPlaneError.invalid("only users have API keys") }
-        return try await credentials.apiKeys(user: user)
-    }
-
-    /// Revokes one of the caller's keys (404 for anyone else's).
-    public func deleteAPIKey(_ caller: Caller, id: UUID) async throws {
-        guard let user = caller.userID else { throw ControlPlaneError.invalid("only users have API keys") }
-        guard try await credentials.revokeAPIKey(id: id, user: user, at: now()) else {
-            throw ControlPlaneError.notFound("no API key \(id.lowercased)")
-        }
-    }
-
-    /// Creates a superuser key and returns it (the only time it is visible): at bootstrap and by
-    /// `controlplane admin-key create`, on the database.
-    public func createSuperuserKey(name: String, expiresInDays: Int? = nil) async throws -> String {
-        try await newSuperuserKey(name: name, expiresInDays: expiresInDays).1
-    }
-
-    /// Creates a superuser key over the API (the superuser key only).
-    public func createSuperuserKey(_ caller: Caller, name: String, expiresInDays: Int?) async throws -> (APIKeyInfo, String) {
-        try Self.requireSuperuser(caller)
-        let created = try await newSuperuserKey(name: name, expiresInDays: expiresInDays)
-        logger.notice("superuser key created", metadata: ["id": "\(created.0.id.lowercased)", "by": "\(caller.actor.id)"])
-        return created
-    }
-
-    /// Live superuser keys (never the secrets).
-    public func listSuperuserKeys(_ caller: Caller) async throws -> [APIKeyInfo] {
-        try Self.requireSuperuser(caller)
-        return try await credentials.superuserKeys(at: now())
-    }
-
-    /// Revokes a superuser key (a leaked `admin.key`, too). The last live one can only go once an
-    /// organisation has an active owner, so the control plane is never left without anyone in charge.
-    public func revokeSuperuserKey(_ caller: Caller, id: UUID) async throws {
-        try Self.requireSuperuser(caller)
-        switch try await credentials.revokeSuperuserKey(id: id, at: now()) {
-        case .revoked: logger.notice("superuser key revoked", metadata: ["id": "\(id.lowercased)", "by": "\(caller.actor.id)"])
-        case .missing: throw ControlPlaneError.notFound("no live superuser key \(id.lowercased)")
-        case .last:
-            throw ControlPlaneError.conflict(
-                "this is the last superuser key and no organisation has an active owner yet: invite an owner first (or create another key)"
-            )
-        }
-    }
-
-    static func requireSuperuser(_ caller: Caller) throws {
-        guard case .superuser = caller.identity else { throw ControlPlaneError.forbidden("only a superuser key manages superuser keys") }
-    }
-
-    private func newSuperuserKey(name: String, expiresInDays: Int?) async throws -> (APIKeyInfo, String) {
-        let (info, secret) = try newAPIKey(name: name, expiresInDays: expiresInDays)
-        try await credentials.insertSuperuserKey(info, hash: Secrets.hash(secret))
-        return (info, secret)
-    }
-
-    /// A new `cpk_` key and its listing, validated; the caller stores it for a user or as superuser.
-    private func newAPIKey(name: String, expiresInDays: Int?) throws -> (APIKeyInfo, String) {
-        try Validation.name(name)
-        if let days = expiresInDays, !(1...3650).contains(days) { throw ControlPlaneError.invalid("expires_in_days must be 1-3650") }
-        let secret = Secrets.generate(prefix: "cpk_")
-        let at = now()
-        let info = APIKeyInfo(
-            id: UUID(),
-            name: name,
-            prefix: String(secret.prefix(12)),
-            createdAt: at,
-            expiresAt: expiresInDays.map { at.addingTimeInterval(Double($0) * 86_400) }
-        )
-        return (info, secret)
     }
 
     /// Whether any API key exists (first start creates the bootstrap key).

@@ -147,6 +147,8 @@ public struct Accounts: Sendable {
         )
         try await store.insertReset(code, user: user.id, by: actor.id, at: at, on: connection)
         let event = AuditEvent(.passwordResetIssued, "user:\(user.id.lowercased)", ["email": user.email, "reset": code.id.lowercased])
+        // The system chain too: an account of no organisation would otherwise leave no record.
+        try await audit.appendSystem(event, by: actor, at: at, on: connection)
         for org in orgs { try await audit.append(event, org: org, by: actor, at: at, on: connection) }
         return code
     }

@@ -161,10 +161,11 @@ public struct SecondFactor: Sendable {
         outcome = .succeeded
     }
 
-    /// MFA changes have no organisation of their own: they go to the chain of every organisation
-    /// the account belongs to (as password resets do).
+    /// MFA changes have no organisation of their own: they go to the system chain, and to the
+    /// chain of every organisation the account belongs to (whose admins answer for its members).
     func auditAll(_ event: AuditEvent, user: UUID, by actor: AuditActor, on connection: PostgresConnection) async throws {
         let at = now()
+        try await audit.appendSystem(event, by: actor, at: at, on: connection)
         for org in try await store.organizations(of: user, on: connection) {
             try await audit.append(event, org: org, by: actor, at: at, on: connection)
         }

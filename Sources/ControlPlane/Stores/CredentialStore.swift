@@ -45,8 +45,8 @@ struct CredentialStore: Sendable {
         try await client.query("UPDATE sessions SET revoked_at = \(at) WHERE token_hash = \(hash)", logger: logger)
     }
 
-    func insertSuperuserKey(_ key: APIKeyInfo, hash: Data) async throws {
-        try await client.query(
+    func insertSuperuserKey(_ key: APIKeyInfo, hash: Data, on connection: PostgresConnection) async throws {
+        try await connection.query(
             """
             INSERT INTO api_keys (id, key_hash, prefix, name, superuser, created_at, expires_at)
             VALUES (\(key.id), \(hash), \(key.prefix), \(key.name), true, \(key.createdAt), \(key.expiresAt))
@@ -71,36 +71,34 @@ struct CredentialStore: Sendable {
 
     /// Revokes a live superuser key unless it is the last one and no organisation has an active
     /// owner (then nobody could administer anything): `.revoked`, `.missing` or `.last`.
-    func revokeSuperuserKey(id: UUID, at: Date) async throws -> SuperuserKeyRevocation {
-        try await client.transaction(logger: logger) { connection in
-            // Serialises concurrent revocations, so two cannot each think the other key remains.
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended('superuser-keys', 7))", logger: logger)
-            let live = try await connection.query(
-                """
-                SELECT id FROM api_keys WHERE superuser AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > \(at))
-                """,
+    func revokeSuperuserKey(id: UUID, at: Date, on connection: PostgresConnection) async throws -> SuperuserKeyRevocation {
+        // Serialises concurrent revocations, so two cannot each think the other key remains.
+        try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended('superuser-keys', 7))", logger: logger)
+        let live = try await connection.query(
+            """
+            SELECT id FROM api_keys WHERE superuser AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > \(at))
+            """,
+            logger: logger
+        )
+        let ids = try await live.decode(UUID.self).collect()
+        guard ids.contains(id) else { return .missing }
+        if ids.count == 1 {
+            let owners = try await connection.query(
+                "SELECT count(*) FROM org_members WHERE role = 'owner' AND state = 'active' AND NOT disabled",
                 logger: logger
             )
-            let ids = try await live.decode(UUID.self).collect()
-            guard ids.contains(id) else { return .missing }
-            if ids.count == 1 {
-                let owners = try await connection.query(
-                    "SELECT count(*) FROM org_members WHERE role = 'owner' AND state = 'active' AND NOT disabled",
-                    logger: logger
-                )
-                guard try await (owners.decode(Int.self).collect().first ?? 0) > 0 else { return .last }
-            }
-            try await connection.query("UPDATE api_keys SET revoked_at = \(at) WHERE id = \(id)", logger: logger)
-            return .revoked
+            guard try await (owners.decode(Int.self).collect().first ?? 0) > 0 else { return .last }
         }
+        try await connection.query("UPDATE api_keys SET revoked_at = \(at) WHERE id = \(id)", logger: logger)
+        return .revoked
     }
 
     func apiKeyCount() async throws -> Int {
         try await (try await client.query("SELECT count(*) FROM api_keys", logger: logger)).decode(Int.self).collect().first ?? 0
     }
 
-    func insertAPIKey(_ key: APIKeyInfo, hash: Data, user: UUID) async throws {
-        try await client.query(
+    func insertAPIKey(_ key: APIKeyInfo, hash: Data, user: UUID, on connection: PostgresConnection) async throws {
+        try await connection.query(
             """
             INSERT INTO api_keys (id, key_hash, prefix, name, superuser, user_id, created_at, expires_at)
             VALUES (\(key.id), \(hash), \(key.prefix), \(key.name), false, \(user), \(key.createdAt), \(key.expiresAt))
@@ -120,8 +118,8 @@ struct CredentialStore: Sendable {
     }
 
     /// Revokes a live key of `user`; `false` when there is none with that id.
-    func revokeAPIKey(id: UUID, user: UUID, at: Date) async throws -> Bool {
-        let rows = try await client.query(
+    func revokeAPIKey(id: UUID, user: UUID, at: Date, on connection: PostgresConnection) async throws -> Bool {
+        let rows = try await connection.query(
             "UPDATE api_keys SET revoked_at = \(at) WHERE id = \(id) AND user_id = \(user) AND revoked_at IS NULL RETURNING id",
             logger: logger
         )

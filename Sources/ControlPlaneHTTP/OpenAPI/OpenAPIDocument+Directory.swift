@@ -162,15 +162,28 @@ extension OpenAPIDocument {
             Endpoint(
                 method: "get",
                 path: orgPath + "/audit/verify",
-                summary: "Recompute the audit chain; names the first altered event",
+                summary: "Recompute the audit chain's MACs; reports the head to pin, names the first altered event, checks a pinned head",
                 tag: "orgs",
-                success: (
-                    200,
-                    S.object(
-                        ["verified": S.bool, "events": S.integer, "broken_at": S.ref("AuditEvent")],
-                        required: ["verified", "events"]
-                    )
-                )
+                success: (200, S.ref("AuditVerification")),
+                query: [("expect_head", S.string)]
+            ),
+            Endpoint(
+                method: "get",
+                path: "/v1/audit",
+                summary: "The system audit chain (events of no organisation: superuser and API keys, MFA), newest first (superuser)",
+                tag: "orgs",
+                success: (200, S.list("events", "AuditEvent")),
+                errors: [400, 401, 403],
+                query: [("limit", S.integer), ("before", S.integer)]
+            ),
+            Endpoint(
+                method: "get",
+                path: "/v1/audit/verify",
+                summary: "Verify the system audit chain (superuser)",
+                tag: "orgs",
+                success: (200, S.ref("AuditVerification")),
+                errors: [400, 401, 403],
+                query: [("expect_head", S.string)]
             ),
             Endpoint(
                 method: "post",

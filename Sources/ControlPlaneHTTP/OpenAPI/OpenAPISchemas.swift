@@ -80,6 +80,13 @@ enum OpenAPISchemas {
                 ],
                 required: ["seq", "at", "actor", "action", "target", "hash"]
             ),
+            "AuditVerification": object(
+                [
+                    "verified": bool, "events": integer, "head": object(["seq": integer, "mac": string], required: ["seq", "mac"]),
+                    "broken_at": ref("AuditEvent"), "reason": string,
+                ],
+                required: ["verified", "events"]
+            ),
             "User": object(["id": uuid, "email": string, "name": string], required: ["id", "email", "name"]),
             "Member": object(
                 [

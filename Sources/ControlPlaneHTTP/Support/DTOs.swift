@@ -173,7 +173,23 @@ struct AuditEventDTO: Encodable {
 
 /// `GET …/audit/verify`: the chain recomputed; `broken_at` is the first altered event.
 struct AuditVerificationDTO: Encodable {
+    struct Head: Encodable {
+        var seq: Int64
+        var mac: String
+    }
     var verified: Bool
     var events: Int
+    /// The last event as stored: pin it (`expect_head=seq:mac`) to detect a cut tail later.
+    var head: Head?
     var broken_at: AuditEventDTO?
+    /// Why the chain does not verify.
+    var reason: String?
+
+    init(_ report: AuditTrail.ChainReport) {
+        verified = report.verified
+        events = report.events
+        head = report.head.map { Head(seq: $0.seq, mac: $0.mac) }
+        broken_at = report.firstBroken.map(AuditEventDTO.init)
+        reason = report.problem
+    }
 }

@@ -1,0 +1,83 @@
+// Sign in (with the TOTP step when enrolled) and accepting an invitation (/console/invite#<code>).
+import { ApiError, post } from './api.js';
+import { clear, field, form, h, notice } from './dom.js';
+
+function page(main, title, ...content) {
+  return clear(main, h('div', { class: 'narrow' }, h('h1', {}, 'AgentOS Control Plane'), h('section', { class: 'card' }, h('h2', {}, title), content)));
+}
+
+export function renderSignIn(main, { navigate, reload }) {
+  const done = async () => {
+    await reload();
+    navigate('#/');
+  };
+  const signIn = form('signin', [
+    field('signin', { name: 'email', label: 'Email', type: 'email', required: true, autocomplete: 'username' }),
+    field('signin', { name: 'password', label: 'Password', type: 'password', required: true, autocomplete: 'current-password' }),
+  ], 'Sign in', async ({ email, password }) => {
+    let answer;
+    try {
+      answer = await post('/v1/auth/login', { email, password }, true);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) error.field = 'password';
+      throw error;
+    }
+    if (answer?.mfa_required) return totpStep(answer.mfa_token);
+    await done();
+  });
+  const totpStep = (mfaToken) => {
+    page(main, 'Two-factor authentication',
+      h('p', {}, 'Enter the 6-digit code from your authenticator app, or one of your recovery codes.'),
+      form('mfa', [field('mfa', { name: 'code', label: 'Code', required: true, autocomplete: 'one-time-code' })], 'Verify', async ({ code }) => {
+        try {
+          await post('/v1/auth/login/mfa', { mfa_token: mfaToken, code }, true);
+        } catch (error) {
+          if (error instanceof ApiError && error.status === 401) error.field = 'code';
+          throw error;
+        }
+        await done();
+      }));
+    main.querySelector('#mfa-code')?.focus();
+  };
+  page(main, 'Sign in', signIn,
+    h('p', { class: 'hint' }, 'Invited? Open the link you were given (/console/invite#…) to choose your password.'));
+  main.querySelector('#signin-email')?.focus();
+}
+
+export function renderInvite(main, { me, navigate, reload }) {
+  const code = decodeURIComponent(location.hash.replace(/^#/, ''));
+  // The code stays in the fragment (never sent to a server); drop it from the address bar.
+  if (!code.startsWith('cpi_')) {
+    return page(main, 'Accept an invitation', notice('This link has no invitation code. Ask the admin who invited you for the full link (…/console/invite#cpi_…).', 'error'));
+  }
+  const joinedTo = (answer) => clear(main.querySelector('.card'), h('h2', {}, 'Welcome'),
+    notice(`You joined ${answer.organization.name} as ${answer.role}.`, 'success'),
+    h('a', { href: `/console#/o/${answer.organization.slug}/use`, class: 'button primary', id: 'invite-continue' }, 'Continue to the console'));
+  if (me) {
+    return page(main, 'Accept an invitation', h('p', {}, `You are signed in as ${me.user.email}. Join with this account:`),
+      form('join', [], 'Join the organisation', async () => joinedTo(await post('/v1/invitations/accept', { code }))));
+  }
+  page(main, 'Accept an invitation',
+    h('p', {}, 'Choose your name and password. Nobody else ever sets or learns your password.'),
+    form('invite', [
+      field('invite', { name: 'name', label: 'Your name', required: true, autocomplete: 'name' }),
+      field('invite', { name: 'password', label: 'Password', type: 'password', required: true, autocomplete: 'new-password', hint: '8 to 72 characters; not your email or a common password.' }),
+      field('invite', { name: 'confirm', label: 'Repeat the password', type: 'password', required: true, autocomplete: 'new-password' }),
+    ], 'Accept and sign in', async ({ name, password, confirm }) => {
+      if (password !== confirm) throw Object.assign(new Error('the two passwords differ'), { field: 'confirm' });
+      try {
+        const answer = await post('/v1/invitations/accept', { code, name, password }, true);
+        history.replaceState(null, '', '/console/invite');
+        await reload();
+        joinedTo(answer);
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 409) {
+          error.message = 'This email already has an account: sign in first, then open the invitation link again to join with it.';
+        }
+        throw error;
+      }
+    }),
+    h('p', { class: 'hint' }, 'Already have an account? ', h('a', { href: '/console#/signin' }, 'Sign in'), ', then open this link again.'));
+  main.querySelector('#invite-name')?.focus();
+  void navigate;
+}

@@ -1,0 +1,56 @@
+// Subjects (members and service accounts) for pickers, and the OS's real agents, teams and workflows.
+import { enc, get, osCall, tokenFor } from './api.js';
+
+/** [[value, label]] with values `user:<id>` / `svc:<id>`; members and service accounts need an admin. */
+export async function subjects(org, me, admin) {
+  if (!admin) return [[`user:${me.user.id}`, `${me.user.name} (you)`]];
+  const base = `/v1/orgs/${enc(org)}`;
+  const [{ members }, { service_accounts: accounts }] = await Promise.all([get(`${base}/members`), get(`${base}/service-accounts`)]);
+  return members.map((m) => [`user:${m.user.id}`, `${m.user.email}${m.state === 'invited' ? ' (invited)' : ''}`])
+    .concat(accounts.filter((a) => !a.revoked_at).map((a) => [`svc:${a.id}`, `${a.name} (service account)`]));
+}
+
+/** `user:<id>` → `{user: id}`, `svc:<id>` → `{service_account: id}` (the API's subject body). */
+export function subjectBody(value) {
+  const [kind, id] = [value.slice(0, value.indexOf(':')), value.slice(value.indexOf(':') + 1)];
+  return kind === 'svc' ? { service_account: id } : { user: id };
+}
+
+export function subjectQuery(value) {
+  const body = subjectBody(value);
+  return body.user ? `user=${enc(body.user)}` : `service_account=${enc(body.service_account)}`;
+}
+
+export function describeSource(source) {
+  if (source.kind === 'grant') return 'a direct grant';
+  return `role ${source.role}${source.os ? ` on ${source.os}` : ' on every OS'}`;
+}
+
+const cache = new Map();
+
+/**
+ * The OS's agents, teams and workflows, asked from the OS itself with a short-lived token of the
+ * signed-in user (the control plane never proxies it): `{agents: [...], teams, workflows, error?}`.
+ */
+export async function resources(org, os) {
+  const key = `${org}/${os.id}`;
+  if (cache.has(key)) return cache.get(key);
+  const result = { agents: [], teams: [], workflows: [] };
+  if (!os.url) return { ...result, error: 'this OS has no URL: set one in its settings to list its agents, teams and workflows' };
+  try {
+    const { access_token: token } = await tokenFor(org, os.id, 120);
+    for (const family of Object.keys(result)) {
+      try {
+        const list = await osCall(os.url, 'GET', `/${family}`, { token });
+        result[family] = (Array.isArray(list) ? list : list?.data ?? []).map((item) => ({ id: item.id ?? item.agent_id ?? item.team_id ?? item.workflow_id, name: item.name ?? item.id }));
+      } catch (error) {
+        result.errors = (result.errors ?? []).concat(`${family}: ${error.message}`);
+      }
+    }
+  } catch (error) {
+    return { ...result, error: error.message };
+  }
+  cache.set(key, result);
+  setTimeout(() => cache.delete(key), 30000);
+  return result;
+}

@@ -1,0 +1,131 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@testable import ControlPlane
+
+/// The console's "Done when" journey (issue #14) in headless Chromium with Selenium, against a
+/// fresh control plane and a real Agno AgentOS (`examples/agno_os.py`) started from the `.env` the
+/// console offers. The browser work is `Tests/Browser/console_journey.py`; this test sets up the
+/// owner, runs it, and judges what it observed. Screenshots of every page land in
+/// `.build/test-output/console-journey/`. A missing browser is a failure, never a skip.
+@Suite("Console journey in a real browser")
+struct ConsoleBrowserTests {
+    static let root = TestCluster.migrationsDirectory.deletingLastPathComponent()
+    static let output = root.appendingPathComponent(".build/test-output/console-journey")
+    static let ownerPassword = "owner's own password"
+
+    static func tool(_ variable: String, _ path: String) throws -> String {
+        let configured = ProcessInfo.processInfo.environment[variable] ?? path
+        guard FileManager.default.isExecutableFile(atPath: configured) else {
+            throw ProcessRunnerError(
+                message:
+                    "\(configured) not found: install Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver; .ci/run does), or set \(variable)"
+            )
+        }
+        return configured
+    }
+
+    @Test(.timeLimit(.minutes(5)))
+    func ownerConnectsAnOSAndAliceUsesItFromHerBrowser() async throws {
+        let chromium = try Self.tool("CHROMIUM", "/usr/bin/chromium")
+        let chromedriver = try Self.tool("CHROMEDRIVER", "/usr/bin/chromedriver")
+        let python = try await PythonEnvironment.python(
+            installing: "agno[os]==3.1.10",
+            "pyjwt[crypto]==2.15.1",
+            "selenium==4.51.0",
+            marker: "agno.os, jwt, cryptography, selenium"
+        )
+        try? FileManager.default.removeItem(at: Self.output)
+        try FileManager.default.createDirectory(at: Self.output, withIntermediateDirectories: true)
+
+        try await ControlPlaneHarness.run(live: true) { (cp: ControlPlaneHarness) async throws in
+            // A fresh control plane: the superuser key makes the organisation and invites its owner,
+            // who chooses a password (as README's "first owner" does); everything else is the browser.
+            try await cp.makeOrg()
+            try await cp.addMember("owner@acme.test", role: "owner", password: Self.ownerPassword)
+            let port = try #require(cp.client.port)
+
+            let started = Date()
+            // Niced: two browsers and an AgentOS must not starve the suite's other live servers
+            // (they share two cores); bounded by timeout(1) whatever happens inside.
+            let run = try await PythonEnvironment.run(
+                "/usr/bin/nice",
+                [
+                    "-n", "10", "/usr/bin/timeout", "180", python,
+                    Self.root.appendingPathComponent("Tests/Browser/console_journey.py").path,
+                    "--console", "http://127.0.0.1:\(port)", "--out", Self.output.path,
+                    "--python", python, "--agno", AgnoInteropTests.script,
+                    "--chromium", chromium, "--chromedriver", chromedriver,
+                    "--owner-password", Self.ownerPassword,
+                ]
+            )
+            let seconds = Date().timeIntervalSince(started)
+            let line = run.output.split(separator: "\n").last { $0.hasPrefix("RESULT ") }
+            let result = try #require(
+                line.flatMap { try? JSONSerialization.jsonObject(with: Data($0.dropFirst(7).utf8)) as? [String: Any] },
+                "the journey failed (exit \(run.status)):\n\(run.output.suffix(6000))"
+            )
+            #expect(run.status == 0)
+
+            // The session cookie: HttpOnly, SameSite=Strict, invisible to the page's script.
+            let cookie = result["session_cookie"] as? [String: Any]
+            #expect(cookie?["httpOnly"] as? Bool == true && cookie?["sameSite"] as? String == "Strict", "\(result)")
+            #expect(result["script_sees_session"] as? Bool == false)
+            // Usable without a manual: the empty state says what to do, the API's reason sits under its field.
+            #expect(result["empty_state"] as? String == "No OS yet: connect your first AgentOS below.")
+            #expect((result["field_error"] as? String)?.hasPrefix("OS id 'not an id!' must match") == true, "\(result)")
+            // The env modal and its .env download: the AgentOS started from exactly that file.
+            #expect(result["env_download_matches_block"] as? Bool == true)
+            #expect(result["env_lines"] as? [String] == ["AGENT_OS_ID", "JWT_VERIFICATION_KEY", "CORS_ORIGIN_LIST"])
+            #expect(result["cors_line"] as? String == "CORS_ORIGIN_LIST='[\"http://127.0.0.1:\(port)\"]'")
+            let probe = result["probe"] as? [String: String]
+            #expect(probe == ["os_id": "prod", "auth_mode": "jwt", "match": "yes"], "the browser's /info probe: \(result)")
+            // Invitation: the code travels in the fragment and leaves the address bar once used.
+            #expect(result["invite_link_has_fragment_code"] as? Bool == true && result["invite_code_left_in_url"] as? Bool == false)
+            // The grant was picked from the OS's own agent list.
+            #expect(result["grant_picker"] as? [String] == ["*", "web-agent", "finance-agent"])
+            // Alice, from her browser, straight to the OS with her own short-lived token.
+            #expect(result["alice_sees_agents"] as? [String] == ["finance-agent", "web-agent"])
+            #expect(result["web_agent_answer"] as? String == "echo: hello from the console")
+            let refused = "403: Insufficient permissions. Required scope(s): agents:run"
+            #expect(result["finance_agent_refused"] as? String == refused)
+            #expect(result["web_agent_after_revoke"] as? String == refused, "a fresh token after the grant went: \(result)")
+            #expect((result["audit_chain"] as? String)?.hasPrefix("Chain intact") == true)
+            #expect(result["severe_console_errors"] as? [String] == [], "no script errors in either browser")
+            // TOTP: the QR code drawn in the page, ten recovery codes shown once, the second sign-in step.
+            #expect((result["qr_canvas_px"] as? Int ?? 0) >= 21 * 5, "\(result)")
+            #expect(result["recovery_codes"] as? Int == 10)
+            #expect(result["signed_in_with_second_factor"] as? Bool == true)
+
+            // What the browser did is what the control plane holds: alice active, bound, no grant left.
+            let members = try await cp.send(.get, "/v1/orgs/acme/members")
+            let alice = (members.json["members"] as? [[String: Any]])?.first {
+                ($0["user"] as? [String: Any])?["email"] as? String == "alice@acme.test"
+            }
+            #expect(alice?["state"] as? String == "active" && alice?["role"] as? String == "member", "\(members.text)")
+            let bindings = try await cp.send(.get, "/v1/orgs/acme/role-bindings")
+            let aliceBindings = (bindings.json["role_bindings"] as? [[String: Any]])?
+                .filter { ($0["subject"] as? [String: Any])?["label"] as? String == "alice@acme.test" }
+                .map { "\($0["role"] ?? "")@\($0["os"] ?? "")" }
+            #expect(aliceBindings == ["os-viewer@prod"], "\(bindings.text)")
+            let grants = try await cp.send(.get, "/v1/orgs/acme/os/prod/grants")
+            #expect((grants.json["grants"] as? [Any])?.isEmpty == true, "\(grants.text)")
+
+            // A screenshot of every page, two of them also at 390 px.
+            let shots = try FileManager.default.contentsOfDirectory(atPath: Self.output.path).filter { $0.hasSuffix(".png") }
+            let pages = [
+                "01-sign-in", "02-connect-os", "03-env-modal", "04-os-settings", "05-members", "06-invite", "07-access",
+                "08-use-the-os", "09-use-the-os-refused", "10-use-the-os-after-revoke", "11-tokens", "12-audit", "13-oses",
+                "14-account", "15-organisations", "16-account-mfa-qr", "16-account-mfa", "17-sign-in-totp", "01-sign-in-390px",
+                "06-invite-390px",
+                "08-use-the-os-390px", "13-oses-390px",
+            ]
+            #expect(Set(pages.map { $0 + ".png" }).subtracting(shots).isEmpty, "missing screenshots; have \(shots.sorted())")
+            print(
+                "console journey: \(String(format: "%.1f", seconds)) s (browser part \(result["seconds"] ?? "?") s), screenshots in \(Self.output.path)"
+            )
+        }
+    }
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Builds one libFuzzer target of Fuzz/ (-sanitize=fuzzer,address) and runs it at the lowest
+# priority (docs/operations.md, fuzzing):
+#   scripts/fuzz.sh jws|jwks|pem|scopes|paths SECONDS [RUNS]
+# Stops after SECONDS or RUNS executions, whichever comes first. New inputs go to
+# Fuzz/.build/corpus/TARGET (the committed seeds in Fuzz/Corpus/TARGET stay small); a crash is
+# written to Fuzz/.build/crashes/ and ends the run with libFuzzer's non-zero exit code.
+set -euo pipefail
+cd "$(dirname "$0")/../Fuzz"
+
+usage() { echo "usage: scripts/fuzz.sh jws|jwks|pem|scopes|paths SECONDS [RUNS]" >&2; exit 2; }
+[ $# -ge 2 ] || usage
+case "$1" in
+    jws) product=FuzzJWS ;;
+    jwks) product=FuzzJWKS ;;
+    pem) product=FuzzPEM ;;
+    scopes) product=FuzzScopes ;;
+    paths) product=FuzzPaths ;;
+    *) usage ;;
+esac
+target=$1 seconds=$2 runs=${3:--1}
+
+# Hold the shared build lock (machines where several people build) only while building.
+build=(swift build -c debug -Xswiftc -sanitize=fuzzer,address --product "$product")
+if command -v flock >/dev/null 2>&1; then flock -o /tmp/swift-build.lock "${build[@]}"; else "${build[@]}"; fi
+
+mkdir -p ".build/corpus/$target" .build/crashes
+bin=$(swift build -c debug -Xswiftc -sanitize=fuzzer,address --show-bin-path)
+exec nice -n 19 "$bin/$product" \
+    -max_total_time="$seconds" -runs="$runs" -print_final_stats=1 \
+    -artifact_prefix=".build/crashes/$target-" \
+    ".build/corpus/$target" "Corpus/$target"
