@@ -1,5 +1,5 @@
 import Crypto
-public import Foundation
+import Foundation
 
 /// What a user types as their second factor: a six-digit TOTP code or one of their recovery
 /// codes (`xxxx-xxxx-xxxx-xxxx`, base32; case, dashes and spaces do not matter).
