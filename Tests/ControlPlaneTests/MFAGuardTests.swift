@@ -12,15 +12,9 @@ struct MFAGuardTests {
     static let email = "dana@acme.test"
     static let password = "correct horse battery"
 
-    func setUp(_ cp: ControlPlaneHarness) async throws -> String {
-        try await cp.makeOrg()
-        try await cp.addMember(Self.email, role: "admin", password: Self.password)
-        return try await cp.session(Self.email, Self.password)
-    }
-
     @Test func aBurstOfWrongCodesIsThrottledWithWrongPasswords() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
-            let session = try await setUp(cp)
+            let session = try await cp.signedInAdmin(Self.email, Self.password)
             let (secret, _) = try await cp.enrolTOTP(key: session)
             cp.clock.advance(30)
             // Two wrong passwords first: they count in the same window as wrong codes.
@@ -48,7 +42,7 @@ struct MFAGuardTests {
 
     @Test func hostileBodiesChangeNothing() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
-            let session = try await setUp(cp)
+            let session = try await cp.signedInAdmin(Self.email, Self.password)
             // Before enrolment: confirm without a pending one, disable without TOTP.
             #expect(try await cp.send(.post, "/v1/me/mfa/totp/confirm", json: ["code": "123456"], key: .some(session)).status == 409)
             let notOn = try await cp.send(
@@ -94,7 +88,7 @@ struct MFAGuardTests {
 
     @Test func disablingNeedsThePasswordAndACode() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
-            let session = try await setUp(cp)
+            let session = try await cp.signedInAdmin(Self.email, Self.password)
             let (secret, codes) = try await cp.enrolTOTP(key: session)
             cp.clock.advance(30)
             func disable(_ password: String, _ code: String) async throws -> ControlPlaneHarness.Reply {

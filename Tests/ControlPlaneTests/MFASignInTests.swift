@@ -11,15 +11,9 @@ struct MFASignInTests {
     static let email = "dana@acme.test"
     static let password = "correct horse battery"
 
-    func setUp(_ cp: ControlPlaneHarness) async throws -> String {
-        try await cp.makeOrg()
-        try await cp.addMember(Self.email, role: "admin", password: Self.password)
-        return try await cp.session(Self.email, Self.password)
-    }
-
     @Test func enrolConfirmThenSignInNeedsACode() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
-            let session = try await setUp(cp)
+            let session = try await cp.signedInAdmin(Self.email, Self.password)
             #expect(try await cp.mfaState(session) == .init(enabled: false, totp: false, left: 0))
             cp.alignToStep()
             let first = try await cp.send(.post, "/v1/me/mfa/totp", key: .some(session))
@@ -94,7 +88,7 @@ struct MFASignInTests {
 
     @Test func oneStepEitherSideCountsTwoDoNotAndEachCodeWorksOnce() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
-            let session = try await setUp(cp)
+            let session = try await cp.signedInAdmin(Self.email, Self.password)
             let (secret, _) = try await cp.enrolTOTP(key: session)
             cp.clock.advance(120)
             cp.alignToStep()
@@ -115,7 +109,7 @@ struct MFASignInTests {
 
     @Test func recoveryCodeWorksOnce() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
-            let session = try await setUp(cp)
+            let session = try await cp.signedInAdmin(Self.email, Self.password)
             let (_, codes) = try await cp.enrolTOTP(key: session)
             let token = try #require(try await cp.login(Self.email, Self.password).json["mfa_token"] as? String)
             // Case and dashes do not matter.
@@ -147,7 +141,7 @@ struct MFASignInTests {
 
     @Test func challengeExpiresAfterFiveMinutes() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
-            let session = try await setUp(cp)
+            let session = try await cp.signedInAdmin(Self.email, Self.password)
             let (_, codes) = try await cp.enrolTOTP(key: session)
             let token = try #require(try await cp.login(Self.email, Self.password).json["mfa_token"] as? String)
             cp.clock.advance(301)

@@ -15,6 +15,13 @@ extension ControlPlaneHarness {
         try await send(.post, "/v1/auth/login/mfa", json: ["mfa_token": token, "code": code], key: .some(nil))
     }
 
+    /// Org `acme` with `email` as an admin member, and that member's session (no TOTP yet).
+    func signedInAdmin(_ email: String, _ password: String) async throws -> String {
+        try await makeOrg()
+        try await addMember(email, role: "admin", password: password)
+        return try await session(email, password)
+    }
+
     /// A signed-in session for an account without TOTP.
     func session(_ email: String, _ password: String) async throws -> String {
         let reply = try await login(email, password)
