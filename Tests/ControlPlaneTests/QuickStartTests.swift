@@ -20,6 +20,11 @@ struct QuickStartTests {
     }
 
     @Test func readmeQuickStartProtectsARealAgentOS() async throws {
+        // A control plane, an AgentOS and a venv install: a heavy test takes a slot.
+        try await TestSlots.withSlot { try await Self.runQuickStart() }
+    }
+
+    static func runQuickStart() async throws {
         // The test venv's install fills pip's cache, so the README's own venv installs from it.
         _ = try await PythonEnvironment.python(
             installing: "agno[os]==3.1.10",

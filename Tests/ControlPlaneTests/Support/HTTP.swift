@@ -1,39 +1,70 @@
 import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
-/// Plain HTTP requests over real sockets, for tests that talk to processes (replicas, nginx).
+/// Plain HTTP requests over real sockets, for tests that talk to processes (replicas, nginx,
+/// demo-os, an AgentOS).
+///
+/// Sent with HummingbirdTesting's NIO client, one connection per request, not `URLSession`:
+/// FoundationNetworking's `URLSession` on Linux left requests unanswered forever (its timeout
+/// never fired) in a loaded suite, and three tests hung with it (docs/testing.md).
 enum HTTP {
     struct Reply: Sendable {
         var status: Int
+        /// Lower-cased names; repeated fields joined with ", ".
         var headers: [String: String]
         var body: Data
         var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+        var list: [[String: Any]] { (try? JSONSerialization.jsonObject(with: body)) as? [[String: Any]] ?? [] }
         var text: String { String(decoding: body, as: UTF8.self) }
     }
 
-    /// One request; `json` is sent as the body. Throws on a transport failure (no answer).
+    struct BadURL: Error, CustomStringConvertible {
+        var url: String
+        var description: String { "not an http URL with a host: \(url)" }
+    }
+
+    /// One request; `json` (or the `form` string) is sent as the body. Throws on a transport
+    /// failure or when no answer arrives within `timeout` seconds of quiet.
     static func send(
         _ method: String,
         _ url: String,
         bearer: String? = nil,
         json: [String: Any]? = nil,
+        form: String? = nil,
         timeout: TimeInterval = 10
     ) async throws -> Reply {
-        var request = URLRequest(url: URL(string: url)!)
-        request.httpMethod = method
-        request.timeoutInterval = timeout
-        if let bearer { request.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization") }
+        guard let components = URLComponents(string: url), components.scheme == "http", let host = components.host,
+            let verb = HTTPRequest.Method(method)
+        else { throw BadURL(url: url) }
+        let port = components.port ?? 80
+        var target = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
+        if let query = components.percentEncodedQuery { target += "?" + query }
+        var headers: HTTPFields = [:]
+        if let bearer { headers[.authorization] = "Bearer \(bearer)" }
+        var body: ByteBuffer?
         if let json {
-            request.httpBody = try JSONSerialization.data(withJSONObject: json)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            body = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json))
+            headers[.contentType] = "application/json"
+        } else if let form {
+            body = ByteBuffer(string: form)
+            headers[.contentType] = "application/x-www-form-urlencoded"
         }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let http = response as? HTTPURLResponse
-        var headers: [String: String] = [:]
-        for (key, value) in http?.allHeaderFields ?? [:] { headers[String(describing: key).lowercased()] = String(describing: value) }
-        return Reply(status: http?.statusCode ?? 0, headers: headers, body: data)
+        let request = TestClient.Request(target, method: verb, authority: "\(host):\(port)", headers: headers, body: body)
+        let response = try await TestClient.withClient(
+            host: host,
+            port: port,
+            configuration: .init(timeout: .milliseconds(Int(timeout * 1000)))
+        ) { client in
+            try await client.execute(request)
+        }
+        var fields: [String: String] = [:]
+        for field in response.headers {
+            let name = field.name.canonicalName
+            fields[name] = fields[name].map { $0 + ", " + field.value } ?? field.value
+        }
+        let bytes = response.body.map { Data($0.readableBytesView) } ?? Data()
+        return Reply(status: Int(response.status.code), headers: fields, body: bytes)
     }
 }

@@ -2,9 +2,6 @@ import Foundation
 
 @testable import ControlPlane
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// A server child process (the built `demo-os`, or a Python AgentOS) that prints
 /// "listening on http://host:port", started with only the environment given.
@@ -45,29 +42,11 @@ struct ServerProcess {
         throw ProcessRunnerError(message: "\(executable) did not start: \(output)")
     }
 
-    struct Reply {
-        var status: Int
-        var body: Data
-        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
-        var list: [[String: Any]] { (try? JSONSerialization.jsonObject(with: body)) as? [[String: Any]] ?? [] }
-        var text: String { String(decoding: body, as: UTF8.self) }
-    }
-
-    /// One request over a real socket.
-    func send(_ method: String, _ path: String, token: String?, json: [String: Any]? = nil, form: String? = nil) async throws -> Reply {
-        var request = URLRequest(url: URL(string: baseURL + path)!)
-        request.httpMethod = method
-        request.timeoutInterval = 30
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        if let json {
-            request.httpBody = try JSONSerialization.data(withJSONObject: json)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        } else if let form {
-            request.httpBody = Data(form.utf8)
-            request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
-        }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        return Reply(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: data)
+    /// One request over a real socket (see ``HTTP``); a transport failure throws.
+    func send(_ method: String, _ path: String, token: String?, json: [String: Any]? = nil, form: String? = nil) async throws
+        -> HTTP.Reply
+    {
+        try await HTTP.send(method, baseURL + path, bearer: token, json: json, form: form, timeout: 30)
     }
 
     func stop() { process.stop() }

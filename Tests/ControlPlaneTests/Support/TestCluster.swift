@@ -98,6 +98,13 @@ enum TestCluster {
         migrated: Bool = true,
         _ body: @Sendable (PostgresClient, PostgresClient.Configuration, String) async throws -> T
     ) async throws -> T {
+        try await TestSlots.withSlot { try await onNamedDatabase(migrated: migrated, body) }
+    }
+
+    private static func onNamedDatabase<T: Sendable>(
+        migrated: Bool,
+        _ body: @Sendable (PostgresClient, PostgresClient.Configuration, String) async throws -> T
+    ) async throws -> T {
         let server = try await server()
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         try await DatabaseStartup.createDatabaseIfMissing(name, maintenance: server.configuration("postgres"), logger: logger)
@@ -141,6 +148,13 @@ extension TestCluster {
     /// start PostgreSQL (the shared cluster must stay up for everyone else). The client connects
     /// with a 1 s timeout, so an outage shows promptly.
     static func withPrivateCluster(
+        prefix: String,
+        _ body: @Sendable (EmbeddedPostgres, PostgresClient, MigrationRunner) async throws -> Void
+    ) async throws {
+        try await TestSlots.withSlot { try await onPrivateCluster(prefix: prefix, body) }
+    }
+
+    private static func onPrivateCluster(
         prefix: String,
         _ body: @Sendable (EmbeddedPostgres, PostgresClient, MigrationRunner) async throws -> Void
     ) async throws {
