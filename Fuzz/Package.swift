@@ -15,11 +15,13 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: targets.map { .executable(name: $0, targets: [$0]) },
     dependencies: [.package(path: "..")],
-    targets: targets.map {
-        // `@testable`: the compact-JWS splitter and the JSON parser are internal to AgentOSAuth.
-        .executableTarget(
-            name: $0,
-            dependencies: [.product(name: "AgentOSAuth", package: root)]
-        )
-    }
+    targets: [.target(name: "FuzzDriver")]
+        + targets.map {
+            // `@testable`: the compact-JWS splitter and the JSON parser are internal to AgentOSAuth
+            // (so a release build passes -enable-testing; see scripts/fuzz.sh).
+            .executableTarget(
+                name: $0,
+                dependencies: [.product(name: "AgentOSAuth", package: root), "FuzzDriver"]
+            )
+        }
 )

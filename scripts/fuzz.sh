@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds one libFuzzer target of Fuzz/ (-sanitize=fuzzer,address) and runs it at the lowest
+# Builds one libFuzzer target of Fuzz/ (release, -sanitize=fuzzer,address) and runs it at the lowest
 # priority (docs/operations.md, fuzzing):
 #   scripts/fuzz.sh jws|jwks|pem|scopes|paths SECONDS [RUNS]
 # Stops after SECONDS or RUNS executions, whichever comes first. New inputs go to
@@ -21,11 +21,15 @@ esac
 target=$1 seconds=$2 runs=${3:--1}
 
 # Hold the shared build lock (machines where several people build) only while building.
-build=(swift build -c debug -Xswiftc -sanitize=fuzzer,address --product "$product")
+# Release (-enable-testing for the targets' `@testable` import) runs 10-40x faster than debug;
+# FUZZ_CONFIGURATION=debug gives readable stack traces for a crash.
+configuration=${FUZZ_CONFIGURATION:-release}
+flags=(-c "$configuration" -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing)
+build=(swift build "${flags[@]}" --product "$product")
 if command -v flock >/dev/null 2>&1; then flock -o /tmp/swift-build.lock "${build[@]}"; else "${build[@]}"; fi
 
 mkdir -p ".build/corpus/$target" .build/crashes
-bin=$(swift build -c debug -Xswiftc -sanitize=fuzzer,address --show-bin-path)
+bin=$(swift build "${flags[@]}" --show-bin-path)
 exec nice -n 19 "$bin/$product" \
     -max_total_time="$seconds" -runs="$runs" -print_final_stats=1 \
     -artifact_prefix=".build/crashes/$target-" \
