@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        // YAML → JSON for the embedded OpenAPI document, at build time only (OpenAPIEmbedder).
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // The verifier an AgentOS embeds: swift-crypto only (JWS parsing is our own, so the
@@ -89,8 +91,16 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedOpenAPIDocument"]
+        ),
+        // openapi.yaml → Swift source, run by the plugin below during the build.
+        .executableTarget(
+            name: "OpenAPIEmbedder",
+            dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
+        .plugin(name: "EmbedOpenAPIDocument", capability: .buildTool(), dependencies: ["OpenAPIEmbedder"]),
         .executableTarget(
             name: "controlplane",
             dependencies: [

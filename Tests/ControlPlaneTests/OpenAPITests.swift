@@ -27,10 +27,101 @@ struct OpenAPITests {
             #expect(registered.subtracting(documented).sorted() == [], "registered but not documented")
             #expect(documented.subtracting(registered).sorted() == [], "documented but not registered")
             // Every operation names its responses, and every $ref resolves.
-            let schemas = try #require((reply.json["components"] as? [String: Any])?["schemas"] as? [String: Any])
-            for ref in Self.refs(in: reply.json) {
-                #expect(schemas[String(ref.dropFirst("#/components/schemas/".count))] != nil, "dangling \(ref)")
+            let components = try #require(reply.json["components"] as? [String: [String: Any]])
+            for ref in Set(Self.refs(in: reply.json)) {
+                let parts = ref.split(separator: "/").map(String.init)
+                #expect(parts.count == 4 && parts[0] == "#" && components[parts[2]]?[parts[3]] != nil, "dangling \(ref)")
             }
+        }
+    }
+
+    /// The repository's document, the one the server embeds at build time.
+    static let documentPath = TestCluster.migrationsDirectory.deletingLastPathComponent()
+        .appendingPathComponent("Sources/ControlPlaneHTTP/openapi.yaml").path
+
+    /// `openapi.yaml` is a valid OpenAPI 3.1 document (openapi-spec-validator, from PyPI).
+    @Test func documentValidates() async throws {
+        let python = try await PythonEnvironment.python(installing: "openapi-spec-validator==0.9.0", marker: "openapi_spec_validator")
+        let validator = URL(fileURLWithPath: python).deletingLastPathComponent().appendingPathComponent("openapi-spec-validator").path
+        let result = try await PythonEnvironment.run(validator, [Self.documentPath])
+        #expect(result.status == 0 && result.output.contains(": OK"), "\(result.output.prefix(3000))")
+    }
+
+    /// `/openapi.yaml` serves the repository file byte for byte, and `/openapi.json` the same
+    /// document (compared by PyYAML and Python's json, not by our own conversion).
+    @Test func servedDocumentsAreTheRepositoryFile() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            let yaml = try await cp.send(.get, "/openapi.yaml", key: .some(nil))
+            #expect(yaml.status == 200 && yaml.headers[.contentType] == "application/yaml; charset=utf-8")
+            #expect(yaml.text == (try String(contentsOfFile: Self.documentPath, encoding: .utf8)), "served YAML differs from the file")
+            let json = try await cp.send(.get, "/openapi.json", key: .some(nil))
+            #expect(json.status == 200 && json.headers[.contentType] == "application/json; charset=utf-8")
+            let served = NSTemporaryDirectory() + "openapi-\(UUID().uuidString).json"
+            try json.body.write(to: URL(fileURLWithPath: served))
+            defer { unlink(served) }
+            let python = try await PythonEnvironment.python(installing: "openapi-spec-validator==0.9.0", marker: "openapi_spec_validator")
+            let compare = "import json, sys, yaml; sys.exit(0 if yaml.safe_load(open(sys.argv[1])) == json.load(open(sys.argv[2])) else 1)"
+            let same = try await PythonEnvironment.run(python, ["-c", compare, Self.documentPath, served])
+            #expect(same.status == 0, "/openapi.json is not the YAML document: \(same.output)")
+        }
+    }
+
+    /// Every operation describes its failures in the error envelope (`Error`, or RFC 6749's
+    /// `OAuthError` on the token endpoint), directly or through `components/responses`.
+    @Test func everyOperationDescribesTheErrorEnvelope() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            let document = try await cp.send(.get, "/openapi.json", key: .some(nil)).json
+            let components = try #require(document["components"] as? [String: Any])
+            let shared = try #require(components["responses"] as? [String: [String: Any]])
+            let paths = try #require(document["paths"] as? [String: [String: [String: Any]]])
+            var operations = 0
+            for (path, methods) in paths {
+                for (method, operation) in methods {
+                    operations += 1
+                    let responses = operation["responses"] as? [String: [String: Any]] ?? [:]
+                    let envelopes = responses.filter { $0.key == "default" || $0.key >= "400" }.compactMap { _, response -> String? in
+                        let resolved =
+                            (response["$ref"] as? String).flatMap { shared[String($0.split(separator: "/").last ?? "")] } ?? response
+                        let content = resolved["content"] as? [String: [String: Any]]
+                        return (content?["application/json"]?["schema"] as? [String: Any])?["$ref"] as? String
+                    }
+                    #expect(
+                        !envelopes.isEmpty && envelopes.allSatisfy { $0.hasSuffix("/Error") || $0.hasSuffix("/OAuthError") },
+                        "\(method.uppercased()) \(path): \(envelopes)"
+                    )
+                }
+            }
+            #expect(operations > 70)
+        }
+    }
+
+    /// docs/api.md's route table names every operation of the document, and nothing else.
+    @Test func apiDocumentationListsEveryOperation() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            let paths = try #require(try await cp.send(.get, "/openapi.json", key: .some(nil)).json["paths"] as? [String: [String: Any]])
+            let documented = Set(paths.flatMap { path, methods in methods.keys.map { "\($0.uppercased()) \(Self.normalise(path))" } })
+            let markdown = try String(
+                contentsOf: TestCluster.migrationsDirectory.deletingLastPathComponent().appendingPathComponent("docs/api.md"),
+                encoding: .utf8
+            )
+            var listed: Set<String> = []
+            let verbs: Set<String> = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+            for line in markdown.split(separator: "\n") where line.hasPrefix("| ") {
+                // `\|` is a pipe inside a cell.
+                let cells = line.replacingOccurrences(of: "\\|", with: "¦").split(separator: "|").map {
+                    $0.trimmingCharacters(in: .whitespaces)
+                }
+                guard cells.count > 1 else { continue }
+                let methods = cells[0].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                guard methods.allSatisfy(verbs.contains) else { continue }
+                let code = cells[1].split(separator: "`", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }
+                for (_, path) in code {
+                    let bare = String(path.prefix { $0 != "?" })
+                    for method in methods { listed.insert("\(method) \(Self.normalise(bare))") }
+                }
+            }
+            #expect(documented.subtracting(listed).sorted() == [], "in openapi.yaml, not in docs/api.md")
+            #expect(listed.subtracting(documented).sorted() == [], "in docs/api.md, not in openapi.yaml")
         }
     }
 

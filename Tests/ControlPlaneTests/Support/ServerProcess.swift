@@ -2,7 +2,6 @@ import Foundation
 
 @testable import ControlPlane
 
-
 /// A server child process (the built `demo-os`, or a Python AgentOS) that prints
 /// "listening on http://host:port", started with only the environment given.
 struct ServerProcess {
