@@ -192,17 +192,16 @@ public struct EmbeddedPostgres: Sendable {
         guard errno == EEXIST else {
             throw EmbeddedPostgresError(message: "cannot create \(socketDirectory): \(String(cString: strerror(errno)))")
         }
-        var info = stat()
-        guard lstat(socketDirectory, &info) == 0 else {
+        guard let info = FileStatus(socketDirectory, followingLinks: false) else {
             throw EmbeddedPostgresError(message: "cannot inspect \(socketDirectory): \(String(cString: strerror(errno)))")
         }
         let owner = Self.runningAsRoot ? getpwnam("postgres")?.pointee.pw_uid : geteuid()
-        let isDirectory = info.st_mode & S_IFMT == S_IFDIR
-        guard isDirectory, info.st_uid == owner, info.st_mode & 0o777 == 0o700 else {
+        let isDirectory = info.mode & S_IFMT == S_IFDIR
+        guard isDirectory, info.owner == owner, info.mode & 0o777 == 0o700 else {
             throw EmbeddedPostgresError(
                 message:
                     "refusing to use the socket directory \(socketDirectory): it must be a directory owned by uid \(owner.map(String.init) ?? "?") "
-                    + "with mode 0700 (it is \(isDirectory ? "a directory" : "not a directory") of uid \(info.st_uid), mode \(String(info.st_mode & 0o777, radix: 8))); remove it"
+                    + "with mode 0700 (it is \(isDirectory ? "a directory" : "not a directory") of uid \(info.owner), mode \(String(info.mode & 0o777, radix: 8))); remove it"
             )
         }
     }

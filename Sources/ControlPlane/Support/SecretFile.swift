@@ -19,9 +19,7 @@ public enum SecretFile {
 
     /// The permission bits of `path` (following a symlink, as reading it does), or `nil`.
     public static func mode(_ path: String) -> mode_t? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return info.st_mode & 0o777
+        FileStatus(path, followingLinks: true).map { $0.mode & 0o777 }
     }
 
     /// Throws when `path` is readable or writable by group or others.
