@@ -1,4 +1,5 @@
 import AgentOSAuth
+import AgentOSAuthTestSupport
 import Testing
 
 /// `ScopeCompiler` is what the issuer puts into every token; these cases are written by hand
@@ -53,17 +54,7 @@ struct ScopeCompilerTests {
         #expect(ScopeCompiler.uncovered(requested, by: granted) == uncovered)
     }
 
-    /// SplitMix64, so a failing seed replays.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias Generator = SplitMix64
 
     static let resources = ["agents", "teams", "config", "system"]
     static let actions = ["read", "run"]
@@ -91,7 +82,7 @@ struct ScopeCompilerTests {
     /// requests.
     @Test(arguments: [UInt64(3), 11, 99])
     func compilationPreservesAccess(seed: UInt64) {
-        var random = Generator(state: seed)
+        var random = Generator(seed: seed)
         for _ in 0..<300 {
             let raw = (0..<Int.random(in: 0...5, using: &random)).map { _ in Self.randomScope(&random) }
             let compiled = ScopeCompiler.compile(raw)

@@ -170,13 +170,7 @@ public struct AuthGate: Sendable {
     }
 
     /// The bearer credential: `Bearer ` is optional and case-insensitive.
-    static func credential(_ header: String?) -> String? {
-        guard var value = header?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
-        if value.count >= 7, value.prefix(7).lowercased() == "bearer " {
-            value = String(value.dropFirst(7)).trimmingCharacters(in: .whitespaces)
-        }
-        return value.isEmpty ? nil : value
-    }
+    static func credential(_ header: String?) -> String? { BearerCredential.parse(header) }
 
     /// Compares without an early exit, so timing does not reveal how much of a secret matched.
     public static func constantTimeEquals(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
