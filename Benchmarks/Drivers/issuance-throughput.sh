@@ -1,7 +1,10 @@
 #!/bin/bash
 # Token issuance throughput with status lists on and off, in one run: a release
 # `controlplane serve` (embedded PostgreSQL, one data directory) restarted with
-# CONTROL_PLANE_STATUS_LISTS=true / false, alternately, and wrk posting token requests over HTTP.
+# CONTROL_PLANE_STATUS_LISTS=true / false, alternately, and wrk posting token requests over HTTP
+# as two callers: `own` — a service account's client-credentials grant (POST /oauth/token), a
+# token for the caller itself — and `delegated` — the superuser key asking for a member's token
+# (POST /v1/orgs/bench/os/{os}/tokens), which is also written to the organisation's audit chain.
 # Usage (from the repository): swift build -c release --product controlplane
 #                              Benchmarks/Drivers/issuance-throughput.sh
 set -euo pipefail
@@ -32,7 +35,18 @@ done
 "$BIN" bind alice@bench.test --role os-viewer >/dev/null
 "$BIN" grant alice@bench.test agents:web-agent:run --os rs256 >/dev/null
 "$BIN" grant alice@bench.test agents:web-agent:run --os es256 >/dev/null
+account=$("$BIN" service-account create load --json)
+field() { echo "$account" | python3 -c "import json, sys; print(json.load(sys.stdin)['$1'])"; }
+client_id=$(field client_id) client_secret=$(field client_secret) account_id=$(field id)
+"$BIN" bind "svc:$account_id" --role os-viewer >/dev/null
 key=$(cat "$work/data/admin.key")
+for os in rs256 es256; do
+    cat >"$work/oauth-$os.lua" <<LUA
+wrk.method = "POST"
+wrk.body = "grant_type=client_credentials&client_id=$client_id&client_secret=$client_secret&audience=bench%2F$os"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+LUA
+done
 cat >"$work/post.lua" <<LUA
 wrk.method = "POST"
 wrk.body = '{"subject": "alice@bench.test"}'
@@ -44,15 +58,20 @@ stop
 for round in $(seq "$ROUNDS"); do
     for lists in true false; do
         start "$lists"
-        for os in rs256 es256; do
-            url="$CONTROL_PLANE_URL/v1/orgs/bench/os/$os/tokens"
-            wrk -t2 -c"$CONNECTIONS" -d2s -s "$work/post.lua" "$url" >/dev/null # warm-up (signer cache, blocks)
-            out=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$work/post.lua" "$url")
+        for case in own:rs256 own:es256 delegated:rs256 delegated:es256; do
+            caller=${case%%:*} os=${case##*:}
+            if [ "$caller" = own ]; then
+                url="$CONTROL_PLANE_URL/oauth/token" script="$work/oauth-$os.lua"
+            else
+                url="$CONTROL_PLANE_URL/v1/orgs/bench/os/$os/tokens" script="$work/post.lua"
+            fi
+            wrk -t2 -c"$CONNECTIONS" -d2s -s "$script" "$url" >/dev/null # warm-up (signer cache, blocks)
+            out=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$script" "$url")
             rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
             p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
             p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
             errors=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
-            echo "round=$round status_lists=$lists os=$os tokens/s=$rps p50=$p50 p99=$p99 non2xx=${errors:-0}"
+            echo "round=$round status_lists=$lists caller=$caller os=$os tokens/s=$rps p50=$p50 p99=$p99 non2xx=${errors:-0}"
         done
         stop
     done
