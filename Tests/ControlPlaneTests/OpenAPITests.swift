@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdTesting
 import Testing
 
 @testable import ControlPlane
@@ -92,6 +93,41 @@ struct OpenAPITests {
                 }
             }
             #expect(operations > 70)
+        }
+    }
+
+    /// docs/api.md's recipe: openapi-python-client generates a client from the served document,
+    /// and the client creates and lists organisations against the live server.
+    @Test func aGeneratedPythonClientTalksToTheServer() async throws {
+        let python = try await PythonEnvironment.python(installing: "openapi-python-client==0.29.1", marker: "openapi_python_client")
+        let generator = URL(fileURLWithPath: python).deletingLastPathComponent().appendingPathComponent("openapi-python-client").path
+        try await ControlPlaneHarness.run(live: true) { (cp: ControlPlaneHarness) async throws in
+            let work = try makeTemporaryDirectory(prefix: "cpy")
+            defer { try? FileManager.default.removeItem(at: work) }
+            let base = "http://127.0.0.1:\(try #require(cp.client.port))"
+            let generated = try await PythonEnvironment.run(
+                generator,
+                [
+                    "generate", "--url", base + "/openapi.json", "--meta", "none", "--output-path",
+                    work.appendingPathComponent("cp_client").path,
+                ]
+            )
+            #expect(generated.status == 0, "\(generated.output.suffix(2000))")
+            let script = """
+                import sys
+                sys.path.insert(0, sys.argv[1])
+                from cp_client import AuthenticatedClient
+                from cp_client.api.orgs import create_organization, list_organizations
+                from cp_client.models import CreateOrganizationBody
+                client = AuthenticatedClient(base_url=sys.argv[2], token=sys.argv[3])
+                created = create_organization.sync_detailed(client=client, body=CreateOrganizationBody(slug="acme", name="Acme"))
+                print(created.status_code, [org.slug for org in list_organizations.sync(client=client).organizations])
+                """
+            let ran = try await PythonEnvironment.run(python, ["-c", script, work.path, base, cp.adminKey])
+            #expect(
+                ran.status == 0 && ran.output.contains("201 ['acme']"),
+                "\(ran.output.suffix(2000).replacingOccurrences(of: cp.adminKey, with: "<admin key>"))"
+            )
         }
     }
 
