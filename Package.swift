@@ -34,6 +34,10 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         // YAML → JSON for the embedded OpenAPI document, at build time only (OpenAPIEmbedder).
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        // The API's types and server protocol, generated from openapi.yaml (docs/api.md).
+        .package(url: "https://github.com/apple/swift-openapi-generator.git", from: "1.14.3"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird.git", from: "2.1.0"),
     ],
     targets: [
         // The verifier an AgentOS embeds: swift-crypto only (JWS parsing is our own, so the
@@ -90,9 +94,11 @@ let package = Package(
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
             ],
             swiftSettings: swiftSettings,
-            plugins: ["EmbedOpenAPIDocument"]
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator"), "EmbedOpenAPIDocument"]
         ),
         // openapi.yaml → Swift source, run by the plugin below during the build.
         .executableTarget(

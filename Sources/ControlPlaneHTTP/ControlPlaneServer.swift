@@ -76,8 +76,11 @@ public enum ControlPlaneServer {
         accountRoutes.registerPublic(on: router)
         OAuthRoutes(tokens: services.tokens, metrics: metrics).register(on: router)
         OpenAPIRoutes().register(on: router)
-        let v1 = router.group("/v1").add(middleware: CallerMiddleware(authentication: services.authentication, cookies: cookies))
+        let callers = CallerMiddleware(authentication: services.authentication, cookies: cookies)
+        let v1 = router.group("/v1").add(middleware: callers)
         let organizations = services.organizations
+        // The operations openapi.yaml's generated protocol serves (openapi-generator-config.yaml).
+        APIHandler(organizations: organizations).register(on: router.group().add(middleware: callers))
         OrganizationRoutes(organizations: organizations, audit: services.audit).register(on: v1)
         OSRoutes(organizations: organizations, osRegistry: services.osRegistry, signingKeys: services.signingKeys).register(on: v1)
         AuthRoutes(authentication: services.authentication, metrics: metrics, cookies: cookies).register(on: v1)

@@ -2,6 +2,7 @@ import ControlPlane
 import Foundation
 public import Hummingbird
 import Logging
+import OpenAPIRuntime
 
 /// Turns every error into the API's JSON error shape; nothing internal (SQL, keys) leaks.
 public struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -11,7 +12,15 @@ public struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         async throws -> Response
     {
         do {
-            return try await next(request, context)
+            do {
+                return try await next(request, context)
+            } catch let error as ServerError {
+                // A generated operation wraps what failed: answer for the cause, as a hand-written
+                // route would; the generated code's own refusals (a missing parameter, say) keep their
+                // 4xx status with its description.
+                guard Self.isOurs(error.underlyingError) || error.httpStatus.code >= 500 else { throw Self.translate(error) }
+                throw error.underlyingError
+            }
         } catch let error as APIError {
             throw error
         } catch let error as ControlPlaneError {
@@ -26,6 +35,20 @@ public struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch {
             context.logger.error("unhandled error", metadata: ["error.type": "\(type(of: error))"])
             throw APIError(.internalServerError, code: "internal", message: "internal error")
+        }
+    }
+
+    static func isOurs(_ error: any Error) -> Bool {
+        error is APIError || error is ControlPlaneError || error is HTTPError || error is DecodingError || DatabaseOutage.matches(error)
+    }
+
+    /// A refusal of the generated request decoding (its status, with the generator's description).
+    static func translate(_ error: ServerError) -> APIError {
+        switch error.httpStatus {
+        case .unsupportedMediaType:
+            .init(.unsupportedMediaType, code: "unsupported_media_type", message: "Content-Type must be application/json")
+        case .badRequest: .badRequest(error.causeDescription)
+        default: .init(error.httpStatus, code: "http_\(error.httpStatus.code)", message: error.causeDescription)
         }
     }
 

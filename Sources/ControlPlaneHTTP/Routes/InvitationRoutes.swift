@@ -30,7 +30,7 @@ struct InvitationRoutes {
                     throw APIError.badRequest("signed in: send only the code (an existing account keeps its password)")
                 }
                 let joined = try await invitations.accept(code: body.code, caller: caller)
-                return try JSONResponse(AcceptedDTO(organization: OrganizationDTO(joined.org), role: joined.role.rawValue))
+                return try JSONResponse(AcceptedDTO(organization: Components.Schemas.Organization(joined.org), role: joined.role.rawValue))
             }
             guard let name = body.name, let password = body.password else {
                 throw APIError.badRequest(
@@ -40,7 +40,7 @@ struct InvitationRoutes {
             let (joined, session) = try await invitations.accept(code: body.code, name: name, password: password)
             return try cookies.deliver(session, request: request, status: .created) { token in
                 AcceptedDTO(
-                    organization: OrganizationDTO(joined.org),
+                    organization: Components.Schemas.Organization(joined.org),
                     role: joined.role.rawValue,
                     token: token,
                     expires_at: session.expiresAt

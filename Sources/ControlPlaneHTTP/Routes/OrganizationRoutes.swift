@@ -2,33 +2,13 @@ import ControlPlane
 import Foundation
 import Hummingbird
 
-/// `/v1/orgs`, the audit trail of each organisation and the system audit chain.
+/// The audit trail of each organisation and the system audit chain (`/v1/orgs` itself is
+/// served by the generated protocol, `APIHandler+Organizations.swift`).
 struct OrganizationRoutes {
     let organizations: Organizations
     let audit: AuditTrail
 
     func register(on group: RouterGroup<APIRequestContext>) {
-        group.post("/orgs") { request, context in
-            let caller = try context.requireCaller()
-            let body = try await request.decodeJSON(CreateOrganizationRequest.self, context: context)
-            let org = try await organizations.create(by: caller, slug: body.slug, name: body.name)
-            return try JSONResponse(OrganizationDTO(org), status: .created)
-        }
-        group.get("/orgs") { _, context in
-            try JSONResponse(["organizations": try await organizations.list(for: try context.requireCaller()).map(OrganizationDTO.init)])
-        }
-        group.get("/orgs/{org}") { _, context in
-            try JSONResponse(OrganizationDTO(try organizations.get(try await context.access(organizations))))
-        }
-        group.patch("/orgs/{org}") { request, context in
-            let access = try await context.access(organizations)
-            let body = try await request.decodeJSON(UpdateOrganizationRequest.self, context: context)
-            return try JSONResponse(OrganizationDTO(try await organizations.update(access, requireMFA: body.require_mfa)))
-        }
-        group.delete("/orgs/{org}") { _, context in
-            try await organizations.delete(try await context.access(organizations))
-            return Response(status: .noContent)
-        }
         group.get("/orgs/{org}/audit") { request, context in
             let access = try await context.access(organizations)
             let (limit, before) = try Self.paging(request)

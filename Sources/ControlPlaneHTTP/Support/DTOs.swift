@@ -2,11 +2,6 @@ import AgentOSAuth
 import ControlPlane
 import Foundation
 
-struct CreateOrganizationRequest: Decodable {
-    var slug: String
-    var name: String
-}
-
 struct RegisterOSRequest: Decodable {
     var id: String
     var name: String
@@ -46,22 +41,6 @@ struct AlgorithmRequest: Decodable {
 struct CreateKeyRequest: Decodable {
     var algorithm: String?
     var activate: Bool?
-}
-
-struct OrganizationDTO: Encodable {
-    var id: String
-    var slug: String
-    var name: String
-    var created_at: Date
-    var require_mfa: Bool
-
-    init(_ org: Organization) {
-        id = org.id.uuidString.lowercased()
-        slug = org.slug
-        name = org.name
-        created_at = org.createdAt
-        require_mfa = org.requireMFA
-    }
 }
 
 struct OSDTO: Encodable {

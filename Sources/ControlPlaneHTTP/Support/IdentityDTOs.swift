@@ -80,7 +80,7 @@ struct SessionDTO: Encodable {
 }
 
 struct AcceptedDTO: Encodable {
-    var organization: OrganizationDTO
+    var organization: Components.Schemas.Organization
     var role: String
     var token: String?
     var expires_at: Date?
@@ -98,7 +98,7 @@ struct RedeemResetRequest: Decodable {
 
 struct ProfileDTO: Encodable {
     struct Joined: Encodable {
-        var organization: OrganizationDTO
+        var organization: Components.Schemas.Organization
         var role: String
         var disabled: Bool
     }
@@ -114,7 +114,7 @@ struct ProfileDTO: Encodable {
     init(_ profile: Profile) {
         user = UserDTO(profile.user)
         memberships = profile.memberships.map {
-            Joined(organization: OrganizationDTO($0.org), role: $0.role.rawValue, disabled: $0.disabled)
+            Joined(organization: Components.Schemas.Organization($0.org), role: $0.role.rawValue, disabled: $0.disabled)
         }
         mfa = MFA(enabled: profile.mfa.totp, totp: profile.mfa.totp, recovery_codes_left: profile.mfa.recoveryCodesLeft)
     }

@@ -36,7 +36,3 @@ struct DisableTOTPRequest: Decodable {
     var password: String
     var code: String
 }
-
-struct UpdateOrganizationRequest: Decodable {
-    var require_mfa: Bool?
-}

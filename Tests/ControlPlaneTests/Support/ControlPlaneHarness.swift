@@ -123,7 +123,8 @@ struct ControlPlaneHarness: Sendable {
             headers[.contentType] = contentType ?? "application/x-www-form-urlencoded"
             body = ByteBuffer(string: form)
         } else if let raw {
-            headers[.contentType] = contentType ?? "application/json"
+            // `contentType: ""` sends no Content-Type at all.
+            if contentType != "" { headers[.contentType] = contentType ?? "application/json" }
             body = ByteBuffer(string: raw)
         }
         return try await client.execute(uri: uri, method: method, headers: headers, body: body) { response in

@@ -1,0 +1,27 @@
+import ControlPlane
+import Foundation
+import Hummingbird
+import OpenAPIHummingbird
+import OpenAPIRuntime
+
+/// The operations of `openapi.yaml` that the generated server protocol serves (the config's
+/// filter lists them); one extension per route group, each calling only its services.
+///
+/// Handlers throw the API's errors; `APIErrorMiddleware` answers them in the error envelope, as
+/// for the hand-written routes. The caller comes from the request context (``RequestScope``).
+struct APIHandler: APIProtocol {
+    let organizations: Organizations
+
+    /// Registers the generated routes on `group`, which carries the caller middleware.
+    func register(on group: RouterGroup<APIRequestContext>) {
+        let routes = group.add(middleware: OpenAPIScopeMiddleware())
+        // The configuration matches JSONResponse's encoding (sorted keys, no escaped slashes).
+        let configuration = Configuration(dateTranscoder: .iso8601, jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes])
+        do {
+            try registerHandlers(on: routes, configuration: configuration)
+        } catch {
+            // Only an invalid server URL can fail here, and the default one is a constant.
+            preconditionFailure("registering the generated routes failed: \(error)")
+        }
+    }
+}
