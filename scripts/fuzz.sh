@@ -2,6 +2,8 @@
 # Builds one libFuzzer target of Fuzz/ (release, -sanitize=fuzzer,address) and runs it at the lowest
 # priority (docs/operations.md, fuzzing):
 #   scripts/fuzz.sh jws|jwks|pem|scopes|paths SECONDS [RUNS]
+# FUZZ_ARGS adds libFuzzer flags (e.g. FUZZ_ARGS=-max_len=1024: long inputs slow the PEM and
+# scope targets several times over).
 # Stops after SECONDS or RUNS executions, whichever comes first. New inputs go to
 # Fuzz/.build/corpus/TARGET (the committed seeds in Fuzz/Corpus/TARGET stay small); a crash is
 # written to Fuzz/.build/crashes/ and ends the run with libFuzzer's non-zero exit code.
@@ -31,6 +33,6 @@ if command -v flock >/dev/null 2>&1; then flock -o /tmp/swift-build.lock "${buil
 mkdir -p ".build/corpus/$target" .build/crashes
 bin=$(swift build "${flags[@]}" --show-bin-path)
 exec nice -n 19 "$bin/$product" \
-    -max_total_time="$seconds" -runs="$runs" -print_final_stats=1 \
+    -max_total_time="$seconds" -runs="$runs" -print_final_stats=1 ${FUZZ_ARGS:-} \
     -artifact_prefix=".build/crashes/$target-" \
     ".build/corpus/$target" "Corpus/$target"
