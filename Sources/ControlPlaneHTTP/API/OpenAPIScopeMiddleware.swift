@@ -8,13 +8,7 @@ struct OpenAPIScopeMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var request = request
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.collectBody(upTo: context.maxUploadSize)
-        } catch {
-            // collectBody only fails for a body over the limit (NIO's too-many-bytes error).
-            throw APIError(.contentTooLarge, code: "too_large", message: "request body exceeds 1 MiB")
-        }
+        let buffer = try await request.collectBodyWithinLimit(context)
         // As the hand-written routes decide: an operation whose document names a JSON body
         // refuses any other type, and an absent one unless the body is optional and empty.
         if let body = RequestBodyRules.document.body(method: request.method.rawValue, path: context.endpointPath ?? "") {
