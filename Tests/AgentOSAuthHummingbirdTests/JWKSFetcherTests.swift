@@ -1,10 +1,11 @@
-import AgentOSAuth
 import AgentOSAuthTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import AgentOSAuth
 
 /// `RemoteJWKS.urlSessionFetcher` against a real HTTP server on loopback: statuses, redirects,
 /// size limits and `Cache-Control` as the verifier sees them.
@@ -26,6 +27,11 @@ struct JWKSFetcherTests {
         }
         router.get("/redirect") { _, _ in
             Response(status: .found, headers: [.location: "/jwks"])
+        }
+        router.get("/silent") { _, _ in
+            // Holds the request past the test's deadline, as a hung server (or a lost answer) would.
+            try await Task.sleep(for: .seconds(3))
+            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: Self.document)))
         }
         router.get("/missing") { _, _ in
             Response(status: .notFound, body: .init(byteBuffer: ByteBuffer(string: #"{"detail":"OS not found"}"#)))
@@ -69,6 +75,32 @@ struct JWKSFetcherTests {
             #expect(forever.status == 200 && forever.maxAge == nil, "max-age=inf is ignored")
             let missing = try await fetch(port, "/missing")
             #expect(missing.status == 404, "the status reaches RemoteJWKS, which reads 404 as no keys")
+        }
+    }
+
+    /// The verifier's own deadline ends a fetch nobody answers, whatever URLSession does.
+    @Test func anUnansweredFetchFailsAtTheDeadline() async throws {
+        try await withServer { port in
+            let fetcher = RemoteJWKS.boundedFetcher(
+                limit: 65_536,
+                accept: "application/json",
+                setting: "JWT_JWKS_URL",
+                deadline: .seconds(1)
+            )
+            let started = ContinuousClock.now
+            await #expect(throws: AgentOSAuthError.self) {
+                _ = try await fetcher(try #require(URL(string: "http://127.0.0.1:\(port)/silent")))
+            }
+            let waited = ContinuousClock.now - started
+            #expect(waited >= .seconds(1) && waited < .milliseconds(2500), "\(waited)")
+            do {
+                _ = try await fetcher(try #require(URL(string: "http://127.0.0.1:\(port)/silent")))
+            } catch {
+                #expect((error as? AgentOSAuthError)?.message == "JWT_JWKS_URL: no answer within 1 s")
+            }
+            // A prompt answer is not affected.
+            let prompt = try #require(URL(string: "http://127.0.0.1:\(port)/jwks"))
+            #expect(try await fetcher(prompt).status == 200)
         }
     }
 

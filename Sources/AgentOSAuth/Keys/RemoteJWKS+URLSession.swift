@@ -36,10 +36,17 @@ extension RemoteJWKS {
     /// A `URLSession` fetcher with the rules of ``urlSessionFetcher`` and another size limit and
     /// `Accept` header (the status-list fetcher uses it); `setting` names the variable in messages.
     public static func boundedFetcher(limit: Int, accept: String, setting: String) -> Fetcher {
-        { url in try await fetch(url, limit: limit, accept: accept, setting: setting) }
+        boundedFetcher(limit: limit, accept: accept, setting: setting, deadline: .seconds(10))
     }
 
-    private static func fetch(_ url: URL, limit: Int, accept: String, setting: String) async throws -> Response {
+    /// As above, with a hard `deadline` of the verifier's own: FoundationNetworking's timeout was
+    /// seen never to fire on Linux, leaving a request unanswered for ever (docs/testing.md), and a
+    /// fetch that never ends would hold back every later refresh.
+    static func boundedFetcher(limit: Int, accept: String, setting: String, deadline: Duration) -> Fetcher {
+        { url in try await fetch(url, limit: limit, accept: accept, setting: setting, deadline: deadline) }
+    }
+
+    private static func fetch(_ url: URL, limit: Int, accept: String, setting: String, deadline: Duration) async throws -> Response {
         guard isAllowedURL(url) else {
             throw AgentOSAuthError(.invalidKey, "\(setting) must be https (plain http only to a loopback host)")
         }
@@ -53,7 +60,7 @@ extension RemoteJWKS {
         configuration.timeoutIntervalForResource = 5
         // The session keeps its delegate alive until it is invalidated, when the task completes.
         let session = URLSession(configuration: configuration, delegate: download, delegateQueue: nil)
-        let (response, data) = try await download.run(session.dataTask(with: request))
+        let (response, data) = try await download.run(session.dataTask(with: request), deadline: deadline)
         return Response(status: response.statusCode, data: data, maxAge: maxAge(response.value(forHTTPHeaderField: "Cache-Control")))
     }
 }
@@ -76,11 +83,27 @@ private final class BoundedDownload: NSObject, URLSessionDataDelegate, Sendable 
         self.setting = setting
     }
 
-    func run(_ task: URLSessionDataTask) async throws -> (HTTPURLResponse, Data) {
+    func run(_ task: URLSessionDataTask, deadline: Duration) async throws -> (HTTPURLResponse, Data) {
         try await withCheckedThrowingContinuation { continuation in
             state.withLock { $0.continuation = continuation }
             task.resume()
+            Task { [self] in
+                try? await Task.sleep(for: deadline)
+                expire(task, after: deadline)
+            }
         }
+    }
+
+    /// Fails a fetch still unanswered at its deadline (whichever of this and the delegate's
+    /// completion comes first takes the continuation; the other finds none).
+    private func expire(_ task: URLSessionDataTask, after deadline: Duration) {
+        let continuation = state.withLock { state in
+            defer { state.continuation = nil }
+            return state.continuation
+        }
+        guard let continuation else { return }
+        task.cancel()
+        continuation.resume(throwing: AgentOSAuthError(.invalidKey, "\(setting): no answer within \(deadline.components.seconds) s"))
     }
 
     /// Records why the fetch failed; the first reason wins.
