@@ -80,11 +80,12 @@ public enum ControlPlaneServer {
         let v1 = router.group("/v1").add(middleware: callers)
         let organizations = services.organizations
         // The operations openapi.yaml's generated protocol serves (openapi-generator-config.yaml).
-        APIHandler(organizations: organizations).register(on: router.group().add(middleware: callers))
+        APIHandler(organizations: organizations, authentication: services.authentication).register(
+            on: router.group().add(middleware: callers)
+        )
         OrganizationRoutes(organizations: organizations, audit: services.audit).register(on: v1)
         OSRoutes(organizations: organizations, osRegistry: services.osRegistry, signingKeys: services.signingKeys).register(on: v1)
         AuthRoutes(authentication: services.authentication, metrics: metrics, cookies: cookies).register(on: v1)
-        AdminKeyRoutes(authentication: services.authentication).register(on: v1)
         MemberRoutes(organizations: organizations, members: services.members).register(on: v1)
         invitationRoutes.register(on: v1)
         accountRoutes.register(on: v1)

@@ -11,6 +11,7 @@ import OpenAPIRuntime
 /// for the hand-written routes. The caller comes from the request context (``RequestScope``).
 struct APIHandler: APIProtocol {
     let organizations: Organizations
+    let authentication: Authentication
 
     /// Registers the generated routes on `group`, which carries the caller middleware.
     func register(on group: RouterGroup<APIRequestContext>) {

@@ -2,7 +2,7 @@ import ControlPlane
 import Foundation
 import Hummingbird
 
-/// Sign-in sessions and the caller's own API keys.
+/// Sign-in sessions (the caller's API keys are served by the generated protocol, `APIHandler+Keys.swift`).
 struct AuthRoutes {
     let authentication: Authentication
     let metrics: ControlPlaneMetrics
@@ -55,25 +55,6 @@ struct AuthRoutes {
         group.post("/auth/logout") { request, context in
             try await authentication.logout(try context.requireCaller())
             return Response(status: .noContent, headers: context.cookieSession ? cookies.clear(request) : [:])
-        }
-        group.post("/api-keys") { request, context in
-            let body = try await request.decodeJSON(CreateAPIKeyRequest.self, context: context)
-            let (info, key) = try await authentication.createAPIKey(
-                try context.requireCaller(),
-                name: body.name,
-                expiresInDays: body.expires_in_days
-            )
-            return try JSONResponse(APIKeyDTO(info, key: key), status: .created, headers: .noStore)
-        }
-        group.get("/api-keys") { _, context in
-            try JSONResponse(["api_keys": try await authentication.listAPIKeys(try context.requireCaller()).map { APIKeyDTO($0) }])
-        }
-        group.delete("/api-keys/{id}") { _, context in
-            try await authentication.deleteAPIKey(
-                try context.requireCaller(),
-                id: try parseUUID(try context.parameters.require("id"), "id")
-            )
-            return Response(status: .noContent)
         }
     }
 }

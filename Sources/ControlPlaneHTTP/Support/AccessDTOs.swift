@@ -9,11 +9,6 @@ struct LoginRequest: Decodable {
     var password: String
 }
 
-struct CreateAPIKeyRequest: Decodable {
-    var name: String
-    var expires_in_days: Int?
-}
-
 struct AddMemberRequest: Decodable {
     var email: String
     var name: String
@@ -121,24 +116,6 @@ struct MemberDTO: Encodable {
         disabled = member.disabled
         created_at = member.createdAt
         state = member.state.rawValue
-    }
-}
-
-struct APIKeyDTO: Encodable {
-    var id: String
-    var name: String
-    var prefix: String
-    var created_at: Date
-    var expires_at: Date?
-    /// Only in the creation response.
-    var key: String?
-    init(_ info: APIKeyInfo, key: String? = nil) {
-        id = info.id.uuidString.lowercased()
-        name = info.name
-        prefix = info.prefix
-        created_at = info.createdAt
-        expires_at = info.expiresAt
-        self.key = key
     }
 }
 
