@@ -72,7 +72,7 @@ public enum ControlPlaneServer {
             cookies: cookies
         )
         invitationRoutes.registerPublic(on: router)
-        let accountRoutes = AccountRoutes(organizations: services.organizations, accounts: services.accounts)
+        let accountRoutes = AccountRoutes(accounts: services.accounts)
         accountRoutes.registerPublic(on: router)
         OAuthRoutes(tokens: services.tokens, metrics: metrics).register(on: router)
         OpenAPIRoutes().register(on: router)
@@ -80,7 +80,7 @@ public enum ControlPlaneServer {
         let v1 = router.group("/v1").add(middleware: callers)
         let organizations = services.organizations
         // The operations openapi.yaml's generated protocol serves (openapi-generator-config.yaml).
-        APIHandler(organizations: organizations, authentication: services.authentication).register(
+        APIHandler(organizations: organizations, authentication: services.authentication, accounts: services.accounts).register(
             on: router.group().add(middleware: callers)
         )
         OrganizationRoutes(organizations: organizations, audit: services.audit).register(on: v1)
@@ -88,7 +88,6 @@ public enum ControlPlaneServer {
         AuthRoutes(authentication: services.authentication, metrics: metrics, cookies: cookies).register(on: v1)
         MemberRoutes(organizations: organizations, members: services.members).register(on: v1)
         invitationRoutes.register(on: v1)
-        accountRoutes.register(on: v1)
         MFARoutes(secondFactor: services.secondFactor).register(on: v1)
         AccessRoutes(organizations: organizations, accessControl: services.accessControl).register(on: v1)
         TokenRoutes(

@@ -12,6 +12,7 @@ import OpenAPIRuntime
 struct APIHandler: APIProtocol {
     let organizations: Organizations
     let authentication: Authentication
+    let accounts: Accounts
 
     /// Registers the generated routes on `group`, which carries the caller middleware.
     func register(on group: RouterGroup<APIRequestContext>) {

@@ -86,49 +86,7 @@ struct AcceptedDTO: Encodable {
     var expires_at: Date?
 }
 
-struct ChangePasswordRequest: Decodable {
-    var current_password: String
-    var new_password: String
-}
-
 struct RedeemResetRequest: Decodable {
     var code: String
     var password: String
-}
-
-struct ProfileDTO: Encodable {
-    struct Joined: Encodable {
-        var organization: Components.Schemas.Organization
-        var role: String
-        var disabled: Bool
-    }
-    struct MFA: Encodable {
-        /// Same as `totp` (the first shape of `/v1/me`; kept for its clients).
-        var enabled: Bool
-        var totp: Bool
-        var recovery_codes_left: Int
-    }
-    var user: UserDTO
-    var memberships: [Joined]
-    var mfa: MFA
-    init(_ profile: Profile) {
-        user = UserDTO(profile.user)
-        memberships = profile.memberships.map {
-            Joined(organization: Components.Schemas.Organization($0.org), role: $0.role.rawValue, disabled: $0.disabled)
-        }
-        mfa = MFA(enabled: profile.mfa.totp, totp: profile.mfa.totp, recovery_codes_left: profile.mfa.recoveryCodesLeft)
-    }
-}
-
-struct SessionInfoDTO: Encodable {
-    var id: String
-    var created_at: Date
-    var expires_at: Date
-    var current: Bool
-    init(_ session: SessionInfo) {
-        id = session.id.uuidString.lowercased()
-        created_at = session.createdAt
-        expires_at = session.expiresAt
-        current = session.current
-    }
 }
