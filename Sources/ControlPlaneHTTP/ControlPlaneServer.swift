@@ -80,7 +80,12 @@ public enum ControlPlaneServer {
         let v1 = router.group("/v1").add(middleware: callers)
         let organizations = services.organizations
         // The operations openapi.yaml's generated protocol serves (openapi-generator-config.yaml).
-        APIHandler(organizations: organizations, authentication: services.authentication, accounts: services.accounts).register(
+        APIHandler(
+            organizations: organizations,
+            authentication: services.authentication,
+            accounts: services.accounts,
+            accessControl: services.accessControl
+        ).register(
             on: router.group().add(middleware: callers)
         )
         OrganizationRoutes(organizations: organizations, audit: services.audit).register(on: v1)

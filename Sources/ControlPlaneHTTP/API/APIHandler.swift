@@ -13,6 +13,7 @@ struct APIHandler: APIProtocol {
     let organizations: Organizations
     let authentication: Authentication
     let accounts: Accounts
+    let accessControl: AccessControl
 
     /// Registers the generated routes on `group`, which carries the caller middleware.
     func register(on group: RouterGroup<APIRequestContext>) {

@@ -2,38 +2,13 @@ import ControlPlane
 import Foundation
 import Hummingbird
 
-/// OS roles, role bindings, per-OS grants, effective access and explain.
+/// Deleting a role, role bindings, per-OS grants, effective access and explain (the other role
+/// operations are served by the generated protocol, `APIHandler+Roles.swift`).
 struct AccessRoutes {
     let organizations: Organizations
     let accessControl: AccessControl
 
     func register(on group: RouterGroup<APIRequestContext>) {
-        group.post("/orgs/{org}/roles") { request, context in
-            let access = try await context.access(organizations)
-            let body = try await request.decodeJSON(CreateRoleRequest.self, context: context)
-            let role = try await accessControl.createRole(
-                access,
-                slug: body.slug,
-                name: body.name,
-                description: body.description,
-                scopes: body.scopes
-            )
-            return try JSONResponse(RoleDTO(role), status: .created)
-        }
-        group.get("/orgs/{org}/roles") { _, context in
-            try JSONResponse(["roles": try await accessControl.listRoles(try await context.access(organizations)).map(RoleDTO.init)])
-        }
-        group.get("/orgs/{org}/roles/{role}") { _, context in
-            let access = try await context.access(organizations)
-            return try JSONResponse(RoleDTO(try await accessControl.role(access, slug: try context.parameters.require("role"))))
-        }
-        group.put("/orgs/{org}/roles/{role}/scopes") { request, context in
-            let access = try await context.access(organizations)
-            let body = try await request.decodeJSON(SetScopesRequest.self, context: context)
-            return try JSONResponse(
-                RoleDTO(try await accessControl.setRoleScopes(access, slug: try context.parameters.require("role"), scopes: body.scopes))
-            )
-        }
         group.delete("/orgs/{org}/roles/{role}") { request, context in
             let access = try await context.access(organizations)
             let force = request.uri.queryParameters.get("force")

@@ -21,17 +21,6 @@ struct UpdateMemberRequest: Decodable {
     var disabled: Bool?
 }
 
-struct CreateRoleRequest: Decodable {
-    var slug: String
-    var name: String?
-    var description: String?
-    var scopes: [String]
-}
-
-struct SetScopesRequest: Decodable {
-    var scopes: [String]
-}
-
 /// `{"user": "<id or email>"}` or `{"service_account": "<id>"}`, exactly one.
 struct SubjectBody: Decodable {
     var user: String?
@@ -116,21 +105,6 @@ struct MemberDTO: Encodable {
         disabled = member.disabled
         created_at = member.createdAt
         state = member.state.rawValue
-    }
-}
-
-struct RoleDTO: Encodable {
-    var slug: String
-    var name: String
-    var description: String
-    var builtin: Bool
-    var scopes: [String]
-    init(_ role: Role) {
-        slug = role.slug
-        name = role.name
-        description = role.description
-        builtin = role.builtin
-        scopes = role.scopes
     }
 }
 

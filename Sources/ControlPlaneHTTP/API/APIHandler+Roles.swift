@@ -1,0 +1,41 @@
+import ControlPlane
+import Foundation
+
+/// An organisation's OS roles: the built-in ones and custom roles (`/v1/orgs/{org}/roles`).
+/// Deleting a role, with its `force` flag, is still a hand-written route (`AccessRoutes`).
+extension APIHandler {
+    func listRoles(_ input: Operations.ListRoles.Input) async throws -> Operations.ListRoles.Output {
+        let access = try await organizations.access(try RequestScope.current.requireCaller(), org: input.path.org)
+        return .ok(.init(body: .json(.init(roles: try await accessControl.listRoles(access).map(Components.Schemas.Role.init)))))
+    }
+
+    func createRole(_ input: Operations.CreateRole.Input) async throws -> Operations.CreateRole.Output {
+        let access = try await organizations.access(try RequestScope.current.requireCaller(), org: input.path.org)
+        guard case .json(let body) = input.body else { throw APIError.badRequest("a JSON body is required") }
+        let role = try await accessControl.createRole(
+            access,
+            slug: body.slug,
+            name: body.name,
+            description: body.description,
+            scopes: body.scopes
+        )
+        return .created(.init(body: .json(.init(role))))
+    }
+
+    func getRole(_ input: Operations.GetRole.Input) async throws -> Operations.GetRole.Output {
+        let access = try await organizations.access(try RequestScope.current.requireCaller(), org: input.path.org)
+        return .ok(.init(body: .json(.init(try await accessControl.role(access, slug: input.path.role)))))
+    }
+
+    func replaceRoleScopes(_ input: Operations.ReplaceRoleScopes.Input) async throws -> Operations.ReplaceRoleScopes.Output {
+        let access = try await organizations.access(try RequestScope.current.requireCaller(), org: input.path.org)
+        guard case .json(let body) = input.body else { throw APIError.badRequest("a JSON body is required") }
+        return .ok(.init(body: .json(.init(try await accessControl.setRoleScopes(access, slug: input.path.role, scopes: body.scopes)))))
+    }
+}
+
+extension Components.Schemas.Role {
+    init(_ role: Role) {
+        self.init(builtin: role.builtin, description: role.description, name: role.name, scopes: role.scopes, slug: role.slug)
+    }
+}
