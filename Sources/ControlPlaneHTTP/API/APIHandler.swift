@@ -5,7 +5,8 @@ import OpenAPIHummingbird
 import OpenAPIRuntime
 
 /// The operations of `openapi.yaml` that the generated server protocol serves (the config's
-/// filter lists them); one extension per route group, each calling only its services.
+/// filter lists them), one extension per route group: thin adapters from the generated input and
+/// output types to the services, which hold the use cases and their checks.
 ///
 /// Handlers throw the API's errors; `APIErrorMiddleware` answers them in the error envelope, as
 /// for the hand-written routes. The caller comes from the request context (``RequestScope``).
