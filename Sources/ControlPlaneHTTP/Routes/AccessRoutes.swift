@@ -2,8 +2,8 @@ import ControlPlane
 import Foundation
 import Hummingbird
 
-/// Deleting a role, role bindings, per-OS grants, effective access and explain (the other role
-/// operations are served by the generated protocol, `APIHandler+Roles.swift`).
+/// Deleting a role, effective access and explain (roles, bindings and grants are otherwise served
+/// by the generated protocol, `APIHandler+Roles.swift` and `APIHandler+Bindings.swift`).
 struct AccessRoutes {
     let organizations: Organizations
     let accessControl: AccessControl
@@ -14,50 +14,6 @@ struct AccessRoutes {
             let force = request.uri.queryParameters.get("force")
             guard force == nil || force == "true" || force == "false" else { throw APIError.badRequest("force must be true or false") }
             try await accessControl.deleteRole(access, slug: try context.parameters.require("role"), force: force == "true")
-            return Response(status: .noContent)
-        }
-
-        group.post("/orgs/{org}/role-bindings") { request, context in
-            let access = try await context.access(organizations)
-            let body = try await request.decodeJSON(CreateBindingRequest.self, context: context)
-            let binding = try await accessControl.createBinding(access, subject: try body.subject.reference(), role: body.role, os: body.os)
-            return try JSONResponse(BindingDTO(binding), status: .created)
-        }
-        group.get("/orgs/{org}/role-bindings") { _, context in
-            try JSONResponse([
-                "role_bindings": try await accessControl.listBindings(try await context.access(organizations)).map(BindingDTO.init)
-            ])
-        }
-        group.delete("/orgs/{org}/role-bindings/{id}") { _, context in
-            let access = try await context.access(organizations)
-            try await accessControl.deleteBinding(access, id: try parseUUID(try context.parameters.require("id"), "binding id"))
-            return Response(status: .noContent)
-        }
-
-        group.post("/orgs/{org}/os/{os}/grants") { request, context in
-            let access = try await context.access(organizations)
-            let body = try await request.decodeJSON(CreateGrantRequest.self, context: context)
-            let grant = try await accessControl.createGrant(
-                access,
-                os: try context.parameters.require("os"),
-                subject: try body.subject.reference(),
-                scope: body.scope
-            )
-            return try JSONResponse(GrantDTO(grant), status: .created)
-        }
-        group.get("/orgs/{org}/os/{os}/grants") { _, context in
-            let access = try await context.access(organizations)
-            return try JSONResponse([
-                "grants": try await accessControl.listGrants(access, os: try context.parameters.require("os")).map(GrantDTO.init)
-            ])
-        }
-        group.delete("/orgs/{org}/os/{os}/grants/{id}") { _, context in
-            let access = try await context.access(organizations)
-            try await accessControl.deleteGrant(
-                access,
-                os: try context.parameters.require("os"),
-                id: try parseUUID(try context.parameters.require("id"), "grant id")
-            )
             return Response(status: .noContent)
         }
 

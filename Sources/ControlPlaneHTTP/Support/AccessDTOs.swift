@@ -35,17 +35,6 @@ struct SubjectBody: Decodable {
     }
 }
 
-struct CreateBindingRequest: Decodable {
-    var subject: SubjectBody
-    var role: String
-    var os: String?
-}
-
-struct CreateGrantRequest: Decodable {
-    var subject: SubjectBody
-    var scope: String
-}
-
 struct IssueTokenRequest: Decodable {
     var subject: String?
     var scopes: [String]?
@@ -119,36 +108,6 @@ struct SubjectDTO: Encodable {
         id = subject.id.uuidString.lowercased()
         label = subject.label
         sub = subject.tokenSubject
-    }
-}
-
-struct BindingDTO: Encodable {
-    var id: String
-    var subject: SubjectDTO
-    var role: String
-    var os: String?
-    var created_at: Date
-    init(_ binding: RoleBinding) {
-        id = binding.id.uuidString.lowercased()
-        subject = SubjectDTO(binding.subject)
-        role = binding.role
-        os = binding.os
-        created_at = binding.createdAt
-    }
-}
-
-struct GrantDTO: Encodable {
-    var id: String
-    var subject: SubjectDTO
-    var os: String
-    var scope: String
-    var created_at: Date
-    init(_ grant: ScopeGrant) {
-        id = grant.id.uuidString.lowercased()
-        subject = SubjectDTO(grant.subject)
-        os = grant.os
-        scope = grant.scope
-        created_at = grant.createdAt
     }
 }
 
