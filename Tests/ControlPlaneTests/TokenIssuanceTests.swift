@@ -87,6 +87,26 @@ struct TokenIssuanceTests {
         }
     }
 
+    /// `agent_os:*:admin` spells the admin scope in its global form; the compiler once wrote it
+    /// so (found by the scopes fuzz target, fixed in `ScopeCompiler`). The control plane never
+    /// let it reach a token: the scope lint refuses it in a role and in a grant, which this pins.
+    @Test func aWildcardThatSpellsTheAdminScopeIsRefused() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            try await cp.makeOrg()
+            try await cp.makeOS()
+            let eve = try await cp.addMember("eve@acme.test")
+            let role = try await cp.send(.post, "/v1/orgs/acme/roles", json: ["slug": "sneaky", "scopes": ["agent_os:*:admin"]])
+            #expect(role.status == 400 && role.text.contains("agent_os:*:admin"), "\(role.text)")
+            let grant = try await cp.send(
+                .post,
+                "/v1/orgs/acme/os/prod/grants",
+                json: ["subject": ["user": eve], "scope": "agent_os:*:admin"]
+            )
+            #expect(grant.status == 400 && grant.text.contains("agent_os:*:admin"), "\(grant.text)")
+            #expect(try await cp.token(["subject": eve, "scopes": ["agent_os:*:admin"]]).status != 201)
+        }
+    }
+
     struct Case: Sendable, CustomTestStringConvertible {
         var name: String
         var body: [String: any Sendable]
