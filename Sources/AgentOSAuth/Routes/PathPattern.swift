@@ -48,27 +48,43 @@ public struct PathPattern: Sendable, Hashable, CustomStringConvertible {
     /// Whether `path` matches the whole pattern.
     public func matches(_ path: String) -> Bool {
         var path = path
-        return path.withUTF8 { Self.match(tokens[...], $0[...]) }
+        return path.withUTF8 { Self.match(tokens, $0) }
     }
 
-    private static func match(_ tokens: ArraySlice<Token>, _ input: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
-        guard let first = tokens.first else { return input.isEmpty }
-        switch first {
-        case .literal(let bytes):
-            guard input.count >= bytes.count, input.prefix(bytes.count).elementsEqual(bytes) else { return false }
-            return match(tokens.dropFirst(), input.dropFirst(bytes.count))
-        case .any:
-            guard !input.isEmpty else { return false }
-            return match(tokens.dropFirst(), input.dropFirst())
-        case .star:
-            let rest = tokens.dropFirst()
-            if rest.isEmpty { return true }
-            var index = input.startIndex
-            while true {
-                if match(rest, input[index...]) { return true }
-                if index == input.endIndex { return false }
-                index = input.index(after: index)
+    /// Greedy matching with one backtrack point, the last `*` seen: on a mismatch the input that
+    /// star covers grows by one byte. Each position is revisited at most once per star, so the
+    /// cost is bounded by pattern length × path length; the recursive matcher this replaced
+    /// backtracked exponentially over a pattern with many stars (found by the paths fuzz target).
+    static func match(_ tokens: [Token], _ input: UnsafeBufferPointer<UInt8>) -> Bool {
+        var token = 0
+        var position = 0
+        var star: (token: Int, position: Int)?
+        while position < input.count {
+            if token < tokens.count {
+                switch tokens[token] {
+                case .literal(let bytes):
+                    if input.count - position >= bytes.count, input[position..<position + bytes.count].elementsEqual(bytes) {
+                        position += bytes.count
+                        token += 1
+                        continue
+                    }
+                case .any:
+                    position += 1
+                    token += 1
+                    continue
+                case .star:
+                    star = (token, position)
+                    token += 1
+                    continue
+                }
             }
+            // A mismatch (or pattern left over input): let the last star take one more byte.
+            guard let last = star else { return false }
+            star = (last.token, last.position + 1)
+            position = last.position + 1
+            token = last.token + 1
         }
+        while token < tokens.count, tokens[token] == .star { token += 1 }
+        return token == tokens.count
     }
 }
