@@ -33,7 +33,7 @@ extension APIHandler {
     func issueMemberPasswordReset(
         _ input: Operations.IssueMemberPasswordReset.Input
     ) async throws -> Operations.IssueMemberPasswordReset.Output {
-        let access = try await organizations.access(try RequestScope.current.requireCaller(), org: input.path.org)
+        let access = try await access(input.path.org)
         let code = try await accounts.issueReset(access, member: input.path.user)
         return .created(.init(headers: .init(cacheControl: "no-store"), body: .json(.init(code))))
     }

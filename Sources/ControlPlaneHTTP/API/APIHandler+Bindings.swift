@@ -5,13 +5,13 @@ import Foundation
 /// per-OS grants of single scopes.
 extension APIHandler {
     func listRoleBindings(_ input: Operations.ListRoleBindings.Input) async throws -> Operations.ListRoleBindings.Output {
-        let access = try await organizations.access(try RequestScope.current.requireCaller(), org: input.path.org)
+        let access = try await access(input.path.org)
         let bindings = try await accessControl.listBindings(access)
         return .ok(.init(body: .json(.init(roleBindings: bindings.map(Components.Schemas.RoleBinding.init)))))
     }
 
     func createRoleBinding(_ input: Operations.CreateRoleBinding.Input) async throws -> Operations.CreateRoleBinding.Output {
-        let access = try await organizations.access(try RequestScope.current.requireCaller(), org: input.path.org)
+        let access = try await access(input.path.org)
         guard case .json(let body) = input.body else { throw APIError.badRequest("a JSON body is required") }
         let subject = try SubjectBody(user: body.subject.user, service_account: body.subject.serviceAccount).reference()
         let binding = try await accessControl.createBinding(access, subject: subject, role: body.role, os: body.os)
@@ -19,19 +19,19 @@ extension APIHandler {
     }
 
     func deleteRoleBinding(_ input: Operations.DeleteRoleBinding.Input) async throws -> Operations.DeleteRoleBinding.Output {
-        let access = try await organizations.access(try RequestScope.current.requireCaller(), org: input.path.org)
+        let access = try await access(input.path.org)
         try await accessControl.deleteBinding(access, id: try parseUUID(input.path.id, "binding id"))
         return .noContent(.init())
     }
 
     func listGrants(_ input: Operations.ListGrants.Input) async throws -> Operations.ListGrants.Output {
-        let access = try await organizations.access(try RequestScope.current.requireCaller(), org: input.path.org)
+        let access = try await access(input.path.org)
         let grants = try await accessControl.listGrants(access, os: input.path.os)
         return .ok(.init(body: .json(.init(grants: grants.map(Components.Schemas.Grant.init)))))
     }
 
     func createGrant(_ input: Operations.CreateGrant.Input) async throws -> Operations.CreateGrant.Output {
-        let access = try await organizations.access(try RequestScope.current.requireCaller(), org: input.path.org)
+        let access = try await access(input.path.org)
         guard case .json(let body) = input.body else { throw APIError.badRequest("a JSON body is required") }
         let subject = try SubjectBody(user: body.subject.user, service_account: body.subject.serviceAccount).reference()
         let grant = try await accessControl.createGrant(access, os: input.path.os, subject: subject, scope: body.scope)
@@ -39,7 +39,7 @@ extension APIHandler {
     }
 
     func deleteGrant(_ input: Operations.DeleteGrant.Input) async throws -> Operations.DeleteGrant.Output {
-        let access = try await organizations.access(try RequestScope.current.requireCaller(), org: input.path.org)
+        let access = try await access(input.path.org)
         try await accessControl.deleteGrant(access, os: input.path.os, id: try parseUUID(input.path.id, "grant id"))
         return .noContent(.init())
     }

@@ -17,18 +17,18 @@ extension APIHandler {
     }
 
     func getOrganization(_ input: Operations.GetOrganization.Input) async throws -> Operations.GetOrganization.Output {
-        let access = try await organizations.access(try RequestScope.current.requireCaller(), org: input.path.org)
+        let access = try await access(input.path.org)
         return .ok(.init(body: .json(.init(try organizations.get(access)))))
     }
 
     func updateOrganization(_ input: Operations.UpdateOrganization.Input) async throws -> Operations.UpdateOrganization.Output {
-        let access = try await organizations.access(try RequestScope.current.requireCaller(), org: input.path.org)
+        let access = try await access(input.path.org)
         guard case .json(let body) = input.body else { throw APIError.badRequest("a JSON body is required") }
         return .ok(.init(body: .json(.init(try await organizations.update(access, requireMFA: body.requireMfa)))))
     }
 
     func deleteOrganization(_ input: Operations.DeleteOrganization.Input) async throws -> Operations.DeleteOrganization.Output {
-        try await organizations.delete(try await organizations.access(try RequestScope.current.requireCaller(), org: input.path.org))
+        try await organizations.delete(try await access(input.path.org))
         return .noContent(.init())
     }
 }

@@ -5,12 +5,12 @@ import Foundation
 /// Deleting a role, with its `force` flag, is still a hand-written route (`AccessRoutes`).
 extension APIHandler {
     func listRoles(_ input: Operations.ListRoles.Input) async throws -> Operations.ListRoles.Output {
-        let access = try await organizations.access(try RequestScope.current.requireCaller(), org: input.path.org)
+        let access = try await access(input.path.org)
         return .ok(.init(body: .json(.init(roles: try await accessControl.listRoles(access).map(Components.Schemas.Role.init)))))
     }
 
     func createRole(_ input: Operations.CreateRole.Input) async throws -> Operations.CreateRole.Output {
-        let access = try await organizations.access(try RequestScope.current.requireCaller(), org: input.path.org)
+        let access = try await access(input.path.org)
         guard case .json(let body) = input.body else { throw APIError.badRequest("a JSON body is required") }
         let role = try await accessControl.createRole(
             access,
@@ -23,12 +23,12 @@ extension APIHandler {
     }
 
     func getRole(_ input: Operations.GetRole.Input) async throws -> Operations.GetRole.Output {
-        let access = try await organizations.access(try RequestScope.current.requireCaller(), org: input.path.org)
+        let access = try await access(input.path.org)
         return .ok(.init(body: .json(.init(try await accessControl.role(access, slug: input.path.role)))))
     }
 
     func replaceRoleScopes(_ input: Operations.ReplaceRoleScopes.Input) async throws -> Operations.ReplaceRoleScopes.Output {
-        let access = try await organizations.access(try RequestScope.current.requireCaller(), org: input.path.org)
+        let access = try await access(input.path.org)
         guard case .json(let body) = input.body else { throw APIError.badRequest("a JSON body is required") }
         return .ok(.init(body: .json(.init(try await accessControl.setRoleScopes(access, slug: input.path.role, scopes: body.scopes)))))
     }

@@ -16,6 +16,12 @@ struct APIHandler: APIProtocol {
     let accounts: Accounts
     let accessControl: AccessControl
 
+    /// The caller's standing in organisation `org`, as `APIRequestContext.access` resolves it for
+    /// the hand-written routes; the use case it is handed to checks its own permission.
+    func access(_ org: String) async throws -> OrgAccess {
+        try await organizations.access(try RequestScope.current.requireCaller(), org: org)
+    }
+
     /// Registers the generated routes on `group`, which carries the caller middleware.
     func register(on group: RouterGroup<APIRequestContext>) {
         let routes = group.add(middleware: OpenAPIScopeMiddleware())
