@@ -31,7 +31,11 @@ public struct AgentOSAuthMiddleware<Context: AgentOSAuthRequestContext>: RouterM
         case .allowed(let principal):
             var context = context
             context.principal = principal
-            if let subject = principal.subject { context.logger[metadataKey: "auth.sub"] = .string(subject) }
+            // swift-log's StreamLogHandler renders its metadata on every change, 4 % of an authorised
+            // request (docs/performance.md); per-request lines are debug lines, so only then.
+            if let subject = principal.subject, context.logger.logLevel <= .debug {
+                context.logger[metadataKey: "auth.sub"] = .string(subject)
+            }
             return try await next(request, context)
         case .denied(let error):
             context.logger.debug("request refused", metadata: ["auth.code": "\(error.code)", "auth.status": "\(error.status)"])

@@ -25,6 +25,9 @@ public struct ControlPlaneServices: Sendable {
     public let stats: OperationalStats
     /// The settings the services were built with.
     public let settings: ControlPlaneSettings
+    /// Whether the token path's cached rows may be used: moved by the `ChangeFeed` that `serve`
+    /// runs; without one, nothing is cached.
+    public let cacheEpoch: CacheEpoch
 
     /// - Parameter now: the clock (inject one in tests).
     public init(
@@ -62,6 +65,8 @@ public struct ControlPlaneServices: Sendable {
         )
         self.audit = audit
         self.settings = settings
+        let cacheEpoch = CacheEpoch()
+        self.cacheEpoch = cacheEpoch
         keyRotation = KeyRotation(
             client: client,
             store: RotationStore(logger: logger),
@@ -94,7 +99,7 @@ public struct ControlPlaneServices: Sendable {
             now: now,
             jwksMaxAge: settings.jwksMaxAge
         )
-        let credentialStore = CredentialStore(client: client, logger: logger)
+        let credentialStore = CredentialStore(client: client, epoch: cacheEpoch, logger: logger)
         // One throttle for sign-in, password changes and second-factor codes: all check a secret.
         let throttle = LoginThrottle(limit: settings.loginAttemptsPerMinute, window: 60)
         let accountStore = AccountStore(client: client, logger: logger)
@@ -174,7 +179,7 @@ public struct ControlPlaneServices: Sendable {
         )
         tokens = TokenIssuer(
             client: client,
-            store: IssuanceStore(client: client, logger: logger),
+            store: IssuanceStore(client: client, epoch: cacheEpoch, logger: logger),
             keys: signingKeys,
             statusLists: statusLists,
             audit: audit,

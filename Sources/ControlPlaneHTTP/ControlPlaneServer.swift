@@ -20,6 +20,9 @@ public enum ControlPlaneServer {
         public var trustedProxies: TrustedProxies
         /// The browser console's files, served at `/console` (``ConsoleAssets/none``: not installed).
         public var console: ConsoleAssets
+        /// The replica's change feed (`serve` runs it): with it, a change is in force on every
+        /// replica before its request is answered; without, caching is off (``ChangeFeed``).
+        public var changeFeed: ChangeFeed?
 
         public init(
             client: PostgresClient,
@@ -28,7 +31,8 @@ public enum ControlPlaneServer {
             requestTimeout: Duration = .seconds(5),
             metrics: ControlPlaneMetrics = ControlPlaneMetrics(),
             trustedProxies: TrustedProxies = .none,
-            console: ConsoleAssets = .none
+            console: ConsoleAssets = .none,
+            changeFeed: ChangeFeed? = nil
         ) {
             self.client = client
             self.migrations = migrations
@@ -37,6 +41,7 @@ public enum ControlPlaneServer {
             self.metrics = metrics
             self.trustedProxies = trustedProxies
             self.console = console
+            self.changeFeed = changeFeed
         }
     }
 
@@ -51,6 +56,7 @@ public enum ControlPlaneServer {
             LogRequestsMiddleware(.info)
             APIErrorMiddleware()
             ClientAddressMiddleware(trusted: dependencies.trustedProxies)
+            LocalChangeMiddleware(epoch: dependencies.services.cacheEpoch, feed: dependencies.changeFeed)
         }
         let services = dependencies.services
         let metrics = dependencies.metrics

@@ -2,6 +2,8 @@
 public struct Component: Sendable, Codable, Equatable {
     public var id: String
     public var name: String
+
+    var json: JSONBody { ["id": .string(id), "name": .string(name)] }
 }
 
 /// Resource families of an AgentOS and their components.

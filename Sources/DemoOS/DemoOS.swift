@@ -18,27 +18,27 @@ public enum DemoOS {
             AgentOSAuthMiddleware(gate: gate)
         }
         let store = RunStore()
-        router.get("/health") { _, _ in try JSON(["status": "ok"]) }
-        router.get("/") { _, _ in try JSON(["name": "demo-os", "os_id": osID]) }
+        router.get("/health") { _, _ in JSON(["status": "ok"]) }
+        router.get("/") { _, _ in JSON(["name": "demo-os", "os_id": .string(osID)]) }
         router.get("/info") { _, _ in
-            try JSON(["os_id": osID, "name": "Demo OS", "auth_mode": gate.authMode.rawValue] as [String: String])
+            JSON(["os_id": .string(osID), "name": "Demo OS", "auth_mode": .string(gate.authMode.rawValue)])
         }
         router.get("/openapi.json") { _, _ in
-            try JSON(["openapi": "3.1.0", "info": ["title": "demo-os", "version": "1"]] as [String: Any])
+            JSON(["openapi": "3.1.0", "info": ["title": "demo-os", "version": "1"]])
         }
         router.get("/config") { _, context in
-            var body: [String: Any] = ["os_id": osID]
+            var body: [(String, JSONBody)] = [("os_id", .string(osID))]
             for family in Family.allCases {
-                body[family.rawValue] = context.accessibleIDs(family.rawValue, action: "read")
-                    .filter(family.components, id: \.id).map { ["id": $0.id, "name": $0.name] }
+                let readable = context.accessibleIDs(family.rawValue, action: "read").filter(family.components, id: \.id)
+                body.append((family.rawValue, .array(readable.map(\.json))))
             }
-            return try JSON(body)
+            return JSON(.object(body))
         }
         for family in Family.allCases { FamilyRoutes(family: family, store: store).register(on: router) }
         router.get("/sessions") { _, _ in
             let sessions = await store.sessions()
-            let data = sessions.keys.sorted().map { id in ["session_id": id, "runs": sessions[id]!.count] as [String: Any] }
-            return try JSON(["data": data, "meta": ["total_count": data.count]] as [String: Any])
+            let data = sessions.keys.sorted().map { id -> JSONBody in ["session_id": .string(id), "runs": .int(sessions[id]!.count)] }
+            return JSON(["data": .array(data), "meta": ["total_count": .int(data.count)]])
         }
         router.delete("/sessions/{session_id}") { _, context in
             let id = try context.parameters.require("session_id")
@@ -64,24 +64,6 @@ public enum DemoOS {
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger
         )
-    }
-}
-
-/// A JSON body of any shape, status 200 unless told otherwise.
-struct JSON: ResponseGenerator {
-    var object: Any
-    var status: HTTPResponse.Status = .ok
-
-    init(_ object: Any, status: HTTPResponse.Status = .ok) throws {
-        self.object = object
-        self.status = status
-    }
-
-    func response(from request: Request, context: some RequestContext) throws -> Response {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-        var buffer = ByteBuffer()
-        buffer.writeBytes(data)
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: buffer))
     }
 }
 

@@ -12,12 +12,12 @@ struct FamilyRoutes {
         let base = RouterPath("/\(family.rawValue)")
         router.get(base) { _, context in
             let items = try context.filterReadable(family.rawValue, family.components, id: \.id)
-            return try JSON(items.map { ["id": $0.id, "name": $0.name] })
+            return JSON(.array(items.map(\.json)))
         }
         router.get("\(base)/{id}") { _, context in
             let component = try find(context)
             try context.requireAccess(family.rawValue, id: component.id, action: "read")
-            return try JSON(["id": component.id, "name": component.name])
+            return JSON(component.json)
         }
         router.post("\(base)/{id}/runs") { request, context in
             let component = try find(context)
@@ -38,7 +38,7 @@ struct FamilyRoutes {
                 created_at: Int(Date().timeIntervalSince1970)
             )
             await store.add(run)
-            return try JSON(runJSON(run))
+            return JSON(runJSON(run))
         }
         router.get("\(base)/{id}/runs") { request, context in
             let component = try find(context)
@@ -46,16 +46,21 @@ struct FamilyRoutes {
             let sessionID = request.uri.queryParameters.get("session_id")
             let runs = await store.runs(family: family.rawValue, componentID: component.id, sessionID: sessionID)
             if sessionID != nil && runs.isEmpty { throw AuthDetailError(.notFound, detail: "Session not found") }
-            return try JSON(runs.map(runJSON))
+            return JSON(.array(runs.map(runJSON)))
         }
         // Agno maps none of these three in its route table: the handler's run check is the only guard.
         router.post("\(base)/{id}/sessions/{session_id}/fork") { _, context in
             let (component, sessionID) = try await session(context)
-            return try JSON(["session_id": UUID().uuidString.lowercased(), "forked_from": sessionID, idKey: component.id])
+            return JSON(
+                .object([
+                    ("session_id", .string(UUID().uuidString.lowercased())), ("forked_from", .string(sessionID)),
+                    (idKey, .string(component.id)),
+                ])
+            )
         }
         router.post("\(base)/{id}/sessions/{session_id}/compact") { _, context in
             let (component, sessionID) = try await session(context)
-            return try JSON(["session_id": sessionID, "compacted": true, idKey: component.id] as [String: Any])
+            return JSON(.object([("session_id", .string(sessionID)), ("compacted", true), (idKey, .string(component.id))]))
         }
         router.post("\(base)/{id}/runs/{run_id}/resume") { _, context in
             let component = try find(context)
@@ -64,7 +69,7 @@ struct FamilyRoutes {
             guard let run = await store.run(id: runID), run.family == family.rawValue, run.component_id == component.id else {
                 throw AuthDetailError(.notFound, detail: "Run not found")
             }
-            return try JSON(runJSON(run))
+            return JSON(runJSON(run))
         }
     }
 
@@ -89,10 +94,10 @@ struct FamilyRoutes {
         return component
     }
 
-    private func runJSON(_ run: Run) -> [String: Any] {
-        [
-            "run_id": run.run_id, idKey: run.component_id, "session_id": run.session_id,
-            "user_id": run.user_id as Any? ?? NSNull(), "content": run.content, "created_at": run.created_at,
-        ]
+    private func runJSON(_ run: Run) -> JSONBody {
+        .object([
+            ("run_id", .string(run.run_id)), (idKey, .string(run.component_id)), ("session_id", .string(run.session_id)),
+            ("user_id", .optional(run.user_id)), ("content", .string(run.content)), ("created_at", .int(run.created_at)),
+        ])
     }
 }

@@ -64,6 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics.registry))
         let client = PostgresClient(configuration: session.clientConfiguration, backgroundLogger: logger)
         let services = ControlPlaneServices(client: client, masterKeys: masterKeys, settings: settings, logger: logger)
+        let changeFeed = ChangeFeed(client: client, epoch: services.cacheEpoch, logger: logger)
         let app = ControlPlaneServer.buildApplication(
             .init(
                 client: client,
@@ -72,7 +73,8 @@ struct ServeCommand: AsyncParsableCommand {
                 requestTimeout: requestTimeout,
                 metrics: metrics,
                 trustedProxies: trustedProxies,
-                console: console
+                console: console,
+                changeFeed: changeFeed
             ),
             host: host,
             port: port,
@@ -91,7 +93,12 @@ struct ServeCommand: AsyncParsableCommand {
         )
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: client), .init(service: app), .init(service: rotation)],
+                services: [
+                    .init(service: client),
+                    .init(service: changeFeed),
+                    .init(service: app),
+                    .init(service: rotation),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

@@ -40,9 +40,13 @@ struct ReplicaFaultTests {
     }
 
     /// Two replicas on a fresh database with a superuser key, an org `acme`, an ES256 OS `prod`
-    /// and a service account bound `os-viewer` (its secret issues tokens).
+    /// and a service account bound `os-viewer` (its secret issues tokens); `postgres` is a client of
+    /// that database.
     static func withReplicas(
-        _ body: @Sendable (_ replicas: [Replica], _ environment: [String: String], _ admin: String, _ secret: String) async throws -> Void
+        _ body:
+            @Sendable (
+                _ replicas: [Replica], _ environment: [String: String], _ admin: String, _ secret: String, _ postgres: PostgresClient
+            ) async throws -> Void
     ) async throws {
         try await TestCluster.withNamedDatabase { postgres, _, name in
             let services = ControlPlaneServices(client: postgres, masterKeys: ControlPlaneHarness.masterKeys, logger: TestCluster.logger)
@@ -79,7 +83,7 @@ struct ReplicaFaultTests {
                 json: ["subject": ["service_account": id], "role": "os-viewer"]
             )
             #expect(binding.status == 201, "\(binding.text)")
-            try await body(replicas, environment, admin, secret)
+            try await body(replicas, environment, admin, secret, postgres)
         }
     }
 
@@ -156,7 +160,7 @@ struct ReplicaFaultTests {
 
     @Test
     func killingAReplicaDuringTokenLoadFailsOnlyWhatWasInFlight() async throws {
-        try await Self.withReplicas { replicas, environment, _, secret in
+        try await Self.withReplicas { replicas, environment, _, secret, _ in
             let nginx = try await NginxProxy.start(upstreams: replicas.map(\.port))
             defer { nginx.stop() }
             let victim = replicas[0]
@@ -209,7 +213,7 @@ struct ReplicaFaultTests {
 
     @Test
     func rotationAndRevocationThroughOneReplicaAreHonouredByTheOtherAtOnce() async throws {
-        try await Self.withReplicas { replicas, _, admin, secret in
+        try await Self.withReplicas { replicas, _, admin, secret, _ in
             let (a, b) = (replicas[0].url, replicas[1].url)
             let os = "/v1/orgs/acme/os/prod"
             let before = try await HTTP.send("POST", b + os + "/tokens", bearer: secret, json: [:])

@@ -56,7 +56,8 @@ public struct AuthGate: Sendable {
                 audience: configuration.osID,
                 verifyAudience: configuration.verifyAudience,
                 issuer: configuration.issuer,
-                requireExpiration: configuration.requireExpiration
+                requireExpiration: configuration.requireExpiration,
+                adminScope: configuration.adminScope
             )
             let statusLists = configuration.statusListOrigin.map {
                 StatusListChecker(
@@ -147,7 +148,7 @@ public struct AuthGate: Sendable {
                     mode: .jwt,
                     subject: verified.subject,
                     sessionID: verified.sessionID,
-                    scopes: ScopeSet(verified.scopes, adminScope: configuration.adminScope),
+                    scopes: verified.scopeSet,
                     claims: verified.claims,
                     enforcesScopes: configuration.authorization
                 )

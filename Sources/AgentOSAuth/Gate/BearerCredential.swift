@@ -15,24 +15,35 @@ enum BearerCredential {
     }
 
     /// `nil` when the header is not all ASCII; otherwise the credential, empty for none.
+    ///
+    /// Scans the contiguous UTF-8 buffer: `UTF8View.contains(where:)` walks the view index by
+    /// index and was a visible share of an authorised request on a 1.3 KB header.
     static func parseASCII(_ header: String) -> String? {
-        let bytes = header.utf8
-        var start = bytes.startIndex
-        var end = bytes.endIndex
-        // In ASCII, Foundation's `.whitespaces` is space and tab.
-        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
-        guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
-        while start < end, isBlank(bytes[start]) { start = bytes.index(after: start) }
-        while end > start, isBlank(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
-        if bytes.distance(from: start, to: end) >= 7 {
-            let prefix = bytes[start..<bytes.index(start, offsetBy: 7)]
-            // ASCII letters lower-case by setting 0x20; the seventh byte must be the space itself.
-            if zip(prefix, "bearer ".utf8).allSatisfy({ ($0 | ($1 == 0x20 ? 0 : 0x20)) == $1 }) {
-                start = bytes.index(start, offsetBy: 7)
-                while start < end, isBlank(bytes[start]) { start = bytes.index(after: start) }
+        var header = header
+        return header.withUTF8 { bytes -> String? in
+            var start = 0
+            var end = bytes.count
+            // In ASCII, Foundation's `.whitespaces` is space and tab.
+            func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+            var high: UInt8 = 0
+            for byte in bytes { high |= byte }
+            guard high < 0x80 else { return nil }
+            while start < end, isBlank(bytes[start]) { start += 1 }
+            while end > start, isBlank(bytes[end - 1]) { end -= 1 }
+            if end - start >= 7 {
+                // ASCII letters lower-case by setting 0x20; the seventh byte must be the space itself.
+                var matches = true
+                for (offset, expected) in "bearer ".utf8.enumerated() {
+                    let byte = bytes[start + offset]
+                    if (byte | (expected == 0x20 ? 0 : 0x20)) != expected { matches = false }
+                }
+                if matches {
+                    start += 7
+                    while start < end, isBlank(bytes[start]) { start += 1 }
+                }
             }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
         }
-        return String(Substring(bytes[start..<end]))
     }
 
     /// The Foundation reading, for headers with non-ASCII characters.

@@ -14,6 +14,8 @@ public struct RouteAuthorizer: Sendable {
     /// Whether a route with no mapping is refused to non-admins.
     public let denyUnmappedRoutes: Bool
     private let excluded: [PathPattern]
+    /// Every scope the table names, parsed once: the gate looks a rule's scopes up per request.
+    private let parsedScopes: [String: Scope]
 
     /// The scope gate of `configuration` (its routes, admin scope, excluded paths and switches).
     public init(configuration: AgentOSAuthConfiguration) {
@@ -22,6 +24,11 @@ public struct RouteAuthorizer: Sendable {
         self.authorization = configuration.authorization
         self.denyUnmappedRoutes = configuration.denyUnmappedRoutes
         self.excluded = configuration.excludedPaths.map(PathPattern.init)
+        var parsed: [String: Scope] = [:]
+        for rule in configuration.routes.rules {
+            for raw in rule.scopes where parsed[raw] == nil { parsed[raw] = Scope(raw, adminScope: configuration.adminScope) }
+        }
+        self.parsedScopes = parsed
     }
 
     /// What the gate would answer for a caller holding `scopes`, with the scopes involved — the
@@ -110,7 +117,7 @@ public struct RouteAuthorizer: Sendable {
     private func requiredScopes(_ rule: RouteRule, path: String) -> [Scope] {
         let context = ResourceContext(path: path)
         return rule.scopes.map { raw -> Scope in
-            let scope = Scope(raw, adminScope: adminScope)
+            let scope = parsedScopes[raw] ?? Scope(raw, adminScope: adminScope)
             if let context, let id = context.id, case .global(let resource, let action) = scope.kind, resource == context.family {
                 return Scope("\(resource):\(id):\(action)", adminScope: adminScope)
             }

@@ -75,9 +75,11 @@ extension TokenVerifier {
         if let subject, Self.isReservedSubject(subject) {
             throw AgentOSAuthError(.reservedSubject, "Invalid token subject")
         }
+        let scopes = Self.normalizedScopes(payload["scopes"])
         return VerifiedToken(
             subject: subject,
-            scopes: Self.normalizedScopes(payload["scopes"]),
+            scopes: scopes,
+            scopeSet: ScopeSet(scopes, adminScope: options.adminScope),
             sessionID: payload["session_id"]?.stringValue,
             tokenID: payload["jti"]?.stringValue,
             expiresAt: expiresAt,

@@ -21,6 +21,8 @@ public final class TokenVerifier: Sendable {
         public var maxTokenBytes: Int
         /// Capacity of the verified-token cache (0 disables it).
         public var cacheCapacity: Int
+        /// The admin scope ``VerifiedToken/scopeSet`` is parsed with (`AGENTOS_ADMIN_SCOPE`).
+        public var adminScope: String
 
         /// Options with the safer defaults.
         public init(
@@ -30,7 +32,8 @@ public final class TokenVerifier: Sendable {
             requireExpiration: Bool = true,
             leeway: TimeInterval = 10,
             maxTokenBytes: Int = 8192,
-            cacheCapacity: Int = 10_000
+            cacheCapacity: Int = 10_000,
+            adminScope: String = Scope.defaultAdminScope
         ) {
             self.audience = audience
             self.verifyAudience = verifyAudience
@@ -39,6 +42,7 @@ public final class TokenVerifier: Sendable {
             self.leeway = leeway
             self.maxTokenBytes = maxTokenBytes
             self.cacheCapacity = cacheCapacity
+            self.adminScope = adminScope
         }
     }
 

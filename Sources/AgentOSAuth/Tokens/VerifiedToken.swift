@@ -7,6 +7,9 @@ public struct VerifiedToken: Sendable {
     /// `scopes`, normalised as Agno does: a string becomes one scope; a non-string element
     /// makes the whole list empty (fail closed); any other type is empty.
     public let scopes: [String]
+    /// ``scopes`` parsed with the verifier's admin scope (``TokenVerifier/Options/adminScope``),
+    /// once per verification: a token answered from the cache is not parsed again per request.
+    public let scopeSet: ScopeSet
     /// `session_id`, which overrides the session of runs.
     public let sessionID: String?
     /// `jti`.

@@ -95,7 +95,7 @@ public struct KeyRotation: Sendable {
             return (pass, activatedOSes)
         }
         // After commit: a signer cached mid-transaction would still be the old key.
-        for os in activatedOSes { await keys.signers.remove(os: os) }
+        for os in activatedOSes { keys.signers.remove(os: os) }
         if pass.changedSomething {
             logger.notice(
                 "key rotation pass",

@@ -22,11 +22,9 @@ extension SigningKeys {
 
     /// Signs any payload with the OS's active key under the JOSE header `typ` (`at+jwt` for
     /// access tokens, `statuslist+jwt` for Status List Tokens).
-    func sign(_ payload: some JWTPayload, type: String, osInternalID: UUID, osID: String, activeKid: String?) async throws -> SignedToken {
+    func sign(_ payload: some Encodable, type: String, osInternalID: UUID, osID: String, activeKid: String?) async throws -> SignedToken {
         let signer = try await activeSigner(osInternalID: osInternalID, osID: osID, activeKid: activeKid)
-        var header = JWTHeader()
-        header.typ = type
-        let token = try await signer.keys.sign(payload, kid: JWKIdentifier(string: signer.kid), header: header)
+        let token = try signer.sign(payload, type: type)
         return SignedToken(token: token, kid: signer.kid, algorithm: signer.algorithm)
     }
 
@@ -37,32 +35,24 @@ extension SigningKeys {
         return try await sign(claims, osInternalID: os.internalID, osID: os.id, activeKid: nil)
     }
 
-    private func activeSigner(osInternalID: UUID, osID: String, activeKid: String?) async throws -> SignerCache.Signer {
-        if let cached = await signers.signer(os: osInternalID), activeKid == nil || cached.kid == activeKid { return cached }
+    private func activeSigner(osInternalID: UUID, osID: String, activeKid: String?) async throws -> CompactSigner {
+        if let cached = signers.signer(os: osInternalID), activeKid == nil || cached.kid == activeKid { return cached }
         guard let sealed = try await store.activeSealed(os: osInternalID) else { throw Self.noActiveKey(osID) }
         let secret = try masterKeys.open(
             sealed.ciphertext,
             aad: KeyMaterial.aad(osInstance: osInternalID, kid: sealed.kid, algorithm: sealed.algorithm.name),
             kekID: sealed.kekID
         )
-        let keys = JWTKeyCollection()
-        let identifier = JWKIdentifier(string: sealed.kid)
+        let key: CompactSigner.Key
         switch sealed.algorithm {
-        case .rs256:
-            await keys.add(
-                rsa: try JWTKit.Insecure.RSA.PrivateKey(backing: _RSA.Signing.PrivateKey(derRepresentation: secret)),
-                digestAlgorithm: .sha256,
-                kid: identifier
-            )
-        case .es256:
-            await keys.add(ecdsa: try ES256PrivateKey(backing: P256.Signing.PrivateKey(derRepresentation: secret)), kid: identifier)
-        case .eddsa:
-            await keys.add(eddsa: EdDSA.PrivateKey(backing: try Curve25519.Signing.PrivateKey(rawRepresentation: secret)), kid: identifier)
+        case .rs256: key = .rs256(try _RSA.Signing.PrivateKey(derRepresentation: secret))
+        case .es256: key = .es256(try P256.Signing.PrivateKey(derRepresentation: secret))
+        case .eddsa: key = .eddsa(try Curve25519.Signing.PrivateKey(rawRepresentation: secret))
         default:
             throw ControlPlaneError.conflict("OS '\(osID)' has a key of an algorithm this build cannot sign with (\(sealed.algorithm))")
         }
-        let signer = SignerCache.Signer(kid: sealed.kid, algorithm: sealed.algorithm, keys: keys)
-        await signers.store(signer, os: osInternalID)
+        let signer = try CompactSigner(kid: sealed.kid, algorithm: sealed.algorithm, key: key)
+        signers.store(signer, os: osInternalID)
         return signer
     }
 

@@ -53,7 +53,7 @@ public struct SigningKeys: Sendable {
             if activate { try await retireActive(os, at: at, by: access.caller.actor, on: connection) }
             return try await insert(material, os: os, state: activate ? .active : .pending, at: at, by: access.caller.actor, on: connection)
         }
-        if activate { await signers.remove(os: os.internalID) }
+        if activate { signers.remove(os: os.internalID) }
         return key
     }
 
@@ -81,7 +81,7 @@ public struct SigningKeys: Sendable {
             )
         }
         // After commit: a signer cached mid-transaction would still be the old key.
-        await signers.remove(os: os.internalID)
+        signers.remove(os: os.internalID)
         return try await key(kid, of: os)
     }
 
@@ -98,7 +98,7 @@ public struct SigningKeys: Sendable {
             let event = AuditEvent(.keyRevoked, "os:\(id)/key:\(kid)", ["previous_state": current.state.rawValue])
             try await audit.append(event, org: os.orgID, by: access.caller.actor, at: at, on: connection)
         }
-        await signers.remove(os: os.internalID)
+        signers.remove(os: os.internalID)
         return try await self.key(kid, of: os)
     }
 
@@ -163,7 +163,7 @@ public struct SigningKeys: Sendable {
     }
 
     /// Drops the cached signer of a deleted OS.
-    func forget(_ os: OSInstance) async { await signers.remove(os: os.internalID) }
+    func forget(_ os: OSInstance) async { signers.remove(os: os.internalID) }
 
     /// The OS for a public route: an unknown organisation and an unknown OS say which.
     func publicOS(org slug: String, id: String) async throws -> OSInstance {

@@ -6,10 +6,22 @@ import PostgresNIO
 struct CredentialStore: Sendable {
     let client: PostgresClient
     let logger: Logger
+    let apiKeys: InvalidatedCache<Data, APIKeyLookup.Key>
 
-    /// A live API key by hash: (id, name, superuser, stored hash, user).
+    init(client: PostgresClient, epoch: CacheEpoch, logger: Logger) {
+        self.client = client
+        self.logger = logger
+        self.apiKeys = InvalidatedCache(epoch: epoch)
+    }
+
+    /// A live API key by hash: (id, name, superuser, stored hash, user); cached until it
+    /// expires or anything about API keys changes (``InvalidatedCache``).
     func apiKey(hash: Data, at: Date) async throws -> (id: UUID, name: String, superuser: Bool, hash: Data, user: UUID?)? {
-        try await client.execute(APIKeyLookup(hash: hash, at: at), logger: logger).collect().first
+        try await apiKeys.value(hash, now: at) {
+            try await client.execute(APIKeyLookup(hash: hash, at: at), logger: logger).collect().first.map {
+                (APIKeyLookup.Key(id: $0.id, name: $0.name, superuser: $0.superuser, hash: $0.hash, user: $0.user), $0.expiresAt)
+            }
+        }.map { ($0.id, $0.name, $0.superuser, $0.hash, $0.user) }
     }
 
     /// A live session by hash: (stored hash, user id, email).
@@ -130,10 +142,19 @@ struct CredentialStore: Sendable {
 /// Caller lookup by API-key hash: on every authenticated request, so prepared once per connection.
 struct APIKeyLookup: PostgresPreparedStatement {
     static let sql = """
-        SELECT id, name, superuser, key_hash, user_id FROM api_keys
+        SELECT id, name, superuser, key_hash, user_id, expires_at FROM api_keys
         WHERE key_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)
         """
-    typealias Row = (id: UUID, name: String, superuser: Bool, hash: Data, user: UUID?)
+    typealias Row = (id: UUID, name: String, superuser: Bool, hash: Data, user: UUID?, expiresAt: Date?)
+
+    /// What the cache keeps of a row.
+    struct Key: Sendable {
+        var id: UUID
+        var name: String
+        var superuser: Bool
+        var hash: Data
+        var user: UUID?
+    }
 
     var hash: Data
     var at: Date
@@ -146,8 +167,8 @@ struct APIKeyLookup: PostgresPreparedStatement {
     }
 
     func decodeRow(_ row: PostgresRow) throws -> Row {
-        let (id, name, superuser, hash, user) = try row.decode((UUID, String, Bool, Data, UUID?).self)
-        return (id, name, superuser, hash, user)
+        let (id, name, superuser, hash, user, expiresAt) = try row.decode((UUID, String, Bool, Data, UUID?, Date?).self)
+        return (id, name, superuser, hash, user, expiresAt)
     }
 }
 

@@ -4,17 +4,31 @@ import PostgresNIO
 
 /// The two statements on the token hot path, prepared once per connection: everything a token
 /// needs (organisation, OS, active kid, the caller's membership, the subject and its raw scopes)
-/// in one round trip.
+/// in one round trip, and none while the row is cached and nothing behind it changed
+/// (``InvalidatedCache``, migration 0009).
 struct IssuanceStore: Sendable {
     let client: PostgresClient
     let logger: Logger
+    let tokenRows: InvalidatedCache<TokenIssuanceQuery, TokenIssuanceQuery.Row>
+    let clientRows: InvalidatedCache<ClientCredentialsQuery, ClientCredentialsQuery.Row>
 
-    func tokenRow(_ query: TokenIssuanceQuery) async throws -> TokenIssuanceQuery.Row? {
-        try await client.execute(query, logger: logger).collect().first
+    init(client: PostgresClient, epoch: CacheEpoch, logger: Logger) {
+        self.client = client
+        self.logger = logger
+        self.tokenRows = InvalidatedCache(epoch: epoch)
+        self.clientRows = InvalidatedCache(epoch: epoch)
     }
 
-    func clientCredentialsRow(_ query: ClientCredentialsQuery) async throws -> ClientCredentialsQuery.Row? {
-        try await client.execute(query, logger: logger).collect().first
+    func tokenRow(_ query: TokenIssuanceQuery, now: Date) async throws -> TokenIssuanceQuery.Row? {
+        try await tokenRows.value(query, now: now) {
+            try await client.execute(query, logger: logger).collect().first.map { ($0, nil) }
+        }
+    }
+
+    func clientCredentialsRow(_ query: ClientCredentialsQuery, now: Date) async throws -> ClientCredentialsQuery.Row? {
+        try await clientRows.value(query, now: now) {
+            try await client.execute(query, logger: logger).collect().first.map { ($0, nil) }
+        }
     }
 
     /// The OS's active kid (alias `o`), so a stale cached signer is noticed without another query.
@@ -55,7 +69,7 @@ struct IssuanceStore: Sendable {
 
 /// `POST …/tokens`: the organisation by slug, its OS, the caller's membership and the subject
 /// (a member by id or email, or a service account of the organisation).
-struct TokenIssuanceQuery: PostgresPreparedStatement {
+struct TokenIssuanceQuery: PostgresPreparedStatement, Hashable {
     static let sql = """
         SELECT g.id, o.id, cm.role, cm.disabled, s.id, s.email, s.name, coalesce(s.disabled, false),
           \(IssuanceStore.activeKid), \(IssuanceStore.rawScopes(of: "s.id")),
@@ -138,7 +152,7 @@ struct TokenIssuanceQuery: PostgresPreparedStatement {
 
 /// `POST /oauth/token`: the service account by client id, its organisation, the audience OS and
 /// the account's raw scopes there.
-struct ClientCredentialsQuery: PostgresPreparedStatement {
+struct ClientCredentialsQuery: PostgresPreparedStatement, Hashable {
     static let sql = """
         SELECT sa.id, sa.secret_hash, sa.revoked_at IS NOT NULL, g.slug, o.id,
           \(IssuanceStore.activeKid), \(IssuanceStore.rawScopes(of: "sa.id")),

@@ -1,21 +1,15 @@
-import AgentOSAuth
 import Foundation
-import JWTKit
+import Synchronization
 
-/// Decrypted signing keys, kept in memory per OS so issuing a token needs no decryption.
-/// Shared mutable state, hence an actor. Never exposes key material.
-actor SignerCache {
-    struct Signer {
-        var kid: String
-        var algorithm: SigningAlgorithm
-        var keys: JWTKeyCollection
-    }
+/// Decrypted signing keys, kept in memory per OS so issuing a token needs no decryption. A
+/// mutex, not an actor: every token reads it, and the read is a dictionary lookup (no hop).
+/// Never exposes key material.
+final class SignerCache: Sendable {
+    private let signers = Mutex<[UUID: CompactSigner]>([:])
 
-    private var signers: [UUID: Signer] = [:]
+    func signer(os: UUID) -> CompactSigner? { signers.withLock { $0[os] } }
 
-    func signer(os: UUID) -> Signer? { signers[os] }
+    func store(_ signer: CompactSigner, os: UUID) { signers.withLock { $0[os] = signer } }
 
-    func store(_ signer: Signer, os: UUID) { signers[os] = signer }
-
-    func remove(os: UUID) { signers[os] = nil }
+    func remove(os: UUID) { _ = signers.withLock { $0.removeValue(forKey: os) } }
 }

@@ -19,7 +19,7 @@ extension TokenIssuer {
                 if let problem = ScopeCatalog.lint(scope) { throw OAuthError(.invalidScope, "scope '\(scope.prefix(200))': \(problem)") }
             }
         }
-        let row = try await store.clientCredentialsRow(ClientCredentialsQuery(clientID: clientID, os: parts[1]))
+        let row = try await store.clientCredentialsRow(ClientCredentialsQuery(clientID: clientID, os: parts[1]), now: now())
         guard let row, Secrets.constantTimeEquals(row.secretHash, Secrets.hash(secret)), !row.revoked else {
             throw OAuthError(.invalidClient, "client authentication failed")
         }

@@ -37,7 +37,7 @@ public struct TokenIssuer: Sendable {
             subjectID: target.id,
             subjectEmail: target.email
         )
-        guard let row = try await store.tokenRow(query) else { throw ControlPlaneError.notFound("no organisation '\(slug)'") }
+        guard let row = try await store.tokenRow(query, now: now()) else { throw ControlPlaneError.notFound("no organisation '\(slug)'") }
         try checkStanding(caller, row: row, slug: slug, forOthers: !target.isCaller)
         guard let osInternalID = row.osInternalID else { throw ControlPlaneError.notFound("no OS '\(osID)' in '\(slug)'") }
         guard let subjectID = row.subjectID else {

@@ -1,0 +1,60 @@
+import AgentOSAuth
+import Crypto
+import CryptoExtras
+import Foundation
+
+/// Signs JWS compact serialisations (RFC 7515 §7.1) with one OS key, straight on swift-crypto.
+///
+/// The token path used jwt-kit's `JWTKeyCollection`, an actor: every token hopped onto it and
+/// through its generic encoder and header handling, a visible share of each token
+/// (docs/performance.md). The header is fixed per key and `typ`, so it is encoded once; what
+/// remains per token is the payload's JSON, base64url and the signature itself. jwt-kit still
+/// verifies everywhere (tests, the key checks), and the OS side verifies with AgentOSAuth.
+struct CompactSigner: Sendable {
+    enum Key: Sendable {
+        case rs256(_RSA.Signing.PrivateKey)
+        case es256(P256.Signing.PrivateKey)
+        case eddsa(Curve25519.Signing.PrivateKey)
+    }
+
+    let kid: String
+    let algorithm: SigningAlgorithm
+    let key: Key
+    /// base64url JOSE headers by `typ`.
+    private let headers: [String: String]
+
+    static let types = ["at+jwt", "statuslist+jwt"]
+
+    init(kid: String, algorithm: SigningAlgorithm, key: Key) throws {
+        self.kid = kid
+        self.algorithm = algorithm
+        self.key = key
+        var headers: [String: String] = [:]
+        for type in Self.types {
+            let header = try JSONSerialization.data(
+                withJSONObject: ["alg": algorithm.name, "kid": kid, "typ": type],
+                options: [.sortedKeys]
+            )
+            headers[type] = Base64URL.encode(header)
+        }
+        self.headers = headers
+    }
+
+    /// `header.payload.signature`, the payload encoded as JSON.
+    func sign(_ payload: some Encodable, type: String) throws -> String {
+        guard let header = headers[type] else { throw ControlPlaneError.invalid("no JOSE header for typ '\(type)'") }
+        let json = try JSONEncoder().encode(payload)
+        let signingInput = header + "." + Base64URL.encode(json)
+        let message = Array(signingInput.utf8)
+        let signature: [UInt8]
+        switch key {
+        case .rs256(let key):
+            signature = Array(try key.signature(for: SHA256.hash(data: message), padding: .insecurePKCS1v1_5).rawRepresentation)
+        case .es256(let key):
+            signature = Array(try key.signature(for: message).rawRepresentation)
+        case .eddsa(let key):
+            signature = Array(try key.signature(for: message))
+        }
+        return signingInput + "." + Base64URL.encode(signature)
+    }
+}

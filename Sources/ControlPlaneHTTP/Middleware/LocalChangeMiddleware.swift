@@ -1,0 +1,47 @@
+public import ControlPlane
+public import Hummingbird
+
+/// After any request that may have changed data, and before its response leaves: ends this
+/// replica's cached token-path rows and, with a ``ChangeFeed``, waits until every other live
+/// replica has ended theirs (``ReplicaFence``), so the change is in force on the client's very
+/// next request wherever it lands.
+///
+/// Token requests are not counted as changes: they write only status records, which nothing
+/// cached depends on. Without a feed (a router built in tests) only the local rows end.
+public struct LocalChangeMiddleware<Context: RequestContext>: RouterMiddleware {
+    let epoch: CacheEpoch
+    let feed: ChangeFeed?
+
+    public init(epoch: CacheEpoch, feed: ChangeFeed?) {
+        self.epoch = epoch
+        self.feed = feed
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        guard Self.mayChange(request) else { return try await next(request, context) }
+        // Whatever the outcome: a handler can fail after its transaction committed.
+        do {
+            let response = try await next(request, context)
+            await changed()
+            return response
+        } catch {
+            await changed()
+            throw error
+        }
+    }
+
+    private func changed() async {
+        if let feed { await feed.changed() } else { epoch.invalidate() }
+    }
+
+    static func mayChange(_ request: Request) -> Bool {
+        switch request.method {
+        case .get, .head, .options: return false
+        default:
+            let path = request.uri.path
+            return path != "/oauth/token" && !path.hasSuffix("/tokens")
+        }
+    }
+}
