@@ -183,6 +183,7 @@ public struct ControlPlaneServices: Sendable {
             keys: signingKeys,
             statusLists: statusLists,
             audit: audit,
+            auditAppender: AuditAppender(client: client, trail: audit, logger: logger),
             settings: settings,
             logger: logger,
             now: now

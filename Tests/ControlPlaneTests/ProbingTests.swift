@@ -70,4 +70,33 @@ struct TokenAuditTests {
             #expect(try await cp.send(.get, "/v1/orgs/acme/audit/verify").json["verified"] as? Bool == true)
         }
     }
+
+    /// Delegated tokens are audited in groups (`AuditAppender`): a burst of them, for two
+    /// organisations at once, leaves every token's event in its own chain, each chain whole.
+    @Test func aBurstOfTokensForOthersIsAuditedEventByEvent() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            for org in ["acme", "globex"] {
+                try await cp.makeOrg(org)
+                _ = try await cp.makeOS(org: org)
+                try await cp.bind(["user": try await cp.addMember("alice@\(org).test", org: org)], role: "os-viewer", org: org)
+            }
+            let jtis = try await withThrowingTaskGroup(of: (String, String?).self) { group in
+                for index in 0..<60 {
+                    let org = index % 2 == 0 ? "acme" : "globex"
+                    group.addTask { (org, try await cp.token(["subject": "alice@\(org).test"], org: org).json["jti"] as? String) }
+                }
+                return try await group.reduce(into: [String: Set<String>]()) { $0[$1.0, default: []].insert($1.1 ?? "") }
+            }
+            for org in ["acme", "globex"] {
+                let issued = try #require(jtis[org])
+                #expect(issued.count == 30 && !issued.contains(""), "\(org): \(issued)")
+                let audit = try await cp.send(.get, "/v1/orgs/\(org)/audit?limit=500")
+                let events = (audit.json["events"] as? [[String: Any]] ?? []).filter { $0["action"] as? String == "token.issued" }
+                #expect(Set(events.compactMap { ($0["details"] as? [String: String])?["jti"] }) == issued)
+                let seqs = (audit.json["events"] as? [[String: Any]] ?? []).compactMap { $0["seq"] as? Int }
+                #expect(Set(seqs).count == seqs.count && seqs.min() == 1 && seqs.max() == seqs.count, "\(org): \(seqs.sorted())")
+                #expect(try await cp.send(.get, "/v1/orgs/\(org)/audit/verify").json["verified"] as? Bool == true)
+            }
+        }
+    }
 }

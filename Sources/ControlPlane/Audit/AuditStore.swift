@@ -48,6 +48,28 @@ struct AuditStore: Sendable {
         )
     }
 
+    /// Several records of one chain in one statement (the group commit of ``AuditAppender``).
+    func insert(_ records: [AuditRecord], org: UUID, on connection: PostgresConnection) async throws {
+        let macKeys = records.compactMap(\.macKey)
+        // New events always name their key; one or an unkeyed event goes in on its own.
+        guard records.count > 1, macKeys.count == records.count else {
+            for record in records { try await insert(record, org: org, on: connection) }
+            return
+        }
+        let details = try records.map { String(decoding: try JSONEncoder().encode($0.details), as: UTF8.self) }
+        try await connection.query(
+            """
+            INSERT INTO audit_events (org_id, seq, at, actor, action, target, details, prev_hash, hash, mac_key)
+            SELECT \(org), u.seq, u.at, u.actor, u.action, u.target, u.details::jsonb, u.prev_hash, u.hash, u.mac_key
+            FROM unnest(\(records.map(\.seq))::int8[], \(records.map(\.at))::timestamptz[], \(records.map(\.actor))::text[],
+                        \(records.map(\.action))::text[], \(records.map(\.target))::text[], \(details)::text[],
+                        \(records.map(\.prevHash))::text[], \(records.map(\.hash))::text[], \(macKeys)::text[])
+              AS u(seq, at, actor, action, target, details, prev_hash, hash, mac_key)
+            """,
+            logger: logger
+        )
+    }
+
     /// Records newest first; `before` pages by `seq`.
     func list(org: UUID, limit: Int, before: Int64?) async throws -> [AuditRecord] {
         let rows = try await client.query(

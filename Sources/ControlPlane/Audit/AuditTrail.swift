@@ -26,21 +26,35 @@ public struct AuditTrail: Sendable {
 
     /// Appends `event` to `org`'s chain inside the caller's transaction.
     func append(_ event: AuditEvent, org: UUID, by actor: AuditActor, at date: Date, on connection: PostgresConnection) async throws {
+        try await append([(event, actor, date)], org: org, on: connection)
+    }
+
+    /// Appends `events` in order to `org`'s chain inside the caller's transaction: one head lock
+    /// and one insert for all of them.
+    func append(_ events: [(AuditEvent, AuditActor, Date)], org: UUID, on connection: PostgresConnection) async throws {
         let head = try await store.lockHead(org: org, on: connection)
-        let at = Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
-        var record = AuditRecord(
-            seq: (head?.seq ?? 0) + 1,
-            at: at,
-            actor: actor.id,
-            action: event.action.rawValue,
-            target: event.target,
-            details: event.details,
-            prevHash: head?.hash ?? Self.genesis,
-            hash: "",
-            macKey: keys.current.id
-        )
-        record.hash = AuditKeys.mac(record, org: org, key: keys.current.key)
-        try await store.insert(record, org: org, on: connection)
+        var seq = head?.seq ?? 0
+        var previous = head?.hash ?? Self.genesis
+        var records: [AuditRecord] = []
+        records.reserveCapacity(events.count)
+        for (event, actor, date) in events {
+            seq += 1
+            var record = AuditRecord(
+                seq: seq,
+                at: Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)),
+                actor: actor.id,
+                action: event.action.rawValue,
+                target: event.target,
+                details: event.details,
+                prevHash: previous,
+                hash: "",
+                macKey: keys.current.id
+            )
+            record.hash = AuditKeys.mac(record, org: org, key: keys.current.key)
+            previous = record.hash
+            records.append(record)
+        }
+        try await store.insert(records, org: org, on: connection)
     }
 
     /// Appends to the chain of events without an organisation.

@@ -12,6 +12,8 @@ public struct TokenIssuer: Sendable {
     let keys: SigningKeys
     let statusLists: StatusLists
     let audit: AuditTrail
+    /// Where the audit events of tokens for others are group-committed.
+    let auditAppender: AuditAppender
     let settings: ControlPlaneSettings
     let logger: Logger
     let now: Clock
@@ -85,9 +87,7 @@ public struct TokenIssuer: Sendable {
                 "os:\(osID)",
                 ["sub": claims.sub, "jti": "\(claims.jti)", "kid": signed.kid, "exp": "\(claims.exp)"]
             )
-            try await client.transaction(logger: logger) { connection in
-                try await audit.append(event, org: row.orgID, by: caller.actor, at: now(), on: connection)
-            }
+            try await auditAppender.append(event, org: row.orgID, by: caller.actor, at: now())
         }
         logger.info(
             "token issued",
