@@ -107,12 +107,24 @@ struct CLITests {
         UsageCase(args: ["explain", "--os", "p", "--path", "/x", "--subject", "a", "--access-token", "t"], err: "exclude each other"),
         UsageCase(args: ["login", "--email", "a@example.com"], err: "stdin is not a terminal: pass the password with --password-stdin"),
         UsageCase(args: ["keys", "rotate", "--org", "acme"], err: "Missing expected argument '--os <os>'"),
+        UsageCase(args: ["keys", "speed", "--algorithm", "HS256"], err: "unknown algorithm 'HS256'"),
+        UsageCase(args: ["keys", "speed", "--seconds", "0"], err: "--seconds must be 0.1-60"),
     ])
     func usageMistakesExitTwo(_ usage: UsageCase) async throws {
         let output = try await CLI.run(usage.args, environment: usage.environment.merging(["HOME": NSTemporaryDirectory()]) { a, _ in a })
         #expect(output.status == 2, "\(output)")
         #expect(output.stderr.contains(usage.err), "\(output.stderr)")
         #expect(output.stdout.isEmpty)
+    }
+
+    /// `keys speed` signs in process with the issuance signer: a rate for each algorithm.
+    @Test(arguments: ["RS256", "ES256", "EdDSA"])
+    func keysSpeedMeasuresTheSigner(_ algorithm: String) async throws {
+        let output = try await CLI.run(["keys", "speed", "--algorithm", algorithm, "--seconds", "0.2", "--tasks", "1"], environment: [:])
+        #expect(output.status == 0, "\(output)")
+        let words = output.stdout.split(separator: " ")
+        #expect(words.first.map(String.init) == algorithm && (words.dropFirst().first.flatMap { Double($0) } ?? 0) > 0, "\(output.stdout)")
+        #expect(output.stdout.contains("signatures/s (1 tasks, 0.2 s)"), "\(output.stdout)")
     }
 
     @Test func helpAndUnreachableServer() async throws {

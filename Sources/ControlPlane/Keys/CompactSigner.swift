@@ -42,8 +42,12 @@ struct CompactSigner: Sendable {
 
     /// `header.payload.signature`, the payload encoded as JSON.
     func sign(_ payload: some Encodable, type: String) throws -> String {
+        try sign(json: Array(try JSONEncoder().encode(payload)), type: type)
+    }
+
+    /// `header.payload.signature` for a payload already in JSON.
+    func sign(json: [UInt8], type: String) throws -> String {
         guard let header = headers[type] else { throw ControlPlaneError.invalid("no JOSE header for typ '\(type)'") }
-        let json = try JSONEncoder().encode(payload)
         let signingInput = header + "." + Base64URL.encode(json)
         let message = Array(signingInput.utf8)
         let signature: [UInt8]

@@ -17,7 +17,8 @@ extension SigningKeys {
     /// - Parameter activeKid: the active key as the caller's query just saw it. A cached signer for
     ///   another kid (rotated or revoked, possibly by another replica) is dropped and reloaded.
     func sign(_ claims: AccessTokenClaims, osInternalID: UUID, osID: String, activeKid: String?) async throws -> SignedToken {
-        try await sign(claims, type: "at+jwt", osInternalID: osInternalID, osID: osID, activeKid: activeKid)
+        let signer = try await activeSigner(osInternalID: osInternalID, osID: osID, activeKid: activeKid)
+        return SignedToken(token: try signer.sign(json: claims.json, type: "at+jwt"), kid: signer.kid, algorithm: signer.algorithm)
     }
 
     /// Signs any payload with the OS's active key under the JOSE header `typ` (`at+jwt` for

@@ -7,7 +7,7 @@ struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
         abstract: "An OS's signing keys.",
-        subcommands: [List.self, Rotate.self, Activate.self, Revoke.self, Rewrap.self]
+        subcommands: [List.self, Rotate.self, Activate.self, Revoke.self, Rewrap.self, Speed.self]
     )
 
     static let fields = [

@@ -1,0 +1,27 @@
+import AgentOSAuth
+import ArgumentParser
+import ControlPlane
+import Foundation
+
+extension KeysCommand {
+    /// `keys speed`: the signing rate of this machine, in process (no server, no database).
+    struct Speed: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "How many access tokens per second this machine can sign (the issuance signer, a fresh key; no server needed)."
+        )
+        @Option(help: "RS256, ES256 or EdDSA.") var algorithm = "RS256"
+        @Option(help: "How long to sign, in seconds.") var seconds = 3.0
+        @Option(help: "Concurrent signing tasks (default: one per core).") var tasks = ProcessInfo.processInfo.activeProcessorCount
+
+        func validate() throws {
+            guard (0.1...60).contains(seconds) else { throw ValidationError("--seconds must be 0.1-60") }
+            guard (1...256).contains(tasks) else { throw ValidationError("--tasks must be 1-256") }
+        }
+
+        func run() async throws {
+            guard let parsed = SigningAlgorithm(name: algorithm) else { throw ValidationError("unknown algorithm '\(algorithm)'") }
+            let rate = try await SigningSpeed.measure(parsed, seconds: seconds, tasks: tasks)
+            print("\(parsed.name) \(String(format: "%.0f", rate)) signatures/s (\(tasks) tasks, \(seconds) s)")
+        }
+    }
+}
