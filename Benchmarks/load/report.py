@@ -4,6 +4,7 @@ import sys
 
 rows = [line.split() for line in open(sys.argv[1]) if line.strip()]
 raw = {"RS256": float(os.environ["RAW_RS256"]), "ES256": float(os.environ["RAW_ES256"]), "EdDSA": float(os.environ["RAW_EDDSA"])}
+own = {"RS256": float(os.environ["OWN_RS256"]), "ES256": float(os.environ["OWN_ES256"]), "EdDSA": float(os.environ["OWN_EDDSA"])}
 
 
 def rate(value):
@@ -11,7 +12,7 @@ def rate(value):
 
 
 print("\n## Token issuance (control plane, release, embedded PostgreSQL, status lists on)\n")
-print("| Route | Alg | tokens/s | p50 | p99 | errors | raw sign/s (openssl, 2 cores) | tokens / raw | goal |")
+print("| Route | Alg | tokens/s | p50 | p99 | errors | raw sign/s: openssl / own signer | tokens / raw: openssl / own | goal |")
 print("|---|---|---:|---:|---:|---:|---:|---:|---|")
 for label, rps, p50, p99, errors in (r for r in rows if r[0].startswith("issue:")):
     _, route, alg = label.split(":")
@@ -23,7 +24,10 @@ for label, rps, p50, p99, errors in (r for r in rows if r[0].startswith("issue:"
         goal = f"≥ 5,000/s: {'met' if float(rps) >= 5000 else 'not met'}"
     else:
         goal = "—"
-    print(f"| {name} | {alg} | {rate(rps)} | {p50} | {p99} | {errors} | {rate(raw[alg])} | {ratio:.2f} | {goal} |")
+    print(
+        f"| {name} | {alg} | {rate(rps)} | {p50} | {p99} | {errors} | {rate(raw[alg])} / {rate(own[alg])} "
+        f"| {ratio:.2f} / {float(rps) / own[alg]:.2f} | {goal} |"
+    )
 rss = [(r[0][4:], int(r[1])) for r in rows if r[0].startswith("rss:")]
 peak = max(value for _, value in rss)
 print(f"\nControl-plane RSS after each run (MB): {', '.join(f'{name} {value}' for name, value in rss)}; "

@@ -10,11 +10,12 @@
 #   Benchmarks/load/run.sh
 # Needs wrk, openssl, curl and python3; for the Agno row a Python with agno[os]==3.1.10 and
 # pyjwt[crypto] (AGNO_PYTHON, by default the venv the test suite creates: .build/test-python).
-# AGNO=off leaves the Agno row out. DURATION (10s), ISSUE_CONNECTIONS (16), OS_CONNECTIONS (32).
+# AGNO=off leaves the Agno row out. DURATION (10s), ISSUE_CONNECTIONS (32: enough requests in flight
+# to cover a group commit's fsync), OS_CONNECTIONS (32).
 set -euo pipefail
 BIN=${BIN:-$PWD/.build/release}
 DURATION=${DURATION:-10s}
-ISSUE_CONNECTIONS=${ISSUE_CONNECTIONS:-16}
+ISSUE_CONNECTIONS=${ISSUE_CONNECTIONS:-32}
 OS_CONNECTIONS=${OS_CONNECTIONS:-32}
 PORT=${PORT:-18700}
 OS_PORT=${OS_PORT:-18701}
@@ -63,6 +64,10 @@ raw_rs256=$(speed rsa2048 | awk '/^rsa 2048 bits/ {print $6}')
 raw_es256=$(speed ecdsap256 | awk '/ecdsa \(nistp256\)/ {print $7}')
 raw_eddsa=$(speed ed25519 | awk '/EdDSA \(Ed25519\)/ {print $7}')
 echo "RS256 $raw_rs256 sign/s, ES256 $raw_es256 sign/s, EdDSA $raw_eddsa sign/s"
+echo "== raw signatures: controlplane keys speed (the issuance signer, swift-crypto/BoringSSL, both cores)"
+own() { "$BIN/controlplane" keys speed --algorithm "$1" --seconds 5 | awk '{print $2}'; }
+own_rs256=$(own RS256) own_es256=$(own ES256) own_eddsa=$(own EdDSA)
+echo "RS256 $own_rs256 sign/s, ES256 $own_es256 sign/s, EdDSA $own_eddsa sign/s"
 
 echo "== control plane: set-up"
 CONTROL_PLANE_ISSUER=$CONTROL_PLANE_URL "$BIN/controlplane" serve --port "$PORT" --data-dir "$work/data" \
@@ -150,4 +155,4 @@ if [ "$AGNO" = on ]; then
     measure "os:agno:/agents:warm" "http://127.0.0.1:$AGNO_PORT/agents" -c"$OS_CONNECTIONS" -s "$work/warm.lua"
 fi
 
-RAW_RS256=$raw_rs256 RAW_ES256=$raw_es256 RAW_EDDSA=$raw_eddsa python3 "$LOAD/report.py" "$results"
+RAW_RS256=$raw_rs256 RAW_ES256=$raw_es256 RAW_EDDSA=$raw_eddsa OWN_RS256=$own_rs256 OWN_ES256=$own_es256 OWN_EDDSA=$own_eddsa python3 "$LOAD/report.py" "$results"

@@ -72,22 +72,34 @@ public struct TokenIssuer: Sendable {
             roles: row.roles
         )
         guard let activeKid = row.activeKid else { throw SigningKeys.noActiveKey(osID) }
-        let signed = try await signAndRecord(
-            claims,
-            osInternalID: osInternalID,
-            osID: osID,
-            activeKid: activeKid,
-            generation: row.generation
-        )
-        if !target.isCaller {
+        let signed: SigningKeys.SignedToken
+        if target.isCaller {
+            signed = try await signAndRecord(
+                claims,
+                osInternalID: osInternalID,
+                osID: osID,
+                activeKid: activeKid,
+                generation: row.generation
+            )
+        } else {
             // A token for someone else is a grant of their access to the caller: audited (issue #12),
             // and not handed out if the record cannot be written. Own tokens stay log-only (hot path).
-            let event = AuditEvent(
-                .tokenIssued,
-                "os:\(osID)",
-                ["sub": claims.sub, "jti": "\(claims.jti)", "kid": signed.kid, "exp": "\(claims.exp)"]
-            )
-            try await auditAppender.append(event, org: row.orgID, by: caller.actor, at: now())
+            // The event names the kid that signed, so it is written after the signature, while the
+            // status record is: the answer waits for both commits at once, not one after the other.
+            async let recorded: Void = statusLists.record(claims, os: osInternalID, generation: row.generation)
+            do {
+                signed = try await keys.sign(claims, osInternalID: osInternalID, osID: osID, activeKid: activeKid)
+                let event = AuditEvent(
+                    .tokenIssued,
+                    "os:\(osID)",
+                    ["sub": claims.sub, "jti": "\(claims.jti)", "kid": signed.kid, "exp": "\(claims.exp)"]
+                )
+                try await auditAppender.append(event, org: row.orgID, by: caller.actor, at: now())
+            } catch {
+                try? await recorded
+                throw error
+            }
+            try await recorded
         }
         logger.info(
             "token issued",
