@@ -15,6 +15,8 @@ struct APIHandler: APIProtocol {
     let authentication: Authentication
     let accounts: Accounts
     let accessControl: AccessControl
+    let members: Members
+    let invitations: Invitations
 
     /// The caller's standing in organisation `org`, as `APIRequestContext.access` resolves it for
     /// the hand-written routes; the use case it is handed to checks its own permission.

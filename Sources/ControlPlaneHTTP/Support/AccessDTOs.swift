@@ -9,18 +9,6 @@ struct LoginRequest: Decodable {
     var password: String
 }
 
-struct AddMemberRequest: Decodable {
-    var email: String
-    var name: String
-    var role: String
-    var password: String?
-}
-
-struct UpdateMemberRequest: Decodable {
-    var role: String?
-    var disabled: Bool?
-}
-
 /// `{"user": "<id or email>"}` or `{"service_account": "<id>"}`, exactly one.
 struct SubjectBody: Decodable {
     var user: String?
@@ -69,32 +57,6 @@ func parseRole(_ text: String) throws -> OrgRole {
 func parseUUID(_ text: String, _ what: String) throws -> UUID {
     guard let id = UUID(uuidString: text) else { throw APIError.badRequest("\(what) must be a UUID") }
     return id
-}
-
-struct UserDTO: Encodable {
-    var id: String
-    var email: String
-    var name: String
-    init(_ user: User) {
-        id = user.id.uuidString.lowercased()
-        email = user.email
-        name = user.name
-    }
-}
-
-struct MemberDTO: Encodable {
-    var user: UserDTO
-    var role: String
-    var disabled: Bool
-    var created_at: Date
-    var state: String
-    init(_ member: Member) {
-        user = UserDTO(member.user)
-        role = member.role.rawValue
-        disabled = member.disabled
-        created_at = member.createdAt
-        state = member.state.rawValue
-    }
 }
 
 struct SubjectDTO: Encodable {
