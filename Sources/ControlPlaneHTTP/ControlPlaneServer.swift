@@ -81,7 +81,8 @@ public enum ControlPlaneServer {
             accounts: services.accounts,
             accessControl: services.accessControl,
             members: services.members,
-            invitations: services.invitations
+            invitations: services.invitations,
+            serviceAccounts: services.serviceAccounts
         ).register(
             on: router.group().add(middleware: callers)
         )
@@ -94,7 +95,6 @@ public enum ControlPlaneServer {
             organizations: organizations,
             tokens: services.tokens,
             statusLists: services.statusLists,
-            serviceAccounts: services.serviceAccounts,
             metrics: metrics
         ).register(on: v1)
         return router

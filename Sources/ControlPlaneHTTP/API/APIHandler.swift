@@ -17,6 +17,7 @@ struct APIHandler: APIProtocol {
     let accessControl: AccessControl
     let members: Members
     let invitations: Invitations
+    let serviceAccounts: ServiceAccounts
 
     /// The caller's standing in organisation `org`, as `APIRequestContext.access` resolves it for
     /// the hand-written routes; the use case it is handed to checks its own permission.

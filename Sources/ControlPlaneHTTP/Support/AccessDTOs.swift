@@ -37,11 +37,6 @@ struct RevokeTokensRequest: Decodable {
     var subject: String?
 }
 
-struct CreateServiceAccountRequest: Decodable {
-    var name: String
-    var token_broker: Bool?
-}
-
 struct ExplainRequest: Decodable {
     var subject: SubjectBody?
     var token: String?
@@ -116,26 +111,6 @@ struct TokenDTO: Encodable {
         scopes = token.scopes
         kid = token.kid
         jti = token.jti
-    }
-}
-
-struct ServiceAccountDTO: Encodable {
-    var id: String
-    var name: String
-    var client_id: String
-    var token_broker: Bool
-    var created_at: Date
-    var revoked_at: Date?
-    /// Only in the creation response.
-    var client_secret: String?
-    init(_ account: ServiceAccount, secret: String? = nil) {
-        id = account.id.uuidString.lowercased()
-        name = account.name
-        client_id = account.clientID
-        token_broker = account.tokenBroker
-        created_at = account.createdAt
-        revoked_at = account.revokedAt
-        client_secret = secret
     }
 }
 
