@@ -82,14 +82,14 @@ public enum ControlPlaneServer {
             accessControl: services.accessControl,
             members: services.members,
             invitations: services.invitations,
-            serviceAccounts: services.serviceAccounts
+            serviceAccounts: services.serviceAccounts,
+            secondFactor: services.secondFactor
         ).register(
             on: router.group().add(middleware: callers)
         )
         OrganizationRoutes(organizations: organizations, audit: services.audit).register(on: v1)
         OSRoutes(organizations: organizations, osRegistry: services.osRegistry, signingKeys: services.signingKeys).register(on: v1)
         AuthRoutes(authentication: services.authentication, metrics: metrics, cookies: cookies).register(on: v1)
-        MFARoutes(secondFactor: services.secondFactor).register(on: v1)
         AccessRoutes(organizations: organizations, accessControl: services.accessControl).register(on: v1)
         TokenRoutes(
             organizations: organizations,

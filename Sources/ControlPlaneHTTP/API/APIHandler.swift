@@ -18,6 +18,7 @@ struct APIHandler: APIProtocol {
     let members: Members
     let invitations: Invitations
     let serviceAccounts: ServiceAccounts
+    let secondFactor: SecondFactor
 
     /// The caller's standing in organisation `org`, as `APIRequestContext.access` resolves it for
     /// the hand-written routes; the use case it is handed to checks its own permission.
