@@ -83,11 +83,11 @@ public enum ControlPlaneServer {
             members: services.members,
             invitations: services.invitations,
             serviceAccounts: services.serviceAccounts,
-            secondFactor: services.secondFactor
+            secondFactor: services.secondFactor,
+            audit: services.audit
         ).register(
             on: router.group().add(middleware: callers)
         )
-        OrganizationRoutes(organizations: organizations, audit: services.audit).register(on: v1)
         OSRoutes(organizations: organizations, osRegistry: services.osRegistry, signingKeys: services.signingKeys).register(on: v1)
         AuthRoutes(authentication: services.authentication, metrics: metrics, cookies: cookies).register(on: v1)
         AccessRoutes(organizations: organizations, accessControl: services.accessControl).register(on: v1)

@@ -19,6 +19,7 @@ struct APIHandler: APIProtocol {
     let invitations: Invitations
     let serviceAccounts: ServiceAccounts
     let secondFactor: SecondFactor
+    let audit: AuditTrail
 
     /// The caller's standing in organisation `org`, as `APIRequestContext.access` resolves it for
     /// the hand-written routes; the use case it is handed to checks its own permission.

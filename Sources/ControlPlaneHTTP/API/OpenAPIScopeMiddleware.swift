@@ -2,7 +2,9 @@ import Hummingbird
 
 /// Runs before the generated operation handlers: the body limit and JSON-only bodies are
 /// checked here, with the API's own errors (413, 415), before the generated code reads the
-/// body, and the request context is made available to the handlers (``RequestScope``).
+/// body; the query is written as the generated decoder must see it to read what Hummingbird
+/// read (``queryAsRead(_:)``); and the request context is made available to the handlers
+/// (``RequestScope``).
 struct OpenAPIScopeMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
 
@@ -18,8 +20,28 @@ struct OpenAPIScopeMiddleware: RouterMiddleware {
                 throw APIError(.unsupportedMediaType, code: "unsupported_media_type", message: "Content-Type must be application/json")
             }
         }
+        if let path = request.head.path, let rewritten = Self.queryAsRead(path) {
+            var head = request.head
+            head.path = rewritten
+            request = Request(head: head, body: request.body)
+        }
         return try await RequestScope.$context.withValue(context) {
             try await next(request, context)
         }
+    }
+
+    /// `path` with its query written so the generated decoder reads the values Hummingbird's
+    /// `queryParameters` read for the hand-written routes, or nil when nothing changes. The
+    /// generated decoder reads `+` as a space, where Hummingbird keeps a plus (so it is sent as
+    /// `%2B`), and cannot parse a pair without `=` or an empty pair at all (it fails with a 500),
+    /// where Hummingbird reads an empty value and skips an empty pair.
+    static func queryAsRead(_ path: String) -> String? {
+        guard let mark = path.firstIndex(of: "?") else { return nil }
+        let query = path[path.index(after: mark)...]
+        let pairs = query.split(separator: "&").map { pair in
+            (pair.contains("=") ? String(pair) : pair + "=").replacing("+", with: "%2B")
+        }
+        let rewritten = pairs.joined(separator: "&")
+        return rewritten == query ? nil : path[...mark] + rewritten
     }
 }
