@@ -84,11 +84,12 @@ public enum ControlPlaneServer {
             invitations: services.invitations,
             serviceAccounts: services.serviceAccounts,
             secondFactor: services.secondFactor,
-            audit: services.audit
+            audit: services.audit,
+            osRegistry: services.osRegistry,
+            signingKeys: services.signingKeys
         ).register(
             on: router.group().add(middleware: callers)
         )
-        OSRoutes(organizations: organizations, osRegistry: services.osRegistry, signingKeys: services.signingKeys).register(on: v1)
         AuthRoutes(authentication: services.authentication, metrics: metrics, cookies: cookies).register(on: v1)
         AccessRoutes(organizations: organizations, accessControl: services.accessControl).register(on: v1)
         TokenRoutes(

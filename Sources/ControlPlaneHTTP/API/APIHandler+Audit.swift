@@ -32,7 +32,7 @@ extension APIHandler {
     }
 
     /// `limit` (default 50) and `before` as integers; their range is the audit trail's to check.
-    static func paging(limit: QueryText?, before: QueryText?) throws -> (limit: Int, before: Int64?) {
+    static func paging(limit: WireText?, before: WireText?) throws -> (limit: Int, before: Int64?) {
         guard let limit = Int(limit?.text ?? "50") else { throw APIError.badRequest("limit must be 1-500") }
         guard let before else { return (limit, nil) }
         guard let value = Int64(before.text) else { throw APIError.badRequest("before must be a positive sequence number") }

@@ -20,7 +20,7 @@ extension APIHandler {
                 "password is not accepted: nobody sets another person's password; the member chooses one when redeeming the invitation"
             )
         }
-        let (member, code) = try await members.add(access, email: body.email, name: body.name, role: try body.role.role())
+        let (member, code) = try await members.add(access, email: body.email, name: body.name, role: try parseRole(body.role.text))
         return .created(.init(headers: .init(cacheControl: "no-store", pragma: "no-cache"), body: .json(.init(member, code))))
     }
 
@@ -28,7 +28,12 @@ extension APIHandler {
         let access = try await access(input.path.org)
         guard case .json(let body) = input.body else { throw APIError.badRequest("a JSON body is required") }
         guard body.role != nil || body.disabled != nil else { throw APIError.badRequest("give role and/or disabled") }
-        let member = try await members.update(access, user: input.path.user, role: try body.role?.role(), disabled: body.disabled)
+        let member = try await members.update(
+            access,
+            user: input.path.user,
+            role: try body.role.map { try parseRole($0.text) },
+            disabled: body.disabled
+        )
         return .ok(.init(body: .json(.init(member))))
     }
 
@@ -61,7 +66,7 @@ extension Components.Schemas.Member {
         self.init(
             createdAt: member.createdAt,
             disabled: member.disabled,
-            role: .init(member.role),
+            role: .init(member.role.rawValue),
             state: member.state == .invited ? .invited : .active,
             user: .init(member.user)
         )
@@ -75,7 +80,7 @@ extension Components.Schemas.InvitedMember {
             createdAt: member.createdAt,
             disabled: member.disabled,
             invitation: .init(code),
-            role: .init(member.role),
+            role: .init(member.role.rawValue),
             state: member.state == .invited ? .invited : .active,
             user: .init(member.user)
         )

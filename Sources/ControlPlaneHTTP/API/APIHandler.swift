@@ -20,6 +20,8 @@ struct APIHandler: APIProtocol {
     let serviceAccounts: ServiceAccounts
     let secondFactor: SecondFactor
     let audit: AuditTrail
+    let osRegistry: OSRegistry
+    let signingKeys: SigningKeys
 
     /// The caller's standing in organisation `org`, as `APIRequestContext.access` resolves it for
     /// the hand-written routes; the use case it is handed to checks its own permission.

@@ -2,7 +2,7 @@ import Hummingbird
 
 /// Runs before the generated operation handlers: the body limit and JSON-only bodies are
 /// checked here, with the API's own errors (413, 415), before the generated code reads the
-/// body; the query is written as the generated decoder must see it to read what Hummingbird
+/// body (an optional one left out reads as `{}`); the query is written as the generated decoder must see it to read what Hummingbird
 /// read (``queryAsRead(_:)``); and the request context is made available to the handlers
 /// (``RequestScope``).
 struct OpenAPIScopeMiddleware: RouterMiddleware {
@@ -18,6 +18,13 @@ struct OpenAPIScopeMiddleware: RouterMiddleware {
             let emptyAllowed = body == .optional && buffer.readableBytes == 0
             if !emptyAllowed, !contentType.hasPrefix("application/json") {
                 throw APIError(.unsupportedMediaType, code: "unsupported_media_type", message: "Content-Type must be application/json")
+            }
+            // An optional body left out reads as `{}`, whatever the Content-Type, as the
+            // hand-written routes read it; the generated code would refuse the empty body as JSON.
+            if emptyAllowed {
+                var head = request.head
+                head.headerFields[.contentType] = "application/json"
+                request = Request(head: head, body: .init(buffer: ByteBuffer(string: "{}")))
             }
         }
         if let path = request.head.path, let rewritten = Self.queryAsRead(path) {
