@@ -91,7 +91,6 @@ public enum ControlPlaneServer {
             on: router.group().add(middleware: callers)
         )
         AuthRoutes(authentication: services.authentication, metrics: metrics, cookies: cookies).register(on: v1)
-        AccessRoutes(organizations: organizations, accessControl: services.accessControl).register(on: v1)
         TokenRoutes(
             organizations: organizations,
             tokens: services.tokens,

@@ -4,9 +4,10 @@ import Testing
 
 @testable import ControlPlaneHTTP
 
-/// Effective access and explain, served by the generated protocol, answer as their hand-written
-/// routes did: the same subject rule and message, query values read as Hummingbird read them.
-@Suite("Generated routes: effective access and explain")
+/// Effective access, explain and deleting a role, served by the generated protocol, answer as
+/// their hand-written routes did: the same subject rule and message, the same refusal of a bad
+/// `force`, query values read as Hummingbird read them.
+@Suite("Generated routes: effective access, explain, deleting a role")
 struct GeneratedAccessRoutesTests {
     static let subjectRule = #"subject must be {"user": id-or-email} or {"service_account": id}"#
 
@@ -66,6 +67,30 @@ struct GeneratedAccessRoutesTests {
             let allowed = try await cp.send(.post, path, json: ["method": "GET", "path": "/agents", "subject": ["user": id]])
             #expect(allowed.status == 200 && allowed.json["allowed"] as? Bool == true && allowed.json["detail"] == nil, "\(allowed.text)")
             #expect(allowed.json["granted_by"] is [String: Any] && allowed.json["subject"] as? String == id, "\(allowed.text)")
+        }
+    }
+
+    @Test func deletingARoleReadsForceAsBefore() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            try await cp.makeOrg()
+            let created = try await cp.send(
+                .post,
+                "/v1/orgs/acme/roles",
+                json: ["slug": "reader", "name": "Reader", "scopes": ["agents:read"]]
+            )
+            #expect(created.status == 201, "\(created.text)")
+            try await cp.bind(["user": try await cp.addMember("i@acme.test")], role: "reader")
+            for query in ["?force=yes", "?force", "?force=TRUE", "?force=1"] {
+                let reply = try await cp.send(.delete, "/v1/orgs/acme/roles/reader\(query)")
+                #expect(reply.status == 400 && Self.message(reply) == "force must be true or false", "\(query): \(reply.text)")
+            }
+            for query in ["", "?force=false"] {
+                let bound = try await cp.send(.delete, "/v1/orgs/acme/roles/reader\(query)")
+                #expect(bound.status == 409 && bound.errorCode == "conflict", "\(query): \(bound.text)")
+            }
+            let forced = try await cp.send(.delete, "/v1/orgs/acme/roles/reader?force=true")
+            #expect(forced.status == 204 && forced.body.isEmpty, "\(forced.text)")
+            #expect(try await cp.send(.get, "/v1/orgs/acme/roles/reader").status == 404)
         }
     }
 }
