@@ -1,40 +1,49 @@
 import Hummingbird
 
-/// Runs before the generated operation handlers: the body limit and JSON-only bodies are
-/// checked here, with the API's own errors (413, 415), before the generated code reads the
-/// body (an optional one left out reads as `{}`); the query is written as the generated decoder must see it to read what Hummingbird
-/// read (``queryAsRead(_:)``); and the request context is made available to the handlers
-/// (``RequestScope``).
+/// Runs before the generated operation handlers, so they answer as the hand-written routes do:
+/// the body limit and JSON-only bodies are checked here, with the API's own errors (413, 415),
+/// before the generated code reads the body; the request is handed on as the generated code must
+/// see it to read what Hummingbird read (``generatedCodeView(of:emptyBody:)``); and the request
+/// context is made available to the handlers (``RequestScope``).
 struct OpenAPIScopeMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var request = request
         let buffer = try await request.collectBodyWithinLimit(context)
+        var emptyBody = false
         // As the hand-written routes decide: an operation whose document names a JSON body
         // refuses any other type, and an absent one unless the body is optional and empty.
         if let body = RequestBodyRules.document.body(method: request.method.rawValue, path: context.endpointPath ?? "") {
             let contentType = request.headers[.contentType]?.lowercased() ?? ""
-            let emptyAllowed = body == .optional && buffer.readableBytes == 0
-            if !emptyAllowed, !contentType.hasPrefix("application/json") {
+            emptyBody = body == .optional && buffer.readableBytes == 0
+            if !emptyBody, !contentType.hasPrefix("application/json") {
                 throw APIError(.unsupportedMediaType, code: "unsupported_media_type", message: "Content-Type must be application/json")
             }
-            // An optional body left out reads as `{}`, whatever the Content-Type, as the
-            // hand-written routes read it; the generated code would refuse the empty body as JSON.
-            if emptyAllowed {
-                var head = request.head
-                head.headerFields[.contentType] = "application/json"
-                request = Request(head: head, body: .init(buffer: ByteBuffer(string: "{}")))
-            }
         }
-        if let path = request.head.path, let rewritten = Self.queryAsRead(path) {
-            var head = request.head
-            head.path = rewritten
-            request = Request(head: head, body: request.body)
-        }
+        let handedOn = Self.generatedCodeView(of: request, emptyBody: emptyBody)
         return try await RequestScope.$context.withValue(context) {
-            try await next(request, context)
+            try await next(handedOn, context)
         }
+    }
+
+    /// `request` as the generated code must read it to see what the hand-written routes saw:
+    /// * an optional body left out (`emptyBody`) is `{}`, whatever its Content-Type (the
+    ///   generated code would refuse the empty body as JSON);
+    /// * the query is written as ``queryAsRead(_:)`` says;
+    /// * `Accept` is removed: the API answers JSON whatever a client accepts, where the generated
+    ///   code would refuse `Accept: text/html` with a 406 (a malformed one with a 400), statuses
+    ///   the document does not declare.
+    static func generatedCodeView(of request: Request, emptyBody: Bool) -> Request {
+        var head = request.head
+        var body = request.body
+        if emptyBody {
+            head.headerFields[.contentType] = "application/json"
+            body = .init(buffer: ByteBuffer(string: "{}"))
+        }
+        if let path = head.path, let rewritten = queryAsRead(path) { head.path = rewritten }
+        head.headerFields[.accept] = nil
+        return !emptyBody && head == request.head ? request : Request(head: head, body: body)
     }
 
     /// `path` with its query written so the generated decoder reads the values Hummingbird's
