@@ -136,6 +136,18 @@ struct GeneratedRoutesTests {
         }
     }
 
+    /// A Content-Type is JSON by the API's rule (it starts with `application/json`), not by the
+    /// generated code's stricter matching.
+    @Test func jsonIsWhatTheAPICallsJSON() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            let types = ["application/json-patch+json", "application/jsonx", "APPLICATION/JSON", "application/json; charset=utf-8"]
+            for (index, type) in types.enumerated() {
+                let reply = try await cp.send(.post, "/v1/orgs", raw: #"{"slug":"s\#(index)","name":"S"}"#, contentType: type)
+                #expect(reply.status == 201, "\(type): \(reply.text)")
+            }
+        }
+    }
+
     /// Which operations take a JSON body, as read from the embedded document.
     @Test func bodyRulesComeFromTheDocument() {
         let rules = RequestBodyRules.document
