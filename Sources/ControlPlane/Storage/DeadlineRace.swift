@@ -1,7 +1,7 @@
 import Synchronization
 
 /// The state of one ``withDeadline``: who waits, and the first outcome. Finishing resumes the
-/// waiter once and cancels what is left, the operation's task or the timer.
+/// waiter once; the waiter then cancels what is left, the operation's task or the timer.
 final class DeadlineRace<T: Sendable>: Sendable {
     private struct State {
         var continuation: CheckedContinuation<T?, any Error>?
@@ -38,15 +38,24 @@ final class DeadlineRace<T: Sendable>: Sendable {
         }
     }
 
+    /// The first outcome resumes the waiter; later ones are ignored. Nothing else runs here: the
+    /// timer's task calls it, and must never wait on the operation's cancellation handlers.
     func finish(_ outcome: Result<T?, any Error>) {
-        let taken = state.withLock { state -> (CheckedContinuation<T?, any Error>?, Task<Void, Never>?, UInt64?)? in
+        let continuation = state.withLock { state -> CheckedContinuation<T?, any Error>? in
             guard state.outcome == nil else { return nil }
             state.outcome = outcome
-            defer { (state.continuation, state.work, state.timer) = (nil, nil, nil) }
-            return (state.continuation, state.work, state.timer)
+            defer { state.continuation = nil }
+            return state.continuation
         }
-        guard let (continuation, work, timer) = taken else { return }
         continuation?.resume(with: outcome)
+    }
+
+    /// Once the waiter has its outcome: cancels the operation (if still running) and the timer.
+    func cancelRemaining() {
+        let (work, timer) = state.withLock { state in
+            defer { (state.work, state.timer) = (nil, nil) }
+            return (state.work, state.timer)
+        }
         work?.cancel()
         if let timer { Deadlines.shared.cancel(timer) }
     }

@@ -11,8 +11,10 @@ public func withDeadline<T: Sendable>(
     _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T? {
     // The first outcome wins: the operation's result, nil from the deadline, or the caller's
-    // cancellation; whichever it is cancels the others.
+    // cancellation. What is left (the operation, the timer) is cancelled here, on the caller's
+    // task: cancellation handlers of the operation never run on the shared timer's task.
     let race = DeadlineRace<T>()
+    defer { race.cancelRemaining() }
     return try await withTaskCancellationHandler {
         try await withCheckedThrowingContinuation { continuation in
             race.wait(continuation)
