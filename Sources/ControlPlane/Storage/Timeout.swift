@@ -10,28 +10,28 @@ public func withDeadline<T: Sendable>(
     _ duration: Duration,
     _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T? {
-    // The first outcome wins: the operation's result, nil from the deadline, or the caller's
-    // cancellation. What is left (the operation, the timer) is cancelled here, on the caller's
-    // task: cancellation handlers of the operation never run on the shared timer's task.
-    let race = DeadlineRace<T>()
-    defer { race.cancelRemaining() }
-    return try await withTaskCancellationHandler {
-        try await withCheckedThrowingContinuation { continuation in
-            race.wait(continuation)
-            race.started(
-                work: Task {
-                    do {
-                        race.finish(.success(try await operation()))
-                    } catch {
-                        race.finish(.failure(error))
-                    }
-                },
-                timer: Deadlines.shared.schedule(after: duration) { race.finish(.success(nil)) }
-            )
+    // The first outcome wins: a result, or nil from the timer.
+    let (outcomes, continuation) = AsyncStream<Result<T, any Error>?>.makeStream(bufferingPolicy: .bufferingOldest(1))
+    let work = Task {
+        do {
+            continuation.yield(.success(try await operation()))
+        } catch {
+            continuation.yield(.failure(error))
         }
-    } onCancel: {
-        race.finish(.failure(CancellationError()))
     }
+    let timer = Task {
+        guard (try? await Task.sleep(for: duration)) != nil else { return }
+        continuation.yield(nil)
+    }
+    defer {
+        timer.cancel()
+        work.cancel()
+        continuation.finish()
+    }
+    var iterator = outcomes.makeAsyncIterator()
+    // `next()` answers nil at once when the caller itself is cancelled.
+    guard let first = await iterator.next() else { throw CancellationError() }
+    return try first?.get()
 }
 
 /// Runs `operation`, failing with `TimeoutError` when it takes longer than `duration`.
