@@ -22,11 +22,6 @@ public final class CacheEpoch: Sendable {
         state.withLock { $0.live ? $0.generation : nil }
     }
 
-    /// Whether an entry read at `generation` is still valid.
-    func isCurrent(_ generation: UInt64) -> Bool {
-        state.withLock { $0.live && $0.generation == generation }
-    }
-
     /// Something cached may be stale: every entry read before now stops answering.
     public func invalidate() {
         state.withLock { $0.generation &+= 1 }

@@ -52,7 +52,4 @@ final class InvalidatedCache<Key: Hashable & Sendable, Value: Sendable>: Sendabl
             return entry.value
         }
     }
-
-    /// How many entries are held (tests).
-    var count: Int { entries.withLock { $0.count } }
 }
