@@ -71,13 +71,8 @@ public enum ControlPlaneServer {
             metrics: metrics
         ).register(on: router)
         AuthRoutes(authentication: services.authentication, metrics: metrics, cookies: cookies).registerPublic(on: router)
-        let invitationRoutes = InvitationRoutes(
-            organizations: services.organizations,
-            invitations: services.invitations,
-            authentication: services.authentication,
-            cookies: cookies
-        )
-        invitationRoutes.registerPublic(on: router)
+        InvitationRoutes(invitations: services.invitations, authentication: services.authentication, cookies: cookies)
+            .registerPublic(on: router)
         let accountRoutes = AccountRoutes(accounts: services.accounts)
         accountRoutes.registerPublic(on: router)
         OAuthRoutes(tokens: services.tokens, metrics: metrics).register(on: router)
@@ -90,22 +85,22 @@ public enum ControlPlaneServer {
             organizations: organizations,
             authentication: services.authentication,
             accounts: services.accounts,
-            accessControl: services.accessControl
+            accessControl: services.accessControl,
+            members: services.members,
+            invitations: services.invitations,
+            serviceAccounts: services.serviceAccounts,
+            secondFactor: services.secondFactor,
+            audit: services.audit,
+            osRegistry: services.osRegistry,
+            signingKeys: services.signingKeys
         ).register(
             on: router.group().add(middleware: callers)
         )
-        OrganizationRoutes(organizations: organizations, audit: services.audit).register(on: v1)
-        OSRoutes(organizations: organizations, osRegistry: services.osRegistry, signingKeys: services.signingKeys).register(on: v1)
         AuthRoutes(authentication: services.authentication, metrics: metrics, cookies: cookies).register(on: v1)
-        MemberRoutes(organizations: organizations, members: services.members).register(on: v1)
-        invitationRoutes.register(on: v1)
-        MFARoutes(secondFactor: services.secondFactor).register(on: v1)
-        AccessRoutes(organizations: organizations, accessControl: services.accessControl).register(on: v1)
         TokenRoutes(
             organizations: organizations,
             tokens: services.tokens,
             statusLists: services.statusLists,
-            serviceAccounts: services.serviceAccounts,
             metrics: metrics
         ).register(on: v1)
         return router

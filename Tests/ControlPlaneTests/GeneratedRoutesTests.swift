@@ -121,6 +121,33 @@ struct GeneratedRoutesTests {
         }
     }
 
+    /// The API answers JSON whatever the client accepts, as the hand-written routes do: the
+    /// generated code's own content negotiation (406, or 400 for a malformed header) is not used.
+    @Test func acceptIsNotNegotiated() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            try await cp.makeOrg()
+            for accept in ["text/html", "application/xml", "garbage;;", "*/*", "application/json"] {
+                let reply = try await cp.send(.get, "/v1/orgs/acme", headers: [.accept: accept])
+                #expect(reply.status == 200 && reply.json["slug"] as? String == "acme", "\(accept): \(reply.text)")
+                #expect(reply.headers[.contentType] == "application/json; charset=utf-8")
+            }
+            let created = try await cp.send(.post, "/v1/orgs", json: ["slug": "beta", "name": "Beta"], headers: [.accept: "text/plain"])
+            #expect(created.status == 201, "\(created.text)")
+        }
+    }
+
+    /// A Content-Type is JSON by the API's rule (it starts with `application/json`), not by the
+    /// generated code's stricter matching.
+    @Test func jsonIsWhatTheAPICallsJSON() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            let types = ["application/json-patch+json", "application/jsonx", "APPLICATION/JSON", "application/json; charset=utf-8"]
+            for (index, type) in types.enumerated() {
+                let reply = try await cp.send(.post, "/v1/orgs", raw: #"{"slug":"s\#(index)","name":"S"}"#, contentType: type)
+                #expect(reply.status == 201, "\(type): \(reply.text)")
+            }
+        }
+    }
+
     /// Which operations take a JSON body, as read from the embedded document.
     @Test func bodyRulesComeFromTheDocument() {
         let rules = RequestBodyRules.document

@@ -27,7 +27,7 @@ extension APIHandler {
 
     func issuePasswordReset(_ input: Operations.IssuePasswordReset.Input) async throws -> Operations.IssuePasswordReset.Output {
         let code = try await accounts.issueReset(by: try RequestScope.current.requireCaller(), user: input.path.user)
-        return .created(.init(headers: .init(cacheControl: "no-store"), body: .json(.init(code))))
+        return .created(.init(headers: .init(cacheControl: "no-store", pragma: "no-cache"), body: .json(.init(code))))
     }
 
     func issueMemberPasswordReset(
@@ -35,7 +35,7 @@ extension APIHandler {
     ) async throws -> Operations.IssueMemberPasswordReset.Output {
         let access = try await access(input.path.org)
         let code = try await accounts.issueReset(access, member: input.path.user)
-        return .created(.init(headers: .init(cacheControl: "no-store"), body: .json(.init(code))))
+        return .created(.init(headers: .init(cacheControl: "no-store", pragma: "no-cache"), body: .json(.init(code))))
     }
 }
 

@@ -16,7 +16,7 @@ extension APIHandler {
             name: body.name,
             expiresInDays: body.expiresInDays
         )
-        return .created(.init(headers: .init(cacheControl: "no-store"), body: .json(.init(info, key: key))))
+        return .created(.init(headers: .init(cacheControl: "no-store", pragma: "no-cache"), body: .json(.init(info, key: key))))
     }
 
     func revokeSuperuserKey(_ input: Operations.RevokeSuperuserKey.Input) async throws -> Operations.RevokeSuperuserKey.Output {
@@ -36,7 +36,7 @@ extension APIHandler {
             name: body.name,
             expiresInDays: body.expiresInDays
         )
-        return .created(.init(headers: .init(cacheControl: "no-store"), body: .json(.init(info, key: key))))
+        return .created(.init(headers: .init(cacheControl: "no-store", pragma: "no-cache"), body: .json(.init(info, key: key))))
     }
 
     func revokeAPIKey(_ input: Operations.RevokeAPIKey.Input) async throws -> Operations.RevokeAPIKey.Output {

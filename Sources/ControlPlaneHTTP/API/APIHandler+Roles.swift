@@ -2,7 +2,6 @@ import ControlPlane
 import Foundation
 
 /// An organisation's OS roles: the built-in ones and custom roles (`/v1/orgs/{org}/roles`).
-/// Deleting a role, with its `force` flag, is still a hand-written route (`AccessRoutes`).
 extension APIHandler {
     func listRoles(_ input: Operations.ListRoles.Input) async throws -> Operations.ListRoles.Output {
         let access = try await access(input.path.org)
@@ -31,6 +30,15 @@ extension APIHandler {
         let access = try await access(input.path.org)
         guard case .json(let body) = input.body else { throw APIError.badRequest("a JSON body is required") }
         return .ok(.init(body: .json(.init(try await accessControl.setRoleScopes(access, slug: input.path.role, scopes: body.scopes)))))
+    }
+
+    /// `force=true` also drops the role's bindings; without it a bound role is a 409.
+    func deleteRole(_ input: Operations.DeleteRole.Input) async throws -> Operations.DeleteRole.Output {
+        let access = try await access(input.path.org)
+        let force = input.query.force?.text
+        guard force == nil || force == "true" || force == "false" else { throw APIError.badRequest("force must be true or false") }
+        try await accessControl.deleteRole(access, slug: input.path.role, force: force == "true")
+        return .noContent(.init())
     }
 }
 

@@ -15,6 +15,13 @@ struct APIHandler: APIProtocol {
     let authentication: Authentication
     let accounts: Accounts
     let accessControl: AccessControl
+    let members: Members
+    let invitations: Invitations
+    let serviceAccounts: ServiceAccounts
+    let secondFactor: SecondFactor
+    let audit: AuditTrail
+    let osRegistry: OSRegistry
+    let signingKeys: SigningKeys
 
     /// The caller's standing in organisation `org`, as `APIRequestContext.access` resolves it for
     /// the hand-written routes; the use case it is handed to checks its own permission.

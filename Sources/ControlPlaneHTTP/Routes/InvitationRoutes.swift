@@ -2,9 +2,10 @@ import ControlPlane
 import Foundation
 import Hummingbird
 
-/// `/v1/orgs/{org}/invitations` (admins) and `POST /v1/invitations/accept` (the invited account).
+/// `POST /v1/invitations/accept` (the invited account); an organisation's invitations are served
+/// by the generated protocol (`APIHandler+Members.swift`). Accepting stays hand-written: it is
+/// public and may deliver the console's cookie.
 struct InvitationRoutes {
-    let organizations: Organizations
     let invitations: Invitations
     let authentication: Authentication
     let cookies: CookieSessions
@@ -46,24 +47,6 @@ struct InvitationRoutes {
                     expires_at: session.expiresAt
                 )
             }
-        }
-    }
-
-    func register(on group: RouterGroup<APIRequestContext>) {
-        group.post("/orgs/{org}/invitations") { request, context in
-            let access = try await context.access(organizations)
-            let body = try await request.decodeJSON(ReinviteRequest.self, context: context)
-            let (member, code) = try await invitations.reissue(access, user: body.user)
-            return try JSONResponse(InvitedMemberDTO(member, code), status: .created, headers: .noStore)
-        }
-        group.get("/orgs/{org}/invitations") { _, context in
-            let open = try await invitations.list(try await context.access(organizations))
-            return try JSONResponse(["invitations": open.map(InvitationDTO.init)])
-        }
-        group.delete("/orgs/{org}/invitations/{id}") { _, context in
-            let access = try await context.access(organizations)
-            try await invitations.revoke(access, id: try parseUUID(try context.parameters.require("id"), "id"))
-            return Response(status: .noContent)
         }
     }
 }

@@ -2,12 +2,12 @@ import ControlPlane
 import Foundation
 import Hummingbird
 
-/// Token issuance and revocation, and service accounts.
+/// Token issuance and revocation (service accounts are served by the generated protocol,
+/// `APIHandler+ServiceAccounts.swift`).
 struct TokenRoutes {
     let organizations: Organizations
     let tokens: TokenIssuer
     let statusLists: StatusLists
-    let serviceAccounts: ServiceAccounts
     let metrics: ControlPlaneMetrics
 
     func register(on group: RouterGroup<APIRequestContext>) {
@@ -39,21 +39,6 @@ struct TokenRoutes {
             }
             let count = try await statusLists.revoke(access, os: try context.parameters.require("os"), revocation)
             return try JSONResponse(["revoked": count])
-        }
-        group.post("/orgs/{org}/service-accounts") { request, context in
-            let access = try await context.access(organizations)
-            let body = try await request.decodeJSON(CreateServiceAccountRequest.self, context: context)
-            let (account, secret) = try await serviceAccounts.create(access, name: body.name, tokenBroker: body.token_broker ?? false)
-            return try JSONResponse(ServiceAccountDTO(account, secret: secret), status: .created, headers: [.cacheControl: "no-store"])
-        }
-        group.get("/orgs/{org}/service-accounts") { _, context in
-            let access = try await context.access(organizations)
-            return try JSONResponse(["service_accounts": try await serviceAccounts.list(access).map { ServiceAccountDTO($0) }])
-        }
-        group.delete("/orgs/{org}/service-accounts/{id}") { _, context in
-            let access = try await context.access(organizations)
-            try await serviceAccounts.revoke(access, id: try parseUUID(try context.parameters.require("id"), "service account id"))
-            return Response(status: .noContent)
         }
     }
 }

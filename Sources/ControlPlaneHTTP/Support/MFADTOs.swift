@@ -1,7 +1,8 @@
 import ControlPlane
 import Foundation
 
-// Requests and responses of sign-in's second step, TOTP enrolment and the MFA requirement.
+// Requests and responses of sign-in's second step (TOTP enrolment is served by the generated
+// protocol, `APIHandler+MFA.swift`).
 
 /// The answer to a right password of an account with TOTP: complete with `/v1/auth/login/mfa`.
 struct MFAChallengeDTO: Encodable {
@@ -16,23 +17,5 @@ struct MFAChallengeDTO: Encodable {
 
 struct SecondFactorLoginRequest: Decodable {
     var mfa_token: String
-    var code: String
-}
-
-struct TOTPEnrolmentDTO: Encodable {
-    var secret: String
-    var otpauth_uri: String
-    init(_ enrolment: TOTPEnrolment) {
-        secret = enrolment.secret
-        otpauth_uri = enrolment.otpauthURI
-    }
-}
-
-struct ConfirmTOTPRequest: Decodable {
-    var code: String
-}
-
-struct DisableTOTPRequest: Decodable {
-    var password: String
     var code: String
 }

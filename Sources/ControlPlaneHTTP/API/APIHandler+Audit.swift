@@ -1,0 +1,69 @@
+import ControlPlane
+import Foundation
+
+/// Each organisation's audit trail (`/v1/orgs/{org}/audit…`) and the system audit chain
+/// (`/v1/audit…`, superuser): pages of events, newest first, and the chain's verification.
+extension APIHandler {
+    func listAuditEvents(_ input: Operations.ListAuditEvents.Input) async throws -> Operations.ListAuditEvents.Output {
+        let access = try await access(input.path.org)
+        let (limit, before) = try Self.paging(limit: input.query.limit, before: input.query.before)
+        let events = try await audit.list(access, limit: limit, before: before)
+        return .ok(.init(body: .json(.init(events: events.map(Components.Schemas.AuditEvent.init)))))
+    }
+
+    func verifyAuditChain(_ input: Operations.VerifyAuditChain.Input) async throws -> Operations.VerifyAuditChain.Output {
+        let access = try await access(input.path.org)
+        let report = try await audit.verify(access, expectedHead: try input.query.expectHead.map { try AuditHead(parsing: $0) })
+        return .ok(.init(body: .json(.init(report))))
+    }
+
+    func listSystemAuditEvents(_ input: Operations.ListSystemAuditEvents.Input) async throws -> Operations.ListSystemAuditEvents.Output {
+        let (limit, before) = try Self.paging(limit: input.query.limit, before: input.query.before)
+        let events = try await audit.listSystem(try RequestScope.current.requireCaller(), limit: limit, before: before)
+        return .ok(.init(body: .json(.init(events: events.map(Components.Schemas.AuditEvent.init)))))
+    }
+
+    func verifySystemAuditChain(
+        _ input: Operations.VerifySystemAuditChain.Input
+    ) async throws -> Operations.VerifySystemAuditChain.Output {
+        let expected = try input.query.expectHead.map { try AuditHead(parsing: $0) }
+        let report = try await audit.verifySystem(try RequestScope.current.requireCaller(), expectedHead: expected)
+        return .ok(.init(body: .json(.init(report))))
+    }
+
+    /// `limit` (default 50) and `before` as integers; their range is the audit trail's to check.
+    static func paging(limit: WireText?, before: WireText?) throws -> (limit: Int, before: Int64?) {
+        guard let limit = Int(limit?.text ?? "50") else { throw APIError.badRequest("limit must be 1-500") }
+        guard let before else { return (limit, nil) }
+        guard let value = Int64(before.text) else { throw APIError.badRequest("before must be a positive sequence number") }
+        return (limit, value)
+    }
+}
+
+extension Components.Schemas.AuditEvent {
+    init(_ event: AuditRecord) {
+        self.init(
+            action: event.action,
+            actor: event.actor,
+            at: event.at,
+            details: .init(additionalProperties: event.details),
+            hash: event.hash,
+            prevHash: event.prevHash,
+            seq: Int(event.seq),
+            target: event.target
+        )
+    }
+}
+
+extension Components.Schemas.AuditVerification {
+    /// The chain recomputed; `broken_at` is the first altered event, `head` the one to pin.
+    init(_ report: AuditTrail.ChainReport) {
+        self.init(
+            brokenAt: report.firstBroken.map(Components.Schemas.AuditEvent.init),
+            events: report.events,
+            head: report.head.map { .init(mac: $0.mac, seq: Int($0.seq)) },
+            reason: report.problem,
+            verified: report.verified
+        )
+    }
+}
