@@ -21,6 +21,7 @@ enum TestSlots {
 
     /// Runs `body` once a slot is free (at once if this task already holds one).
     static func withSlot<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        _ = PoolWatchdog.started
         if holding { return try await body() }
         await gate.enter()
         do {
