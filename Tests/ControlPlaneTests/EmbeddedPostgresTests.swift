@@ -14,11 +14,16 @@ struct EmbeddedPostgresTests {
     func withCluster(_ body: (EmbeddedPostgres) async throws -> Void) async throws {
         let directory = try makeTemporaryDirectory(prefix: "cpl")
         let cluster = try EmbeddedPostgres(dataDirectory: directory, fsync: false)
-        defer {
-            try? cluster.stop()
+        // The async `stop()`, not a `defer`: that would wait for pg_ctl on the cooperative pool.
+        do {
+            try await body(cluster)
+        } catch {
+            try? await cluster.stop()
             try? FileManager.default.removeItem(at: directory)
+            throw error
         }
-        try await body(cluster)
+        try? await cluster.stop()
+        try? FileManager.default.removeItem(at: directory)
     }
 
     func count(_ sql: String, in cluster: EmbeddedPostgres) async throws -> Int {

@@ -73,14 +73,16 @@ struct KeyCustodyTests {
         let output = NSTemporaryDirectory() + "dump-\(UUID().uuidString).sql"
         defer { try? FileManager.default.removeItem(atPath: output) }
         let arguments = ["--no-owner", "-f", output]
-        let result: ProcessRunner.Result
+        let command: [String]
         if geteuid() == 0 {
             // pg_dump runs as postgres and must be able to write the file.
             #expect(FileManager.default.createFile(atPath: output, contents: nil, attributes: [.posixPermissions: 0o666]))
-            result = try ProcessRunner.run("runuser", ["-u", "postgres", "--", pgDump] + arguments + connection)
+            command = ["runuser", "-u", "postgres", "--", pgDump] + arguments + connection
         } else {
-            result = try ProcessRunner.run(pgDump, arguments + connection)
+            command = [pgDump] + arguments + connection
         }
+        // Waited for off the cooperative pool, which the in-process servers need meanwhile.
+        let result = try await onOwnThread { try ProcessRunner.run(command[0], Array(command.dropFirst())) }
         #expect(result.status == 0, "pg_dump: \(result.output)")
         return try String(contentsOfFile: output, encoding: .utf8)
     }

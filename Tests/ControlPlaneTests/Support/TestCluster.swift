@@ -160,17 +160,23 @@ extension TestCluster {
     ) async throws {
         let directory = try makeTemporaryDirectory(prefix: prefix)
         let cluster = try EmbeddedPostgres(dataDirectory: directory, fsync: false)
-        defer {
-            try? cluster.stop()
+        // Stopped with the async `stop()`: a `defer` could only wait for pg_ctl on a thread of the
+        // cooperative pool, which every in-process server of the suite needs.
+        do {
+            try await cluster.start(logger: logger)
+            let migrations = MigrationRunner(migrations: try migrations)
+            var configuration = cluster.clientConfiguration(database: "postgres")
+            configuration.options.connectTimeout = .seconds(1)
+            try await DatabaseStartup.withClient(configuration, logger: logger) { client in
+                try await migrations.run(on: client, logger: logger)
+                try await body(cluster, client, migrations)
+            }
+        } catch {
+            try? await cluster.stop()
             try? FileManager.default.removeItem(at: directory)
+            throw error
         }
-        try await cluster.start(logger: logger)
-        let migrations = MigrationRunner(migrations: try migrations)
-        var configuration = cluster.clientConfiguration(database: "postgres")
-        configuration.options.connectTimeout = .seconds(1)
-        try await DatabaseStartup.withClient(configuration, logger: logger) { client in
-            try await migrations.run(on: client, logger: logger)
-            try await body(cluster, client, migrations)
-        }
+        try? await cluster.stop()
+        try? FileManager.default.removeItem(at: directory)
     }
 }
