@@ -62,19 +62,16 @@ public enum ControlPlaneServer {
         let metrics = dependencies.metrics
         let cookies = CookieSessions(issuer: services.settings.issuer)
         ConsoleRoutes(assets: dependencies.console).register(on: router)
-        MetricsRoutes(metrics: metrics, stats: services.stats).register(on: router)
-        HealthRoutes(readiness: ReadinessCheck(client: dependencies.client, runner: dependencies.migrations)).register(on: router)
         PublicKeyRoutes(
             signingKeys: services.signingKeys,
             statusLists: services.statusLists,
             jwksMaxAge: services.settings.jwksMaxAge,
             metrics: metrics
         ).register(on: router)
+        MetricsRoutes(metrics: metrics, stats: services.stats).register(on: router)
         AuthRoutes(authentication: services.authentication, metrics: metrics, cookies: cookies).registerPublic(on: router)
         InvitationRoutes(invitations: services.invitations, authentication: services.authentication, cookies: cookies)
             .registerPublic(on: router)
-        let accountRoutes = AccountRoutes(accounts: services.accounts)
-        accountRoutes.registerPublic(on: router)
         OAuthRoutes(tokens: services.tokens, metrics: metrics).register(on: router)
         OpenAPIRoutes().register(on: router)
         let callers = CallerMiddleware(authentication: services.authentication, cookies: cookies)
@@ -92,17 +89,17 @@ public enum ControlPlaneServer {
             secondFactor: services.secondFactor,
             audit: services.audit,
             osRegistry: services.osRegistry,
-            signingKeys: services.signingKeys
-        ).register(
-            on: router.group().add(middleware: callers)
-        )
-        AuthRoutes(authentication: services.authentication, metrics: metrics, cookies: cookies).register(on: v1)
-        TokenRoutes(
-            organizations: organizations,
+            signingKeys: services.signingKeys,
             tokens: services.tokens,
             statusLists: services.statusLists,
+            readiness: ReadinessCheck(client: dependencies.client, runner: dependencies.migrations),
             metrics: metrics
-        ).register(on: v1)
+        ).register(
+            on: router.group().add(
+                middleware: CallerMiddleware(authentication: services.authentication, cookies: cookies, publicOperations: .document)
+            )
+        )
+        AuthRoutes(authentication: services.authentication, metrics: metrics, cookies: cookies).register(on: v1)
         return router
     }
 

@@ -80,14 +80,19 @@ struct OpenAPITests {
                 for (method, operation) in methods {
                     operations += 1
                     let responses = operation["responses"] as? [String: [String: Any]] ?? [:]
-                    let envelopes = responses.filter { $0.key == "default" || $0.key >= "400" }.compactMap { _, response -> String? in
+                    // Each failure's schema: a `$ref`, or the branches of a `oneOf` (`/ready`'s 503 is
+                    // its own readiness body, or the envelope when the deadline passed first).
+                    let envelopes = responses.filter { $0.key == "default" || $0.key >= "400" }.map { _, response -> [String] in
                         let resolved =
                             (response["$ref"] as? String).flatMap { shared[String($0.split(separator: "/").last ?? "")] } ?? response
                         let content = resolved["content"] as? [String: [String: Any]]
-                        return (content?["application/json"]?["schema"] as? [String: Any])?["$ref"] as? String
+                        let schema = content?["application/json"]?["schema"] as? [String: Any]
+                        let branches = (schema?["oneOf"] as? [[String: Any]]) ?? schema.map { [$0] } ?? []
+                        return branches.compactMap { $0["$ref"] as? String }
                     }
                     #expect(
-                        !envelopes.isEmpty && envelopes.allSatisfy { $0.hasSuffix("/Error") || $0.hasSuffix("/OAuthError") },
+                        !envelopes.isEmpty
+                            && envelopes.allSatisfy { refs in refs.contains { $0.hasSuffix("/Error") || $0.hasSuffix("/OAuthError") } },
                         "\(method.uppercased()) \(path): \(envelopes)"
                     )
                 }

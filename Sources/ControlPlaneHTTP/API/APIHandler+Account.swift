@@ -25,6 +25,13 @@ extension APIHandler {
         return .noContent(.init())
     }
 
+    /// Public: whoever holds a reset code has no working credential.
+    func redeemPasswordReset(_ input: Operations.RedeemPasswordReset.Input) async throws -> Operations.RedeemPasswordReset.Output {
+        guard case .json(let body) = input.body else { throw APIError.badRequest("a JSON body is required") }
+        try await accounts.redeemReset(code: body.code, password: body.password)
+        return .noContent(.init())
+    }
+
     func issuePasswordReset(_ input: Operations.IssuePasswordReset.Input) async throws -> Operations.IssuePasswordReset.Output {
         let code = try await accounts.issueReset(by: try RequestScope.current.requireCaller(), user: input.path.user)
         return .created(.init(headers: .init(cacheControl: "no-store", pragma: "no-cache"), body: .json(.init(code))))

@@ -22,6 +22,10 @@ struct APIHandler: APIProtocol {
     let audit: AuditTrail
     let osRegistry: OSRegistry
     let signingKeys: SigningKeys
+    let tokens: TokenIssuer
+    let statusLists: StatusLists
+    let readiness: ReadinessCheck
+    let metrics: ControlPlaneMetrics
 
     /// The caller's standing in organisation `org`, as `APIRequestContext.access` resolves it for
     /// the hand-written routes; the use case it is handed to checks its own permission.
@@ -29,7 +33,8 @@ struct APIHandler: APIProtocol {
         try await organizations.access(try RequestScope.current.requireCaller(), org: org)
     }
 
-    /// Registers the generated routes on `group`, which carries the caller middleware.
+    /// Registers the generated routes on `group`, which carries the caller middleware (passing
+    /// the document's public operations).
     func register(on group: RouterGroup<APIRequestContext>) {
         let routes = group.add(middleware: OpenAPIScopeMiddleware())
         // The configuration matches JSONResponse's encoding (sorted keys, no escaped slashes).
