@@ -12,7 +12,7 @@ struct AuthRoutes {
     /// outside the credential check.
     func registerPublic(on router: Router<APIRequestContext>) {
         router.post("/v1/auth/login") { request, context in
-            let body = try await request.decodeJSON(LoginRequest.self, context: context)
+            let body = try await request.decodeJSON(Components.Schemas.SignInRequest.self, context: context)
             _ = try cookies.wantsCookie(request)  // a cross-origin cookie sign-in is refused before any password check
             let signIn = try await counted {
                 try await authentication.login(email: body.email, password: body.password, clientAddress: context.clientAddress)
@@ -21,23 +21,25 @@ struct AuthRoutes {
             case .session(let session):
                 metrics.signIn("success")
                 return try cookies.deliver(session, request: request, status: .created) {
-                    SessionDTO(token: $0, expires_at: session.expiresAt)
+                    Components.Schemas.Session(expiresAt: session.expiresAt, token: $0)
                 }
             case .secondFactor(let challenge):
                 // Not a session: the challenge goes in the body either way, and the second step
                 // delivers the session as this request asked (cookie or body).
                 metrics.signIn("mfa_required")
-                return try JSONResponse(MFAChallengeDTO(challenge), status: .ok, headers: .noStore)
+                return try JSONResponse(Components.Schemas.MFAChallenge(challenge), status: .ok, headers: .noStore)
             }
         }
         router.post("/v1/auth/login/mfa") { request, context in
-            let body = try await request.decodeJSON(SecondFactorLoginRequest.self, context: context)
+            let body = try await request.decodeJSON(Components.Schemas.SecondFactorSignInRequest.self, context: context)
             _ = try cookies.wantsCookie(request)
             let session = try await counted {
-                try await authentication.completeSignIn(challenge: body.mfa_token, code: body.code, clientAddress: context.clientAddress)
+                try await authentication.completeSignIn(challenge: body.mfaToken, code: body.code, clientAddress: context.clientAddress)
             }
             metrics.signIn("success")
-            return try cookies.deliver(session, request: request, status: .created) { SessionDTO(token: $0, expires_at: session.expiresAt) }
+            return try cookies.deliver(session, request: request, status: .created) {
+                Components.Schemas.Session(expiresAt: session.expiresAt, token: $0)
+            }
         }
     }
 
@@ -56,5 +58,12 @@ struct AuthRoutes {
             try await authentication.logout(try context.requireCaller())
             return Response(status: .noContent, headers: context.cookieSession ? cookies.clear(request) : [:])
         }
+    }
+}
+
+extension Components.Schemas.MFAChallenge {
+    /// The answer to a right password of an account with TOTP: complete with `/v1/auth/login/mfa`.
+    init(_ challenge: SecondFactor.Challenge) {
+        self.init(expiresAt: challenge.expiresAt, mfaRequired: true, mfaToken: challenge.token)
     }
 }

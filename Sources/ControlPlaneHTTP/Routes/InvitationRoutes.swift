@@ -14,7 +14,7 @@ struct InvitationRoutes {
     /// must be the invited account's own.
     func registerPublic(on router: Router<APIRequestContext>) {
         router.post("/v1/invitations/accept") { request, context in
-            let body = try await request.decodeJSON(AcceptInvitationRequest.self, context: context)
+            let body = try await request.decodeJSON(Components.Schemas.AcceptInvitationRequest.self, context: context)
             _ = try cookies.wantsCookie(request)  // a cross-origin cookie redemption is refused before the code is spent
             let credential: String?
             if let header = request.headers[.authorization] {
@@ -31,7 +31,7 @@ struct InvitationRoutes {
                     throw APIError.badRequest("signed in: send only the code (an existing account keeps its password)")
                 }
                 let joined = try await invitations.accept(code: body.code, caller: caller)
-                return try JSONResponse(AcceptedDTO(organization: Components.Schemas.Organization(joined.org), role: joined.role.rawValue))
+                return try JSONResponse(Components.Schemas.Accepted(organization: .init(joined.org), role: joined.role.rawValue))
             }
             guard let name = body.name, let password = body.password else {
                 throw APIError.badRequest(
@@ -40,11 +40,11 @@ struct InvitationRoutes {
             }
             let (joined, session) = try await invitations.accept(code: body.code, name: name, password: password)
             return try cookies.deliver(session, request: request, status: .created) { token in
-                AcceptedDTO(
-                    organization: Components.Schemas.Organization(joined.org),
+                Components.Schemas.Accepted(
+                    expiresAt: session.expiresAt,
+                    organization: .init(joined.org),
                     role: joined.role.rawValue,
-                    token: token,
-                    expires_at: session.expiresAt
+                    token: token
                 )
             }
         }

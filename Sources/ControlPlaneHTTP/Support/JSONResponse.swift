@@ -24,3 +24,8 @@ struct JSONResponse: ResponseGenerator {
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(data: data)))
     }
 }
+
+extension HTTPFields {
+    /// On every response that carries a secret (shown once): no cache may keep it.
+    static let noStore: HTTPFields = [.cacheControl: "no-store", HTTPField.Name("Pragma")!: "no-cache"]
+}
