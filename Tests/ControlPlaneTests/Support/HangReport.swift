@@ -6,6 +6,24 @@ import Foundation
 /// to a file named on stderr, to tell a server that never read the request from one that never
 /// answered, or a connection that never got accepted.
 enum HangReport {
+    /// Every test database's sessions that are not idle: a request stuck on a lock, a pool with
+    /// every connection idle in a transaction, or a statement that never finished.
+    static func databaseActivity() async -> String {
+        guard let server = try? await TestCluster.server(), let binaries = try? PostgresBinaries.locate() else { return "" }
+        let psql = URL(fileURLWithPath: binaries.pgCtl).resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("psql").path
+        let sql = """
+            SELECT datname, pid, state, wait_event_type, wait_event, now() - xact_start AS in_xact,
+                   now() - state_change AS in_state, left(query, 120) AS query
+            FROM pg_stat_activity WHERE state IS DISTINCT FROM 'idle' ORDER BY datname, xact_start;
+            SELECT datname, count(*) AS sessions FROM pg_stat_activity GROUP BY datname ORDER BY 2 DESC LIMIT 10;
+            """
+        guard let process = try? ProcessRunner.start(psql, server.dumpArguments("postgres") + ["-X", "-c", sql]) else { return "" }
+        defer { process.removeOutput() }
+        _ = try? await process.exitCode()
+        return "pg_stat_activity:\n" + process.output
+    }
+
     static func snapshot(pid: Int32, what: String) async {
         guard let process = try? ProcessRunner.start("/usr/bin/ss", ["-tanpioe"]) else { return }
         defer { process.removeOutput() }
@@ -25,6 +43,7 @@ enum HangReport {
                 report.append(lines[index + 1])
             }
         }
+        report.append(await databaseActivity())
         let path = NSTemporaryDirectory() + "cli-hang-\(pid).txt"
         try? report.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
         FileHandle.standardError.write(Data("HangReport: \(what) still running after 10 s; sockets in \(path)\n".utf8))
