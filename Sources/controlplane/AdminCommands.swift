@@ -31,13 +31,13 @@ struct AdminKeyCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let reply = try await client.authenticated().get("/v1/admin/keys")
-            client.emit(
-                reply,
-                table: "keys",
+            let answer = try await client.authenticated().call { try await $0.listSuperuserKeys().ok.body.json }
+            try client.emit(
+                answer,
+                table: answer.keys,
                 [
-                    Column("ID", "id"), Column("NAME", "name"), Column("PREFIX", "prefix"), Column("CREATED", "created_at"),
-                    Column("EXPIRES", "expires_at"),
+                    Column("ID") { Cell.text($0.id) }, Column("NAME") { Cell.text($0.name) }, Column("PREFIX") { Cell.text($0.prefix) },
+                    Column("CREATED") { Cell.date($0.createdAt) }, Column("EXPIRES") { Cell.date($0.expiresAt) },
                 ]
             )
         }
@@ -52,8 +52,8 @@ struct AdminKeyCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let reply = try await client.authenticated().delete("/v1/admin/keys/" + segment(id))
-            client.emit(reply) { _ in "revoked superuser key \(id)" }
+            _ = try await client.authenticated().call { try await $0.revokeSuperuserKey(path: .init(id: id)).noContent }
+            client.emitDone("revoked superuser key \(id)")
         }
     }
 }

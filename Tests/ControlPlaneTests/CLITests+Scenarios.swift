@@ -169,7 +169,15 @@ extension CLITests {
                             "token", "issue", "--os", "prod", "--subject", "alice@example.com", "--scope", "agents:read", "--ttl", "60",
                             "--json",
                         ],
-                        json: [("scopes.0", .string("agents:read")), ("expires_in", .number(60)), ("token_type", .string("Bearer"))]
+                        json: [("scopes.0", .string("agents:read")), ("expires_in", .number(60)), ("token_type", .string("Bearer"))],
+                        capture: [("jti", "jti")]
+                    ),
+                    Step(args: ["token", "revoke", "--os", "prod", "--jti", "{jti}"], out: ["revoked 1 token(s)"]),
+                    Step(args: ["token", "revoke", "--os", "prod", "--access-token", "-"], out: ["revoked 1 token(s)"], stdin: "{token}"),
+                    Step(
+                        args: ["token", "revoke", "--os", "prod"],
+                        exit: 2,
+                        err: ["give exactly one of --jti, --access-token and --subject"]
                     ),
                     Step(
                         args: ["token", "issue", "--os", "prod", "--subject", "alice@example.com", "--scope", "agents:write"],

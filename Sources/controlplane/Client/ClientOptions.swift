@@ -1,4 +1,3 @@
-import AgentOSAuth
 import ArgumentParser
 import Foundation
 
@@ -71,24 +70,29 @@ struct ClientOptions: ParsableArguments {
         return withUnsafeBytes(of: &v4) { $0.first } == 127
     }
 
-    /// Prints the JSON answer, or `human` for people.
-    func emit(_ reply: ControlPlaneClient.Reply, _ human: (JSONValue) -> String) {
+    /// Prints the typed answer as JSON, or `human` for people.
+    func emit<Answer: Encodable>(_ answer: Answer, _ human: (Answer) -> String) throws {
         if json {
-            if !reply.body.isEmpty { print(Presenter.prettyJSON(reply.body)) }
+            print(try Presenter.json(answer))
         } else {
-            let text = human(reply.json)
+            let text = human(answer)
             if !text.isEmpty { print(text) }
         }
     }
 
-    /// A list under `key` as a table.
-    func emit(_ reply: ControlPlaneClient.Reply, table key: String, _ columns: [Column]) {
-        emit(reply) { Presenter.table($0[key]?.array ?? [], columns) }
+    /// A list of the answer as a table.
+    func emit<Row>(_ answer: some Encodable, table rows: [Row], _ columns: [Column<Row>]) throws {
+        try emit(answer) { _ in Presenter.table(rows, columns) }
     }
 
     /// One object as `field: value` lines.
-    func emit(_ reply: ControlPlaneClient.Reply, record fields: [Column]) {
-        emit(reply) { Presenter.record($0, fields) }
+    func emit<Answer: Encodable>(_ answer: Answer, record fields: [Column<Answer>]) throws {
+        try emit(answer) { Presenter.record($0, fields) }
+    }
+
+    /// An answer without a body (204): `--json` prints nothing, as there is no JSON to print.
+    func emitDone(_ text: String) {
+        if !json { print(text) }
     }
 }
 
@@ -97,12 +101,12 @@ struct OrgOption: ParsableArguments {
     @Option(help: "Organisation slug (env CONTROL_PLANE_ORG).")
     var org: String?
 
-    /// `/v1/orgs/<org>`.
-    func path() throws -> String {
+    /// The slug given, checked to be there.
+    func slug() throws -> String {
         guard let slug = org ?? ProcessInfo.processInfo.environment["CONTROL_PLANE_ORG"], !slug.isEmpty else {
             throw ValidationError("which organisation? Pass --org or set CONTROL_PLANE_ORG")
         }
-        return "/v1/orgs/" + segment(slug)
+        return slug
     }
 }
 
@@ -112,9 +116,6 @@ struct OSOption: ParsableArguments {
     var os: String
 
     @OptionGroup var org: OrgOption
-
-    /// `/v1/orgs/<org>/os/<os>`.
-    func path() throws -> String { try org.path() + "/os/" + segment(os) }
 }
 
 /// Reads a secret from stdin (`--password-stdin`) or asks for it on the terminal without echo.
@@ -131,7 +132,12 @@ func readSecret(prompt: String, fromStdin: Bool) throws -> String {
     return String(cString: entered)
 }
 
-/// `{"user": …}` or, for `svc:<id>`, `{"service_account": <id>}`.
-func subjectBody(_ subject: String) -> [String: String] {
-    subject.hasPrefix("svc:") ? ["service_account": String(subject.dropFirst(4))] : ["user": subject]
+/// A subject argument as the API names it: `user` (an email or id), or for `svc:<id>`, `service_account`.
+struct SubjectReference {
+    var user: String?
+    var serviceAccount: String?
+
+    init(_ subject: String) {
+        if subject.hasPrefix("svc:") { serviceAccount = String(subject.dropFirst(4)) } else { user = subject }
+    }
 }

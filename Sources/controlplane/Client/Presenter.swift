@@ -1,18 +1,11 @@
-import AgentOSAuth
 import Foundation
 
 /// One column of a table (or one line of a record): a title and how to read it from a row.
-struct Column: Sendable {
+struct Column<Row>: Sendable {
     var title: String
-    var read: @Sendable (JSONValue) -> String
+    var read: @Sendable (Row) -> String
 
-    /// A column reading the value at a dotted path; missing values read as `-`.
-    init(_ title: String, _ path: String) {
-        self.title = title
-        self.read = { $0[path]?.cell ?? "-" }
-    }
-
-    init(_ title: String, read: @escaping @Sendable (JSONValue) -> String) {
+    init(_ title: String, _ read: @escaping @Sendable (Row) -> String) {
         self.title = title
         self.read = read
     }
@@ -21,7 +14,7 @@ struct Column: Sendable {
 /// Renders answers for people: aligned tables and `field: value` records.
 enum Presenter {
     /// A table with a header line; columns padded to their widest cell.
-    static func table(_ rows: [JSONValue], _ columns: [Column]) -> String {
+    static func table<Row>(_ rows: [Row], _ columns: [Column<Row>]) -> String {
         let cells = [columns.map(\.title)] + rows.map { row in columns.map { $0.read(row) } }
         var widths = Array(repeating: 0, count: columns.count)
         for line in cells {
@@ -37,7 +30,7 @@ enum Presenter {
     }
 
     /// `title: value` lines with the values aligned.
-    static func record(_ value: JSONValue, _ fields: [Column]) -> String {
+    static func record<Value>(_ value: Value, _ fields: [Column<Value>]) -> String {
         let width = (fields.map(\.title.count).max() ?? 0) + 1
         let indent = "\n" + String(repeating: " ", count: width + 1)
         return fields.map { field in
@@ -47,7 +40,17 @@ enum Presenter {
         .joined(separator: "\n")
     }
 
-    /// The server's JSON, indented with sorted keys (stable for scripts and diffs).
+    /// A typed answer as the server wrote it (sorted keys, unescaped slashes, ISO 8601 dates in
+    /// whole seconds), then indented as `prettyJSON` indents.
+    static func json(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return prettyJSON(try encoder.encode(value))
+    }
+
+    /// JSON indented with sorted keys (stable for scripts and diffs). The indenting is
+    /// JSONSerialization's, as it was when `--json` printed the server's bytes.
     static func prettyJSON(_ data: Data) -> String {
         guard let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
             let pretty = try? JSONSerialization.data(

@@ -30,7 +30,7 @@ extension CLITests {
             func fill(_ text: String) -> String {
                 filled.reduce(text) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
             }
-            let output = try await CLI.run(step.args.map(fill), environment: environment, stdin: step.stdin)
+            let output = try await CLI.run(step.args.map(fill), environment: environment, stdin: step.stdin.map(fill))
             let context = "\(step)\nstdout: \(output.stdout)\nstderr: \(output.stderr)"
             #expect(output.status == step.exit, Comment(rawValue: context))
             for text in step.out { #expect(output.stdout.contains(fill(text)), Comment(rawValue: context)) }

@@ -50,7 +50,7 @@ enum PoolWatchdog {
         ("NIO's blocking pool", { job in NIOThreadPool.singleton.submit { _ in job() } }),
     ]
 
-    private static func dumpStacks(name: String, index: Int) {
+    static func dumpStacks(name: String, index: Int) {
         let path = NSTemporaryDirectory() + "pool-stall-\(getpid())-\(index).txt"
         say("\(name) has run nothing for \(stall) s; stacks in \(path)")
         let gdb = ["/usr/bin/gdb", "-p", "\(getpid())", "-batch", "-ex", "thread apply all bt 40"]

@@ -1,5 +1,6 @@
-@testable import ControlPlane
 import Foundation
+
+@testable import ControlPlane
 
 /// A Python virtual environment under `.build/`, created on first use with pip packages from
 /// PyPI. A missing `python3` is a test failure naming what to install, never a skip.
@@ -38,7 +39,8 @@ enum PythonEnvironment {
                 let created = try await run(base, ["-m", "venv", root.path])
                 guard created.status == 0 else {
                     throw ProcessRunnerError(
-                        message: "cannot create a Python venv with '\(base)' (install python3 and python3-venv, or set PYTHON): \(created.output)"
+                        message:
+                            "cannot create a Python venv with '\(base)' (install python3 and python3-venv, or set PYTHON): \(created.output)"
                     )
                 }
             }

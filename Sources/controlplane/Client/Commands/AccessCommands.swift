@@ -1,11 +1,10 @@
-import AgentOSAuth
 import ArgumentParser
 import Foundation
 
 /// How one source of a scope reads: `role os-viewer (every OS)` or `grant`.
-func describeSource(_ source: JSONValue) -> String {
-    guard source["kind"]?.stringValue == "role" else { return source["kind"]?.stringValue ?? "-" }
-    return "role \(source["role"]?.stringValue ?? "?") (\(source["os"]?.stringValue.map { "OS \($0)" } ?? "every OS"))"
+func describeSource(_ source: Components.Schemas.Source) -> String {
+    guard source.kind == .role else { return source.kind.rawValue }
+    return "role \(source.role ?? "?") (\(source.os.map { "OS \($0)" } ?? "every OS"))"
 }
 
 /// `controlplane access`: a subject's effective scopes on one OS and where each comes from.
@@ -20,16 +19,17 @@ struct AccessCommand: AsyncParsableCommand {
     @OptionGroup var client: ClientOptions
 
     func run() async throws {
-        let query =
-            subject.hasPrefix("svc:") ? "service_account=" + queryValue(String(subject.dropFirst(4))) : "user=" + queryValue(subject)
-        let reply = try await client.authenticated().get(try os.path() + "/access?" + query)
-        client.emit(reply) { answer in
-            let header = "subject: \(answer["subject.label"]?.cell ?? "-") (sub \(answer["subject.sub"]?.cell ?? "-"))"
+        let subject = SubjectReference(subject)
+        let path = Operations.GetEffectiveAccess.Input.Path(org: try os.org.slug(), os: os.os)
+        let query = Operations.GetEffectiveAccess.Input.Query(user: subject.user, serviceAccount: subject.serviceAccount)
+        let access = try await client.authenticated().call { try await $0.getEffectiveAccess(path: path, query: query).ok.body.json }
+        try client.emit(access) { answer in
+            let header = "subject: \(Cell.text(answer.subject.label)) (sub \(Cell.text(answer.subject.sub)))"
             let table = Presenter.table(
-                answer["granted_by"]?.array ?? [],
+                answer.grantedBy,
                 [
-                    Column("SCOPE", "scope"),
-                    Column("GRANTED BY", read: { $0["sources"]?.array.map(describeSource).joined(separator: ", ") ?? "-" }),
+                    Column("SCOPE") { Cell.text($0.scope) },
+                    Column("GRANTED BY") { $0.sources.map { $0.map(describeSource).joined(separator: ", ") } ?? "-" },
                 ]
             )
             return header + "\n" + table
@@ -57,30 +57,31 @@ struct ExplainCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var body: [String: Any] = ["method": method.uppercased(), "path": path]
-        if let subject { body["subject"] = subjectBody(subject) }
-        body["token"] = accessToken
-        let reply = try await client.authenticated().send("POST", try os.path() + "/explain", json: body)
-        client.emit(reply) { answer in
-            let grantedBy: String
-            if case .object(let sources)? = answer["granted_by"], !sources.isEmpty {
-                grantedBy = sources.keys.sorted().map { scope in
-                    "\(scope) ← " + (sources[scope]?.array.map(describeSource).joined(separator: ", ") ?? "")
-                }
-                .joined(separator: "\n")
-            } else {
-                grantedBy = "-"
-            }
-            let verdict = answer["allowed"] == .bool(true) ? "yes" : "no"
+        let subject = subject.map(SubjectReference.init)
+        let body = Operations.ExplainDecision.Input.Body.JsonPayload(
+            method: method.uppercased(),
+            path: path,
+            subject: subject.map { .init(serviceAccount: $0.serviceAccount, user: $0.user) },
+            token: accessToken
+        )
+        let path = Operations.ExplainDecision.Input.Path(org: try os.org.slug(), os: os.os)
+        let explanation = try await client.authenticated().call { try await $0.explainDecision(path: path, body: .json(body)).ok.body.json }
+        try client.emit(explanation) { answer in
+            let sources = answer.grantedBy?.additionalProperties ?? [:]
+            let grantedBy =
+                sources.isEmpty
+                ? "-"
+                : sources.keys.sorted().map { scope in "\(scope) ← " + (sources[scope] ?? []).map(describeSource).joined(separator: ", ") }
+                    .joined(separator: "\n")
             return Presenter.record(
                 answer,
                 [
-                    Column("allowed", read: { "\(verdict) (\($0["status"]?.cell ?? "-"))" }),
-                    Column("subject", "subject"),
-                    Column("required", "required_scopes"),
-                    Column("matched", "matched_scopes"),
-                    Column("granted by", read: { _ in grantedBy }),
-                    Column("detail", "detail"),
+                    Column("allowed") { "\($0.allowed ? "yes" : "no") (\($0.status))" },
+                    Column("subject") { Cell.text($0.subject) },
+                    Column("required") { Cell.list($0.requiredScopes) },
+                    Column("matched") { Cell.list($0.matchedScopes) },
+                    Column("granted by") { _ in grantedBy },
+                    Column("detail") { Cell.text($0.detail) },
                 ]
             )
         }

@@ -1,4 +1,3 @@
-import AgentOSAuth
 import ArgumentParser
 import Foundation
 
@@ -16,7 +15,8 @@ struct AuditCommand: AsyncParsableCommand {
         var system = false
         @OptionGroup var org: OrgOption
 
-        func path() throws -> String { system ? "/v1/audit" : try org.path() + "/audit" }
+        /// The organisation's slug, `nil` for the system chain.
+        func organization() throws -> String? { system ? nil : try org.slug() }
     }
 
     struct List: AsyncParsableCommand {
@@ -27,14 +27,21 @@ struct AuditCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let query = "?limit=\(limit)" + (before.map { "&before=\($0)" } ?? "")
-            let reply = try await client.authenticated().get(try chain.path() + query)
-            client.emit(
-                reply,
-                table: "events",
+            let org = try chain.organization()
+            let answer = try await client.authenticated().call { client in
+                if let org {
+                    try await client.listAuditEvents(path: .init(org: org), query: .init(limit: limit, before: before)).ok.body.json.events
+                } else {
+                    try await client.listSystemAuditEvents(query: .init(limit: limit, before: before)).ok.body.json.events
+                }
+            }
+            // Both chains answer `{"events": […]}`; the organisation's type stands for either.
+            try client.emit(
+                Operations.ListAuditEvents.Output.Ok.Body.JsonPayload(events: answer),
+                table: answer,
                 [
-                    Column("SEQ", "seq"), Column("AT", "at"), Column("ACTOR", "actor"), Column("ACTION", "action"),
-                    Column("TARGET", "target"),
+                    Column("SEQ") { Cell.number($0.seq) }, Column("AT") { Cell.date($0.at) }, Column("ACTOR") { Cell.text($0.actor) },
+                    Column("ACTION") { Cell.text($0.action) }, Column("TARGET") { Cell.text($0.target) },
                 ]
             )
         }
@@ -53,21 +60,26 @@ struct AuditCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let query = expectHead.map { "?expect_head=" + queryValue($0) } ?? ""
-            let reply = try await client.authenticated().get(try chain.path() + "/verify" + query)
-            let answer = reply.json
-            let verified = answer["verified"] == .bool(true)
-            if verified || client.json {
-                client.emit(reply) { answer in
-                    let head = answer["head.seq"].map { "\($0.cell):\(answer["head.mac"]?.cell ?? "")" } ?? "none (empty chain)"
-                    return "audit chain verified: \(answer["events"]?.cell ?? "0") events intact; head \(head)"
+            let org = try chain.organization()
+            let answer = try await client.authenticated().call { client in
+                if let org {
+                    try await client.verifyAuditChain(path: .init(org: org), query: .init(expectHead: expectHead)).ok.body.json
+                } else {
+                    try await client.verifySystemAuditChain(query: .init(expectHead: expectHead)).ok.body.json
                 }
             }
-            if !verified {
-                let reason = answer["reason"]?.cell ?? "?"
-                guard let seq = answer["broken_at.seq"]?.cell else { throw fail("audit chain does not verify: \(reason)") }
-                let what = "\(answer["broken_at.action"]?.cell ?? "?") \(answer["broken_at.target"]?.cell ?? "?")"
-                throw fail("audit chain is broken at event \(seq) (\(what)): \(reason)")
+            if answer.verified || client.json {
+                try client.emit(answer) { answer in
+                    let head = answer.head.map { "\($0.seq):\(Cell.text($0.mac))" } ?? "none (empty chain)"
+                    return "audit chain verified: \(answer.events) events intact; head \(head)"
+                }
+            }
+            if !answer.verified {
+                let reason = Cell.text(answer.reason ?? "?")
+                guard let broken = answer.brokenAt else { throw fail("audit chain does not verify: \(reason)") }
+                throw fail(
+                    "audit chain is broken at event \(broken.seq) (\(Cell.text(broken.action)) \(Cell.text(broken.target))): \(reason)"
+                )
             }
         }
     }

@@ -1,4 +1,3 @@
-import AgentOSAuth
 import ArgumentParser
 import Foundation
 
@@ -6,40 +5,16 @@ import Foundation
 let subjectHelp = ArgumentHelp("The subject: a member's email or user id, or svc:<service account id>.")
 
 /// Whether a listed binding or grant is about `subject` (its email, id or token `sub`).
-func isAbout(_ item: JSONValue, _ subject: String) -> Bool {
-    let candidates = ["subject.label", "subject.id", "subject.sub"].compactMap { item[$0]?.stringValue?.lowercased() }
-    return candidates.contains(subject.lowercased())
-}
-
-/// Deletes `<base>/<id>` and prints `done`. With a `selector`, the id is that of the first item of the
-/// listing at `base` (under `key`) it accepts, so `unbind` and `revoke-grant` also take subject + role/scope.
-func deleteListed(
-    _ client: ClientOptions,
-    base: String,
-    id: String,
-    key: String,
-    selector: ((JSONValue) -> Bool)?,
-    missing: String,
-    done: String
-) async throws {
-    let api = try client.authenticated()
-    var id = id
-    if let selector {
-        guard let found = (try await api.get(base).json[key]?.array ?? []).first(where: selector)?["id"]?.stringValue else {
-            throw fail(missing)
-        }
-        id = found
-    }
-    let reply = try await api.delete(base + "/" + segment(id))
-    client.emit(reply) { _ in "\(done) \(id)" }
+func isAbout(_ listed: Components.Schemas.Subject, _ subject: String) -> Bool {
+    [listed.label, listed.id, listed.sub].compactMap { $0?.lowercased() }.contains(subject.lowercased())
 }
 
 /// `controlplane bind`: gives a subject a role on one OS or on every OS of the organisation.
 struct BindCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bind", abstract: "Bind a role to a member or service account.")
-    static let fields = [
-        Column("id", "id"), Column("subject", "subject.label"), Column("sub", "subject.sub"), Column("role", "role"),
-        Column("os", read: { $0["os"]?.stringValue ?? "every OS" }),
+    static let fields: [Column<Components.Schemas.RoleBinding>] = [
+        Column("id") { Cell.text($0.id) }, Column("subject") { Cell.text($0.subject.label) }, Column("sub") { Cell.text($0.subject.sub) },
+        Column("role") { Cell.text($0.role) }, Column("os") { $0.os ?? "every OS" },
     ]
 
     @Argument(help: subjectHelp) var subject: String
@@ -49,10 +24,17 @@ struct BindCommand: AsyncParsableCommand {
     @OptionGroup var client: ClientOptions
 
     func run() async throws {
-        var body: [String: Any] = ["subject": subjectBody(subject), "role": role]
-        body["os"] = os
-        let reply = try await client.authenticated().send("POST", try org.path() + "/role-bindings", json: body)
-        client.emit(reply, record: Self.fields)
+        let subject = SubjectReference(subject)
+        let body = Operations.CreateRoleBinding.Input.Body.JsonPayload(
+            os: os,
+            role: role,
+            subject: .init(serviceAccount: subject.serviceAccount, user: subject.user)
+        )
+        let path = Operations.CreateRoleBinding.Input.Path(org: try org.slug())
+        let binding = try await client.authenticated().call {
+            try await $0.createRoleBinding(path: path, body: .json(body)).created.body.json
+        }
+        try client.emit(binding, record: Self.fields)
     }
 }
 
@@ -70,18 +52,19 @@ struct UnbindCommand: AsyncParsableCommand {
     @OptionGroup var client: ClientOptions
 
     func run() async throws {
-        let selector = role.map { role in
-            { (item: JSONValue) in isAbout(item, target) && item["role"]?.stringValue == role && item["os"]?.stringValue == os }
+        let api = try client.authenticated()
+        let org = try self.org.slug()
+        var id = target
+        // With --role, the target is a subject: the binding is found in the listing.
+        if let role {
+            let bindings = try await api.call { try await $0.listRoleBindings(path: .init(org: org)).ok.body.json.roleBindings }
+            guard let found = bindings.first(where: { isAbout($0.subject, target) && $0.role == role && $0.os == os }) else {
+                throw fail("no binding of role \(role) for \(target) on \(os.map { "OS \($0)" } ?? "every OS")")
+            }
+            id = found.id
         }
-        try await deleteListed(
-            client,
-            base: try org.path() + "/role-bindings",
-            id: target,
-            key: "role_bindings",
-            selector: selector,
-            missing: "no binding of role \(role ?? "") for \(target) on \(os.map { "OS \($0)" } ?? "every OS")",
-            done: "removed binding"
-        )
+        _ = try await api.call { [id] in try await $0.deleteRoleBinding(path: .init(org: org, id: id)).noContent }
+        client.emitDone("removed binding \(id)")
     }
 }
 
@@ -91,8 +74,9 @@ struct GrantCommand: AsyncParsableCommand {
         commandName: "grant",
         abstract: "Grant one scope on one OS, e.g. `grant alice@example.com agents:web-agent:run --os prod`."
     )
-    static let fields = [
-        Column("id", "id"), Column("subject", "subject.label"), Column("sub", "subject.sub"), Column("scope", "scope"), Column("os", "os"),
+    static let fields: [Column<Components.Schemas.Grant>] = [
+        Column("id") { Cell.text($0.id) }, Column("subject") { Cell.text($0.subject.label) }, Column("sub") { Cell.text($0.subject.sub) },
+        Column("scope") { Cell.text($0.scope) }, Column("os") { Cell.text($0.os) },
     ]
 
     @Argument(help: subjectHelp) var subject: String
@@ -101,9 +85,14 @@ struct GrantCommand: AsyncParsableCommand {
     @OptionGroup var client: ClientOptions
 
     func run() async throws {
-        let body: [String: Any] = ["subject": subjectBody(subject), "scope": scope]
-        let reply = try await client.authenticated().send("POST", try os.path() + "/grants", json: body)
-        client.emit(reply, record: Self.fields)
+        let subject = SubjectReference(subject)
+        let body = Operations.CreateGrant.Input.Body.JsonPayload(
+            scope: scope,
+            subject: .init(serviceAccount: subject.serviceAccount, user: subject.user)
+        )
+        let path = Operations.CreateGrant.Input.Path(org: try os.org.slug(), os: os.os)
+        let grant = try await client.authenticated().call { try await $0.createGrant(path: path, body: .json(body)).created.body.json }
+        try client.emit(grant, record: Self.fields)
     }
 }
 
@@ -120,15 +109,18 @@ struct RevokeGrantCommand: AsyncParsableCommand {
     @OptionGroup var client: ClientOptions
 
     func run() async throws {
-        let selector = scope.map { scope in { (item: JSONValue) in isAbout(item, target) && item["scope"]?.stringValue == scope } }
-        try await deleteListed(
-            client,
-            base: try os.path() + "/grants",
-            id: target,
-            key: "grants",
-            selector: selector,
-            missing: "no grant of \(scope ?? "") for \(target) on OS \(os.os)",
-            done: "revoked grant"
-        )
+        let api = try client.authenticated()
+        let (org, os) = (try self.os.org.slug(), self.os.os)
+        var id = target
+        // With a scope, the target is a subject: the grant is found in the listing.
+        if let scope {
+            let grants = try await api.call { try await $0.listGrants(path: .init(org: org, os: os)).ok.body.json.grants }
+            guard let found = grants.first(where: { isAbout($0.subject, target) && $0.scope == scope }) else {
+                throw fail("no grant of \(scope) for \(target) on OS \(os)")
+            }
+            id = found.id
+        }
+        _ = try await api.call { [id] in try await $0.deleteGrant(path: .init(org: org, os: os, id: id)).noContent }
+        client.emitDone("revoked grant \(id)")
     }
 }

@@ -1,4 +1,3 @@
-import AgentOSAuth
 import ArgumentParser
 import Foundation
 
@@ -19,8 +18,11 @@ struct InvitationCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let reply = try await client.authenticated().send("POST", try org.path() + "/invitations", json: ["user": user])
-            client.emit(reply, record: MemberCommand.invited)
+            let path = Operations.ReissueInvitation.Input.Path(org: try org.slug())
+            let member = try await client.authenticated().call {
+                try await $0.reissueInvitation(path: path, body: .json(.init(user: user))).created.body.json
+            }
+            try client.emit(member, record: MemberCommand.invited)
         }
     }
 
@@ -30,13 +32,14 @@ struct InvitationCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let reply = try await client.authenticated().get(try org.path() + "/invitations")
-            client.emit(
-                reply,
-                table: "invitations",
+            let path = Operations.ListInvitations.Input.Path(org: try org.slug())
+            let answer = try await client.authenticated().call { try await $0.listInvitations(path: path).ok.body.json }
+            try client.emit(
+                answer,
+                table: answer.invitations,
                 [
-                    Column("ID", "id"), Column("EMAIL", "user.email"), Column("ROLE", "role"), Column("STATE", "state"),
-                    Column("EXPIRES", "expires_at"),
+                    Column("ID") { Cell.text($0.id) }, Column("EMAIL") { Cell.text($0.user.email) }, Column("ROLE") { Cell.text($0.role) },
+                    Column("STATE") { $0.state.rawValue }, Column("EXPIRES") { Cell.date($0.expiresAt) },
                 ]
             )
         }
@@ -49,8 +52,9 @@ struct InvitationCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let reply = try await client.authenticated().delete(try org.path() + "/invitations/" + segment(id))
-            client.emit(reply) { _ in "revoked invitation \(id)" }
+            let path = Operations.RevokeInvitation.Input.Path(org: try org.slug(), id: id)
+            _ = try await client.authenticated().call { try await $0.revokeInvitation(path: path).noContent }
+            client.emitDone("revoked invitation \(id)")
         }
     }
 
@@ -74,15 +78,30 @@ struct InvitationCommand: AsyncParsableCommand {
                 guard let token = client.token ?? client.environment["CONTROL_PLANE_TOKEN"], !token.isEmpty else {
                     throw ValidationError("a new account passes --name (and a password); an existing one signs in and passes --token")
                 }
-                let reply = try await ControlPlaneClient(server: try client.serverURL(), credential: token)
-                    .send("POST", "/v1/invitations/accept", json: ["code": code])
-                client.emit(reply) { "joined \($0["organization.slug"]?.stringValue ?? "") as \($0["role"]?.stringValue ?? "")" }
+                let accepted = try await Self.accept(
+                    ControlPlaneClient(server: try client.serverURL(), credential: token),
+                    .init(code: code)
+                )
+                try client.emit(accepted) { "joined \($0.organization.slug) as \($0.role)" }
                 return
             }
             let password = try readSecret(prompt: "Choose a password: ", fromStdin: passwordStdin)
-            let reply = try await client.anonymous()
-                .send("POST", "/v1/invitations/accept", json: ["code": code, "name": name, "password": password])
-            client.emit(reply) { $0["token"]?.stringValue ?? "" }
+            let accepted = try await Self.accept(client.anonymous(), .init(code: code, name: name, password: password))
+            try client.emit(accepted) { $0.token ?? "" }
+        }
+
+        /// Signed in, the server answers 200 (the membership); as a new account, 201 (with a session).
+        static func accept(
+            _ server: ControlPlaneClient,
+            _ body: Components.Schemas.AcceptInvitationRequest
+        ) async throws -> Components.Schemas.Accepted {
+            try await server.call { client in
+                switch try await client.acceptInvitation(body: .json(body)) {
+                case .ok(let joined): try joined.body.json
+                case .created(let created): try created.body.json
+                case let other: throw UnexpectedAnswer(other)
+                }
+            }
         }
     }
 }

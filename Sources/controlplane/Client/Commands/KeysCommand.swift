@@ -10,9 +10,10 @@ struct KeysCommand: AsyncParsableCommand {
         subcommands: [List.self, Rotate.self, Activate.self, Revoke.self, Rewrap.self, Speed.self]
     )
 
-    static let fields = [
-        Column("kid", "kid"), Column("algorithm", "alg"), Column("state", "state"), Column("created", "created_at"),
-        Column("activated", "activated_at"), Column("retires", "retire_at"),
+    static let fields: [Column<Components.Schemas.Key>] = [
+        Column("kid") { Cell.text($0.kid) }, Column("algorithm") { Cell.text($0.alg) }, Column("state") { $0.state.rawValue },
+        Column("created") { Cell.date($0.createdAt) }, Column("activated") { Cell.date($0.activatedAt) },
+        Column("retires") { Cell.date($0.retireAt) },
     ]
 
     struct List: AsyncParsableCommand {
@@ -21,13 +22,14 @@ struct KeysCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let reply = try await client.authenticated().get(try os.path() + "/keys")
-            client.emit(
-                reply,
-                table: "keys",
+            let path = Operations.ListSigningKeys.Input.Path(org: try os.org.slug(), os: os.os)
+            let answer = try await client.authenticated().call { try await $0.listSigningKeys(path: path).ok.body.json }
+            try client.emit(
+                answer,
+                table: answer.keys,
                 [
-                    Column("KID", "kid"), Column("ALG", "alg"), Column("STATE", "state"), Column("CREATED", "created_at"),
-                    Column("RETIRES", "retire_at"),
+                    Column("KID") { Cell.text($0.kid) }, Column("ALG") { Cell.text($0.alg) }, Column("STATE") { $0.state.rawValue },
+                    Column("CREATED") { Cell.date($0.createdAt) }, Column("RETIRES") { Cell.date($0.retireAt) },
                 ]
             )
         }
@@ -43,10 +45,11 @@ struct KeysCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            var body: [String: Any] = ["activate": !pending]
-            body["algorithm"] = algorithm
-            let reply = try await client.authenticated().send("POST", try os.path() + "/keys", json: body)
-            client.emit(reply, record: KeysCommand.fields)
+            let path = Operations.CreateSigningKey.Input.Path(org: try os.org.slug(), os: os.os)
+            let key = try await client.authenticated().call {
+                try await $0.createSigningKey(path: path, body: .json(.init(activate: !pending, algorithm: algorithm))).created.body.json
+            }
+            try client.emit(key, record: KeysCommand.fields)
         }
     }
 
@@ -58,10 +61,15 @@ struct KeysCommand: AsyncParsableCommand {
         @OptionGroup var os: OSOption
         @OptionGroup var client: ClientOptions
 
-        /// `POST …/keys/<kid>/<verb>` and prints the key in its new state.
-        func transition(_ verb: String) async throws {
-            let reply = try await client.authenticated().send("POST", try os.path() + "/keys/" + segment(kid) + "/" + verb)
-            client.emit(reply, record: KeysCommand.fields)
+        /// Activates or revokes the key and prints it in its new state.
+        func transition(activate: Bool) async throws {
+            let (org, os) = (try self.os.org.slug(), self.os.os)
+            let key = try await client.authenticated().call { client in
+                activate
+                    ? try await client.activateSigningKey(path: .init(org: org, os: os, kid: kid)).ok.body.json
+                    : try await client.revokeSigningKey(path: .init(org: org, os: os, kid: kid)).ok.body.json
+            }
+            try client.emit(key, record: KeysCommand.fields)
         }
     }
 
@@ -69,14 +77,14 @@ struct KeysCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Make a pending or retiring key the active one.")
         @OptionGroup var key: KeyTarget
 
-        func run() async throws { try await key.transition("activate") }
+        func run() async throws { try await key.transition(activate: true) }
     }
 
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a key: it leaves the JWKS and signs nothing more.")
         @OptionGroup var key: KeyTarget
 
-        func run() async throws { try await key.transition("revoke") }
+        func run() async throws { try await key.transition(activate: false) }
     }
 
     /// Works on the database directly: key custody is not exposed over HTTP.

@@ -1,4 +1,3 @@
-import AgentOSAuth
 import ArgumentParser
 import Foundation
 
@@ -19,12 +18,24 @@ struct LoginCommand: AsyncParsableCommand {
     func run() async throws {
         let password = try readSecret(prompt: "Password: ", fromStdin: passwordStdin)
         let server = try client.anonymous()
-        var reply = try await server.send("POST", "/v1/auth/login", json: ["email": email, "password": password])
-        if reply.json["mfa_required"] == .bool(true), let challenge = reply.json["mfa_token"]?.stringValue {
+        let signIn = try await server.call { try await $0.signIn(body: .json(.init(email: email, password: password))) }
+        let session: Components.Schemas.Session
+        switch signIn {
+        case .created(let created):
+            session = try created.body.json
+        case .ok(let challenge):
+            // The account has TOTP: the second step with a code.
+            let mfaToken = try challenge.body.json.mfaToken
             let code = try totp ?? Self.askForCode()
-            reply = try await server.send("POST", "/v1/auth/login/mfa", json: ["mfa_token": challenge, "code": code])
+            session = try await server.call {
+                try await $0.completeSignIn(body: .json(.init(code: code, mfaToken: mfaToken))).created.body.json
+            }
+        case let other:
+            throw fail("unexpected answer from the control plane at \(server.server): \(UnexpectedAnswer(other))")
         }
-        client.emit(reply) { $0["token"]?.stringValue ?? "" }
+        // Asked without `X-Session-Delivery: cookie`, the session comes in the body.
+        guard session.token != nil else { throw fail("the control plane at \(server.server) answered a session without its token") }
+        try client.emit(session) { $0.token ?? "" }
     }
 
     static func askForCode() throws -> String {

@@ -1,4 +1,3 @@
-import AgentOSAuth
 import ArgumentParser
 import Foundation
 
@@ -15,8 +14,13 @@ struct MFACommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let reply = try await client.authenticated().get("/v1/me")
-            client.emit(reply, record: [Column("totp", "mfa.totp"), Column("recovery codes left", "mfa.recovery_codes_left")])
+            let profile = try await client.authenticated().call { try await $0.getProfile().ok.body.json }
+            try client.emit(
+                profile,
+                record: [
+                    Column("totp") { Cell.flag($0.mfa.totp) }, Column("recovery codes left") { Cell.number($0.mfa.recoveryCodesLeft) },
+                ]
+            )
         }
     }
 
@@ -27,8 +31,11 @@ struct MFACommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let reply = try await client.authenticated().send("POST", "/v1/me/mfa/totp", json: nil)
-            client.emit(reply, record: [Column("secret", "secret"), Column("otpauth uri", "otpauth_uri")])
+            let enrolment = try await client.authenticated().call { try await $0.startTOTPEnrolment().created.body.json }
+            try client.emit(
+                enrolment,
+                record: [Column("secret") { Cell.text($0.secret) }, Column("otpauth uri") { Cell.text($0.otpauthUri) }]
+            )
         }
     }
 
@@ -40,10 +47,11 @@ struct MFACommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let reply = try await client.authenticated().send("POST", "/v1/me/mfa/totp/confirm", json: ["code": code])
-            client.emit(reply) { json in
-                "TOTP is on. Recovery codes (each works once):\n"
-                    + (json["recovery_codes"]?.array ?? []).map(\.cell).joined(separator: "\n")
+            let answer = try await client.authenticated().call {
+                try await $0.confirmTOTPEnrolment(body: .json(.init(code: code))).ok.body.json
+            }
+            try client.emit(answer) {
+                "TOTP is on. Recovery codes (each works once):\n" + $0.recoveryCodes.map(Cell.text).joined(separator: "\n")
             }
         }
     }
@@ -56,12 +64,10 @@ struct MFACommand: AsyncParsableCommand {
 
         func run() async throws {
             let password = try readSecret(prompt: "Password: ", fromStdin: passwordStdin)
-            let reply = try await client.authenticated().send(
-                "POST",
-                "/v1/me/mfa/totp/disable",
-                json: ["password": password, "code": code]
-            )
-            client.emit(reply) { _ in "TOTP is off" }
+            _ = try await client.authenticated().call {
+                try await $0.disableTOTP(body: .json(.init(code: code, password: password))).noContent
+            }
+            client.emitDone("TOTP is off")
         }
     }
 }

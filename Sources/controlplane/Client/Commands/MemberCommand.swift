@@ -9,17 +9,18 @@ struct MemberCommand: AsyncParsableCommand {
         subcommands: [Add.self, List.self, Update.self, Remove.self]
     )
 
-    static let fields = [
-        Column("id", "user.id"), Column("email", "user.email"), Column("name", "user.name"), Column("role", "role"),
-        Column("state", "state"), Column("disabled", "disabled"),
+    static let fields: [Column<Components.Schemas.Member>] = [
+        Column("id") { Cell.text($0.user.id) }, Column("email") { Cell.text($0.user.email) }, Column("name") { Cell.text($0.user.name) },
+        Column("role") { Cell.text($0.role) }, Column("state") { $0.state.rawValue }, Column("disabled") { Cell.flag($0.disabled) },
     ]
 
     /// A member with the invitation to hand over (shown once).
-    static let invited =
-        fields + [
-            Column("invitation code", "invitation.code"), Column("invitation link", "invitation.url"),
-            Column("invitation expires", "invitation.expires_at"),
-        ]
+    static let invited: [Column<Components.Schemas.InvitedMember>] = [
+        Column("id") { Cell.text($0.user.id) }, Column("email") { Cell.text($0.user.email) }, Column("name") { Cell.text($0.user.name) },
+        Column("role") { Cell.text($0.role) }, Column("state") { $0.state.rawValue }, Column("disabled") { Cell.flag($0.disabled) },
+        Column("invitation code") { Cell.text($0.invitation.code) }, Column("invitation link") { Cell.text($0.invitation.url) },
+        Column("invitation expires") { Cell.date($0.invitation.expiresAt) },
+    ]
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -33,9 +34,16 @@ struct MemberCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let body: [String: Any] = ["email": email, "name": name ?? String(email.prefix { $0 != "@" }), "role": role]
-            let reply = try await client.authenticated().send("POST", try org.path() + "/members", json: body)
-            client.emit(reply, record: MemberCommand.invited)
+            let body = Operations.InviteMember.Input.Body.JsonPayload(
+                email: email,
+                name: name ?? String(email.prefix { $0 != "@" }),
+                role: role
+            )
+            let path = Operations.InviteMember.Input.Path(org: try org.slug())
+            let member = try await client.authenticated().call {
+                try await $0.inviteMember(path: path, body: .json(body)).created.body.json
+            }
+            try client.emit(member, record: MemberCommand.invited)
         }
     }
 
@@ -45,13 +53,16 @@ struct MemberCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let reply = try await client.authenticated().get(try org.path() + "/members")
-            client.emit(
-                reply,
-                table: "members",
+            let path = Operations.ListMembers.Input.Path(org: try org.slug())
+            let answer = try await client.authenticated().call { try await $0.listMembers(path: path).ok.body.json }
+            try client.emit(
+                answer,
+                table: answer.members,
                 [
-                    Column("EMAIL", "user.email"), Column("NAME", "user.name"), Column("ROLE", "role"), Column("STATE", "state"),
-                    Column("DISABLED", "disabled"), Column("ID", "user.id"),
+                    Column("EMAIL") { Cell.text($0.user.email) }, Column("NAME") { Cell.text($0.user.name) },
+                    Column("ROLE") { Cell.text($0.role) },
+                    Column("STATE") { $0.state.rawValue }, Column("DISABLED") { Cell.flag($0.disabled) },
+                    Column("ID") { Cell.text($0.user.id) },
                 ]
             )
         }
@@ -72,11 +83,10 @@ struct MemberCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            var body: [String: Any] = [:]
-            body["role"] = role
-            if disable || enable { body["disabled"] = disable }
-            let reply = try await client.authenticated().send("PATCH", try org.path() + "/members/" + segment(user), json: body)
-            client.emit(reply, record: MemberCommand.fields)
+            let body = Operations.UpdateMember.Input.Body.JsonPayload(disabled: disable || enable ? disable : nil, role: role)
+            let path = Operations.UpdateMember.Input.Path(org: try org.slug(), user: user)
+            let member = try await client.authenticated().call { try await $0.updateMember(path: path, body: .json(body)).ok.body.json }
+            try client.emit(member, record: MemberCommand.fields)
         }
     }
 
@@ -87,8 +97,9 @@ struct MemberCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let reply = try await client.authenticated().delete(try org.path() + "/members/" + segment(user))
-            client.emit(reply) { _ in "removed \(user)" }
+            let path = Operations.RemoveMember.Input.Path(org: try org.slug(), user: user)
+            _ = try await client.authenticated().call { try await $0.removeMember(path: path).noContent }
+            client.emitDone("removed \(user)")
         }
     }
 }

@@ -23,13 +23,12 @@ extension OSCommand {
         }
 
         func run() async throws {
-            var body: [String: Any] = [:]
-            body["name"] = name
-            body["url"] = url
-            if let rotationPeriod { body["rotation_period"] = try OSCommand.seconds(rotationPeriod) }
-            if noRotation { body["rotation_period"] = NSNull() }
-            let reply = try await client.authenticated().send("PATCH", try target.path(), json: body)
-            client.emit(reply, record: OSCommand.fields)
+            // Absent: unchanged; null (--no-rotation): no schedule.
+            let period: NullableInt? = noRotation ? NullableInt(nil) : try rotationPeriod.map { NullableInt(try OSCommand.seconds($0)) }
+            let update = Components.Schemas.OSUpdate(name: name, rotationPeriod: period, url: url)
+            let path = Operations.UpdateOS.Input.Path(org: try target.org.slug(), os: target.os)
+            let os = try await client.authenticated().call { try await $0.updateOS(path: path, body: .json(update)).ok.body.json }
+            try client.emit(os, record: OSCommand.fields)
         }
     }
 

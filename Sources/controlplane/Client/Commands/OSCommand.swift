@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OpenAPIRuntime
 
 /// `controlplane os register|list|show|update|delete|enable-auth|public-key|jwks|env`.
 struct OSCommand: AsyncParsableCommand {
@@ -9,21 +10,21 @@ struct OSCommand: AsyncParsableCommand {
         subcommands: [Register.self, List.self, Show.self, Update.self, Delete.self, EnableAuth.self, PublicKey.self, JWKS.self, Env.self]
     )
 
-    static let fields = [
-        Column("id", "id"), Column("name", "name"), Column("url", "url"), Column("authorization", "authorization"),
-        Column("rotation", "rotation_period"), Column("created", "created_at"),
+    static let fields: [Column<OSRecord>] = [
+        Column("id") { Cell.text($0.id) }, Column("name") { Cell.text($0.name) }, Column("url") { Cell.text($0.url) },
+        Column("authorization") { Cell.flag($0.authorization) }, Column("rotation") { Cell.number($0.rotationPeriod.value) },
+        Column("created") { Cell.date($0.createdAt) },
     ]
-    static let registrationFields = [
-        Column("id", "os.id"), Column("name", "os.name"), Column("authorization", "os.authorization"),
-        Column("kid", "signing_key.kid"), Column("algorithm", "signing_key.alg"),
+    static let registrationFields: [Column<Components.Schemas.Registration>] = [
+        Column("id") { Cell.text($0.os.id) }, Column("name") { Cell.text($0.os.name) },
+        Column("authorization") { Cell.flag($0.os.authorization) }, Column("kid") { Cell.text($0.signingKey?.kid) },
+        Column("algorithm") { Cell.text($0.signingKey?.alg) },
     ]
 
     /// `--org` plus the OS id as the argument.
     struct Target: ParsableArguments {
         @Argument(help: "The OS id.") var os: String
         @OptionGroup var org: OrgOption
-
-        func path() throws -> String { try org.path() + "/os/" + segment(os) }
     }
 
     struct Register: AsyncParsableCommand {
@@ -39,12 +40,19 @@ struct OSCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            var body: [String: Any] = ["id": id, "name": name ?? id, "authorization": !noAuthorization]
-            body["url"] = url
-            body["algorithm"] = algorithm
-            body["rotation_period"] = try rotationPeriod.map(OSCommand.seconds)
-            let reply = try await client.authenticated().send("POST", try org.path() + "/os", json: body)
-            client.emit(reply, record: OSCommand.registrationFields)
+            let body = Operations.RegisterOS.Input.Body.JsonPayload(
+                algorithm: algorithm,
+                authorization: !noAuthorization,
+                id: id,
+                name: name ?? id,
+                rotationPeriod: try rotationPeriod.map { NullableInt(try OSCommand.seconds($0)) },
+                url: url
+            )
+            let path = Operations.RegisterOS.Input.Path(org: try org.slug())
+            let registration = try await client.authenticated().call {
+                try await $0.registerOS(path: path, body: .json(body)).created.body.json
+            }
+            try client.emit(registration, record: OSCommand.registrationFields)
         }
     }
 
@@ -54,11 +62,15 @@ struct OSCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let reply = try await client.authenticated().get(try org.path() + "/os")
-            client.emit(
-                reply,
-                table: "os",
-                [Column("ID", "id"), Column("NAME", "name"), Column("AUTHORIZATION", "authorization"), Column("URL", "url")]
+            let path = Operations.ListOSes.Input.Path(org: try org.slug())
+            let answer = try await client.authenticated().call { try await $0.listOSes(path: path).ok.body.json }
+            try client.emit(
+                answer,
+                table: answer.os,
+                [
+                    Column("ID") { Cell.text($0.id) }, Column("NAME") { Cell.text($0.name) },
+                    Column("AUTHORIZATION") { Cell.flag($0.authorization) }, Column("URL") { Cell.text($0.url) },
+                ]
             )
         }
     }
@@ -69,7 +81,9 @@ struct OSCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            client.emit(try await client.authenticated().get(try target.path()), record: OSCommand.fields)
+            let path = Operations.GetOS.Input.Path(org: try target.org.slug(), os: target.os)
+            let os = try await client.authenticated().call { try await $0.getOS(path: path).ok.body.json }
+            try client.emit(os, record: OSCommand.fields)
         }
     }
 
@@ -79,8 +93,9 @@ struct OSCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let reply = try await client.authenticated().delete(try target.path())
-            client.emit(reply) { _ in "deleted OS \(target.os)" }
+            let path = Operations.DeleteOS.Input.Path(org: try target.org.slug(), os: target.os)
+            _ = try await client.authenticated().call { try await $0.deleteOS(path: path).noContent }
+            client.emitDone("deleted OS \(target.os)")
         }
     }
 
@@ -94,9 +109,16 @@ struct OSCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let body: [String: Any] = algorithm.map { ["algorithm": $0] } ?? [:]
-            let reply = try await client.authenticated().send("POST", try target.path() + "/authorization", json: body)
-            client.emit(reply, record: OSCommand.registrationFields)
+            let path = Operations.EnableAuthorization.Input.Path(org: try target.org.slug(), os: target.os)
+            let registration = try await client.authenticated().call { client in
+                // An empty object without --algorithm, as before (the body may also be left out).
+                switch try await client.enableAuthorization(path: path, body: .json(.init(algorithm: algorithm))) {
+                case .created(let created): try created.body.json
+                case .ok(let existing): try existing.body.json  // it had a key already
+                case let other: throw UnexpectedAnswer(other)
+                }
+            }
+            try client.emit(registration, record: OSCommand.registrationFields)
         }
     }
 
@@ -109,8 +131,7 @@ struct OSCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let reply = try await client.anonymous().get(try target.path() + "/public-key")
-            let pem = String(decoding: reply.body, as: UTF8.self)
+            let pem = try await target.publicKey(client)
             if client.json {
                 print(Presenter.prettyJSON(try jsonData(["os": target.os, "public_key_pem": pem])))
             } else {
@@ -128,8 +149,16 @@ struct OSCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let reply = try await client.anonymous().get(try target.path() + "/jwks.json")
-            client.emit(reply, table: "keys", [Column("KID", "kid"), Column("KTY", "kty"), Column("ALG", "alg"), Column("USE", "use")])
+            let path = Operations.GetJWKS.Input.Path(org: try target.org.slug(), os: target.os)
+            let jwks = try await client.anonymous().call { try await $0.getJWKS(path: path).ok.body.json }
+            try client.emit(
+                jwks,
+                table: jwks.keys,
+                [
+                    Column("KID") { Cell.text($0.kid) }, Column("KTY") { Cell.text($0.kty) }, Column("ALG") { Cell.text($0.alg) },
+                    Column("USE") { Cell.text($0.use) },
+                ]
+            )
         }
     }
 
@@ -145,14 +174,24 @@ struct OSCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let reply = try await client.anonymous().get(try target.path() + "/public-key")
-            let pem = String(decoding: reply.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let pem = try await target.publicKey(client).trimmingCharacters(in: .whitespacesAndNewlines)
             if client.json {
                 print(Presenter.prettyJSON(try jsonData(["AGENT_OS_ID": target.os, "JWT_VERIFICATION_KEY": pem])))
             } else {
                 print("AGENT_OS_ID=\(shellQuoted(target.os))")
                 print("JWT_VERIFICATION_KEY=\(shellQuoted(pem))")
             }
+        }
+    }
+}
+
+extension OSCommand.Target {
+    /// The active public key's PEM, as the server sent it (public: no credential).
+    func publicKey(_ client: ClientOptions) async throws -> String {
+        let path = Operations.GetPublicKey.Input.Path(org: try org.slug(), os: os)
+        return try await client.anonymous().call { api in
+            let body = try await api.getPublicKey(path: path).ok.body.applicationXPemFile
+            return String(decoding: try await Data(collecting: body, upTo: 1 << 20), as: UTF8.self)
         }
     }
 }

@@ -9,9 +9,9 @@ struct OrgCommand: AsyncParsableCommand {
         subcommands: [Create.self, List.self, Update.self]
     )
 
-    static let fields = [
-        Column("slug", "slug"), Column("name", "name"), Column("id", "id"), Column("created", "created_at"),
-        Column("require mfa", "require_mfa"),
+    static let fields: [Column<Components.Schemas.Organization>] = [
+        Column("slug") { Cell.text($0.slug) }, Column("name") { Cell.text($0.name) }, Column("id") { Cell.text($0.id) },
+        Column("created") { Cell.date($0.createdAt) }, Column("require mfa") { Cell.flag($0.requireMfa) },
     ]
 
     struct Create: AsyncParsableCommand {
@@ -21,8 +21,10 @@ struct OrgCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let reply = try await client.authenticated().send("POST", "/v1/orgs", json: ["slug": slug, "name": name ?? slug])
-            client.emit(reply, record: OrgCommand.fields)
+            let organization = try await client.authenticated().call {
+                try await $0.createOrganization(body: .json(.init(name: name ?? slug, slug: slug))).created.body.json
+            }
+            try client.emit(organization, record: OrgCommand.fields)
         }
     }
 
@@ -31,8 +33,15 @@ struct OrgCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let reply = try await client.authenticated().get("/v1/orgs")
-            client.emit(reply, table: "organizations", [Column("SLUG", "slug"), Column("NAME", "name"), Column("CREATED", "created_at")])
+            let answer = try await client.authenticated().call { try await $0.listOrganizations().ok.body.json }
+            try client.emit(
+                answer,
+                table: answer.organizations,
+                [
+                    Column("SLUG") { Cell.text($0.slug) }, Column("NAME") { Cell.text($0.name) },
+                    Column("CREATED") { Cell.date($0.createdAt) },
+                ]
+            )
         }
     }
 
@@ -46,8 +55,10 @@ struct OrgCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let reply = try await client.authenticated().send("PATCH", "/v1/orgs/" + segment(slug), json: ["require_mfa": requireMfa])
-            client.emit(reply, record: OrgCommand.fields)
+            let organization = try await client.authenticated().call {
+                try await $0.updateOrganization(path: .init(org: slug), body: .json(.init(requireMfa: requireMfa))).ok.body.json
+            }
+            try client.emit(organization, record: OrgCommand.fields)
         }
     }
 }

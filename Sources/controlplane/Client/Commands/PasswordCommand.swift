@@ -27,9 +27,10 @@ struct PasswordCommand: AsyncParsableCommand {
                 current = try readSecret(prompt: "Current password: ", fromStdin: false)
                 new = try readSecret(prompt: "New password: ", fromStdin: false)
             }
-            let reply = try await client.authenticated()
-                .send("POST", "/v1/me/password", json: ["current_password": current, "new_password": new])
-            client.emit(reply) { _ in "password changed; your other sessions have ended" }
+            _ = try await client.authenticated().call {
+                try await $0.changePassword(body: .json(.init(currentPassword: current, newPassword: new))).noContent
+            }
+            client.emitDone("password changed; your other sessions have ended")
         }
     }
 
@@ -44,12 +45,20 @@ struct PasswordCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let path =
-                if let org { "/v1/orgs/\(segment(org))/members/\(segment(user))/password-reset" } else {
-                    "/v1/users/\(segment(user))/password-reset"
+            let reset = try await client.authenticated().call { client in
+                if let org {
+                    try await client.issueMemberPasswordReset(path: .init(org: org, user: user)).created.body.json
+                } else {
+                    try await client.issuePasswordReset(path: .init(user: user)).created.body.json
                 }
-            let reply = try await client.authenticated().send("POST", path, json: nil)
-            client.emit(reply, record: [Column("reset code", "code"), Column("reset link", "url"), Column("expires", "expires_at")])
+            }
+            try client.emit(
+                reset,
+                record: [
+                    Column("reset code") { Cell.text($0.code) }, Column("reset link") { Cell.text($0.url) },
+                    Column("expires") { Cell.date($0.expiresAt) },
+                ]
+            )
         }
     }
 
@@ -64,8 +73,10 @@ struct PasswordCommand: AsyncParsableCommand {
         func run() async throws {
             let code = self.code.split(separator: "#").last.map(String.init) ?? self.code
             let password = try readSecret(prompt: "New password: ", fromStdin: passwordStdin)
-            let reply = try await client.anonymous().send("POST", "/v1/auth/password-reset", json: ["code": code, "password": password])
-            client.emit(reply) { _ in "password set; sign in with `controlplane login`" }
+            _ = try await client.anonymous().call {
+                try await $0.redeemPasswordReset(body: .json(.init(code: code, password: password))).noContent
+            }
+            client.emitDone("password set; sign in with `controlplane login`")
         }
     }
 }

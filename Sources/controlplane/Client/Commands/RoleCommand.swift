@@ -1,4 +1,3 @@
-import AgentOSAuth
 import ArgumentParser
 import Foundation
 
@@ -10,9 +9,9 @@ struct RoleCommand: AsyncParsableCommand {
         subcommands: [Create.self, List.self, Show.self, SetScopes.self, Delete.self]
     )
 
-    static let fields = [
-        Column("slug", "slug"), Column("name", "name"), Column("description", "description"), Column("builtin", "builtin"),
-        Column("scopes", read: { $0["scopes"]?.array.map(\.cell).joined(separator: "\n") ?? "-" }),
+    static let fields: [Column<Components.Schemas.Role>] = [
+        Column("slug") { Cell.text($0.slug) }, Column("name") { Cell.text($0.name) }, Column("description") { Cell.text($0.description) },
+        Column("builtin") { Cell.flag($0.builtin) }, Column("scopes") { $0.scopes.map(Cell.text).joined(separator: "\n") },
     ]
 
     struct Create: AsyncParsableCommand {
@@ -25,11 +24,10 @@ struct RoleCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            var body: [String: Any] = ["slug": slug, "scopes": scopes]
-            body["name"] = name
-            body["description"] = description
-            let reply = try await client.authenticated().send("POST", try org.path() + "/roles", json: body)
-            client.emit(reply, record: RoleCommand.fields)
+            let body = Operations.CreateRole.Input.Body.JsonPayload(description: description, name: name, scopes: scopes, slug: slug)
+            let path = Operations.CreateRole.Input.Path(org: try org.slug())
+            let role = try await client.authenticated().call { try await $0.createRole(path: path, body: .json(body)).created.body.json }
+            try client.emit(role, record: RoleCommand.fields)
         }
     }
 
@@ -39,13 +37,15 @@ struct RoleCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let reply = try await client.authenticated().get(try org.path() + "/roles")
-            client.emit(
-                reply,
-                table: "roles",
+            let path = Operations.ListRoles.Input.Path(org: try org.slug())
+            let answer = try await client.authenticated().call { try await $0.listRoles(path: path).ok.body.json }
+            try client.emit(
+                answer,
+                table: answer.roles,
                 [
-                    Column("SLUG", "slug"), Column("BUILTIN", "builtin"),
-                    Column("SCOPES", read: { "\($0["scopes"]?.array.count ?? 0)" }), Column("NAME", "name"),
+                    Column("SLUG") { Cell.text($0.slug) }, Column("BUILTIN") { Cell.flag($0.builtin) },
+                    Column("SCOPES") { "\($0.scopes.count)" },
+                    Column("NAME") { Cell.text($0.name) },
                 ]
             )
         }
@@ -58,8 +58,9 @@ struct RoleCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let reply = try await client.authenticated().get(try org.path() + "/roles/" + segment(slug))
-            client.emit(reply, record: RoleCommand.fields)
+            let path = Operations.GetRole.Input.Path(org: try org.slug(), role: slug)
+            let role = try await client.authenticated().call { try await $0.getRole(path: path).ok.body.json }
+            try client.emit(role, record: RoleCommand.fields)
         }
     }
 
@@ -71,9 +72,11 @@ struct RoleCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let path = try org.path() + "/roles/" + segment(slug) + "/scopes"
-            let reply = try await client.authenticated().send("PUT", path, json: ["scopes": scopes])
-            client.emit(reply, record: RoleCommand.fields)
+            let path = Operations.ReplaceRoleScopes.Input.Path(org: try org.slug(), role: slug)
+            let role = try await client.authenticated().call {
+                try await $0.replaceRoleScopes(path: path, body: .json(.init(scopes: scopes))).ok.body.json
+            }
+            try client.emit(role, record: RoleCommand.fields)
         }
     }
 
@@ -85,8 +88,11 @@ struct RoleCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let reply = try await client.authenticated().delete(try org.path() + "/roles/" + segment(slug) + (force ? "?force=true" : ""))
-            client.emit(reply) { _ in "deleted role \(slug)" }
+            let path = Operations.DeleteRole.Input.Path(org: try org.slug(), role: slug)
+            // --force sends force=true; without it, no parameter (the server's default), as before.
+            let query = Operations.DeleteRole.Input.Query(force: force ? true : nil)
+            _ = try await client.authenticated().call { try await $0.deleteRole(path: path, query: query).noContent }
+            client.emitDone("deleted role \(slug)")
         }
     }
 }

@@ -1,4 +1,3 @@
-import AgentOSAuth
 import ArgumentParser
 import Foundation
 
@@ -23,42 +22,46 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            var body: [String: Any] = [:]
-            body["subject"] = subject
-            if !scopes.isEmpty { body["scopes"] = scopes }
-            body["ttl_seconds"] = ttl
-            body["session_id"] = sessionID
-            let reply = try await client.authenticated().send("POST", try os.path() + "/tokens", json: body)
-            client.emit(reply) { $0["access_token"]?.stringValue ?? "" }
+            // No --scope: no `scopes` (every effective scope), not an empty list.
+            let body = Operations.IssueToken.Input.Body.JsonPayload(
+                scopes: scopes.isEmpty ? nil : scopes,
+                sessionId: sessionID,
+                subject: subject,
+                ttlSeconds: ttl
+            )
+            let path = Operations.IssueToken.Input.Path(org: try os.org.slug(), os: os.os)
+            let token = try await client.authenticated().call { try await $0.issueToken(path: path, body: .json(body)).created.body.json }
+            try client.emit(token) { $0.accessToken }
         }
     }
 
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
-                "Revoke tokens of an OS (one by --jti or --token, or every outstanding one of --subject); OSes see it within the status list's ttl."
+                "Revoke tokens of an OS (one by --jti or --access-token, or every outstanding one of --subject); OSes see it within the status list's ttl."
         )
         @OptionGroup var os: OSOption
         @Option(help: "The jti of the token to revoke.") var jti: String?
-        @Option(help: "The token to revoke ('-' reads it from standard input).") var token: String?
+        // Not `--token`: that is the caller's credential (ClientOptions), and two options of one
+        // name made ArgumentParser refuse every `token revoke`.
+        @Option(name: .customLong("access-token"), help: "The token to revoke ('-' reads it from standard input).")
+        var accessToken: String?
         @Option(help: "Revoke every outstanding token of this subject on the OS: an email, a user id or svc:<id>.") var subject: String?
         @OptionGroup var client: ClientOptions
 
         func validate() throws {
-            guard [jti, token, subject].compactMap({ $0 }).count == 1 else {
-                throw ValidationError("give exactly one of --jti, --token and --subject")
+            guard [jti, accessToken, subject].compactMap({ $0 }).count == 1 else {
+                throw ValidationError("give exactly one of --jti, --access-token and --subject")
             }
         }
 
         func run() async throws {
-            var body: [String: Any] = [:]
-            body["jti"] = jti
-            if let token {
-                body["token"] = token == "-" ? (readLine() ?? "").trimmingCharacters(in: .whitespacesAndNewlines) : token
+            let token = accessToken.map { $0 == "-" ? (readLine() ?? "").trimmingCharacters(in: .whitespacesAndNewlines) : $0 }
+            let path = Operations.RevokeTokens.Input.Path(org: try os.org.slug(), os: os.os)
+            let answer = try await client.authenticated().call {
+                try await $0.revokeTokens(path: path, body: .json(.init(jti: jti, subject: subject, token: token))).ok.body.json
             }
-            body["subject"] = subject
-            let reply = try await client.authenticated().send("POST", try os.path() + "/token-revocations", json: body)
-            client.emit(reply) { "revoked \($0["revoked"]?.cell ?? "0") token(s)" }
+            try client.emit(answer) { "revoked \($0.revoked) token(s)" }
         }
     }
 }
@@ -79,14 +82,16 @@ struct ServiceAccountCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let body: [String: Any] = ["name": name, "token_broker": tokenBroker]
-            let reply = try await client.authenticated().send("POST", try org.path() + "/service-accounts", json: body)
-            client.emit(
-                reply,
+            let path = Operations.CreateServiceAccount.Input.Path(org: try org.slug())
+            let account = try await client.authenticated().call {
+                try await $0.createServiceAccount(path: path, body: .json(.init(name: name, tokenBroker: tokenBroker))).created.body.json
+            }
+            try client.emit(
+                account,
                 record: [
-                    Column("id", "id"), Column("name", "name"), Column("sub", read: { "svc:\($0["id"]?.cell ?? "")" }),
-                    Column("client id", "client_id"), Column("token broker", "token_broker"),
-                    Column("client secret", read: { "\($0["client_secret"]?.cell ?? "-")   (shown once: store it now)" }),
+                    Column("id") { Cell.text($0.id) }, Column("name") { Cell.text($0.name) }, Column("sub") { "svc:\(Cell.text($0.id))" },
+                    Column("client id") { Cell.text($0.clientId) }, Column("token broker") { Cell.flag($0.tokenBroker) },
+                    Column("client secret") { "\(Cell.text($0.clientSecret))   (shown once: store it now)" },
                 ]
             )
         }
@@ -98,13 +103,15 @@ struct ServiceAccountCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let reply = try await client.authenticated().get(try org.path() + "/service-accounts")
-            client.emit(
-                reply,
-                table: "service_accounts",
+            let path = Operations.ListServiceAccounts.Input.Path(org: try org.slug())
+            let answer = try await client.authenticated().call { try await $0.listServiceAccounts(path: path).ok.body.json }
+            try client.emit(
+                answer,
+                table: answer.serviceAccounts,
                 [
-                    Column("ID", "id"), Column("NAME", "name"), Column("CLIENT ID", "client_id"), Column("BROKER", "token_broker"),
-                    Column("REVOKED", "revoked_at"),
+                    Column("ID") { Cell.text($0.id) }, Column("NAME") { Cell.text($0.name) },
+                    Column("CLIENT ID") { Cell.text($0.clientId) },
+                    Column("BROKER") { Cell.flag($0.tokenBroker) }, Column("REVOKED") { Cell.date($0.revokedAt) },
                 ]
             )
         }
@@ -117,8 +124,9 @@ struct ServiceAccountCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let reply = try await client.authenticated().delete(try org.path() + "/service-accounts/" + segment(id))
-            client.emit(reply) { _ in "revoked service account \(id)" }
+            let path = Operations.RevokeServiceAccount.Input.Path(org: try org.slug(), id: id)
+            _ = try await client.authenticated().call { try await $0.revokeServiceAccount(path: path).noContent }
+            client.emitDone("revoked service account \(id)")
         }
     }
 }
