@@ -49,6 +49,10 @@ public enum ProcessRunner {
         } else {
             posix_spawn_file_actions_adddup2(&fileActions, 1, 2)
         }
+        // Nothing else of ours: without this the child (pg_ctl, and the postmaster it leaves
+        // running) inherits every descriptor opened without O_CLOEXEC, sockets included, and
+        // keeps a closed listener's port or a finished connection alive after we let go of it.
+        posix_spawn_file_actions_addclosefrom_np(&fileActions, 3)
 
         let argv = ([executable] + arguments).map { strdup($0) }
         defer { argv.forEach { free($0) } }
