@@ -52,7 +52,11 @@ public enum ProcessRunner {
         // Nothing else of ours: without this the child (pg_ctl, and the postmaster it leaves
         // running) inherits every descriptor opened without O_CLOEXEC, sockets included, and
         // keeps a closed listener's port or a finished connection alive after we let go of it.
-        posix_spawn_file_actions_addclosefrom_np(&fileActions, 3)
+        // glibc ≥ 2.34 has it, but Swift's Glibc module does not declare it: looked up by name.
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        if let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") {
+            _ = unsafeBitCast(symbol, to: CloseFrom.self)(&fileActions, 3)
+        }
 
         let argv = ([executable] + arguments).map { strdup($0) }
         defer { argv.forEach { free($0) } }

@@ -1,7 +1,8 @@
 import ControlPlane
 import Foundation
 
-/// Access tokens for an OS, issued for the caller or (with `tokens:issue`) for someone else, and
+/// Access tokens for an OS, issued for the caller or (by an admin, an owner, the superuser key or a
+/// token-broker service account) for someone else, and
 /// their revocation (the status list records it). The OAuth token endpoint stays hand-written
 /// (`OAuthRoutes`, docs/decisions.md).
 extension APIHandler {
