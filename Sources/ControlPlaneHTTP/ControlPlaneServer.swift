@@ -96,7 +96,7 @@ public enum ControlPlaneServer {
             metrics: metrics
         ).register(
             on: router.group().add(
-                middleware: CallerMiddleware(authentication: services.authentication, cookies: cookies, publicOperations: .document)
+                middleware: callers
             )
         )
         AuthRoutes(authentication: services.authentication, metrics: metrics, cookies: cookies).register(on: v1)

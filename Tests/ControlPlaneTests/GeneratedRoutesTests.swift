@@ -150,12 +150,17 @@ struct GeneratedRoutesTests {
 
     /// Which operations take a JSON body, as read from the embedded document.
     @Test func bodyRulesComeFromTheDocument() {
-        let rules = RequestBodyRules.document
+        let rules = DocumentRules.document
         #expect(rules.body(method: "POST", path: "/v1/orgs") == .required)
         #expect(rules.body(method: "PATCH", path: "/v1/orgs/{org}") == .required)
         #expect(rules.body(method: "PATCH", path: "/v1/orgs/:org") == .required)
         #expect(rules.body(method: "GET", path: "/v1/orgs") == nil)
         #expect(rules.body(method: "DELETE", path: "/v1/orgs/{org}") == nil)
         #expect(rules.bodies.count > 20, "\(rules.bodies.count) operations with a JSON body")
+        // And which are public: `security: []` only.
+        #expect(rules.isPublic(method: "POST", path: "/v1/auth/password-reset"))
+        #expect(rules.isPublic(method: "GET", path: "/ready"))
+        #expect(!rules.isPublic(method: "POST", path: "/v1/orgs/{org}/os/{os}/tokens"))
+        #expect(!rules.isPublic(method: "GET", path: "/v1/orgs"))
     }
 }

@@ -4,17 +4,20 @@
 /// An OS's `rotation_period` is present as `null` without a schedule; a generated optional would
 /// leave the key out. In a request body it reads as before: absent or `null` is no value, and
 /// anything but an integer is a decoding error naming the field.
-struct NullableInt: Codable, Hashable, Sendable {
-    var value: Int?
+///
+/// Public for the CLI's generated client, which uses it for the same schema (an update sends the
+/// null to end a schedule, and `--json` keeps an OS's null).
+public struct NullableInt: Codable, Hashable, Sendable {
+    public var value: Int?
 
-    init(_ value: Int?) { self.value = value }
+    public init(_ value: Int?) { self.value = value }
 
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         value = container.decodeNil() ? nil : try container.decode(Int.self)
     }
 
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         if let value { try container.encode(value) } else { try container.encodeNil() }
     }

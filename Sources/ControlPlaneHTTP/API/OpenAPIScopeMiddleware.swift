@@ -14,7 +14,7 @@ struct OpenAPIScopeMiddleware: RouterMiddleware {
         var body = BodyView.none
         // As the hand-written routes decide: an operation whose document names a JSON body
         // refuses any other type, and an absent one unless the body is optional and empty.
-        if let rule = RequestBodyRules.document.body(method: request.method.rawValue, path: context.endpointPath ?? "") {
+        if let rule = DocumentRules.document.body(method: request.method.rawValue, path: context.endpointPath ?? "") {
             let contentType = request.headers[.contentType]?.lowercased() ?? ""
             body = rule == .optional && buffer.readableBytes == 0 ? .leftOut : .json
             if body == .json, !contentType.hasPrefix("application/json") {

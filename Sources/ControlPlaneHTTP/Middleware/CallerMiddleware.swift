@@ -1,5 +1,4 @@
 import ControlPlane
-import Foundation
 import HTTPTypes
 import Hummingbird
 
@@ -7,17 +6,16 @@ import Hummingbird
 /// a sign-in session (`cps_`) or a service-account secret (`cpsa_`); without that header, the
 /// console's session cookie (`CookieSessions`: sessions only, CSRF-checked on mutating requests).
 ///
-/// On the generated routes' group, the operations the document marks public (``PublicOperations``)
-/// pass without a credential and without a caller.
+/// The operations the document marks public (``DocumentRules``) pass without a credential and
+/// without a caller.
 struct CallerMiddleware: RouterMiddleware {
     let authentication: Authentication
     let cookies: CookieSessions
-    var publicOperations = PublicOperations(json: Data())
 
     func handle(_ request: Request, context: APIRequestContext, next: (Request, APIRequestContext) async throws -> Response) async throws
         -> Response
     {
-        if publicOperations.contains(method: request.method.rawValue, path: context.endpointPath ?? "") {
+        if DocumentRules.document.isPublic(method: request.method.rawValue, path: context.endpointPath ?? "") {
             return try await next(request, context)
         }
         var context = context

@@ -1,3 +1,4 @@
+import ControlPlaneHTTP
 import Foundation
 
 /// An OS as the API answers it (openapi.yaml's `OS` schema; a type override in

@@ -48,7 +48,8 @@ enum HangReport {
         try? report.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
         FileHandle.standardError.write(Data("HangReport: \(what) still running after 10 s; sockets in \(path)\n".utf8))
         if ProcessInfo.processInfo.environment["CONTROLPLANE_TEST_HANG_STACKS"] == "1" {
-            PoolWatchdog.dumpStacks(name: "a CLI run's server", index: Int(pid))
+            // gdb is waited for on a thread of its own, not on the pool the servers need.
+            _ = try? await onOwnThread { PoolWatchdog.dumpStacks(name: "a CLI run's server", index: Int(pid)) }
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ControlPlaneHTTP
 import Foundation
 import OpenAPIRuntime
 
