@@ -49,7 +49,8 @@ enum Main {
 
     static func finish(_ error: any Error) -> Never {
         let code = ControlPlaneCommand.exitCode(for: error)
-        let message = ControlPlaneCommand.fullMessage(for: error)
+        // Error messages echo server answers, which may quote hostile input.
+        let message = InertText.of(ControlPlaneCommand.fullMessage(for: error), keepNewlines: true)
         if code == .success {
             if !message.isEmpty { print(message) }
             exit(0)

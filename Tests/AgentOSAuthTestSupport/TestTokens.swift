@@ -86,6 +86,17 @@ public enum TestTokens {
         return jwk
     }
 
+    /// The public JWK of ``TestKeys/es256``.
+    public static func es256JWK(kid: String?) -> [String: Any] {
+        let point = TestKeys.es256.publicKey.x963Representation
+        var jwk: [String: Any] = [
+            "kty": "EC", "crv": "P-256", "alg": "ES256", "use": "sig",
+            "x": Base64URL.encode(point[1..<33]), "y": Base64URL.encode(point[33..<65]),
+        ]
+        if let kid { jwk["kid"] = kid }
+        return jwk
+    }
+
     public static func jwks(_ keys: [[String: Any]]) -> Data {
         try! JSONSerialization.data(withJSONObject: ["keys": keys])
     }

@@ -11,7 +11,10 @@ struct StatusListTests {
     static let origin = "https://cp.example.test"
     static let uri = origin + "/v1/orgs/acme/os/probe-os/status-list"
 
-    /// A status-list server the test scripts; counts fetches.
+    /// The kid of the lists' own key (``TestKeys/es256``), served at `<list URI>/jwks.json`.
+    static let listKid = "status-list-key"
+
+    /// A status-list server the test scripts; counts fetches of lists (its key set is always served).
     final class Server: Sendable {
         let body = Mutex<String?>(nil)
         let fetches = Atomic<Int>(0)
@@ -21,6 +24,9 @@ struct StatusListTests {
 
         var fetcher: RemoteJWKS.Fetcher {
             { url in
+                if url.absoluteString.hasSuffix("/status-list/jwks.json") {
+                    return .init(data: TestTokens.jwks([TestTokens.es256JWK(kid: StatusListTests.listKid)]), maxAge: nil)
+                }
                 self.fetches.add(1, ordering: .relaxed)
                 self.urls.withLock { $0.append(url.absoluteString) }
                 guard let body = self.body.withLock({ $0 }) else { throw URLError(.cannotConnectToHost) }
@@ -36,8 +42,8 @@ struct StatusListTests {
         ttl: Int = 60,
         now: Date,
         edit: (inout [String: Any]) -> Void = { _ in },
-        header: [String: Any] = ["typ": "statuslist+jwt"],
-        key: SigningKey = .rsa1
+        header: [String: Any] = ["typ": "statuslist+jwt", "kid": listKid],
+        key: SigningKey = .es256
     ) -> String {
         var bytes = [UInt8](repeating: 0, count: size / 8)
         for index in revoked { bytes[index / 8] |= 1 << UInt8(index % 8) }
@@ -164,10 +170,11 @@ struct StatusListTests {
         let now = clock.now
         let token: String
         switch flaw {
-        case "typ": token = Self.list(revoked: [], now: now, header: ["typ": "JWT"])
+        case "typ": token = Self.list(revoked: [], now: now, header: ["typ": "JWT", "kid": Self.listKid])
         case "sub": token = Self.list(revoked: [], now: now) { $0["sub"] = Self.origin + "/another-list" }
         case "expired": token = Self.list(revoked: [], now: now) { $0["exp"] = Int(now.timeIntervalSince1970) - 1 }
-        case "key": token = Self.list(revoked: [], now: now, key: .rsa2)
+        // Signed with the access-token key the verifier trusts: still refused, as lists have keys of their own.
+        case "key": token = Self.list(revoked: [], now: now, header: ["typ": "statuslist+jwt"], key: .rsa1)
         case "bits": token = Self.list(revoked: [], now: now) { $0["status_list"] = ["bits": 3, "lst": "eNrbuRgAAhcBXQ"] }
         default: token = Self.list(revoked: [], now: now) { $0["status_list"] = ["bits": 1, "lst": "eNrbuRgAAhcBXq"] }
         }

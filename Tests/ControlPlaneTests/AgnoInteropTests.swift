@@ -92,4 +92,43 @@ struct AgnoInteropTests {
             #expect(try await agno.send("GET", "/config", token: adminToken).status == 200)
         }
     }
+
+    /// Issue #24, finding 3: every kind of JWT the control plane makes other than an access token
+    /// (the public Token Status List) is refused by a stock-configured Agno (audience not
+    /// verified, Agno's default), while an access token for the same OS passes: the list is
+    /// signed with a key of its own that the OS's PEM does not hold.
+    @Test func agnoRefusesEveryOtherKindOfJWT() async throws {
+        let python = try await PythonEnvironment.python(
+            installing: "agno[os]==3.1.10",
+            "pyjwt[crypto]==2.15.1",
+            marker: "agno.os, jwt, cryptography"
+        )
+        try await ControlPlaneHarness.run(live: true) { (cp: ControlPlaneHarness) async throws in
+            try await cp.makeOrg()
+            let pem = try await cp.makeOS("agno-prod")
+            let root = try await cp.addMember("root@acme.test")
+            try await cp.bind(["user": root], role: "os-admin", os: "agno-prod")
+            let agno = try await ServerProcess.start(
+                python,
+                [Self.script, "--port", "0"],
+                environment: [
+                    "AGENT_OS_ID": "agno-prod", "JWT_VERIFICATION_KEY": pem, "AGNO_VERIFY_AUDIENCE": "false",
+                    "HOME": NSTemporaryDirectory(),
+                ],
+                seconds: 60
+            )
+            defer { agno.stop() }
+            for _ in 0..<100 where (try? await agno.send("GET", "/health", token: nil).status) != 200 {
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            let access = try #require(try await cp.token(["subject": root], os: "agno-prod").json["access_token"] as? String)
+            #expect(try await agno.send("GET", "/config", token: access).status == 200)
+            let list = try await cp.send(.get, "/v1/orgs/acme/os/agno-prod/status-list", key: .some(nil))
+            #expect(list.status == 200)
+            for path in ["/config", "/agents"] {
+                let refused = try await agno.send("GET", path, token: list.text)
+                #expect(refused.status == 401, "\(path): \(refused.status) \(refused.text)")
+            }
+        }
+    }
 }

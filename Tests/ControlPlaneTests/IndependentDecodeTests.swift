@@ -66,10 +66,18 @@ struct IndependentDecodeTests {
 
     static let statusListScript = """
         import base64, json, sys, zlib, jwt
-        pem, token, uri, index = open(sys.argv[1]).read(), sys.argv[2], sys.argv[3], int(sys.argv[4])
+        jwks, pem = open(sys.argv[1]).read(), open(sys.argv[5]).read()
+        token, uri, index = sys.argv[2], sys.argv[3], int(sys.argv[4])
         header = jwt.get_unverified_header(token)
-        claims = jwt.decode(token, pem, algorithms=[header["alg"]], options={"require": ["iat", "exp", "sub"]})
+        key = jwt.PyJWKSet.from_json(jwks)[header["kid"]]
+        claims = jwt.decode(token, key, algorithms=["ES256"], options={"require": ["iat", "exp", "sub"]})
         assert header["typ"] == "statuslist+jwt", header
+        # The access-token key must not verify it: the list is no access token (RFC 8725 3.12).
+        try:
+            jwt.decode(token, pem, algorithms=["RS256", "ES256", "EdDSA"], options={"verify_aud": False})
+            raise SystemExit("the access-token key verified the status list")
+        except jwt.PyJWTError:
+            pass
         assert claims["sub"] == uri, claims
         lst = claims["status_list"]["lst"]
         raw = zlib.decompress(base64.urlsafe_b64decode(lst + "=" * (-len(lst) % 4)))
@@ -78,7 +86,8 @@ struct IndependentDecodeTests {
                           "revoked": bit(index), "others": sum(bin(b).count("1") for b in raw) - bit(index)}))
         """
 
-    /// The Status List Token read by PyJWT and Python's zlib, with only the published PEM.
+    /// The Status List Token read by PyJWT and Python's zlib with only the list's published key
+    /// set; the OS's access-token PEM does not verify it.
     @Test(arguments: ["RS256", "ES256", "EdDSA"])
     func pythonReadsTheStatusList(algorithm: String) async throws {
         let python = try await PythonEnvironment.python(installing: "pyjwt[crypto]==2.15.1", marker: "jwt, cryptography")
@@ -94,15 +103,19 @@ struct IndependentDecodeTests {
             let revoked = try await cp.send(.post, "/v1/orgs/acme/os/prod/token-revocations", json: ["token": target])
             #expect(revoked.json["revoked"] as? Int == 1, "\(revoked.text)")
             let list = try await cp.send(.get, "/v1/orgs/acme/os/prod/status-list", key: .some(nil))
+            let listKeys = try await cp.send(.get, "/v1/orgs/acme/os/prod/status-list/jwks.json", key: .some(nil))
+            #expect(listKeys.status == 200 && listKeys.headers[.contentType] == "application/jwk-set+json", "\(listKeys.text)")
 
             let directory = try makeTemporaryDirectory(prefix: "statuslist")
             defer { try? FileManager.default.removeItem(at: directory) }
             let scriptPath = directory.appendingPathComponent("list.py").path
             let pemPath = directory.appendingPathComponent("key.pem").path
+            let jwksPath = directory.appendingPathComponent("list-keys.json").path
             try Self.statusListScript.write(toFile: scriptPath, atomically: true, encoding: .utf8)
             try pem.write(toFile: pemPath, atomically: true, encoding: .utf8)
+            try listKeys.body.write(to: URL(fileURLWithPath: jwksPath))
             let uri = "https://cp.test/v1/orgs/acme/os/prod/status-list"
-            let result = try await PythonEnvironment.run(python, [scriptPath, pemPath, list.text, uri, "\(index)"])
+            let result = try await PythonEnvironment.run(python, [scriptPath, jwksPath, list.text, uri, "\(index)", pemPath])
             #expect(result.status == 0, "\(result.output)")
             let decoded = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
             #expect(decoded["bits"] as? Int == 1 && decoded["ttl"] as? Int == 60)

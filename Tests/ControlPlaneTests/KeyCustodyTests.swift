@@ -171,7 +171,7 @@ struct KeyCustodyTests {
             #expect(migrate.status == 0, "\(migrate.stderr)")
             let rewrap = try await CLI.run(["keys", "rewrap"], environment: environment)
             #expect(rewrap.status == 0, "\(rewrap.stderr)")
-            #expect(rewrap.stdout.hasPrefix("rewrapped 1 key(s) under KEK "), "\(rewrap.stdout)")
+            #expect(rewrap.stdout.hasPrefix("rewrapped 1 signing key(s) and 0 status-list key(s) under KEK "), "\(rewrap.stdout)")
             let onlyNew = ControlPlaneServices(
                 client: cp.database,
                 masterKeys: try MasterKeys(base64Keys: [newKEK]),

@@ -79,6 +79,7 @@ extension AgentOSAuthConfiguration {
         verifyAudience = try flag("AGENTOS_AUTH_VERIFY_AUDIENCE", default: true)
         denyUnmappedRoutes = try flag("AGENTOS_AUTH_DENY_UNMAPPED_ROUTES", default: true)
         allowSecurityKeyWithJWT = try flag("AGENTOS_AUTH_ALLOW_SECURITY_KEY_WITH_JWT", default: false)
+        requireAccessTokenType = try flag("AGENTOS_AUTH_REQUIRE_AT_JWT", default: false)
         if try flag("AGENTOS_COMPANY", default: false) { routes = .agnoCompany }
     }
 }

@@ -16,6 +16,7 @@ public import Foundation
 /// | unmapped routes denied (403) | ``denyUnmappedRoutes`` (`AGENTOS_AUTH_DENY_UNMAPPED_ROUTES=false`) |
 /// | JWT + `OS_SECURITY_KEY` refuse to start | ``allowSecurityKeyWithJWT`` (`AGENTOS_AUTH_ALLOW_SECURITY_KEY_WITH_JWT=true`) |
 /// | no credential source refuses to start | ``disabled`` (`AGENTOS_AUTH_DISABLED=true`: an open OS) |
+/// | a `typ` other than an access token's (`at+jwt`, `JWT`, none) or any `crit` refused | — (always) |
 public struct AgentOSAuthConfiguration: Sendable {
     /// PEM public keys (`JWT_VERIFICATION_KEY`), tried in order.
     public var verificationKeys: [VerificationKey]
@@ -65,6 +66,9 @@ public struct AgentOSAuthConfiguration: Sendable {
     public var denyUnmappedRoutes: Bool
     /// See the type's table of safer defaults.
     public var allowSecurityKeyWithJWT: Bool
+    /// Accept only `typ: at+jwt` (`AGENTOS_AUTH_REQUIRE_AT_JWT=true`; default off, as tokens from
+    /// Agno's control plane and PyJWT say `JWT`). Other kinds of JWT are refused either way.
+    public var requireAccessTokenType: Bool
 
     /// Agno's default excluded paths.
     public static let defaultExcludedPaths = ["/", "/health", "/info", "/docs", "/redoc", "/openapi.json", "/docs/oauth2-redirect"]
@@ -93,6 +97,7 @@ public struct AgentOSAuthConfiguration: Sendable {
         self.verifyAudience = true
         self.denyUnmappedRoutes = true
         self.allowSecurityKeyWithJWT = false
+        self.requireAccessTokenType = false
     }
 
     /// Whether any JWT key source is configured.

@@ -57,7 +57,8 @@ public struct AuthGate: Sendable {
                 verifyAudience: configuration.verifyAudience,
                 issuer: configuration.issuer,
                 requireExpiration: configuration.requireExpiration,
-                adminScope: configuration.adminScope
+                adminScope: configuration.adminScope,
+                requireAccessTokenType: configuration.requireAccessTokenType
             )
             let statusLists = configuration.statusListOrigin.map {
                 StatusListChecker(

@@ -8,6 +8,9 @@ import Synchronization
 /// * A list is cached for its `ttl` (at most 24 h and half of ``maxStaleness``), then refetched
 ///   — at most once per ``refetchInterval`` per list; requests arriving while a fetch runs wait
 ///   for it rather than start another.
+/// * A list is verified with its own keys, fetched with it from `<list URI>/jwks.json` under the
+///   same rules — never with the access-token keys, which must not sign any other kind of JWT
+///   (RFC 8725 §3.12; docs/security.md, "Every JWT kind has its own typ and key").
 /// * A failed fetch (network error, any status but 200, a redirect, a body over
 ///   ``maximumDocumentBytes``, a list that does not verify) keeps the last good list until it is
 ///   older than ``maxStaleness`` or past its own `exp`; then tokens pointing at it are refused
@@ -76,13 +79,15 @@ public final class StatusListChecker: Sendable {
     /// How long after the last successful fetch a list is still used (`JWT_STATUS_LIST_MAX_STALENESS`).
     public let maxStaleness: TimeInterval
     let fetcher: RemoteJWKS.Fetcher
+    let keyFetcher: RemoteJWKS.Fetcher
     let onEvent: AuthEventHandler
     private let state = Mutex(State())
 
     /// A checker for lists under `origin`.
     ///
-    /// - Parameter fetcher: the default refuses URLs that are not https (loopback http
-    ///   excepted), follows no redirect, stops at ``maximumDocumentBytes`` and gives up after 5 s.
+    /// - Parameter fetcher: fetches lists and their key sets (`<uri>/jwks.json`). The default
+    ///   refuses URLs that are not https (loopback http excepted), follows no redirect, stops at
+    ///   ``maximumDocumentBytes`` (key sets: ``RemoteJWKS/maximumDocumentBytes``) and gives up after 10 s.
     public init(
         origin: String,
         refetchInterval: TimeInterval = 10,
@@ -100,6 +105,13 @@ public final class StatusListChecker: Sendable {
             ?? RemoteJWKS.boundedFetcher(
                 limit: Self.maximumDocumentBytes,
                 accept: "application/statuslist+jwt",
+                setting: "JWT_STATUS_LIST_ORIGIN"
+            )
+        self.keyFetcher =
+            fetcher
+            ?? RemoteJWKS.boundedFetcher(
+                limit: RemoteJWKS.maximumDocumentBytes,
+                accept: "application/jwk-set+json",
                 setting: "JWT_STATUS_LIST_ORIGIN"
             )
         self.onEvent = onEvent
@@ -156,6 +168,26 @@ public final class StatusListChecker: Sendable {
             throw AgentOSAuthError(.invalidToken, "Invalid token: status list index out of range")
         }
         return status
+    }
+
+    /// The keys that sign the list at `uri` (a trusted URI): the JWKS at `<uri>/jwks.json`.
+    func keys(for uri: String) async throws(AgentOSAuthError) -> KeySet {
+        guard let url = URL(string: uri + "/jwks.json") else { throw AgentOSAuthError(.statusUnavailable, "status list: bad URI") }
+        let response: RemoteJWKS.Response
+        do {
+            response = try await keyFetcher(url)
+        } catch {
+            throw AgentOSAuthError(.statusUnavailable, "status list keys: \((error as? AgentOSAuthError)?.message ?? "\(error)")")
+        }
+        guard response.status == 200, response.data.count <= RemoteJWKS.maximumDocumentBytes else {
+            throw AgentOSAuthError(.statusUnavailable, "status list keys: HTTP status \(response.status)")
+        }
+        do {
+            let parsed = try KeySet.parseJWKS(response.data)
+            return KeySet(staticKeys: [], jwksKeys: parsed.keys, jwksDefault: parsed.defaultKey)
+        } catch {
+            throw AgentOSAuthError(.statusUnavailable, "status list keys: \((error as? AgentOSAuthError)?.message ?? "\(error)")")
+        }
     }
 
     private func fetch(_ uri: String, at date: Date, load: Loader) async {

@@ -19,23 +19,26 @@ extension TokenVerifier {
         }
         let value = try await statusLists.status(index: Int(index), uri: uri, at: date) {
             (data: Data, uri: String) async throws(AgentOSAuthError) -> StatusListChecker.List in
-            try await self.verifyStatusList(data, uri: uri, at: date)
+            try await self.verifyStatusList(data, uri: uri, keys: try await statusLists.keys(for: uri), at: date)
         }
         // 0x00 VALID; 0x01 INVALID, 0x02 SUSPENDED and anything else: refused.
         if value != 0 { throw AgentOSAuthError(.revoked, "Invalid token: Token has been revoked") }
     }
 
-    /// Verifies a Status List Token (draft §5.1) with this verifier's keys: `typ`
-    /// `statuslist+jwt`, signature, `sub` equal to the URI it was fetched from, `iat`, `exp`
-    /// not passed, `ttl`, and a `status_list` whose `lst` inflates within the size cap.
-    func verifyStatusList(_ data: Data, uri: String, at date: Date) async throws(AgentOSAuthError) -> StatusListChecker.List {
+    /// Verifies a Status List Token (draft §5.1) with the list's own `keys` (never the
+    /// access-token keys): `typ` `statuslist+jwt`, signature, `sub` equal to the URI it was
+    /// fetched from, `iat`, `exp` not passed, `ttl`, and a `status_list` whose `lst` inflates
+    /// within the size cap.
+    func verifyStatusList(_ data: Data, uri: String, keys: KeySet, at date: Date) async throws(AgentOSAuthError)
+        -> StatusListChecker.List
+    {
         func refuse(_ reason: String) -> AgentOSAuthError { AgentOSAuthError(.statusUnavailable, "status list: \(reason)") }
         guard let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines) else {
             throw refuse("not UTF-8")
         }
         let parts = try JWSParts(text)
         guard parts.type == "statuslist+jwt" else { throw refuse("typ is not statuslist+jwt") }
-        try verifySignature(parts, keys: try await keySnapshot(for: parts, at: date))
+        try verifySignature(parts, keys: keys)
         let payload = try parts.payload()
         let now = date.timeIntervalSince1970
         guard payload["sub"]?.stringValue == uri else { throw refuse("sub does not match the URI it was fetched from") }

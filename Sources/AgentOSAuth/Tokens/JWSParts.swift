@@ -50,6 +50,20 @@ struct JWSParts {
         if let kid = header["kid"], kid.stringValue == nil {
             throw AgentOSAuthError(.invalidToken, "Invalid token: Key ID header parameter must be a string")
         }
+        if let typ = header["typ"], typ.stringValue == nil {
+            throw AgentOSAuthError(.invalidToken, "Invalid token: typ must be a string")
+        }
+        // RFC 7515 §4.1.11: a token naming an extension its recipient does not understand is
+        // invalid. This verifier understands none (PyJWT's messages; it refuses the same tokens).
+        if let crit = header["crit"] {
+            guard case .array(let names) = crit, !names.isEmpty else {
+                throw AgentOSAuthError(.invalidToken, "Invalid token: Invalid 'crit' header: must be a non-empty list")
+            }
+            guard let first = names.first?.stringValue, names.allSatisfy({ $0.stringValue != nil }) else {
+                throw AgentOSAuthError(.invalidToken, "Invalid token: Invalid 'crit' header: values must be strings")
+            }
+            throw AgentOSAuthError(.invalidToken, "Invalid token: Unsupported critical extension: \(first.prefix(64))")
+        }
         self.algorithm = algorithm
         self.keyID = header["kid"]?.stringValue
         self.type = header["typ"]?.stringValue

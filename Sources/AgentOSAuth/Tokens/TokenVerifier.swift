@@ -23,6 +23,10 @@ public final class TokenVerifier: Sendable {
         public var cacheCapacity: Int
         /// The admin scope ``VerifiedToken/scopeSet`` is parsed with (`AGENTOS_ADMIN_SCOPE`).
         public var adminScope: String
+        /// Accept only `typ: at+jwt` (RFC 9068; `AGENTOS_AUTH_REQUIRE_AT_JWT=true`). Off by
+        /// default: tokens from Agno's own control plane and from PyJWT say `JWT` or nothing.
+        /// Any other `typ` (a status list's `statuslist+jwt`, say) is refused either way.
+        public var requireAccessTokenType: Bool
 
         /// Options with the safer defaults.
         public init(
@@ -33,7 +37,8 @@ public final class TokenVerifier: Sendable {
             leeway: TimeInterval = 10,
             maxTokenBytes: Int = 8192,
             cacheCapacity: Int = 10_000,
-            adminScope: String = Scope.defaultAdminScope
+            adminScope: String = Scope.defaultAdminScope,
+            requireAccessTokenType: Bool = false
         ) {
             self.audience = audience
             self.verifyAudience = verifyAudience
@@ -43,6 +48,7 @@ public final class TokenVerifier: Sendable {
             self.maxTokenBytes = maxTokenBytes
             self.cacheCapacity = cacheCapacity
             self.adminScope = adminScope
+            self.requireAccessTokenType = requireAccessTokenType
         }
     }
 
@@ -113,6 +119,7 @@ public final class TokenVerifier: Sendable {
         }
 
         let parts = try JWSParts(token)
+        try checkType(parts.type)
         let keys = try await keySnapshot(for: parts, at: current)
         signatureChecks.add(1, ordering: .relaxed)
         try verifySignature(parts, keys: keys)
@@ -120,6 +127,20 @@ public final class TokenVerifier: Sendable {
         cache.store(token, verified, now: current, leeway: options.leeway, generation: remote?.generation ?? generation)
         try await checkStatus(verified, at: current)
         return verified
+    }
+
+    /// Only an access token's `typ` passes (RFC 8725 §3.11: a JWT of another kind, signed by the
+    /// same issuer, must not validate as this one). `typ` is compared case-insensitively, with
+    /// or without `application/` (RFC 7515 §4.1.9).
+    func checkType(_ type: String?) throws(AgentOSAuthError) {
+        guard let type else {
+            if options.requireAccessTokenType { throw AgentOSAuthError(.invalidToken, "Invalid token: typ must be at+jwt") }
+            return
+        }
+        var media = type.lowercased()
+        if media.hasPrefix("application/") { media.removeFirst("application/".count) }
+        if media == "at+jwt" || (media == "jwt" && !options.requireAccessTokenType) { return }
+        throw AgentOSAuthError(.invalidToken, "Invalid token: typ '\(type.prefix(64))' is not an access token's")
     }
 
     static let keysUnavailable = AgentOSAuthError(.keysUnavailable, "Invalid token: verification keys unavailable")

@@ -21,6 +21,10 @@ public struct AccessControl: Sendable {
         try access.require(.manageAccess)
         try Validation.slug(slug)
         if let name { try Validation.name(name) }
+        if let description {
+            guard description.count <= 1000 else { throw ControlPlaneError.invalid("description must be at most 1000 characters") }
+            try Validation.printable(description, field: "description")
+        }
         let scopes = try Validation.scopes(scopes)
         let role = Role(slug: slug, name: name ?? slug, description: description ?? "", builtin: false, scopes: scopes, id: UUID())
         let at = now()

@@ -62,16 +62,32 @@ public struct AuditTrail: Sendable {
         try await append(event, org: Self.systemChain, by: actor, at: date, on: connection)
     }
 
+    /// Closes a deleted organisation's chain: `org.deleted` as its last event, and the same event
+    /// in the system chain with the organisation's id, slug and final head, so the deletion and
+    /// the way to the old chain (`GET /v1/audit?org=<id>`, superuser) outlive the slug, which a
+    /// new organisation may take (docs/security.md, "The audit trail outlives what it describes").
+    func closeChain(org: Organization, by actor: AuditActor, at date: Date, on connection: PostgresConnection) async throws {
+        try await append(.init(.orgDeleted, "org:\(org.slug)"), org: org.id, by: actor, at: date, on: connection)
+        guard let head = try await store.lockHead(org: org.id, on: connection) else { return }
+        let event = AuditEvent(
+            .orgDeleted,
+            "org:\(org.slug)",
+            ["org_id": org.id.uuidString.lowercased(), "name": org.name, "head": "\(head.seq):\(head.hash)"]
+        )
+        try await appendSystem(event, by: actor, at: date, on: connection)
+    }
+
     /// Events newest first (`readAudit`); `before` pages by `seq`.
     public func list(_ access: OrgAccess, limit: Int, before: Int64?) async throws -> [AuditRecord] {
         try access.require(.readAudit)
         return try await list(chain: access.org.id, limit: limit, before: before)
     }
 
-    /// The system chain's events, newest first (the superuser key only).
-    public func listSystem(_ caller: Caller, limit: Int, before: Int64?) async throws -> [AuditRecord] {
+    /// The system chain's events, newest first (the superuser key only); with `org`, the chain of
+    /// that organisation by id instead — also after it was deleted.
+    public func listSystem(_ caller: Caller, org: UUID? = nil, limit: Int, before: Int64?) async throws -> [AuditRecord] {
         try Self.requireSuperuser(caller)
-        return try await list(chain: Self.systemChain, limit: limit, before: before)
+        return try await list(chain: org ?? Self.systemChain, limit: limit, before: before)
     }
 
     private func list(chain: UUID, limit: Int, before: Int64?) async throws -> [AuditRecord] {
@@ -101,10 +117,10 @@ public struct AuditTrail: Sendable {
         return try await verify(chain: access.org.id, expectedHead: expectedHead)
     }
 
-    /// Verifies the system chain (the superuser key only).
-    public func verifySystem(_ caller: Caller, expectedHead: AuditHead? = nil) async throws -> ChainReport {
+    /// Verifies the system chain (the superuser key only); with `org`, that organisation's chain.
+    public func verifySystem(_ caller: Caller, org: UUID? = nil, expectedHead: AuditHead? = nil) async throws -> ChainReport {
         try Self.requireSuperuser(caller)
-        return try await verify(chain: Self.systemChain, expectedHead: expectedHead)
+        return try await verify(chain: org ?? Self.systemChain, expectedHead: expectedHead)
     }
 
     func verify(chain org: UUID, expectedHead: AuditHead?) async throws -> ChainReport {

@@ -115,13 +115,7 @@ public struct Organizations: Sendable {
         try access.require(.deleteOrg)
         try await client.transaction(logger: logger) { connection in
             try await store.delete(access.org.id, on: connection)
-            try await audit.append(
-                .init(.orgDeleted, "org:\(access.org.slug)"),
-                org: access.org.id,
-                by: access.caller.actor,
-                at: now(),
-                on: connection
-            )
+            try await audit.closeChain(org: access.org, by: access.caller.actor, at: now(), on: connection)
         }
         // Cached signers of its OSes become unreachable: OS rows are gone and ids are never reused.
     }

@@ -109,7 +109,13 @@ public struct Accounts: Sendable {
             throw ControlPlaneError.notFound("no user '\(reference.prefix(80))'")
         }
         return try await client.transaction(logger: logger) { connection in
-            try await issueReset(user, by: caller.actor, orgs: try await store.organizations(of: user.id, on: connection), on: connection)
+            try await issueReset(
+                user,
+                by: caller.actor,
+                issuerOrg: nil,
+                orgs: try await store.organizations(of: user.id, on: connection),
+                on: connection
+            )
         }
     }
 
@@ -128,11 +134,12 @@ public struct Accounts: Sendable {
                     "'\(member.user.email)' belongs to another organisation too; only a superuser can issue their password reset"
                 )
             }
-            return try await issueReset(member.user, by: access.caller.actor, orgs: [access.org.id], on: connection)
+            return try await issueReset(member.user, by: access.caller.actor, issuerOrg: access.org.id, orgs: [access.org.id], on: connection)
         }
     }
 
-    private func issueReset(_ user: User, by actor: AuditActor, orgs: [UUID], on connection: PostgresConnection) async throws
+    private func issueReset(_ user: User, by actor: AuditActor, issuerOrg: UUID?, orgs: [UUID], on connection: PostgresConnection)
+        async throws
         -> OneTimeCode
     {
         let at = now()
@@ -145,7 +152,7 @@ public struct Accounts: Sendable {
             lifetime: settings.passwordResetLifetime,
             at: at
         )
-        try await store.insertReset(code, user: user.id, by: actor.id, at: at, on: connection)
+        try await store.insertReset(code, user: user.id, by: actor.id, issuerOrg: issuerOrg, at: at, on: connection)
         let event = AuditEvent(.passwordResetIssued, "user:\(user.id.lowercased)", ["email": user.email, "reset": code.id.lowercased])
         // The system chain too: an account of no organisation would otherwise leave no record.
         try await audit.appendSystem(event, by: actor, at: at, on: connection)
@@ -154,7 +161,10 @@ public struct Accounts: Sendable {
     }
 
     /// Redeems a reset code: sets the password, ends every session and revokes every API key of
-    /// the account (whoever held them before no longer does).
+    /// the account (whoever held them before no longer does). The code is spent first; it sets
+    /// nothing unless the authority that issued it still covers every organisation of the
+    /// account (``AccountStore/resetAuthorityHolds(_:at:on:)``): an org admin's code stops at the
+    /// account's first membership elsewhere, or at the admin's own demotion (403, code spent).
     public func redeemReset(code: String, password: String) async throws {
         guard code.hasPrefix("cpr_"), code.utf8.count <= 128 else { throw Self.resetInvalid }
         let hash = Secrets.hash(code)
@@ -162,11 +172,20 @@ public struct Accounts: Sendable {
         try Passwords.validate(password, email: reset.email)
         let passwordHash = try await Passwords.hash(password)
         let at = now()
-        try await client.transaction(logger: logger) { connection in
-            guard let user = try await store.takeReset(hash: hash, at: at, on: connection) else { throw Self.resetInvalid }
-            try await store.setPassword(user: user, hash: passwordHash, on: connection)
-            try await store.revokeSessions(user: user, keep: nil, at: at, on: connection)
-            try await store.revokeAPIKeys(user: user, at: at, on: connection)
+        let applied = try await client.transaction(logger: logger) { connection in
+            guard let spent = try await store.takeReset(hash: hash, at: at, on: connection) else { throw Self.resetInvalid }
+            // Spent either way: a code that lost its authority must not come back with it.
+            guard try await store.resetAuthorityHolds(spent, at: at, on: connection) else { return false }
+            try await store.setPassword(user: spent.user, hash: passwordHash, on: connection)
+            try await store.revokeSessions(user: spent.user, keep: nil, at: at, on: connection)
+            try await store.revokeAPIKeys(user: spent.user, at: at, on: connection)
+            return true
+        }
+        guard applied else {
+            logger.warning("password reset refused: its issuer no longer covers the account", metadata: ["user": "\(reset.user.lowercased)"])
+            throw ControlPlaneError.forbidden(
+                "this reset code no longer applies: whoever issued it no longer has authority over every organisation of the account; ask a superuser or the account's organisation for a new one"
+            )
         }
         logger.notice("password reset redeemed", metadata: ["user": "\(reset.user.lowercased)"])
     }

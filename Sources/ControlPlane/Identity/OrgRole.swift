@@ -6,8 +6,10 @@ public enum OrgRole: String, Sendable, Codable, CaseIterable, Comparable {
     /// Whether this role grants `permission` (`docs/access.md`: Agno's matrix, with admins also deleting OSes).
     public func allows(_ permission: Permission) -> Bool {
         switch permission {
-        case .readOrg, .readOS, .writeOS, .readAccess, .issueOwnToken: true
-        case .deleteOS, .manageKeys, .manageAccess, .readMembers, .manageMembers, .manageServiceAccounts, .readAudit,
+        case .readOrg, .readOS, .readAccess, .issueOwnToken: true
+        // Registering or changing an OS is an admin's: its URL is where the console sends
+        // tokens, its rotation period decides its keys (docs/decisions.md, "Who changes an OS").
+        case .writeOS, .deleteOS, .manageKeys, .manageAccess, .readMembers, .manageMembers, .manageServiceAccounts, .readAudit,
             .issueTokenForOthers, .revokeTokens:
             self >= .admin
         case .manageOwners, .deleteOrg: self == .owner
@@ -25,7 +27,7 @@ public enum Permission: String, Sendable, CaseIterable {
     case readOrg
     /// List and read OS instances, their keys and public keys.
     case readOS
-    /// Register and update OS instances.
+    /// Register and update OS instances (their URL, name and rotation period).
     case writeOS
     /// Read roles, role bindings and grants.
     case readAccess

@@ -10,6 +10,10 @@ import Foundation
 /// (docs/performance.md). The header is fixed per key and `typ`, so it is encoded once; what
 /// remains per token is the payload's JSON, base64url and the signature itself. jwt-kit still
 /// verifies everywhere (tests, the key checks), and the OS side verifies with AgentOSAuth.
+///
+/// A signer signs one kind of JWT only (its `typ`, fixed at creation), and each kind has keys of
+/// its own: access tokens the OS's signing keys, status lists ``StatusListKeys`` (docs/security.md,
+/// "Every JWT kind has its own typ and key"). No header ever carries `crit`.
 struct CompactSigner: Sendable {
     enum Key: Sendable {
         case rs256(_RSA.Signing.PrivateKey)
@@ -20,34 +24,36 @@ struct CompactSigner: Sendable {
     let kid: String
     let algorithm: SigningAlgorithm
     let key: Key
-    /// base64url JOSE headers by `typ`.
-    private let headers: [String: String]
+    /// The kind of JWT this signer makes.
+    let type: JWTKind
+    /// The base64url JOSE header, the same for every token of this signer.
+    private let header: String
 
-    static let types = ["at+jwt", "statuslist+jwt"]
+    /// The kinds of JWT the control plane signs, each under keys of its own.
+    enum JWTKind: String, Sendable {
+        case accessToken = "at+jwt"
+        case statusList = "statuslist+jwt"
+    }
 
-    init(kid: String, algorithm: SigningAlgorithm, key: Key) throws {
+    init(kid: String, algorithm: SigningAlgorithm, key: Key, type: JWTKind) throws {
         self.kid = kid
         self.algorithm = algorithm
         self.key = key
-        var headers: [String: String] = [:]
-        for type in Self.types {
-            let header = try JSONSerialization.data(
-                withJSONObject: ["alg": algorithm.name, "kid": kid, "typ": type],
-                options: [.sortedKeys]
-            )
-            headers[type] = Base64URL.encode(header)
-        }
-        self.headers = headers
+        self.type = type
+        let header = try JSONSerialization.data(
+            withJSONObject: ["alg": algorithm.name, "kid": kid, "typ": type.rawValue],
+            options: [.sortedKeys]
+        )
+        self.header = Base64URL.encode(header)
     }
 
     /// `header.payload.signature`, the payload encoded as JSON.
-    func sign(_ payload: some Encodable, type: String) throws -> String {
-        try sign(json: Array(try JSONEncoder().encode(payload)), type: type)
+    func sign(_ payload: some Encodable) throws -> String {
+        try sign(json: Array(try JSONEncoder().encode(payload)))
     }
 
     /// `header.payload.signature` for a payload already in JSON.
-    func sign(json: [UInt8], type: String) throws -> String {
-        guard let header = headers[type] else { throw ControlPlaneError.invalid("no JOSE header for typ '\(type)'") }
+    func sign(json: [UInt8]) throws -> String {
         let signingInput = header + "." + Base64URL.encode(json)
         let message = Array(signingInput.utf8)
         let signature: [UInt8]

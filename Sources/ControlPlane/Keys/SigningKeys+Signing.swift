@@ -12,21 +12,13 @@ extension SigningKeys {
         public var algorithm: SigningAlgorithm
     }
 
-    /// Signs with the OS's cached signer; only a cache miss reads and decrypts the key.
+    /// Signs an access token with the OS's cached signer; only a cache miss reads and decrypts the key.
     ///
     /// - Parameter activeKid: the active key as the caller's query just saw it. A cached signer for
     ///   another kid (rotated or revoked, possibly by another replica) is dropped and reloaded.
     func sign(_ claims: AccessTokenClaims, osInternalID: UUID, osID: String, activeKid: String?) async throws -> SignedToken {
         let signer = try await activeSigner(osInternalID: osInternalID, osID: osID, activeKid: activeKid)
-        return SignedToken(token: try signer.sign(json: claims.json, type: "at+jwt"), kid: signer.kid, algorithm: signer.algorithm)
-    }
-
-    /// Signs any payload with the OS's active key under the JOSE header `typ` (`at+jwt` for
-    /// access tokens, `statuslist+jwt` for Status List Tokens).
-    func sign(_ payload: some Encodable, type: String, osInternalID: UUID, osID: String, activeKid: String?) async throws -> SignedToken {
-        let signer = try await activeSigner(osInternalID: osInternalID, osID: osID, activeKid: activeKid)
-        let token = try signer.sign(payload, type: type)
-        return SignedToken(token: token, kid: signer.kid, algorithm: signer.algorithm)
+        return SignedToken(token: try signer.sign(json: claims.json), kid: signer.kid, algorithm: signer.algorithm)
     }
 
     /// Signs `claims` with the active key of the OS `id` of `org` (tools and tests; issuance
@@ -52,7 +44,8 @@ extension SigningKeys {
         default:
             throw ControlPlaneError.conflict("OS '\(osID)' has a key of an algorithm this build cannot sign with (\(sealed.algorithm))")
         }
-        let signer = try CompactSigner(kid: sealed.kid, algorithm: sealed.algorithm, key: key)
+        // These keys sign access tokens and nothing else (status lists have StatusListKeys).
+        let signer = try CompactSigner(kid: sealed.kid, algorithm: sealed.algorithm, key: key, type: .accessToken)
         signers.store(signer, os: osInternalID)
         return signer
     }

@@ -17,6 +17,8 @@ public struct StatusLists: Sendable {
     let recorder: TokenRecorder
     let cache: StatusListCache
     let keys: SigningKeys
+    /// The lists' own signing keys (never the access-token keys).
+    let listKeys: StatusListKeys
     let settings: ControlPlaneSettings
     let audit: AuditTrail
     let logger: Logger
@@ -54,6 +56,14 @@ public struct StatusLists: Sendable {
         self.recorder = TokenRecorder(store: store, now: now)
         self.cache = StatusListCache()
         self.keys = keys
+        self.listKeys = StatusListKeys(
+            store: StatusListKeyStore(client: client, logger: logger),
+            client: client,
+            masterKeys: keys.masterKeys,
+            signers: SignerCache(),
+            logger: logger,
+            now: now
+        )
         self.settings = settings
         self.audit = audit
         self.logger = logger
@@ -101,20 +111,19 @@ public struct StatusLists: Sendable {
         public var ttl: Int
     }
 
-    /// The current Status List Token of an OS (public). Pending records are flushed first, so
-    /// every token already handed out is in it. A token signed for the same content within
-    /// `ttl` is served again, so conditional requests see a stable ETag.
+    /// The current Status List Token of an OS (public), signed with the OS's status-list key.
+    /// Pending records are flushed first, so every token already handed out is in it. A token
+    /// signed for the same content within `ttl` is served again, so conditional requests see a
+    /// stable ETag.
     public func document(org slug: String, os osID: String) async throws -> Document {
         let os = try await keys.publicOS(org: slug, id: osID)
-        guard let active = try await keys.keys(of: os).first(where: { $0.state == .active }) else {
-            throw ControlPlaneError.notFound("this OS has no active signing key")
-        }
+        let signer = try await listKeys.signer(os: os.internalID)
         try await recorder.flush()
         let at = now()
         let (size, revoked) = try await store.snapshot(os: os.internalID, at: at)
         let bytes = Self.bits(size: size, set: revoked)
         let ttl = Int(settings.statusListTTL)
-        let digest = Data(SHA256.hash(data: bytes + Array(active.kid.utf8)))
+        let digest = Data(SHA256.hash(data: bytes + Array(signer.kid.utf8)))
         if let cached = await cache.document(os: os.internalID, digest: digest, at: at) { return cached }
         let iat = Int(at.timeIntervalSince1970)
         let claims = StatusListTokenClaims(
@@ -124,12 +133,22 @@ public struct StatusLists: Sendable {
             ttl: ttl,
             status_list: .init(bits: 1, lst: try Self.compress(bytes))
         )
-        let signed = try await keys.sign(claims, type: "statuslist+jwt", osInternalID: os.internalID, osID: osID, activeKid: active.kid)
-        let etag = "\"" + SHA256.hash(data: Data(signed.token.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
-        let document = Document(token: signed.token, etag: etag, ttl: ttl)
+        let token = try signer.sign(claims)
+        let etag = "\"" + SHA256.hash(data: Data(token.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
+        let document = Document(token: token, etag: etag, ttl: ttl)
         await cache.store(document, os: os.internalID, digest: digest, until: at.addingTimeInterval(TimeInterval(ttl)))
         return document
     }
+
+    /// The JWKS of the OS's status-list key (public): what verifiers check lists with. Holds that
+    /// one key only; the access-token JWKS never holds it.
+    public func keySet(org slug: String, os osID: String) async throws -> [[String: String]] {
+        let os = try await keys.publicOS(org: slug, id: osID)
+        return [try await listKeys.publicJWK(os: os.internalID)]
+    }
+
+    /// Re-seals every status-list key under the current KEK (`controlplane keys rewrap`).
+    public func rewrapKeys() async throws -> Int { try await listKeys.rewrapAll() }
 
     /// The 1-bit list of `size` statuses with the `set` indices INVALID (0x01): status `i` is bit
     /// `i % 8` (least significant first) of byte `i / 8` (draft §4.1).

@@ -83,11 +83,14 @@ struct AccountStore: Sendable {
         return try await !rows.decode(UUID.self).collect().isEmpty
     }
 
-    func insertReset(_ code: OneTimeCode, user: UUID, by actor: String, at: Date, on connection: PostgresConnection) async throws {
+    /// Stores a reset code; `issuerOrg` is the organisation whose admin issued it (`nil`: a superuser key).
+    func insertReset(_ code: OneTimeCode, user: UUID, by actor: String, issuerOrg: UUID?, at: Date, on connection: PostgresConnection)
+        async throws
+    {
         try await connection.query(
             """
-            INSERT INTO password_resets (id, user_id, code_hash, created_by, created_at, expires_at)
-            VALUES (\(code.id), \(user), \(Secrets.hash(code.code)), \(actor), \(at), \(code.expiresAt))
+            INSERT INTO password_resets (id, user_id, code_hash, created_by, issuer_org, created_at, expires_at)
+            VALUES (\(code.id), \(user), \(Secrets.hash(code.code)), \(actor), \(issuerOrg), \(at), \(code.expiresAt))
             """,
             logger: logger
         )
@@ -109,22 +112,65 @@ struct AccountStore: Sendable {
     }
 
     /// Spends a reset code (one of concurrent redemptions wins); the user it was for.
-    func takeReset(hash: Data, at: Date, on connection: PostgresConnection) async throws -> UUID? {
+    func takeReset(hash: Data, at: Date, on connection: PostgresConnection) async throws -> SpentReset? {
         let rows = try await connection.query(
             """
             UPDATE password_resets SET used_at = \(at)
-            WHERE code_hash = \(hash) AND used_at IS NULL AND expires_at > \(at) RETURNING user_id, code_hash
+            WHERE code_hash = \(hash) AND used_at IS NULL AND expires_at > \(at) RETURNING user_id, code_hash, created_by, issuer_org
             """,
             logger: logger
         )
-        guard let row = try await rows.decode((UUID, Data).self).collect().first, Secrets.constantTimeEquals(row.1, hash) else {
+        guard let row = try await rows.decode((UUID, Data, String, UUID?).self).collect().first, Secrets.constantTimeEquals(row.1, hash)
+        else {
             return nil
         }
-        return row.0
+        return SpentReset(user: row.0, issuedBy: row.2, issuerOrg: row.3)
     }
 
-    /// Unspent resets of `user` stop working when a new one is issued or the password changes.
+    /// Whether the authority that issued a reset still covers the account (docs/security.md,
+    /// "Credentials are their owner's"): a superuser key still live; or an org admin who is
+    /// still an active, enabled admin (owner, for an owner) of the issuing organisation, of
+    /// which the account is still a member, and of no other organisation, in any state.
+    func resetAuthorityHolds(_ reset: SpentReset, at: Date, on connection: PostgresConnection) async throws -> Bool {
+        let parts = reset.issuedBy.split(separator: ":", maxSplits: 1)
+        guard parts.count == 2, let issuer = UUID(uuidString: String(parts[1])) else { return false }
+        guard let org = reset.issuerOrg else {
+            guard parts[0] == "apikey" else { return false }
+            let rows = try await connection.query(
+                """
+                SELECT count(*) FROM api_keys WHERE id = \(issuer) AND superuser AND revoked_at IS NULL
+                AND (expires_at IS NULL OR expires_at > \(at))
+                """,
+                logger: logger
+            )
+            return try await (rows.decode(Int.self).collect().first ?? 0) == 1
+        }
+        guard parts[0] == "user" else { return false }
+        let rows = try await connection.query(
+            """
+            SELECT
+                (SELECT count(*) FROM org_members WHERE user_id = \(reset.user) AND org_id <> \(org)),
+                (SELECT role FROM org_members WHERE user_id = \(reset.user) AND org_id = \(org)),
+                (SELECT role FROM org_members WHERE user_id = \(issuer) AND org_id = \(org) AND state = 'active' AND NOT disabled)
+            """,
+            logger: logger
+        )
+        guard let row = try await rows.decode((Int, String?, String?).self).collect().first, row.0 == 0,
+            let targetRole = row.1.flatMap(OrgRole.init(rawValue:)), let issuerRole = row.2.flatMap(OrgRole.init(rawValue:))
+        else { return false }
+        return issuerRole >= .admin && (targetRole != .owner || issuerRole == .owner)
+    }
+
     func voidResets(user: UUID, at: Date, on connection: PostgresConnection) async throws {
         try await connection.query("UPDATE password_resets SET used_at = \(at) WHERE user_id = \(user) AND used_at IS NULL", logger: logger)
     }
+}
+
+/// A reset code just spent: whose account, and on whose authority it was issued.
+struct SpentReset: Sendable {
+    var user: UUID
+    /// The issuer's audit actor (`apikey:<id>` or `user:<id>`).
+    var issuedBy: String
+    /// The organisation whose admin issued it; `nil` for a superuser key.
+    var issuerOrg: UUID?
 }

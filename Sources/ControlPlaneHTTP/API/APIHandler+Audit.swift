@@ -19,7 +19,8 @@ extension APIHandler {
 
     func listSystemAuditEvents(_ input: Operations.ListSystemAuditEvents.Input) async throws -> Operations.ListSystemAuditEvents.Output {
         let (limit, before) = try Self.paging(limit: input.query.limit, before: input.query.before)
-        let events = try await audit.listSystem(try RequestScope.current.requireCaller(), limit: limit, before: before)
+        let org = try Self.chain(input.query.org)
+        let events = try await audit.listSystem(try RequestScope.current.requireCaller(), org: org, limit: limit, before: before)
         return .ok(.init(body: .json(.init(events: events.map(Components.Schemas.AuditEvent.init)))))
     }
 
@@ -27,8 +28,19 @@ extension APIHandler {
         _ input: Operations.VerifySystemAuditChain.Input
     ) async throws -> Operations.VerifySystemAuditChain.Output {
         let expected = try input.query.expectHead.map { try AuditHead(parsing: $0) }
-        let report = try await audit.verifySystem(try RequestScope.current.requireCaller(), expectedHead: expected)
+        let report = try await audit.verifySystem(
+            try RequestScope.current.requireCaller(),
+            org: try Self.chain(input.query.org),
+            expectedHead: expected
+        )
         return .ok(.init(body: .json(.init(report))))
+    }
+
+    /// `org`: an organisation's id (its chain, deleted organisations' included), else the system chain.
+    static func chain(_ org: String?) throws -> UUID? {
+        guard let org else { return nil }
+        guard let id = UUID(uuidString: org) else { throw APIError.badRequest("org must be an organisation id (a UUID)") }
+        return id
     }
 
     /// `limit` (default 50) and `before` as integers; their range is the audit trail's to check.

@@ -20,7 +20,7 @@ extension APIHandler {
             os: os,
             request: .init(subject: body.subject, scopes: body.scopes, ttlSeconds: body.ttlSeconds, sessionID: body.sessionId)
         )
-        metrics.tokenIssued(org: org, os: os, algorithm: token.algorithm, grant: "api")
+        metrics.tokenIssued(algorithm: token.algorithm, grant: "api")
         return .created(.init(headers: .init(cacheControl: "no-store"), body: .json(.init(token))))
     }
 

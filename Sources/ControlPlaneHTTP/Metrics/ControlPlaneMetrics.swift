@@ -29,8 +29,10 @@ public struct ControlPlaneMetrics: Sendable {
             .recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 
-    func tokenIssued(org: String, os: String, algorithm: String, grant: String) {
-        let labels = [("org", org), ("os", os), ("algorithm", algorithm), ("grant", grant)]
+    /// No organisation or OS label: `/metrics` is public, and nothing unauthenticated names a
+    /// tenant (docs/security.md, "Nothing unauthenticated names a tenant").
+    func tokenIssued(algorithm: String, grant: String) {
+        let labels = [("algorithm", algorithm), ("grant", grant)]
         Counter(label: "controlplane_tokens_issued_total", dimensions: labels, factory: factory).increment()
     }
 
@@ -56,18 +58,25 @@ public struct ControlPlaneMetrics: Sendable {
         }
     }
 
-    /// Sets the gauges read from the database at scrape time.
+    /// Sets the gauges read from the database at scrape time: fleet-wide aggregates, never one
+    /// series per organisation or OS (which would list every tenant to anyone who asks).
     func record(_ snapshot: OperationalStats.Snapshot) {
-        for key in snapshot.keyAges {
-            let labels = [("org", key.org), ("os", key.os)]
-            Gauge(label: "controlplane_os_has_active_key", dimensions: labels, factory: factory).record(key.seconds == nil ? 0 : 1)
-            if let seconds = key.seconds {
-                Gauge(label: "controlplane_signing_key_age_seconds", dimensions: labels, factory: factory).record(seconds)
-            }
-            if let period = key.rotationPeriod {
-                Gauge(label: "controlplane_os_rotation_period_seconds", dimensions: labels, factory: factory).record(Double(period))
-            }
+        let withoutKey = snapshot.keyAges.filter { $0.seconds == nil }.count
+        Gauge(label: "controlplane_oses_without_active_key", factory: factory).record(Double(withoutKey))
+        for scheduled in [false, true] {
+            let ages = snapshot.keyAges.filter { ($0.rotationPeriod != nil) == scheduled }.compactMap(\.seconds)
+            Gauge(
+                label: "controlplane_signing_key_age_max_seconds",
+                dimensions: [("schedule", scheduled ? "scheduled" : "manual")],
+                factory: factory
+            ).record(ages.max() ?? 0)
         }
+        // Overdue: a schedule's key older than its period plus an hour (the scheduler's lead and a few passes).
+        let overdue = snapshot.keyAges.filter { key in
+            guard let seconds = key.seconds, let period = key.rotationPeriod else { return false }
+            return seconds > Double(period) + 3600
+        }
+        Gauge(label: "controlplane_rotations_overdue", factory: factory).record(Double(overdue.count))
         for connection in snapshot.connections {
             Gauge(label: "controlplane_db_connections", dimensions: [("state", connection.state)], factory: factory)
                 .record(Double(connection.count))

@@ -38,10 +38,18 @@ public struct LocalChangeMiddleware<Context: RequestContext>: RouterMiddleware {
 
     static func mayChange(_ request: Request) -> Bool {
         switch request.method {
-        case .get, .head, .options: return false
-        default:
-            let path = request.uri.path
-            return path != "/oauth/token" && !path.hasSuffix("/tokens")
+        case .get, .head, .options: false
+        case .post: !isTokenIssuance(request.uri.path)
+        default: true
         }
+    }
+
+    /// Exactly `/oauth/token` or `/v1/orgs/{org}/os/{os}/tokens`, segment by segment: a suffix
+    /// test would also exempt an organisation, OS or role named `tokens` from the fence.
+    static func isTokenIssuance(_ path: String) -> Bool {
+        if path == "/oauth/token" { return true }
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        return segments.count == 7 && segments[0].isEmpty && segments[1] == "v1" && segments[2] == "orgs" && segments[4] == "os"
+            && segments[6] == "tokens" && !segments[3].isEmpty && !segments[5].isEmpty
     }
 }

@@ -53,8 +53,7 @@ struct OAuthRoutes {
                     audience: audience,
                     requested: requested
                 )
-                let audienceParts = audience.split(separator: "/").map(String.init)
-                metrics.tokenIssued(org: audienceParts[0], os: audienceParts[1], algorithm: token.algorithm, grant: "client_credentials")
+                metrics.tokenIssued(algorithm: token.algorithm, grant: "client_credentials")
                 return try JSONResponse(
                     TokenBody(access_token: token.accessToken, expires_in: token.expiresIn, scope: token.scopes.joined(separator: " ")),
                     headers: Self.noStore

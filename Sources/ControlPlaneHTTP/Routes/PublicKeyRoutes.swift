@@ -5,7 +5,7 @@ import HTTPTypes
 import Hummingbird
 
 /// Unauthenticated, cacheable public documents: the active key as PEM, the JWKS of every
-/// published key, and the OS's Token Status List.
+/// published key, the OS's Token Status List and the JWKS of the list's own key.
 struct PublicKeyRoutes {
     let signingKeys: SigningKeys
     let statusLists: StatusLists
@@ -43,6 +43,17 @@ struct PublicKeyRoutes {
                 maxAge: document.ttl,
                 etag: document.etag
             )
+        }
+        registerStatusListKeys(on: router)
+    }
+
+    /// The status list's key set, apart from the access-token JWKS so no verifier of access
+    /// tokens ever holds the key that signs lists.
+    func registerStatusListKeys(on router: Router<APIRequestContext>) {
+        router.get("/v1/orgs/{org}/os/{os}/status-list/jwks.json") { request, context in
+            let keys = try await statusLists.keySet(org: try context.parameters.require("org"), os: try context.parameters.require("os"))
+            let data = try JSONSerialization.data(withJSONObject: ["keys": keys], options: [.sortedKeys, .withoutEscapingSlashes])
+            return cacheable(data, contentType: "application/jwk-set+json", document: "status_list_jwks", request: request)
         }
     }
 

@@ -75,7 +75,7 @@ struct ClientOptions: ParsableArguments {
         if json {
             print(try Presenter.json(answer))
         } else {
-            let text = human(answer)
+            let text = InertText.of(human(answer), keepNewlines: true)
             if !text.isEmpty { print(text) }
         }
     }
@@ -92,7 +92,7 @@ struct ClientOptions: ParsableArguments {
 
     /// An answer without a body (204): `--json` prints nothing, as there is no JSON to print.
     func emitDone(_ text: String) {
-        if !json { print(text) }
+        if !json { print(InertText.of(text, keepNewlines: true)) }
     }
 }
 

@@ -15,7 +15,7 @@ struct Column<Row>: Sendable {
 enum Presenter {
     /// A table with a header line; columns padded to their widest cell.
     static func table<Row>(_ rows: [Row], _ columns: [Column<Row>]) -> String {
-        let cells = [columns.map(\.title)] + rows.map { row in columns.map { $0.read(row) } }
+        let cells = [columns.map(\.title)] + rows.map { row in columns.map { InertText.of($0.read(row)) } }
         var widths = Array(repeating: 0, count: columns.count)
         for line in cells {
             for (index, cell) in line.enumerated() { widths[index] = max(widths[index], cell.count) }
@@ -34,7 +34,7 @@ enum Presenter {
         let width = (fields.map(\.title.count).max() ?? 0) + 1
         let indent = "\n" + String(repeating: " ", count: width + 1)
         return fields.map { field in
-            let text = field.read(value).replacingOccurrences(of: "\n", with: indent)
+            let text = InertText.of(field.read(value), keepNewlines: true).replacingOccurrences(of: "\n", with: indent)
             return (field.title + ":").padding(toLength: width, withPad: " ", startingAt: 0) + " " + text
         }
         .joined(separator: "\n")

@@ -97,7 +97,10 @@ struct KeysCommand: AsyncParsableCommand {
         func run() async throws {
             try await withOneShotService(database) { service, _ in
                 let count = try await service.signingKeys.rewrapAll()
-                FileHandle.standardOutput.write(Data("rewrapped \(count) key(s) under KEK \(service.signingKeys.sealingKEKID)\n".utf8))
+                let lists = try await service.statusLists.rewrapKeys()
+                FileHandle.standardOutput.write(
+                    Data("rewrapped \(count) signing key(s) and \(lists) status-list key(s) under KEK \(service.signingKeys.sealingKEKID)\n".utf8)
+                )
             }
         }
     }

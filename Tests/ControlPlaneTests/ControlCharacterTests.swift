@@ -1,0 +1,75 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import PostgresNIO
+import Testing
+
+@testable import ControlPlane
+
+/// Issue #24, finding 5 (CWE-150): an invitee chose a name with ESC/OSC sequences and
+/// `controlplane member list` printed them raw. Names are refused with control or formatting
+/// characters at input, and the CLI shows anything already stored as visible escapes
+/// (docs/security.md, "Names are inert text").
+@Suite("Control characters in names")
+struct ControlCharacterTests {
+    /// OSC 52 (writes the clipboard), a screen clear, a right-to-left override, a zero-width space,
+    /// a line separator: Unicode Cc, Cf and Zl.
+    static let hostile: [(String, String)] = [
+        ("Mallory\u{1B}]52;c;ZXZpbA==\u{07}", "U+001B"), ("\u{1B}[2JMallory", "U+001B"),
+        ("Mallory\u{202E}gnp.exe", "U+202E"), ("Mal\u{200B}lory", "U+200B"), ("Mal\u{2028}lory", "U+2028"),
+    ]
+
+    @Test(arguments: 0..<hostile.count)
+    func everyNameRefusesThem(_ index: Int) async throws {
+        let (name, code) = Self.hostile[index]
+        try await ControlPlaneHarness.run { cp in
+            try await cp.makeOrg()
+            let user = try await cp.addMember("ada@acme.test", role: "admin")
+            let key = try await cp.apiKey(forUser: user)
+            let invited = try await cp.invite("new@acme.test")
+            let attempts: [(String, String, [String: Any], String??)] = [
+                ("org", "/v1/orgs", ["slug": "evil", "name": name], .none),
+                ("member", "/v1/orgs/acme/members", ["email": "x@acme.test", "name": name, "role": "member"], .none),
+                ("OS", "/v1/orgs/acme/os", ["id": "evil", "name": name], .none),
+                ("service account", "/v1/orgs/acme/service-accounts", ["name": name], .none),
+                ("role name", "/v1/orgs/acme/roles", ["slug": "evil", "name": name, "scopes": ["agents:read"]], .none),
+                ("role description", "/v1/orgs/acme/roles", ["slug": "evil", "description": name, "scopes": ["agents:read"]], .none),
+                ("API key", "/v1/api-keys", ["name": name], .some(key)),
+                ("invitation", "/v1/invitations/accept", ["code": invited.code, "name": name, "password": "a long password 1"], .some(nil)),
+            ]
+            for (what, path, body, credential) in attempts {
+                let reply = try await cp.send(.post, path, json: body, key: credential)
+                #expect(reply.status == 400, "\(what): \(reply.status) \(reply.text)")
+                #expect(reply.text.contains("control or formatting characters (found \(code))"), "\(what): \(reply.text)")
+            }
+            // Nothing was made: the invitation is still open, no OS, role or account exists.
+            #expect(try await cp.acceptInvitation(invited.code, name: "New", password: "a long password 1").status == 201)
+            #expect(try await cp.send(.get, "/v1/orgs/acme/os/evil").status == 404)
+            #expect(try await cp.send(.get, "/v1/orgs/acme/roles/evil").status == 404)
+            #expect(try await cp.count("SELECT count(*) FROM users WHERE email = 'x@acme.test'") == 0)
+        }
+    }
+
+    /// A name stored before the rule (written here straight into the database) reaches the
+    /// terminal as escapes: no ESC, BEL or override byte in anything the CLI prints.
+    @Test func theCLIPrintsStoredNamesInert() async throws {
+        try await ControlPlaneHarness.run(live: true) { cp in
+            try await cp.makeOrg()
+            let user = try await cp.addMember("mallory@acme.test")
+            let raw = "Mallory\u{1B}]52;c;ZXZpbA==\u{07}\u{1B}[2J\u{202E}x"
+            try await cp.database.query("UPDATE users SET name = \(raw) WHERE id = \(UUID(uuidString: user)!)", logger: TestCluster.logger)
+            let port = try #require(cp.client.port)
+            let environment = [
+                "CONTROL_PLANE_URL": "http://127.0.0.1:\(port)", "CONTROL_PLANE_TOKEN": cp.adminKey, "CONTROL_PLANE_ORG": "acme",
+                "HOME": NSTemporaryDirectory(),
+            ]
+            for arguments in [["member", "list"], ["member", "update", "mallory@acme.test", "--role", "member"]] {
+                let output = try await CLI.run(arguments, environment: environment)
+                #expect(output.status == 0, "\(arguments): \(output.stderr)")
+                let bad = output.stdout.unicodeScalars.filter { [0x1B, 0x07, 0x202E].contains($0.value) }
+                #expect(bad.isEmpty, "\(arguments) printed raw control characters")
+                #expect(output.stdout.contains(#"Mallory\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2J\u{202e}x"#), "\(arguments): \(output.stdout)")
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import HTTPTypes
+import Testing
+
+/// Issue #24, finding 1: a password-reset code is void once the authority that issued it no
+/// longer covers every organisation of the account (docs/security.md, "Credentials are their
+/// owner's"). On the main branch before the fix, E's owner redeemed E's old code after the
+/// account joined V (204), signed in as it (201) and listed V's members (200).
+@Suite("Reset codes and the authority that issued them")
+struct ResetAuthorityTests {
+    static let victim = "cfo@victim.example"
+
+    func redeem(_ cp: ControlPlaneHarness, _ code: String, _ password: String) async throws -> ControlPlaneHarness.Reply {
+        try await cp.send(.post, "/v1/auth/password-reset", json: ["code": code, "password": password], key: .some(nil))
+    }
+
+    /// E's owner (a session of their own) and the two organisations.
+    func organisations(_ cp: ControlPlaneHarness) async throws -> String {
+        try await cp.makeOrg("e-corp")
+        try await cp.makeOrg("victim")
+        try await cp.addMember("boss@e.example", role: "owner", org: "e-corp", password: "boss password 1")
+        return try await cp.session("boss@e.example", "boss password 1")
+    }
+
+    /// The account is new when E invites it and issues the reset; it then joins V as a new account.
+    @Test func anOldCodeFromAnotherOrganisationIsVoidAfterTheAccountJoinsElsewhere() async throws {
+        try await ControlPlaneHarness.run { cp in
+            let boss = try await organisations(cp)
+            _ = try await cp.created(.post, "/v1/orgs/e-corp/members", ["email": Self.victim, "name": "CFO", "role": "member"], key: boss)
+            let reset = try await cp.send(.post, "/v1/orgs/e-corp/members/\(Self.victim)/password-reset", key: .some(boss))
+            #expect(reset.status == 201, "\(reset.text)")
+            let code = try #require(reset.json["code"] as? String)
+
+            let invited = try await cp.invite(Self.victim, role: "admin", org: "victim")
+            let joined = try await cp.acceptInvitation(invited.code, name: "CFO", password: "the cfo's own password")
+            #expect(joined.status == 201, "\(joined.text)")
+
+            let attack = try await redeem(cp, code, "boss chose this one")
+            #expect(attack.status == 400 && attack.errorCode == "invalid_request", "\(attack.status) \(attack.text)")
+            #expect(try await cp.login(Self.victim, "boss chose this one").status == 401)
+            // The owner's own password still works: nothing was set.
+            #expect(try await cp.login(Self.victim, "the cfo's own password").status == 201)
+        }
+    }
+
+    /// The account joined E first (with a password of its own), E issued the reset, then the
+    /// account accepted V's invitation with its own session.
+    @Test func anOldCodeIsVoidAfterAnExistingAccountAcceptsElsewhere() async throws {
+        try await ControlPlaneHarness.run { cp in
+            let boss = try await organisations(cp)
+            try await cp.addMember(Self.victim, org: "e-corp", password: "the cfo's own password")
+            let code = try #require(
+                try await cp.send(.post, "/v1/orgs/e-corp/members/\(Self.victim)/password-reset", key: .some(boss)).json["code"] as? String
+            )
+            let invited = try await cp.invite(Self.victim, role: "admin", org: "victim")
+            let session = try await cp.session(Self.victim, "the cfo's own password")
+            #expect(try await cp.acceptInvitation(invited.code, key: session).status == 200)
+
+            #expect(try await redeem(cp, code, "boss chose this one").status == 400)
+            #expect(try await cp.login(Self.victim, "boss chose this one").status == 401)
+        }
+    }
+
+    /// Checked again at redemption, apart from the trigger that voids codes on a new membership:
+    /// an issuer demoted (or removed) since no longer has the authority, and the code is spent.
+    @Test func aCodeIsVoidOnceItsIssuerIsNoLongerAnAdmin() async throws {
+        try await ControlPlaneHarness.run { cp in
+            try await cp.makeOrg("e-corp")
+            try await cp.addMember("admin@e.example", role: "admin", org: "e-corp", password: "admin password 1")
+            let admin = try await cp.session("admin@e.example", "admin password 1")
+            try await cp.addMember(Self.victim, org: "e-corp", password: "the cfo's own password")
+            let code = try #require(
+                try await cp.send(.post, "/v1/orgs/e-corp/members/\(Self.victim)/password-reset", key: .some(admin)).json["code"] as? String
+            )
+            #expect(try await cp.send(.patch, "/v1/orgs/e-corp/members/admin@e.example", json: ["role": "member"]).status == 200)
+
+            let refused = try await redeem(cp, code, "admin chose this one")
+            #expect(refused.status == 403 && refused.text.contains("no longer applies"), "\(refused.status) \(refused.text)")
+            #expect(try await cp.login(Self.victim, "admin chose this one").status == 401)
+            // Spent: promoting the issuer again does not bring it back.
+            #expect(try await cp.send(.patch, "/v1/orgs/e-corp/members/admin@e.example", json: ["role": "admin"]).status == 200)
+            #expect(try await redeem(cp, code, "admin chose this one").status == 400)
+        }
+    }
+
+    /// What stays allowed: an org admin's code for an account of that organisation alone, and a
+    /// superuser's code whatever the account belongs to.
+    @Test func legitimateResetsStillWork() async throws {
+        try await ControlPlaneHarness.run { cp in
+            let boss = try await organisations(cp)
+            try await cp.addMember(Self.victim, org: "e-corp", password: "the cfo's own password")
+            let own = try #require(
+                try await cp.send(.post, "/v1/orgs/e-corp/members/\(Self.victim)/password-reset", key: .some(boss)).json["code"] as? String
+            )
+            #expect(try await redeem(cp, own, "a reset password 1").status == 204)
+            #expect(try await cp.login(Self.victim, "a reset password 1").status == 201)
+
+            let invited = try await cp.invite(Self.victim, org: "victim")
+            #expect(try await cp.acceptInvitation(invited.code, key: try await cp.session(Self.victim, "a reset password 1")).status == 200)
+            let superuser = try #require(try await cp.send(.post, "/v1/users/\(Self.victim)/password-reset").json["code"] as? String)
+            #expect(try await redeem(cp, superuser, "a reset password 2").status == 204)
+            #expect(try await cp.login(Self.victim, "a reset password 2").status == 201)
+        }
+    }
+}
