@@ -16,13 +16,15 @@ struct ProbingTests {
             #expect(
                 try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "keyless", "name": "K", "authorization": false]).status == 201
             )
-            for route in ["public-key", "jwks.json"] {
+            // The status list and its key set (issue #24) answer like the PEM: an OS that publishes
+            // no key looks like one that does not exist.
+            for route in ["public-key", "jwks.json", "status-list", "status-list/jwks.json"] {
                 #expect(try await cp.send(.get, "/v1/orgs/acme/os/prod/\(route)", key: .some(nil)).status == 200)
                 var answers: [String] = []
                 // The keyless OS's JWKS is the one exception: an empty set with 200 (issue #13), so a
                 // verifier reads "no key is valid" rather than an outage.
                 let paths =
-                    ["/v1/orgs/ghost/os/prod/", "/v1/orgs/acme/os/ghost/"] + (route == "public-key" ? ["/v1/orgs/acme/os/keyless/"] : [])
+                    ["/v1/orgs/ghost/os/prod/", "/v1/orgs/acme/os/ghost/"] + (route != "jwks.json" ? ["/v1/orgs/acme/os/keyless/"] : [])
                 for path in paths {
                     let reply = try await cp.send(.get, path + route, key: .some(nil))
                     #expect(reply.status == 404, "\(path)\(route)")
