@@ -2,29 +2,45 @@
 import { enc, get, post, del } from './api.js';
 import { clear, field, form, h, notice, removeButton, section, table, when } from './dom.js';
 import { describeSource, resources, subjectBody, subjectQuery } from './subjects.js';
+import { beforeSending } from './ostarget.js';
 
 const FAMILIES = ['agents', 'teams', 'workflows'];
 
 export function grantsSection({ base, org, os, people, rerender }) {
   const body = h('div', { id: 'grants' });
   const osSelect = h('select', { id: 'grants-os', 'aria-label': 'OS' }, os.map((o) => h('option', { value: o.id }, o.name)));
+  let shown = 0;
   const show = async () => {
     const target = os.find((o) => o.id === osSelect.value);
     if (!target) return clear(body, h('p', { class: 'empty' }, 'Connect an OS first (OSes page); grants are per OS.'));
-    clear(body, notice(`Loading ${target.name}'s agents, teams and workflows from ${target.url ?? 'its URL'} …`));
-    const [{ grants }, found] = await Promise.all([get(`${base}/os/${enc(target.id)}/grants`), resources(org, target)]);
+    const ticket = ++shown;
+    const { grants } = await get(`${base}/os/${enc(target.id)}/grants`);
+    if (ticket !== shown) return; // another OS was picked meanwhile: its answer is the one to show
     const rows = grants.map((g) => [g.subject.label, h('code', {}, g.scope), when(g.created_at),
       removeButton(`revoke-grant-${g.subject.label}-${g.scope}`, async () => { await del(`${base}/os/${enc(target.id)}/grants/${enc(g.id)}`); await rerender(); })]);
+    const found = { agents: [], teams: [], workflows: [] };
     const resourceSelect = h('select', { id: 'grant-resource', name: 'resource' });
     const familySelect = h('select', { id: 'grant-family', name: 'family' }, FAMILIES.map((f) => h('option', { value: f }, f)));
     const fill = () => clear(resourceSelect, h('option', { value: '*' }, `every ${familySelect.value.slice(0, -1)} (*)`),
       found[familySelect.value].map((r) => h('option', { value: r.id }, `${r.name} (${r.id})`)));
     familySelect.addEventListener('change', fill);
     fill();
-    const problems = [found.error, ...(found.errors ?? [])].filter(Boolean);
+    // The picker is filled from the OS itself, once the admin has seen where the tokens go.
+    const listed = h('div', { id: 'grants-listed', 'aria-live': 'polite' });
+    const list = async () => {
+      clear(listed, notice(`Loading ${target.name}'s agents, teams and workflows …`));
+      Object.assign(found, await resources(org, target));
+      fill();
+      clear(listed, found.errors?.length
+        ? notice(`Could not list everything from the OS: ${found.errors.join('; ')}. You can still type a scope below.`, 'error')
+        : h('p', { class: 'hint' }, `Resources below are listed by ${target.name}.`));
+    };
     clear(body,
-      problems.length ? notice(`Could not list everything from the OS: ${problems.join('; ')}. You can still type a scope below.`, 'error') : null,
       table(['Subject', 'Scope', 'Since', ''], rows, `No grants on ${target.name} yet.`),
+      target.url
+        ? beforeSending(org, target, 'grants', 'List its agents, teams and workflows', list)
+        : notice('This OS has no URL: set one in its settings to pick from its agents, teams and workflows; you can still type a scope below.', 'error'),
+      listed,
       form('grant', [
         field('grant', { name: 'subject', label: 'Subject', options: people }),
         h('div', { class: 'field' }, h('label', { for: 'grant-family' }, 'Kind'), familySelect),

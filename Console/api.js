@@ -52,22 +52,63 @@ export const put = (path, body) => api('PUT', path, body);
 
 export const enc = encodeURIComponent;
 
-/** A short-lived token for the signed-in user on `os` (held in memory only, never stored). */
-export async function tokenFor(org, os, ttl = 300) {
-  return post(`/v1/orgs/${enc(org)}/os/${enc(os)}/tokens`, { ttl_seconds: ttl });
+// Every token the console sends to an AgentOS is minted for that one call: narrowed to the
+// scopes the call needs and 60 s long (issue #24). The OS's URL is whatever was registered, so a
+// URL pointing at someone else's server receives one read or one run for a minute, never the
+// user's whole access; and a user without the scope gets the control plane's refusal, never a
+// broader token.
+export const OS_TOKEN_TTL = 60;
+
+/** The origin calls to `url` go to, or null when it is not an http(s) URL. */
+export function originOf(url) {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.origin : null;
+  } catch {
+    return null;
+  }
 }
 
-/** A call straight to an AgentOS (the control plane never proxies it). */
-export async function osCall(baseURL, method, path, { token, form } = {}) {
+/** The OS's URL as calls use it (no trailing slash): the target the page shows. */
+export function baseOf(url) {
+  return String(url).replace(/\/+$/, '');
+}
+
+/**
+ * `method path` on `os` (`{id, url}`) with a token minted for this call alone carrying exactly
+ * `scopes` (held in memory for the call, never stored). `onToken(token)` hears what was sent.
+ * A refused mint throws the control plane's error, marked `minted: false`.
+ */
+export async function callOS(org, os, scopes, method, path, { form, onToken } = {}) {
+  let token;
+  try {
+    token = await post(`/v1/orgs/${enc(org)}/os/${enc(os.id)}/tokens`, { scopes, ttl_seconds: OS_TOKEN_TTL });
+  } catch (error) {
+    error.minted = false;
+    error.message = `the control plane gives you no token for ${scopes.join(', ')}: ${error.message}`;
+    throw error;
+  }
+  onToken?.(token);
+  return fetchOS(os.url, method, path, { token: token.access_token, form });
+}
+
+/** A call to an AgentOS without a token (its public `/info`). */
+export function osCall(baseURL, method, path) {
+  return fetchOS(baseURL, method, path);
+}
+
+/** A call straight to an AgentOS (the control plane never proxies it); tokens come only from callOS. */
+async function fetchOS(baseURL, method, path, { token, form } = {}) {
   const headers = { Accept: 'application/json' };
   if (token) headers.Authorization = `Bearer ${token}`;
   let body;
   if (form) body = new URLSearchParams(form);
   let response;
   try {
-    response = await fetch(baseURL.replace(/\/+$/, '') + path, { method, headers, body, credentials: 'omit', cache: 'no-store' });
+    // With a token, no redirect is followed: the token goes to the URL the page showed, nowhere else.
+    response = await fetch(baseOf(baseURL) + path, { method, headers, body, credentials: 'omit', cache: 'no-store', redirect: token ? 'error' : 'follow' });
   } catch (error) {
-    throw new ApiError(0, 'unreachable', `cannot reach ${baseURL} (${error.message}); is it running, and does its CORS_ORIGIN_LIST name ${location.origin}?`);
+    throw new ApiError(0, 'unreachable', `cannot reach ${baseURL} (${error.message}); is it running, is its URL exact (no redirect is followed with a token), and does its CORS_ORIGIN_LIST name ${location.origin}?`);
   }
   const text = await response.text();
   let data = null;

@@ -1,8 +1,9 @@
 // The console's shell: who is signed in, which organisation, the navigation, and the hash router
-// (#/o/<org>/<page>). Every page is a module rendering from the public /v1 API.
+// (#/o/<org>/<page>[?query], e.g. #/o/acme/use?os=prod). Every page is a module rendering from
+// the public /v1 API.
 import { ApiError, get, post, whenSignedOut } from './api.js';
 import { clear, h, notice } from './dom.js';
-import { renderSignIn, renderInvite } from './page-auth.js';
+import { renderSignIn, renderInvite, renderReset } from './page-auth.js';
 import { renderOrgs } from './page-orgs.js';
 import { renderOSList } from './page-os.js';
 import { renderOSSettings } from './page-os-settings.js';
@@ -75,7 +76,15 @@ async function route() {
     clear(root, main);
     return renderInvite(main, { me: state.me, navigate, reload: loadMe });
   }
-  const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  if (location.pathname.replace(/\/+$/, '') === '/console/reset') {
+    // Nobody is signed in to redeem a reset: the code is the credential.
+    clear(root, main);
+    return renderReset(main);
+  }
+  // The query after the page (`?os=prod`) is the page's, not part of its name.
+  const [path, search = ''] = location.hash.replace(/^#\/?/, '').split(/\?(.*)/s);
+  const query = new URLSearchParams(search);
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (!state.me) await loadMe();
   if (!state.me || parts[0] === 'signin') {
     if (state.me) return navigate('#/');
@@ -90,7 +99,7 @@ async function route() {
   }
   // Pages outside an organisation (account, organisations) keep the navigation of the first one.
   clear(root, header(org ?? joined()[0]?.organization.slug ?? null, page === 'os' && rest.length ? 'os' : page), main);
-  const context = { me: state.me, org, params: rest, navigate, reload: loadMe, role: joined().find((m) => m.organization.slug === org)?.role };
+  const context = { me: state.me, org, params: rest, query, navigate, reload: loadMe, role: joined().find((m) => m.organization.slug === org)?.role };
   try {
     if (page === 'orgs') return await renderOrgs(main, context);
     if (page === 'account') return await renderAccount(main, context);

@@ -1,7 +1,39 @@
 // Small DOM helpers: every element is built with createElement and text nodes (never innerHTML),
-// so nothing the API or an AgentOS answers can become markup or script.
+// so nothing the API or an AgentOS answers can become markup or script; and every text goes
+// through `inert`, so it cannot reorder or hide what the reader sees either.
 
 let nextId = 0;
+
+// Unicode Cc and Cf (ESC, NUL, zero-width characters, the bidi overrides U+202A–U+202E and
+// isolates U+2066–U+2069) and the line/paragraph separators: the characters the server refuses
+// in names (docs/security.md, "Names are inert text"); rows written before that rule, and echoes
+// of hostile input in error messages, still arrive here.
+const CONTROL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+const CONTROL_BUT_NEWLINE = /(?!\n)[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+
+/**
+ * `text` made inert: each control or formatting character becomes a visible `\u{1b}` escape (the
+ * CLI's form, so both show the same row the same way). `keepNewlines` keeps `\n` for multi-line
+ * blocks (a PEM, a .env, an agent's answer). The only way text reaches the page: h(), lines(),
+ * showError() and ask() use it.
+ */
+export function inert(text, { keepNewlines = false } = {}) {
+  return String(text).replace(keepNewlines ? CONTROL_BUT_NEWLINE : CONTROL, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
+}
+
+/** A text node that keeps its line breaks (for <pre> and answers); otherwise as `inert`. */
+export function lines(text) {
+  return document.createTextNode(inert(text, { keepNewlines: true }));
+}
+
+/** `confirm()` with the question made inert: a name in it must not rewrite the dialog either. */
+export function ask(question) {
+  return confirm(inert(question));
+}
+
+// Attributes the browser shows as text (an input's value, a tooltip, what a screen reader reads).
+// An <option>'s value is not shown: it is the identifier sent back to the API, so it stays exact.
+const SHOWN = new Set(['value', 'placeholder', 'title', 'aria-label', 'alt']);
 
 /** h('button', {class: 'primary', onclick: fn}, 'Save') */
 export function h(tag, props = {}, ...children) {
@@ -10,8 +42,9 @@ export function h(tag, props = {}, ...children) {
     if (value === undefined || value === null || value === false) continue;
     if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
     else if (key === 'class') el.className = value;
-    else if (key === 'text') el.textContent = value;
+    else if (key === 'text') el.textContent = inert(value);
     else if (key in el && typeof value !== 'string') el[key] = value;
+    else if (SHOWN.has(key) && !(key === 'value' && tag === 'option')) el.setAttribute(key, inert(value));
     else el.setAttribute(key, value === true ? '' : String(value));
   }
   append(el, children);
@@ -21,7 +54,7 @@ export function h(tag, props = {}, ...children) {
 function append(el, children) {
   for (const child of children.flat(Infinity)) {
     if (child === undefined || child === null || child === false) continue;
-    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    el.append(child instanceof Node ? child : document.createTextNode(inert(child)));
   }
 }
 
@@ -97,11 +130,11 @@ export function showError(el, name, error) {
     ?? (names.length === 1 ? names[0] : undefined);
   const line = target && el.querySelector(`#${name}-${target}-error`);
   if (line) {
-    line.textContent = message;
+    line.textContent = inert(message);
     el.querySelector(`#${name}-${target}`)?.setAttribute('aria-invalid', 'true');
     el.querySelector(`#${name}-${target}`)?.focus();
   } else {
-    el.querySelector(`#${name}-error`).textContent = message;
+    el.querySelector(`#${name}-error`).textContent = inert(message);
   }
 }
 
@@ -158,7 +191,7 @@ export function secret(label, value, id) {
 export function codeBlock(label, text, id) {
   return h('div', { class: 'code' },
     h('div', { class: 'code-head' }, h('span', {}, label), copyButton(text, 'Copy', `${id}-copy`)),
-    h('pre', { id, tabindex: 0 }, text));
+    h('pre', { id, tabindex: 0 }, lines(text)));
 }
 
 export function table(headers, rows, empty) {

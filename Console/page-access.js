@@ -1,6 +1,6 @@
 // Access: roles (built-in read-only, custom with a scope picker), bindings, grants, effective access, Explain.
 import { enc, get, post, put, del } from './api.js';
-import { clear, field, form, h, removeButton, section, table, when } from './dom.js';
+import { ask, clear, field, form, h, removeButton, section, table, when } from './dom.js';
 import { subjects, subjectBody } from './subjects.js';
 import { grantsSection, effectiveSection, explainSection } from './access-grants.js';
 
@@ -68,7 +68,7 @@ function rolesSection({ admin, base, roles, rerender }) {
     admin && !r.builtin ? h('div', { class: 'row-actions' },
       h('button', { type: 'button', id: `edit-role-${r.slug}`, onclick: () => editRole(r) }, 'Edit scopes'),
       removeButton(`delete-role-${r.slug}`, async () => {
-        if (!confirm(`Delete role ${r.slug} and its bindings?`)) return;
+        if (!ask(`Delete role ${r.slug} and its bindings?`)) return;
         await del(`${base}/roles/${enc(r.slug)}?force=true`);
         await rerender();
       }, 'Delete')) : '']);

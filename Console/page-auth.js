@@ -1,4 +1,5 @@
-// Sign in (with the TOTP step when enrolled) and accepting an invitation (/console/invite#<code>).
+// Sign in (with the TOTP step when enrolled), accepting an invitation (/console/invite#<code>) and
+// redeeming a password reset (/console/reset#<code>).
 import { ApiError, post } from './api.js';
 import { clear, field, form, h, notice } from './dom.js';
 
@@ -80,4 +81,40 @@ export function renderInvite(main, { me, navigate, reload }) {
     h('p', { class: 'hint' }, 'Already have an account? ', h('a', { href: '/console#/signin' }, 'Sign in'), ', then open this link again.'));
   main.querySelector('#invite-name')?.focus();
   void navigate;
+}
+
+/**
+ * `/console/reset#cpr_…`: the code is read from the fragment (never sent in a URL) and posted
+ * with the new password; once used, or refused, it leaves the address bar.
+ */
+export function renderReset(main) {
+  const code = decodeURIComponent(location.hash.replace(/^#/, ''));
+  if (!code.startsWith('cpr_')) {
+    return page(main, 'Set a new password', h('div', { id: 'reset-no-code' },
+      notice('This link has no reset code. Ask the admin who gave it to you for the full link (…/console/reset#cpr_…).', 'error')));
+  }
+  const done = (title, message, kind, id) => {
+    history.replaceState(null, '', '/console/reset');
+    clear(main.querySelector('.card'), h('h2', {}, title), h('div', { id }, notice(message, kind)),
+      h('a', { href: '/console#/signin', class: 'button primary', id: 'reset-signin' }, 'Go to sign-in'));
+  };
+  page(main, 'Set a new password',
+    h('p', {}, 'Choose a new password for your account. Setting it signs out every session and revokes every API key of the account.'),
+    form('reset', [
+      field('reset', { name: 'password', label: 'New password', type: 'password', required: true, autocomplete: 'new-password', hint: '8 to 72 characters; not your email or a common password.' }),
+      field('reset', { name: 'confirm', label: 'Repeat the password', type: 'password', required: true, autocomplete: 'new-password' }),
+    ], 'Set the password', async ({ password, confirm }) => {
+      if (password !== confirm) throw Object.assign(new Error('the two passwords differ'), { field: 'confirm' });
+      try {
+        await post('/v1/auth/password-reset', { code, password });
+      } catch (error) {
+        // One 400 for an unknown, used, revoked or expired code; a password rule names the password.
+        if (error instanceof ApiError && error.status === 400 && /\bcode\b/.test(error.message)) {
+          return done('This link does not work', 'This reset link is invalid, already used or expired. Ask an admin of your organisation for a new one.', 'error', 'reset-invalid');
+        }
+        throw error;
+      }
+      done('Password set', 'Your new password is set; every session and API key of the account was ended. Sign in with it.', 'success', 'reset-done');
+    }));
+  main.querySelector('#reset-password')?.focus();
 }

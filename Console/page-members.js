@@ -1,6 +1,6 @@
 // Members: invite (the link shown once), pending invitations, roles, disable, remove.
 import { enc, get, patch, post, del } from './api.js';
-import { clear, field, form, h, notice, section, secret, table, when } from './dom.js';
+import { ask, clear, field, form, h, notice, section, secret, table, when } from './dom.js';
 
 export function inviteLink(code) {
   return `${location.origin}/console/invite#${code}`;
@@ -39,7 +39,7 @@ export async function renderMembers(main, context) {
         run(m.disabled ? 'Enable' : 'Disable', `disable-${m.user.email}`, async () => { await patch(`${base}/members/${enc(m.user.id)}`, { disabled: !m.disabled }); await rerender(); }),
         m.state === 'invited' ? run('New link', `reinvite-${m.user.email}`, async () => showCode(await post(`${base}/invitations`, { user: m.user.id }), m.user.email)) : null,
         run('Remove', `remove-${m.user.email}`, async () => {
-          if (!confirm(`Remove ${m.user.email} from ${org}, with their bindings and grants here?`)) return;
+          if (!ask(`Remove ${m.user.email} from ${org}, with their bindings and grants here?`)) return;
           await del(`${base}/members/${enc(m.user.id)}`);
           await rerender();
         }, 'danger')),

@@ -1,6 +1,6 @@
 // One OS's settings: details, enable authorization, keys (stage → activate, revoke), the security key.
 import { enc, get, patch, post, del } from './api.js';
-import { age, clear, field, form, h, notice, section, secret, table, when } from './dom.js';
+import { age, ask, clear, field, form, h, notice, section, secret, table, when } from './dom.js';
 import { showEnvModal, jwksURL } from './envblock.js';
 import { probeInfo } from './page-os.js';
 
@@ -27,7 +27,7 @@ export async function renderOSSettings(main, context) {
       key.state === 'pending' ? action('Activate', `activate-${key.kid}`, async () => { await post(`${base}/keys/${enc(key.kid)}/activate`); await rerender(); }, 'primary') : null,
       ['pending', 'active', 'retiring'].includes(key.state)
         ? action('Revoke', `revoke-${key.kid}`, async () => {
-          if (!confirm(`Revoke ${key.kid}? Tokens signed with it stop working at once.`)) return;
+          if (!ask(`Revoke ${key.kid}? Tokens signed with it stop working at once.`)) return;
           await post(`${base}/keys/${enc(key.kid)}/revoke`);
           await rerender();
         }, 'danger') : null) : '',
@@ -64,7 +64,9 @@ export async function renderOSSettings(main, context) {
       await rerender();
     })),
     os.url ? section('Reachability', h('p', { class: 'hint' }, `Asks ${os.url}/info from this browser.`),
-      action('Probe /info', 'probe', () => probeInfo(main.querySelector('#probe-result'), os.url, osID)), h('div', { id: 'probe-result', 'aria-live': 'polite' })) : null,
+      h('div', { class: 'actions' }, action('Probe /info', 'probe', () => probeInfo(main.querySelector('#probe-result'), os.url, osID)),
+        h('a', { href: `#/o/${org}/use?os=${enc(osID)}`, class: 'button', id: 'use-this-os' }, 'Use this OS')),
+      h('div', { id: 'probe-result', 'aria-live': 'polite' })) : null,
     section('Authorization', authorization),
     section('Signing keys',
       h('p', { class: 'hint' }, 'Rotate in two steps: stage a pending key (published in the JWKS, not yet signing), then activate it; the old key retires and stays published until its tokens expire.'),
@@ -77,7 +79,7 @@ export async function renderOSSettings(main, context) {
         clear(main.querySelector('#security-key'), secret('OS_SECURITY_KEY', value, 'security-key-value'));
       })) : null,
     admin ? section('Delete', action('Delete this OS', 'delete-os', async () => {
-      if (!confirm(`Delete ${osID} with its keys, grants and bindings?`)) return;
+      if (!ask(`Delete ${osID} with its keys, grants and bindings?`)) return;
       await del(base);
       navigate(`#/o/${org}/os`);
     }, 'danger')) : null);

@@ -1,5 +1,5 @@
 // Subjects (members and service accounts) for pickers, and the OS's real agents, teams and workflows.
-import { enc, get, osCall, tokenFor } from './api.js';
+import { callOS, enc, get } from './api.js';
 
 /** [[value, label]] with values `user:<id>` / `svc:<id>`; members and service accounts need an admin. */
 export async function subjects(org, me, admin) {
@@ -29,28 +29,26 @@ export function describeSource(source) {
 const cache = new Map();
 
 /**
- * The OS's agents, teams and workflows, asked from the OS itself with a short-lived token of the
- * signed-in user (the control plane never proxies it): `{agents: [...], teams, workflows, error?}`.
+ * The OS's agents, teams and workflows, asked from the OS itself (the control plane never proxies
+ * it), each list with its own 60-s token of the signed-in user carrying only `<family>:read`:
+ * `{agents: [...], teams, workflows, errors?}`. Callers show the OS's URL first (ostarget.js).
  */
 export async function resources(org, os) {
-  const key = `${org}/${os.id}`;
+  const key = `${org}/${os.id}/${os.url}`;
   if (cache.has(key)) return cache.get(key);
   const result = { agents: [], teams: [], workflows: [] };
-  if (!os.url) return { ...result, error: 'this OS has no URL: set one in its settings to list its agents, teams and workflows' };
-  try {
-    const { access_token: token } = await tokenFor(org, os.id, 120);
-    for (const family of Object.keys(result)) {
-      try {
-        const list = await osCall(os.url, 'GET', `/${family}`, { token });
-        result[family] = (Array.isArray(list) ? list : list?.data ?? []).map((item) => ({ id: item.id ?? item.agent_id ?? item.team_id ?? item.workflow_id, name: item.name ?? item.id }));
-      } catch (error) {
-        result.errors = (result.errors ?? []).concat(`${family}: ${error.message}`);
-      }
+  for (const family of Object.keys(result)) {
+    try {
+      const list = await callOS(org, os, [`${family}:read`], 'GET', `/${family}`);
+      result[family] = (Array.isArray(list) ? list : list?.data ?? []).map((item) => ({ id: item.id ?? item.agent_id ?? item.team_id ?? item.workflow_id, name: item.name ?? item.id }));
+    } catch (error) {
+      result.errors = (result.errors ?? []).concat(`${family}: ${error.message}`);
     }
-  } catch (error) {
-    return { ...result, error: error.message };
   }
-  cache.set(key, result);
-  setTimeout(() => cache.delete(key), 30000);
+  // Only a full answer is kept (30 s): after a failure, the next try asks the OS again.
+  if (!result.errors) {
+    cache.set(key, result);
+    setTimeout(() => cache.delete(key), 30000);
+  }
   return result;
 }

@@ -4,7 +4,11 @@ The owner signs in, connects an OS, downloads its .env; a real Agno AgentOS (exa
 starts with that file; the owner invites alice, who accepts in a second browser; the owner binds
 os-viewer and grants agents:web-agent:run picked from the OS's own agent list; alice uses the OS
 from her browser (web-agent answers, finance-agent is refused), the owner removes the grant and
-alice's next run is refused too. Every page is saved as a PNG in --out.
+alice's next run is refused too. Then issue #24's console checks: a second OS whose URL is a
+capture server (recording the Authorization header of every request) shows the owner where the
+tokens go before any leaves, and every token it receives is narrowed to its one call and lives
+60 s; a member name with control characters is shown inert; a reset link sets a password once.
+Every page is saved as a PNG in --out.
 
 Prints one line `RESULT <json>` with what it observed; any failure exits 1 with the reason (and a
 screenshot of the page at that moment).
@@ -26,6 +30,8 @@ from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+
+import journey_safety  # noqa: E402 - beside this file: issue #24's checks
 
 WIDE, NARROW = (1280, 900), (390, 844)
 
@@ -213,6 +219,8 @@ class Journey:
         Select(owner.find_element(By.ID, "bind-os")).select_by_value(a.os_id)
         owner.find_element(By.ID, "bind-submit").click()
         self.element(owner, f"unbind-{alice_option_label(owner)}-os-viewer")
+        self.text_in(owner, "grants-target", agno_url)
+        self.element(owner, "grants-send").click()
         listed = lambda d: [o.get_attribute("value") for o in Select(d.find_element(By.ID, "grant-resource")).options]  # noqa: E731
         self.wait(owner, lambda d: "web-agent" in listed(d) and "finance-agent" in listed(d), 20, "the OS's agents in the grant picker")
         self.observed["grant_picker"] = listed(owner)
@@ -225,8 +233,10 @@ class Journey:
         self.element(owner, grant_button, 20)
         self.shot(owner, "07-access")
 
-        # Alice uses the OS: both agents listed by the OS itself, web-agent answers, finance-agent is refused.
-        self.go(alice, f"/o/{a.org}/use", "run-agent")
+        # Alice uses the OS: both agents listed by the OS itself, web-agent answers, finance-agent is refused
+        # (the control plane gives her no token for it: she does not hold agents:finance-agent:run).
+        self.go(alice, f"/o/{a.org}/use", "use-send").click()
+        self.element(alice, "run-agent")
         self.wait(alice, lambda d: len(d.find_elements(By.CLASS_NAME, "agent-id")) >= 2, what="the OS's agents")
         self.observed["alice_sees_agents"] = sorted(e.text for e in alice.find_elements(By.CLASS_NAME, "agent-id"))
         self.observed["web_agent_answer"] = self.run_agent(alice, "web-agent", "hello from the console", "run-content")
@@ -239,9 +249,14 @@ class Journey:
         self.go(owner, f"/o/{a.org}/access", grant_button).click()
         self.wait(owner, lambda d: not d.find_elements(By.ID, grant_button), what="the grant to disappear")
         alice.refresh()
+        self.element(alice, "use-send").click()
         self.element(alice, "run-agent")
         self.observed["web_agent_after_revoke"] = self.run_agent(alice, "web-agent", "hello again", "run-refused")
         self.shot(alice, "10-use-the-os-after-revoke")
+
+        journey_safety.narrowed_tokens(self, owner)
+        journey_safety.inert_names(self, owner)
+        journey_safety.reset_password(self, alice)
 
         # The remaining pages, for the record.
         self.go(owner, f"/o/{a.org}/tokens", "token-os")
@@ -295,6 +310,8 @@ class Journey:
         return self.element(driver, result_id, 20).text
 
     def close(self):
+        if getattr(self, "capture", None):
+            self.capture.close()
         for driver in self.drivers:
             try:
                 driver.quit()
@@ -338,6 +355,8 @@ def main():
     parser.add_argument("--owner-email", default="owner@acme.test")
     parser.add_argument("--owner-password", required=True)
     parser.add_argument("--alice-password", default="alice's own password")
+    parser.add_argument("--reset-code", required=True, help="a cpr_ code for bob@acme.test")
+    parser.add_argument("--bob-password", default="bob's new password")
     journey = Journey(parser.parse_args())
     try:
         journey.run()

@@ -16,7 +16,8 @@ struct ConsoleServingTests {
 
     @Test func pagesAndAssetsAreServedWithAStrictPolicy() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
-            for path in ["/console", "/console/invite"] {
+            // The invitation and reset links' pages too: their codes stay in the fragment.
+            for path in ["/console", "/console/invite", "/console/reset"] {
                 let page = try await cp.send(.get, path, key: .some(nil))
                 #expect(page.status == 200, "\(path): \(page.text)")
                 #expect(page.headers[.contentType] == "text/html; charset=utf-8")
@@ -39,6 +40,8 @@ struct ConsoleServingTests {
             #expect(script.headers[Self.csp]?.contains("script-src 'self'") == true && script.headers[.cacheControl] == "no-cache")
             let style = try await cp.send(.get, "/console/assets/console.css", key: .some(nil))
             #expect(style.status == 200 && style.headers[.contentType] == "text/css; charset=utf-8")
+            // The reset page is documented as public, next to the invitation page.
+            #expect(DocumentRules.document.isPublic(method: "GET", path: "/console/reset"))
         }
     }
 

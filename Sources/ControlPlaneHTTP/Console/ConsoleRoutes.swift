@@ -3,15 +3,18 @@ import HTTPTypes
 import Hummingbird
 import NIOFoundationCompat
 
-/// `GET /console` (and `/console/invite`, whose code stays in the URL fragment, never sent here)
-/// answers the console's page; `GET /console/assets/{file}` its scripts and styles. The console is
-/// a client of the public `/v1` API only: nothing here reads or changes state.
+/// `GET /console` (and `/console/invite` and `/console/reset`, whose codes stay in the URL
+/// fragment, never sent here) answers the console's page; `GET /console/assets/{file}` its
+/// scripts and styles. The console is a client of the public `/v1` API only: nothing here reads
+/// or changes state.
 struct ConsoleRoutes {
     let assets: ConsoleAssets
 
     func register(on router: Router<APIRequestContext>) {
         router.get("/console") { _, _ in try page() }
         router.get("/console/invite") { _, _ in try page() }
+        // The page of the reset links OneTimeCode writes (`…/console/reset#cpr_…`).
+        router.get("/console/reset") { _, _ in try page() }
         router.get("/console/assets/{file}") { _, context in
             let name = try context.parameters.require("file")
             guard name != "index.html", let asset = assets.files[name] else {
