@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 SCOPES = "ScopeTests|ScopeCompilerTests|EscalationPropertyTests|TokenIssuanceTests|BuiltinRoleScopeTests|AgnoConformanceTests"
 ROUTES = "RouteTableTests|BuiltinRoleScopeTests|AgnoConformanceTests"
-ISSUANCE = "TokenIssuanceTests|EscalationPropertyTests|PermissionMatrixTests|OAuthTests"
+ISSUANCE = "TokenIssuanceTests|EscalationPropertyTests|AuthorizationMatrixTests|OAuthTests"
 
 
 @dataclass
