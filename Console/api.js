@@ -59,6 +59,16 @@ export const enc = encodeURIComponent;
 // broader token.
 export const OS_TOKEN_TTL = 60;
 
+/**
+ * Whether an id an OS listed can name exactly one resource in a scope (`agents:<id>:run`): not
+ * empty, at most 128 characters, and none of `*` (the wildcard: `agents:*:run` is every agent),
+ * `:` (the separator) or a space or control character. The list comes from the OS, whose URL is
+ * data someone typed; an id that fails is left out of every picker, never put in a scope.
+ */
+export function isResourceID(id) {
+  return typeof id === 'string' && id.length > 0 && id.length <= 128 && !/[*:\s\p{Cc}\p{Cf}]/u.test(id);
+}
+
 /** The origin calls to `url` go to, or null when it is not an http(s) URL. */
 export function originOf(url) {
   try {

@@ -1,7 +1,7 @@
 // "Use the OS": the browser calls the AgentOS itself, each call with its own token minted for
 // the signed-in user, narrowed to that call's scopes and 60 s long (held in memory for the call
 // only). The control plane never proxies this traffic; the page shows where the tokens go first.
-import { baseOf, callOS, enc, get } from './api.js';
+import { baseOf, callOS, enc, get, isResourceID } from './api.js';
 import { clear, field, form, h, lines, notice, section, table } from './dom.js';
 import { beforeSending } from './ostarget.js';
 
@@ -52,10 +52,14 @@ async function load(lists, org, os, sent) {
     }
   }
   const answer = h('div', { id: 'run-answer', 'aria-live': 'polite' });
-  const agents = families.agents;
+  // Only agents whose id names exactly one resource can be run from here: an OS listing `*`
+  // would otherwise get a token for agents:*:run, which is every agent (isResourceID).
+  const agents = families.agents.filter((a) => isResourceID(a.id));
+  const unusable = families.agents.length - agents.length;
   clear(lists,
     failures.length ? h('div', { id: 'use-refused' }, failures.map(({ family, error }) => notice(`${family}: ${error.message}`, 'error')),
       failures.some(({ error }) => error.minted === false) ? h('p', { class: 'hint' }, 'An admin can bind you a role or grant you the scopes.') : null) : null,
+    unusable ? h('div', { id: 'use-unusable' }, notice(`The OS listed ${unusable} agent(s) with an id that cannot name one agent (such as *): left out, nothing is sent for them.`, 'error')) : null,
     section('Agents', table(['Name', 'ID', 'Description'], agents.map((a) => [a.name ?? a.id, h('code', { class: 'agent-id' }, a.id), a.description ?? '']),
       'No agents visible with your token.')),
     section('Teams', table(['Name', 'ID'], families.teams.map((t) => [t.name ?? t.id, h('code', {}, t.id)]), 'No teams visible with your token.')),

@@ -1,5 +1,5 @@
 // Subjects (members and service accounts) for pickers, and the OS's real agents, teams and workflows.
-import { callOS, enc, get } from './api.js';
+import { callOS, enc, get, isResourceID } from './api.js';
 
 /** [[value, label]] with values `user:<id>` / `svc:<id>`; members and service accounts need an admin. */
 export async function subjects(org, me, admin) {
@@ -40,7 +40,12 @@ export async function resources(org, os) {
   for (const family of Object.keys(result)) {
     try {
       const list = await callOS(org, os, [`${family}:read`], 'GET', `/${family}`);
-      result[family] = (Array.isArray(list) ? list : list?.data ?? []).map((item) => ({ id: item.id ?? item.agent_id ?? item.team_id ?? item.workflow_id, name: item.name ?? item.id }));
+      const items = (Array.isArray(list) ? list : list?.data ?? []).map((item) => ({ id: item.id ?? item.agent_id ?? item.team_id ?? item.workflow_id, name: item.name ?? item.id }));
+      // Only ids that name one resource become choices: an OS answering `*` would otherwise make
+      // the picker grant every agent (isResourceID).
+      result[family] = items.filter((item) => isResourceID(item.id));
+      const left = items.length - result[family].length;
+      if (left) result.errors = (result.errors ?? []).concat(`${family}: ${left} listed with an id that cannot name one resource (left out)`);
     } catch (error) {
       result.errors = (result.errors ?? []).concat(`${family}: ${error.message}`);
     }

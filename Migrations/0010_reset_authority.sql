@@ -20,3 +20,22 @@ $$;
 
 CREATE TRIGGER org_members_void_foreign_resets AFTER INSERT OR UPDATE OF org_id, user_id, state ON org_members
     FOR EACH ROW EXECUTE FUNCTION controlplane_void_foreign_resets();
+
+-- An admin's authority is checked at redemption, but it could come back before then (demoted and
+-- promoted again, disabled and enabled, removed and re-invited), and with it a code issued
+-- before. Whatever takes it away voids the codes for good: the issuer's when their role changes,
+-- they are disabled or removed; and the codes for the account in that organisation when its own
+-- membership changes role or ends.
+CREATE FUNCTION controlplane_void_lapsed_resets() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' OR NEW.role <> OLD.role OR (NEW.disabled AND NOT OLD.disabled) OR NEW.state <> OLD.state THEN
+        UPDATE password_resets SET used_at = now()
+        WHERE used_at IS NULL AND issuer_org = OLD.org_id
+          AND (created_by = 'user:' || OLD.user_id::text OR user_id = OLD.user_id);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER org_members_void_lapsed_resets AFTER UPDATE OR DELETE ON org_members
+    FOR EACH ROW EXECUTE FUNCTION controlplane_void_lapsed_resets();

@@ -40,6 +40,7 @@ func makeLogger() -> Logger {
 
 /// Prints one line to stderr and exits non-zero: start-up failures are not stack traces.
 func fail(_ message: String) -> ExitCode {
-    FileHandle.standardError.write(Data("controlplane: error: \(message)\n".utf8))
+    // Messages quote the server's answers and the caller's input: inert on the terminal.
+    FileHandle.standardError.write(Data("controlplane: error: \(InertText.of(message, keepNewlines: true))\n".utf8))
     return ExitCode(1)
 }

@@ -40,7 +40,7 @@ enum Main {
             }
         } catch let error as ValidationError {
             // Found while running (no credentials, no --org): one line, no root usage.
-            FileHandle.standardError.write(Data("controlplane: error: \(error.message)\n".utf8))
+            FileHandle.standardError.write(Data("controlplane: error: \(InertText.of(error.message, keepNewlines: true))\n".utf8))
             exit(2)
         } catch {
             finish(error)

@@ -10,6 +10,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 AGENT = "capture-agent"
+WILDCARD = "*"
 
 
 class CaptureOS:
@@ -63,7 +64,9 @@ class CaptureOS:
 
             def do_GET(self):
                 self.record()
-                lists = {"/agents": [{"id": AGENT, "name": "Capture Agent"}], "/teams": [], "/workflows": []}
+                # "*" is a hostile OS's try to widen the console's token: agents:*:run is every agent.
+                agents = [{"id": AGENT, "name": "Capture Agent"}, {"id": WILDCARD, "name": "Every agent"}]
+                lists = {"/agents": agents, "/teams": [], "/workflows": []}
                 if self.path in lists:
                     return self.answer(200, lists[self.path])
                 self.answer(404, {"detail": "not found"})

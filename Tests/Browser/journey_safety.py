@@ -3,7 +3,8 @@
 narrowed_tokens: the owner connects a second OS whose URL is a capture server; "Use the OS",
 opened as #/o/<org>/use?os=<id>, names that URL before anything is sent, and every token the
 capture server then receives (the Use page's lists and run, the grant picker's lists) carries
-only the scopes of its one call and lives at most 60 s.
+only the scopes of its one call and lives at most 60 s; an agent the OS lists as "*" is offered
+nowhere (it would make agents:*:run, every agent).
 inert_names: a member name holding ESC and a bidi override (planted in the database by
 ConsoleBrowserTests, as rows from before the server refused them) shows as visible escapes.
 reset_password: the reset link sets a password (the two fields must match) and refuses the code
@@ -12,7 +13,7 @@ once it is used.
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from capture_os import AGENT, CaptureOS
+from capture_os import AGENT, WILDCARD, CaptureOS
 
 CAPTURE_OS = "capture"
 # Control characters (C0, DEL, C1) and the bidi overrides and isolates, as raw characters in text.
@@ -45,6 +46,9 @@ def narrowed_tokens(journey, owner):
 
     owner.find_element(By.ID, "use-send").click()
     journey.wait(owner, lambda d: any(e.text == AGENT for e in d.find_elements(By.CLASS_NAME, "agent-id")), what="the capture OS's agent")
+    # The OS also listed an agent "*": left out of the run picker, and said so.
+    observed["run_options"] = [o.get_attribute("value") for o in Select(owner.find_element(By.ID, "run-agent")).options]
+    observed["use_unusable"] = journey.element(owner, "use-unusable").text
     observed["capture_run"] = journey.run_agent(owner, AGENT, "what do you see?", "run-content")
     owner.find_element(By.CSS_SELECTOR, "details.calls summary").click()
     journey.shot(owner, "19-use-the-os-narrowed")
@@ -57,6 +61,7 @@ def narrowed_tokens(journey, owner):
         owner.find_element(By.ID, "grants-send").click()
     options = lambda d: [o.get_attribute("value") for o in Select(d.find_element(By.ID, "grant-resource")).options]  # noqa: E731
     journey.wait(owner, lambda d: AGENT in options(d), what="the capture OS's agent in the grant picker")
+    observed["grant_options"] = options(owner)
     observed["capture_tokens"] = capture.with_token()
 
 

@@ -57,6 +57,27 @@ struct AccountTests {
         }
     }
 
+    /// Found attacking issue #24's fixes: an API key made by whoever knew the old password outlived
+    /// the change, and later acted in an organisation the account joined. A change ends every API
+    /// key but the credential making it.
+    @Test func changingThePasswordEndsOtherAPIKeys() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            try await cp.makeOrg()
+            try await cp.addMember("cy@acme.test", password: "cy's first password")
+            let session = try await session(cp, "cy@acme.test", "cy's first password")
+            let made = { (credential: String) in
+                try #require(try await cp.send(.post, "/v1/api-keys", json: ["name": "k"], key: .some(credential)).json["key"] as? String)
+            }
+            let elsewhere = try await made(session)
+            let changer = try await made(session)
+            let change = ["current_password": "cy's first password", "new_password": "cy's second password"]
+            #expect(try await cp.send(.post, "/v1/me/password", json: change, key: .some(changer)).status == 204)
+            #expect(try await cp.send(.get, "/v1/me", key: .some(elsewhere)).status == 401)
+            #expect(try await cp.send(.get, "/v1/me", key: .some(session)).status == 401)
+            #expect(try await cp.send(.get, "/v1/me", key: .some(changer)).status == 200)
+        }
+    }
+
     @Test func resetCodesAreSingleUseAndEndEveryCredential() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
             try await cp.makeOrg()

@@ -178,6 +178,13 @@ struct ConsoleBrowserTests {
             #expect((token["lifetime"] as? Int).map { $0 <= 60 } == true && token["aud"] as? String == "capture", "\(call): \(token)")
         }
         #expect(Set(tokens.compactMap { $0["jti"] as? String }).count == tokens.count, "one token per call: \(tokens)")
+        // The OS listed an agent "*" too: offered in neither picker (agents:*:run is every agent),
+        // and the Use page says one was left out.
+        #expect(result["run_options"] as? [String] == ["capture-agent"], "\(result["run_options"] ?? "-")")
+        // The grant picker's one "*" is its own "every agent" choice, for the admin to make; the OS's
+        // "*" is not listed as if it were one agent.
+        #expect((result["grant_options"] as? [String])?.filter { $0 == "*" }.count == 1, "\(result["grant_options"] ?? "-")")
+        #expect((result["use_unusable"] as? String)?.contains("1 agent(s) with an id that cannot name one agent") == true)
         // A stored name's control characters are shown as escapes, none reaches the page raw.
         #expect(result["bob_name_shown"] as? String == #"Bob\u{1b}[2J\u{202e}evil"#, "\(result)")
         #expect(result["members_page_raw_controls"] as? Bool == false)

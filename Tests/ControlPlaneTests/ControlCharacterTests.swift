@@ -55,6 +55,7 @@ struct ControlCharacterTests {
     @Test func theCLIPrintsStoredNamesInert() async throws {
         try await ControlPlaneHarness.run(live: true) { cp in
             try await cp.makeOrg()
+            try await cp.makeOS()
             let user = try await cp.addMember("mallory@acme.test")
             let raw = "Mallory\u{1B}]52;c;ZXZpbA==\u{07}\u{1B}[2J\u{202E}x"
             try await cp.database.query("UPDATE users SET name = \(raw) WHERE id = \(UUID(uuidString: user)!)", logger: TestCluster.logger)
@@ -69,6 +70,13 @@ struct ControlCharacterTests {
                 let bad = output.stdout.unicodeScalars.filter { [0x1B, 0x07, 0x202E].contains($0.value) }
                 #expect(bad.isEmpty, "\(arguments) printed raw control characters")
                 #expect(output.stdout.contains(#"Mallory\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2J\u{202e}x"#), "\(arguments): \(output.stdout)")
+            }
+            // Error messages quote the input back (found attacking the fix: they went out raw).
+            for arguments in [["os", "show", "a\u{1B}[31mb"], ["grant", "mallory@acme.test", "agents:\u{1B}]52;c;eA==\u{07}", "--os", "prod"]] {
+                let output = try await CLI.run(arguments, environment: environment)
+                #expect(output.status != 0, "\(arguments)")
+                let bad = (output.stdout + output.stderr).unicodeScalars.filter { [0x1B, 0x07].contains($0.value) }
+                #expect(bad.isEmpty && output.stderr.contains(#"\u{1b}"#), "\(arguments): \(output.stderr)")
             }
         }
     }

@@ -78,6 +78,10 @@ struct DeadlineTests {
                 #expect(response.status == .serviceUnavailable)
                 #expect(response.headers[.retryAfter] != nil)
                 #expect(String(buffer: response.body).contains("did not finish within"))
+                // Answered outside the router's middleware, it still carries what every answer does
+                // (issue #24: it had no Cache-Control and no hardening headers).
+                #expect(response.headers[.cacheControl] == "no-store" && response.headers[.vary] == "Authorization, Cookie")
+                #expect(response.headers[.contentSecurityPolicy] != nil && response.headers[.xContentTypeOptions] == "nosniff")
             }
             let elapsed = Self.seconds(since: start)
             #expect(elapsed < 15, "answered after \(elapsed) s")

@@ -21,7 +21,7 @@ struct GeneratedServiceAccountTests {
             #expect(created.json["token_broker"] as? Bool == true)
             let listed = try await cp.send(.get, "/v1/orgs/acme/service-accounts")
             let accounts = listed.json["service_accounts"] as? [[String: Any]] ?? []
-            #expect(accounts.count == 1 && accounts.first?["client_secret"] == nil && listed.headers[.cacheControl] == nil)
+            #expect(accounts.count == 1 && accounts.first?["client_secret"] == nil && listed.headers[.cacheControl] == "no-store")
             let refusals: [(String, [String: Any], String)] = [
                 ("missing name", ["token_broker": true], "invalid JSON body: missing field 'name'"),
                 ("wrong type", ["name": "x", "token_broker": "yes"], "invalid JSON body: field 'token_broker' has the wrong type"),

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import PostgresNIO
 import Testing
 
 /// Issue #24, finding 1: a password-reset code is void once the authority that issued it no
@@ -61,9 +62,10 @@ struct ResetAuthorityTests {
         }
     }
 
-    /// Checked again at redemption, apart from the trigger that voids codes on a new membership:
-    /// an issuer demoted (or removed) since no longer has the authority, and the code is spent.
-    @Test func aCodeIsVoidOnceItsIssuerIsNoLongerAnAdmin() async throws {
+    /// Checked again at redemption, apart from the triggers that void codes when a membership
+    /// changes: with them switched off in this test's database, a demoted issuer's code is still
+    /// refused (403) and spent. A superuser's code, which no trigger watches, stops with its key.
+    @Test func redemptionChecksTheAuthorityOnItsOwn() async throws {
         try await ControlPlaneHarness.run { cp in
             try await cp.makeOrg("e-corp")
             try await cp.addMember("admin@e.example", role: "admin", org: "e-corp", password: "admin password 1")
@@ -72,14 +74,23 @@ struct ResetAuthorityTests {
             let code = try #require(
                 try await cp.send(.post, "/v1/orgs/e-corp/members/\(Self.victim)/password-reset", key: .some(admin)).json["code"] as? String
             )
+            try await cp.database.query("ALTER TABLE org_members DISABLE TRIGGER USER", logger: TestCluster.logger)
             #expect(try await cp.send(.patch, "/v1/orgs/e-corp/members/admin@e.example", json: ["role": "member"]).status == 200)
-
             let refused = try await redeem(cp, code, "admin chose this one")
             #expect(refused.status == 403 && refused.text.contains("no longer applies"), "\(refused.status) \(refused.text)")
             #expect(try await cp.login(Self.victim, "admin chose this one").status == 401)
-            // Spent: promoting the issuer again does not bring it back.
             #expect(try await cp.send(.patch, "/v1/orgs/e-corp/members/admin@e.example", json: ["role": "admin"]).status == 200)
-            #expect(try await redeem(cp, code, "admin chose this one").status == 400)
+            #expect(try await redeem(cp, code, "admin chose this one").status == 400, "spent")
+
+            let spare = try #require(try await cp.send(.post, "/v1/admin/keys", json: ["name": "spare"]).json["key"] as? String)
+            let spareID = try #require(try await cp.send(.get, "/v1/admin/keys").json["keys"] as? [[String: Any]])
+                .first { $0["name"] as? String == "spare" }?["id"] as? String
+            let superuserCode = try #require(
+                try await cp.send(.post, "/v1/users/\(Self.victim)/password-reset", key: .some(spare)).json["code"] as? String
+            )
+            #expect(try await cp.send(.delete, "/v1/admin/keys/\(try #require(spareID))").status == 204)
+            let afterRevoke = try await redeem(cp, superuserCode, "superuser chose this")
+            #expect(afterRevoke.status == 403, "\(afterRevoke.text)")
         }
     }
 
@@ -100,6 +111,42 @@ struct ResetAuthorityTests {
             let superuser = try #require(try await cp.send(.post, "/v1/users/\(Self.victim)/password-reset").json["code"] as? String)
             #expect(try await redeem(cp, superuser, "a reset password 2").status == 204)
             #expect(try await cp.login(Self.victim, "a reset password 2").status == 201)
+        }
+    }
+
+    /// Found attacking the fix: a code came back when its issuer's authority did (demoted and
+    /// promoted again, disabled and enabled) or when the account was removed and re-invited before
+    /// anyone redeemed it. Losing the authority voids the code for good.
+    @Test(arguments: ["demote", "disable", "remove-issuer", "remove-account"])
+    func aCodeStaysVoidWhenTheAuthorityComesBack(_ lapse: String) async throws {
+        try await ControlPlaneHarness.run { cp in
+            try await cp.makeOrg("e-corp")
+            try await cp.addMember("admin@e.example", role: "admin", org: "e-corp", password: "admin password 1")
+            let admin = try await cp.session("admin@e.example", "admin password 1")
+            try await cp.addMember(Self.victim, org: "e-corp", password: "the cfo's own password")
+            let code = try #require(
+                try await cp.send(.post, "/v1/orgs/e-corp/members/\(Self.victim)/password-reset", key: .some(admin)).json["code"] as? String
+            )
+            let member = "/v1/orgs/e-corp/members/"
+            switch lapse {
+            case "demote":
+                #expect(try await cp.send(.patch, member + "admin@e.example", json: ["role": "member"]).status == 200)
+                #expect(try await cp.send(.patch, member + "admin@e.example", json: ["role": "admin"]).status == 200)
+            case "disable":
+                #expect(try await cp.send(.patch, member + "admin@e.example", json: ["disabled": true]).status == 200)
+                #expect(try await cp.send(.patch, member + "admin@e.example", json: ["disabled": false]).status == 200)
+            case "remove-issuer":
+                #expect(try await cp.send(.delete, member + "admin@e.example").status == 204)
+                let again = try await cp.invite("admin@e.example", role: "admin", org: "e-corp")
+                #expect(try await cp.acceptInvitation(again.code, key: try await cp.session("admin@e.example", "admin password 1")).status == 200)
+            default:
+                #expect(try await cp.send(.delete, member + Self.victim).status == 204)
+                let again = try await cp.invite(Self.victim, org: "e-corp")
+                #expect(try await cp.acceptInvitation(again.code, key: try await cp.session(Self.victim, "the cfo's own password")).status == 200)
+            }
+            let refused = try await redeem(cp, code, "admin chose this one")
+            #expect(refused.status == 400, "\(lapse): \(refused.status) \(refused.text)")
+            #expect(try await cp.login(Self.victim, "admin chose this one").status == 401)
         }
     }
 }

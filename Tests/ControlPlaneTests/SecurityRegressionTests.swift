@@ -108,13 +108,16 @@ struct SecurityRegressionTests {
             try await cp.makeOrg()
             try await cp.makeOS()
             let user = try await cp.apiKey(forUser: try await cp.addMember("ada@acme.test", role: "admin"))
-            for path in ["/v1/me", "/v1/orgs/acme/members", "/v1/me/sessions", "/v1/orgs/acme/audit", "/v1/orgs/nope"] {
+            // `//v1/me` is routed like `/v1/me`: the rule keys on the answer, not on the spelling.
+            for path in ["/v1/me", "//v1/me", "/v1/orgs/acme/members", "/v1/me/sessions", "/v1/orgs/acme/audit", "/v1/orgs/nope"] {
                 let reply = try await cp.send(.get, path, key: .some(user))
                 #expect(reply.headers[.cacheControl] == "no-store", "\(path): \(reply.headers)")
                 #expect(reply.headers[.vary] == "Authorization, Cookie", "\(path): \(reply.headers)")
             }
             let jwks = try await cp.send(.get, "/v1/orgs/acme/os/prod/jwks.json", key: .some(nil))
             #expect(jwks.headers[.cacheControl] == "public, max-age=300")
+            let oauth = try await cp.send(.post, "/oauth/token", form: "grant_type=client_credentials", key: .some(nil))
+            #expect(oauth.status == 401 && oauth.headers[.cacheControl] == "no-store" && oauth.headers[.vary] == "Authorization, Cookie")
         }
     }
 
@@ -128,6 +131,30 @@ struct SecurityRegressionTests {
             let metrics = try await cp.send(.get, "/metrics", key: .some(nil)).text
             #expect(!metrics.contains("secret-org") && !metrics.contains("hidden-os"), "\(metrics)")
             #expect(metrics.contains("controlplane_oses_without_active_key 0"), "\(metrics)")
+        }
+    }
+
+    /// Found attacking the fixes: an OS's URL (shown by the console as where tokens go) took
+    /// control, format and lookalike characters; a token's `session_id` carried ESC into the JWT;
+    /// a NUL in any text answered 500. Each is a 400 naming the problem, and nothing changes.
+    @Test func hostileTextIsRefusedEverywhereItWasAccepted() async throws {
+        try await ControlPlaneHarness.run { cp in
+            try await cp.makeOrg()
+            try await cp.makeOS()
+            for url in ["http://h/\u{1B}[2J", "http://h/\u{202E}x", "http://ex\u{200B}ample.com/", "http://h/ x", "http://bücher.example/"] {
+                let registered = try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "u", "name": "U", "url": url])
+                #expect(registered.status == 400 && registered.text.contains("url must be printable ASCII"), "\(url): \(registered.text)")
+                let patched = try await cp.send(.patch, "/v1/orgs/acme/os/prod", json: ["url": url])
+                #expect(patched.status == 400, "\(url): \(patched.text)")
+            }
+            #expect(!(try await cp.send(.get, "/v1/orgs/acme/os/prod").json["url"] is String))
+            try await cp.bind(["user": try await cp.addMember("alice@acme.test")], role: "os-viewer")
+            let session = try await cp.token(["subject": "alice@acme.test", "session_id": "chat\u{1B}]52;c;eA==\u{07}"])
+            #expect(session.status == 400 && session.text.contains("session_id must not contain control"), "\(session.text)")
+            let nul = try await cp.send(.post, "/v1/auth/login", json: ["email": "a\u{0}@acme.test", "password": "x"], key: .some(nil))
+            #expect(nul.status == 400 && nul.text.contains("NUL"), "\(nul.status) \(nul.text)")
+            let nulPath = try await cp.send(.patch, "/v1/orgs/acme/members/a%00b", json: ["role": "member"])
+            #expect(nulPath.status == 400 && nulPath.text.contains("NUL"), "\(nulPath.status) \(nulPath.text)")
         }
     }
 

@@ -46,8 +46,13 @@ enum Validation {
         }
     }
 
+    /// An http(s) URL in printable ASCII only: the console shows it as the place tokens go, so no
+    /// control, format or lookalike character may hide in it (international hosts in punycode).
     static func url(_ value: String?) throws {
         guard let value else { return }
+        guard value.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            throw ControlPlaneError.invalid("url must be printable ASCII (write an international host in punycode)")
+        }
         guard value.count <= 2048, let url = URL(string: value), url.scheme == "http" || url.scheme == "https", url.host != nil else {
             throw ControlPlaneError.invalid("url must be an http(s) URL")
         }

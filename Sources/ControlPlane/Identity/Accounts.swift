@@ -54,7 +54,8 @@ public struct Accounts: Sendable {
     }
 
     /// Changes the caller's password: the current one is checked (throttled like sign-in), the
-    /// caller's other sessions end, and unspent reset codes stop working.
+    /// caller's other sessions and API keys end (whoever knew the old password may have made
+    /// them; the credential making the change stays), and unspent reset codes stop working.
     public func changePassword(_ caller: Caller, current: String, new: String) async throws {
         let id = try Self.user(caller)
         guard let (user, stored) = try await store.user(id) else {
@@ -72,10 +73,13 @@ public struct Accounts: Sendable {
         outcome = .succeeded
         let hash = try await Passwords.hash(new)
         var keep: Data?
+        var keepKey: UUID?
         if case .session(let session) = caller.credential { keep = session }
-        try await client.transaction(logger: logger) { [keep] connection in
+        if case .apiKey(let key) = caller.credential { keepKey = key }
+        try await client.transaction(logger: logger) { [keep, keepKey] connection in
             try await store.setPassword(user: id, hash: hash, on: connection)
             try await store.revokeSessions(user: id, keep: keep, at: at, on: connection)
+            try await store.revokeAPIKeys(user: id, keep: keepKey, at: at, on: connection)
             try await store.voidResets(user: id, at: at, on: connection)
         }
         logger.notice("password changed", metadata: ["user": "\(id.lowercased)"])

@@ -59,8 +59,12 @@ struct AccountStore: Sendable {
         )
     }
 
-    func revokeAPIKeys(user: UUID, at: Date, on connection: PostgresConnection) async throws {
-        try await connection.query("UPDATE api_keys SET revoked_at = \(at) WHERE user_id = \(user) AND revoked_at IS NULL", logger: logger)
+    /// Revokes the user's API keys except `keep` (the caller's own, on a password change).
+    func revokeAPIKeys(user: UUID, keep: UUID? = nil, at: Date, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "UPDATE api_keys SET revoked_at = \(at) WHERE user_id = \(user) AND revoked_at IS NULL AND id IS DISTINCT FROM \(keep)",
+            logger: logger
+        )
     }
 
     /// Live sessions: (id, created, expires, token hash).

@@ -26,8 +26,10 @@ public struct TokenIssuer: Sendable {
         try Validation.slug(slug)
         try Validation.osID(osID)
         let lifetime = try tokenLifetime(request.ttlSeconds)
-        if let session = request.sessionID, session.isEmpty || session.utf8.count > 128 || session.contains(where: \.isNewline) {
-            throw ControlPlaneError.invalid("session_id must be 1-128 characters")
+        if let session = request.sessionID {
+            guard !session.isEmpty, session.utf8.count <= 128 else { throw ControlPlaneError.invalid("session_id must be 1-128 characters") }
+            // It reaches the OS inside the token, and Agno's session views and logs.
+            try Validation.printable(session, field: "session_id")
         }
         let requested = try request.scopes.map { try Validation.scopes($0, allowEmpty: false) }
         let target = try SubjectTarget(request.subject, caller: caller)

@@ -4,9 +4,11 @@ public import Hummingbird
 /// Browser hardening on every answer, errors included: no MIME sniffing, no referrer (an
 /// invitation link's fragment never leaves, and no path does either), never framed. The console's
 /// pages get a strict Content-Security-Policy; API answers get one that allows nothing at all.
-/// Every API answer that does not set its own `Cache-Control` (only the public documents do) is
-/// `no-store`, varying on the credential: answers carry personal data and may be cookie-authenticated,
-/// so no browser or shared cache may keep one (docs/security.md, "Personal data is never cached").
+/// Every answer that does not set its own `Cache-Control` (the public documents and the console's
+/// files do) is `no-store`, varying on the credential: API answers carry personal data and may be
+/// cookie-authenticated, so no browser or shared cache may keep one. The rule keys on the answer,
+/// not on the path, so no spelling of a path (`//v1/me`) escapes it (docs/security.md, "Personal
+/// data is never cached").
 public struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Scripts, styles and images only from the control plane itself: no inline script, no
     /// `eval`, no third party. `connect-src` also allows http(s) origins because the console calls
@@ -27,7 +29,7 @@ public struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddlewa
         do {
             var response = try await next(request, context)
             Self.add(to: &response.headers, policy: policy)
-            if Self.isAPI(request.uri.path) { Self.forbidCaching(&response.headers) }
+            Self.forbidCaching(&response.headers)
             return response
         } catch let error as APIError {
             var error = error
@@ -37,12 +39,9 @@ public struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddlewa
         }
     }
 
-    static func isAPI(_ path: String) -> Bool { path.hasPrefix("/v1/") || path == "/oauth/token" }
-
     static func forbidCaching(_ headers: inout HTTPFields) {
-        guard headers[.cacheControl] == nil else { return }
-        headers[.cacheControl] = "no-store"
-        headers[.vary] = "Authorization, Cookie"
+        if headers[.cacheControl] == nil { headers[.cacheControl] = "no-store" }
+        if headers[.cacheControl] == "no-store" && headers[.vary] == nil { headers[.vary] = "Authorization, Cookie" }
     }
 
     static func add(to headers: inout HTTPFields, policy: String) {

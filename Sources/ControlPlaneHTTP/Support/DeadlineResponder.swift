@@ -24,8 +24,12 @@ public struct DeadlineResponder<Base: HTTPResponder>: HTTPResponder where Base.C
         if let response = try await withDeadline(timeout, { try await base.respond(to: request, context: context) }) {
             return response
         }
-        // Past the deadline: answered here, since this sits outside the router's error handling.
-        return try APIError.unavailable("the request did not finish within \(timeout); the database may be unavailable")
+        // Past the deadline: answered here, since this sits outside the router's middleware, so
+        // the headers every answer carries are added here too.
+        var response = try APIError.unavailable("the request did not finish within \(timeout); the database may be unavailable")
             .response(from: request, context: context)
+        SecurityHeadersMiddleware<Context>.add(to: &response.headers, policy: SecurityHeadersMiddleware<Context>.apiPolicy)
+        SecurityHeadersMiddleware<Context>.forbidCaching(&response.headers)
+        return response
     }
 }
