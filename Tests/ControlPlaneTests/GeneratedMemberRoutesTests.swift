@@ -63,7 +63,8 @@ struct GeneratedMemberRoutesTests {
             let listed = (open.json["invitations"] as? [[String: Any]]) ?? []
             #expect(listed.count == 1 && listed.first?["state"] as? String == "pending", "\(open.text)")
             #expect(Set(listed.first?.keys.map { $0 } ?? []) == ["id", "user", "role", "state", "created_by", "created_at", "expires_at"])
-            #expect(open.headers[.cacheControl] == nil)
+            // Every API answer is no-store (docs/security.md, "Personal data is never cached").
+            #expect(open.headers[.cacheControl] == "no-store")
             let badID = try await cp.send(.delete, "/v1/orgs/acme/invitations/not-a-uuid")
             #expect(badID.status == 400 && Self.message(badID) == "id must be a UUID", "\(badID.text)")
             let id = try #require(listed.first?["id"] as? String)
