@@ -206,7 +206,12 @@ struct StatusListTests {
         ("http://cp.example.test", nil), ("https://cp.example.test/v1", nil), ("ftp://cp.example.test", nil),
     ])
     func theOriginSetting(raw: String, origin: String?) throws {
-        let parsed = try? AgentOSAuthConfiguration(environment: ["JWT_STATUS_LIST_ORIGIN": raw])
-        #expect(parsed?.statusListOrigin == origin)
+        guard let origin else {
+            // Refused at start-up, naming the setting: never accepted with revocation silently off.
+            let error = #expect(throws: AgentOSAuthError.self) { try AgentOSAuthConfiguration(environment: ["JWT_STATUS_LIST_ORIGIN": raw]) }
+            #expect(error?.code == .invalidConfiguration && error?.message.hasPrefix("JWT_STATUS_LIST_ORIGIN must be") == true, "\(raw)")
+            return
+        }
+        #expect(try AgentOSAuthConfiguration(environment: ["JWT_STATUS_LIST_ORIGIN": raw]).statusListOrigin == origin)
     }
 }

@@ -111,7 +111,7 @@ struct InvitationTests {
             let first = try await invite(cp, "ivy@acme.test")
             // Stored hashed only; listed without the code.
             let stored = try await cp.database.query(
-                "SELECT count(*) FROM invitations WHERE code_hash = \(Secrets.hash(first.code))",
+                "SELECT count(*) FROM invitations WHERE code_hash = \(StoredDigest.of(first.code))",
                 logger: TestCluster.logger
             )
             #expect(try await stored.decode(Int.self).collect() == [1])

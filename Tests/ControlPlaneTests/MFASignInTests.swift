@@ -55,7 +55,9 @@ struct MFASignInTests {
             let hashes = try await cp.database.query("SELECT code_hash FROM mfa_recovery_codes", logger: TestCluster.logger)
             let stored10 = try await hashes.decode(Data.self).collect()
             #expect(stored10.count == 10)
-            #expect(Set(stored10).isDisjoint(with: codes.map { Secrets.hash($0) }))
+            // Exactly the documented digests, salted with the user: not the codes, not their bare SHA-256.
+            #expect(Set(stored10) == Set(codes.map { StoredDigest.recovery($0, user: stored[0].3) }))
+            #expect(Set(stored10).isDisjoint(with: codes.map { StoredDigest.of($0) }))
             #expect(try await cp.send(.post, "/v1/me/mfa/totp/confirm", json: ["code": cp.totp(secret)], key: .some(session)).status == 409)
             #expect(try await cp.send(.post, "/v1/me/mfa/totp", key: .some(session)).status == 409)
             #expect(try await cp.mfaState(session) == .init(enabled: true, totp: true, left: 10))
@@ -68,7 +70,7 @@ struct MFASignInTests {
             let token = try #require(challenge.json["mfa_token"] as? String)
             #expect(token.hasPrefix("cpm_"))
             #expect(try await cp.count("SELECT count(*)::int FROM sessions") == sessions)
-            #expect(try await cp.count("SELECT count(*)::int FROM mfa_challenges WHERE token_hash = '\\x\(Secrets.hash(token).hex)'") == 1)
+            #expect(try await cp.count("SELECT count(*)::int FROM mfa_challenges WHERE token_hash = '\\x\(StoredDigest.of(token).hex)'") == 1)
             // The code that confirmed is spent (same step): refused; the next step's code signs in.
             let replay = try await cp.completeLogin(token, cp.totp(secret))
             #expect(replay.status == 401 && replay.text.contains("wrong authenticator or recovery code"), "\(replay.text)")

@@ -3,6 +3,8 @@ import HTTPTypes
 import PostgresNIO
 import Testing
 
+@testable import ControlPlane
+
 /// Issue #24, finding 1: a password-reset code is void once the authority that issued it no
 /// longer covers every organisation of the account (docs/security.md, "Credentials are their
 /// owner's"). On the main branch before the fix, E's owner redeemed E's old code after the
@@ -103,6 +105,13 @@ struct ResetAuthorityTests {
             let own = try #require(
                 try await cp.send(.post, "/v1/orgs/e-corp/members/\(Self.victim)/password-reset", key: .some(boss)).json["code"] as? String
             )
+            // Stored as its SHA-256 only (computed here, not with the product's hash).
+            let stored = try await cp.database.query(
+                "SELECT count(*) FROM password_resets WHERE code_hash = \(StoredDigest.of(own))",
+                logger: TestCluster.logger
+            ).decode(Int.self).collect()
+            #expect(stored == [1])
+            #expect(try await cp.count("SELECT count(*)::int FROM password_resets WHERE position('\(own)' in created_by) > 0") == 0)
             #expect(try await redeem(cp, own, "a reset password 1").status == 204)
             #expect(try await cp.login(Self.victim, "a reset password 1").status == 201)
 

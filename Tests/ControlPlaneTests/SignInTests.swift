@@ -32,7 +32,7 @@ struct SignInTests {
             #expect(try await cp.send(.get, "/v1/orgs/acme/members", key: .some(session)).status == 200)
             // Stored hashed only.
             let stored = try await cp.database.query(
-                "SELECT count(*) FROM sessions WHERE token_hash = \(Secrets.hash(session))",
+                "SELECT count(*) FROM sessions WHERE token_hash = \(StoredDigest.of(session))",
                 logger: TestCluster.logger
             )
             #expect(try await stored.decode(Int.self).collect() == [1])
