@@ -208,7 +208,9 @@ struct StatusListTests {
     func theOriginSetting(raw: String, origin: String?) throws {
         guard let origin else {
             // Refused at start-up, naming the setting: never accepted with revocation silently off.
-            let error = #expect(throws: AgentOSAuthError.self) { try AgentOSAuthConfiguration(environment: ["JWT_STATUS_LIST_ORIGIN": raw]) }
+            let error = #expect(throws: AgentOSAuthError.self) {
+                try AgentOSAuthConfiguration(environment: ["JWT_STATUS_LIST_ORIGIN": raw])
+            }
             #expect(error?.code == .invalidConfiguration && error?.message.hasPrefix("JWT_STATUS_LIST_ORIGIN must be") == true, "\(raw)")
             return
         }

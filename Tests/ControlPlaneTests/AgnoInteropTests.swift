@@ -66,6 +66,25 @@ struct AgnoInteropTests {
             try await cp.bind(["user": alice], role: "os-admin", os: "other")
             let foreign = try await agno.send("GET", "/agents", token: try await token(alice, os: "other"))
             #expect(foreign.status == 401, "\(foreign.text)")
+            // That one fails on its signature. Agno's audience check itself: agno-prod's own key, `aud` other.
+            let wrongAudience = try await cp.services.signingKeys.sign(
+                AccessTokenClaims(
+                    issuer: "https://cp.test",
+                    subject: alice,
+                    audience: "other",
+                    issuedAt: cp.clock.now(),
+                    lifetime: 300,
+                    scopes: ["agent_os:admin"]
+                ),
+                org: "acme",
+                os: "agno-prod"
+            ).token
+            let refused = try await agno.send("GET", "/agents", token: wrongAudience)
+            #expect(
+                refused.status == 401
+                    && refused.json["detail"] as? String == "Invalid token audience - token not valid for this AgentOS instance",
+                "\(refused.text)"
+            )
 
             // A service-account token from /oauth/token (sub svc:<id>).
             let oauth = try await cp.send(

@@ -109,7 +109,11 @@ struct ConsoleBrowserTests {
             Self.judgeIssue24(result)
             // The reset link set bob's password, once.
             let signIn = try await cp.send(
-                .post, "/v1/auth/login", json: ["email": "bob@acme.test", "password": Self.bobPassword], key: .some(nil))
+                .post,
+                "/v1/auth/login",
+                json: ["email": "bob@acme.test", "password": Self.bobPassword],
+                key: .some(nil)
+            )
             #expect(signIn.status == 201, "bob signs in with the password set on the reset page (a session): \(signIn.text)")
 
             // What the browser did is what the control plane holds: alice active, bound, no grant left.

@@ -35,7 +35,10 @@ struct ControlCharacterTests {
                 ("role name", "/v1/orgs/acme/roles", ["slug": "evil", "name": name, "scopes": ["agents:read"]], .none),
                 ("role description", "/v1/orgs/acme/roles", ["slug": "evil", "description": name, "scopes": ["agents:read"]], .none),
                 ("API key", "/v1/api-keys", ["name": name], .some(key)),
-                ("invitation", "/v1/invitations/accept", ["code": invited.code, "name": name, "password": "a long password 1"], .some(nil)),
+                (
+                    "invitation", "/v1/invitations/accept", ["code": invited.code, "name": name, "password": "a long password 1"],
+                    .some(nil)
+                ),
             ]
             for (what, path, body, credential) in attempts {
                 let reply = try await cp.send(.post, path, json: body, key: credential)
@@ -74,7 +77,9 @@ struct ControlCharacterTests {
                 #expect(output.stdout.contains(#"Mallory\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2J\u{202e}x"#), "\(arguments): \(output.stdout)")
             }
             // Error messages quote the input back (found attacking the fix: they went out raw).
-            for arguments in [["os", "show", "a\u{1B}[31mb"], ["grant", "mallory@acme.test", "agents:\u{1B}]52;c;eA==\u{07}", "--os", "prod"]] {
+            for arguments in [
+                ["os", "show", "a\u{1B}[31mb"], ["grant", "mallory@acme.test", "agents:\u{1B}]52;c;eA==\u{07}", "--os", "prod"],
+            ] {
                 let output = try await CLI.run(arguments, environment: environment)
                 #expect(output.status != 0, "\(arguments)")
                 let bad = (output.stdout + output.stderr).unicodeScalars.filter { [0x1B, 0x07].contains($0.value) }

@@ -57,6 +57,25 @@ struct EndToEndTests {
             try await cp.bind(["user": alice.id], role: "os-admin", os: "other")
             let foreign = try #require(try await cp.token([:], os: "other", key: alice.key).json["access_token"] as? String)
             #expect(try await os.send("GET", "/agents", token: foreign).status == 401)
+            // That one fails on its signature (another OS's key). The audience check itself: prod's
+            // own key, `aud` other (only a holder of prod's private key could make it).
+            let wrongAudience = try await cp.services.signingKeys.sign(
+                AccessTokenClaims(
+                    issuer: "https://cp.test",
+                    subject: alice.id,
+                    audience: "other",
+                    issuedAt: cp.clock.now(),
+                    lifetime: 300,
+                    scopes: ["agent_os:admin"]
+                ),
+                org: "acme",
+                os: "prod"
+            ).token
+            let refused = try await os.send("GET", "/agents", token: wrongAudience)
+            #expect(
+                refused.status == 401
+                    && refused.json["detail"] as? String == "Invalid token audience - token not valid for this AgentOS instance"
+            )
         }
     }
 

@@ -70,7 +70,9 @@ struct MFASignInTests {
             let token = try #require(challenge.json["mfa_token"] as? String)
             #expect(token.hasPrefix("cpm_"))
             #expect(try await cp.count("SELECT count(*)::int FROM sessions") == sessions)
-            #expect(try await cp.count("SELECT count(*)::int FROM mfa_challenges WHERE token_hash = '\\x\(StoredDigest.of(token).hex)'") == 1)
+            #expect(
+                try await cp.count("SELECT count(*)::int FROM mfa_challenges WHERE token_hash = '\\x\(StoredDigest.of(token).hex)'") == 1
+            )
             // The code that confirmed is spent (same step): refused; the next step's code signs in.
             let replay = try await cp.completeLogin(token, cp.totp(secret))
             #expect(replay.status == 401 && replay.text.contains("wrong authenticator or recovery code"), "\(replay.text)")

@@ -85,7 +85,8 @@ struct ResetAuthorityTests {
             #expect(try await redeem(cp, code, "admin chose this one").status == 400, "spent")
 
             let spare = try #require(try await cp.send(.post, "/v1/admin/keys", json: ["name": "spare"]).json["key"] as? String)
-            let spareID = try #require(try await cp.send(.get, "/v1/admin/keys").json["keys"] as? [[String: Any]])
+            let spareID =
+                try #require(try await cp.send(.get, "/v1/admin/keys").json["keys"] as? [[String: Any]])
                 .first { $0["name"] as? String == "spare" }?["id"] as? String
             let superuserCode = try #require(
                 try await cp.send(.post, "/v1/users/\(Self.victim)/password-reset", key: .some(spare)).json["code"] as? String
@@ -147,11 +148,17 @@ struct ResetAuthorityTests {
             case "remove-issuer":
                 #expect(try await cp.send(.delete, member + "admin@e.example").status == 204)
                 let again = try await cp.invite("admin@e.example", role: "admin", org: "e-corp")
-                #expect(try await cp.acceptInvitation(again.code, key: try await cp.session("admin@e.example", "admin password 1")).status == 200)
+                #expect(
+                    try await cp.acceptInvitation(again.code, key: try await cp.session("admin@e.example", "admin password 1")).status
+                        == 200
+                )
             default:
                 #expect(try await cp.send(.delete, member + Self.victim).status == 204)
                 let again = try await cp.invite(Self.victim, org: "e-corp")
-                #expect(try await cp.acceptInvitation(again.code, key: try await cp.session(Self.victim, "the cfo's own password")).status == 200)
+                #expect(
+                    try await cp.acceptInvitation(again.code, key: try await cp.session(Self.victim, "the cfo's own password")).status
+                        == 200
+                )
             }
             let refused = try await redeem(cp, code, "admin chose this one")
             #expect(refused.status == 400, "\(lapse): \(refused.status) \(refused.text)")

@@ -41,7 +41,9 @@ struct RotationPeriodAPITests {
 
             let metrics = try await cp.send(.get, "/metrics", key: .some(nil)).text
             // Fleet aggregates only (no OS label): prod's fresh key on a schedule is not overdue.
-            let scheduledAge = try #require(MetricsTests.sample(metrics, "controlplane_signing_key_age_max_seconds", ["schedule=\"scheduled\""]))
+            let scheduledAge = try #require(
+                MetricsTests.sample(metrics, "controlplane_signing_key_age_max_seconds", ["schedule=\"scheduled\""])
+            )
             #expect(scheduledAge >= 0 && scheduledAge < 600, "\(metrics)")
             #expect(MetricsTests.sample(metrics, "controlplane_rotations_overdue") == 0, "\(metrics)")
 

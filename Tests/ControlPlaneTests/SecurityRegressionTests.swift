@@ -19,7 +19,9 @@ struct SecurityRegressionTests {
             try await cp.makeOS()
             let member = try await cp.apiKey(forUser: try await cp.addMember("mia@acme.test"))
             let admin = try await cp.apiKey(forUser: try await cp.addMember("ada@acme.test", role: "admin"))
-            let changes: [[String: Any]] = [["url": "https://member-runs-this.example"], ["rotation_period": NSNull()], ["name": "Renamed"]]
+            let changes: [[String: Any]] = [
+                ["url": "https://member-runs-this.example"], ["rotation_period": NSNull()], ["name": "Renamed"],
+            ]
             for change in changes {
                 let refused = try await cp.send(.patch, "/v1/orgs/acme/os/prod", json: change, key: .some(member))
                 #expect(refused.status == 403 && refused.text.contains("needs admin"), "\(change): \(refused.text)")
@@ -48,7 +50,8 @@ struct SecurityRegressionTests {
             #expect(list.status == 200)
             let listKeys = try await cp.send(.get, "/v1/orgs/acme/os/prod/status-list/jwks.json", key: .some(nil))
             let listKids = (listKeys.json["keys"] as? [[String: Any]] ?? []).compactMap { $0["kid"] as? String }
-            let accessKids = (try await cp.send(.get, "/v1/orgs/acme/os/prod/jwks.json", key: .some(nil)).json["keys"] as? [[String: Any]] ?? [])
+            let accessKids =
+                (try await cp.send(.get, "/v1/orgs/acme/os/prod/jwks.json", key: .some(nil)).json["keys"] as? [[String: Any]] ?? [])
                 .compactMap { $0["kid"] as? String }
             #expect(listKids.count == 1 && accessKids.count == 1 && Set(listKids).isDisjoint(with: accessKids), "\(listKids) \(accessKids)")
             let header = try #require(Self.header(list.text))
@@ -141,7 +144,8 @@ struct SecurityRegressionTests {
         try await ControlPlaneHarness.run { cp in
             try await cp.makeOrg()
             try await cp.makeOS()
-            for url in ["http://h/\u{1B}[2J", "http://h/\u{202E}x", "http://ex\u{200B}ample.com/", "http://h/ x", "http://bücher.example/"] {
+            for url in ["http://h/\u{1B}[2J", "http://h/\u{202E}x", "http://ex\u{200B}ample.com/", "http://h/ x", "http://bücher.example/"]
+            {
                 let registered = try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "u", "name": "U", "url": url])
                 #expect(registered.status == 400 && registered.text.contains("url must be printable ASCII"), "\(url): \(registered.text)")
                 let patched = try await cp.send(.patch, "/v1/orgs/acme/os/prod", json: ["url": url])
@@ -167,7 +171,10 @@ struct SecurityRegressionTests {
         ("GET", "/v1/orgs/acme/members", false),
     ])
     func theFenceCoversEveryChange(method: String, path: String, changes: Bool) throws {
-        let request = Request(head: .init(method: .init(method)!, scheme: "http", authority: "cp", path: path), body: .init(buffer: .init()))
+        let request = Request(
+            head: .init(method: .init(method)!, scheme: "http", authority: "cp", path: path),
+            body: .init(buffer: .init())
+        )
         #expect(LocalChangeMiddleware<APIRequestContext>.mayChange(request) == changes, "\(method) \(path)")
     }
 

@@ -138,7 +138,13 @@ public struct Accounts: Sendable {
                     "'\(member.user.email)' belongs to another organisation too; only a superuser can issue their password reset"
                 )
             }
-            return try await issueReset(member.user, by: access.caller.actor, issuerOrg: access.org.id, orgs: [access.org.id], on: connection)
+            return try await issueReset(
+                member.user,
+                by: access.caller.actor,
+                issuerOrg: access.org.id,
+                orgs: [access.org.id],
+                on: connection
+            )
         }
     }
 
@@ -186,7 +192,10 @@ public struct Accounts: Sendable {
             return true
         }
         guard applied else {
-            logger.warning("password reset refused: its issuer no longer covers the account", metadata: ["user": "\(reset.user.lowercased)"])
+            logger.warning(
+                "password reset refused: its issuer no longer covers the account",
+                metadata: ["user": "\(reset.user.lowercased)"]
+            )
             throw ControlPlaneError.forbidden(
                 "this reset code no longer applies: whoever issued it no longer has authority over every organisation of the account; ask a superuser or the account's organisation for a new one"
             )

@@ -65,7 +65,13 @@ struct StatusListKeys: Sendable {
         if let row = try await store.key(os: os) { return row }
         let material = try KeyMaterial.generate(.es256)
         let sealed = try masterKeys.seal(material.privateBytes, aad: Self.aad(os: os, kid: material.kid))
-        let row = StatusListKeyStore.Row(os: os, kid: material.kid, jwk: material.jwkMembers, ciphertext: sealed.ciphertext, kekID: sealed.kekID)
+        let row = StatusListKeyStore.Row(
+            os: os,
+            kid: material.kid,
+            jwk: material.jwkMembers,
+            ciphertext: sealed.ciphertext,
+            kekID: sealed.kekID
+        )
         try await store.insertIfAbsent(row, at: now())
         guard let stored = try await store.key(os: os) else { throw ControlPlaneError.conflict("the OS was deleted") }
         return stored

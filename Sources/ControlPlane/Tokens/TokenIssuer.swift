@@ -27,7 +27,9 @@ public struct TokenIssuer: Sendable {
         try Validation.osID(osID)
         let lifetime = try tokenLifetime(request.ttlSeconds)
         if let session = request.sessionID {
-            guard !session.isEmpty, session.utf8.count <= 128 else { throw ControlPlaneError.invalid("session_id must be 1-128 characters") }
+            guard !session.isEmpty, session.utf8.count <= 128 else {
+                throw ControlPlaneError.invalid("session_id must be 1-128 characters")
+            }
             // It reaches the OS inside the token, and Agno's session views and logs.
             try Validation.printable(session, field: "session_id")
         }

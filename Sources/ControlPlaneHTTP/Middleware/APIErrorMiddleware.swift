@@ -29,9 +29,9 @@ public struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw Self.translate(error)
         } catch let error as DecodingError {
             throw APIError.badRequest("invalid JSON body: \(Self.describe(error))")
-        } catch where UnstorableText.matches(error) {
+        } catch  where UnstorableText.matches(error) {
             throw APIError.badRequest("text must not contain NUL characters")
-        } catch where DatabaseOutage.matches(error) {
+        } catch  where DatabaseOutage.matches(error) {
             context.logger.warning("database unavailable", metadata: ["error.type": "\(type(of: error))"])
             throw APIError.unavailable("the database is unavailable; retry shortly")
         } catch {

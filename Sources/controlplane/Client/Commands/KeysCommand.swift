@@ -99,7 +99,10 @@ struct KeysCommand: AsyncParsableCommand {
                 let count = try await service.signingKeys.rewrapAll()
                 let lists = try await service.statusLists.rewrapKeys()
                 FileHandle.standardOutput.write(
-                    Data("rewrapped \(count) signing key(s) and \(lists) status-list key(s) under KEK \(service.signingKeys.sealingKEKID)\n".utf8)
+                    Data(
+                        "rewrapped \(count) signing key(s) and \(lists) status-list key(s) under KEK \(service.signingKeys.sealingKEKID)\n"
+                            .utf8
+                    )
                 )
             }
         }
