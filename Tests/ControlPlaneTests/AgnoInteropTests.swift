@@ -11,13 +11,25 @@ import Testing
 struct AgnoInteropTests {
     static let script = TestCluster.migrationsDirectory.deletingLastPathComponent().appendingPathComponent("examples/agno_os.py").path
 
+    /// The venv's Python with Agno and PyJWT (which needs `cryptography` for RS256; agno[os] does not pull it in).
+    static func python() async throws -> String {
+        try await PythonEnvironment.python(installing: "agno[os]==3.1.10", "pyjwt[crypto]==2.15.1", marker: "agno.os, jwt, cryptography")
+    }
+
+    /// `examples/agno_os.py` as OS `agno-prod` with `pem`, answering `/health`; `verifyAudience: false`
+    /// is Agno's own default.
+    static func startAgno(_ python: String, pem: String, verifyAudience: Bool = true) async throws -> ServerProcess {
+        var environment = ["AGENT_OS_ID": "agno-prod", "JWT_VERIFICATION_KEY": pem, "HOME": NSTemporaryDirectory()]
+        if !verifyAudience { environment["AGNO_VERIFY_AUDIENCE"] = "false" }
+        let agno = try await ServerProcess.start(python, [script, "--port", "0"], environment: environment, seconds: 60)
+        for _ in 0..<100 where (try? await agno.send("GET", "/health", token: nil).status) != 200 {
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return agno
+    }
+
     @Test func agnoEnforcesOurTokens() async throws {
-        // PyJWT needs `cryptography` for RS256; agno[os] does not pull it in.
-        let python = try await PythonEnvironment.python(
-            installing: "agno[os]==3.1.10",
-            "pyjwt[crypto]==2.15.1",
-            marker: "agno.os, jwt, cryptography"
-        )
+        let python = try await Self.python()
         try await ControlPlaneHarness.run(live: true) { (cp: ControlPlaneHarness) async throws in
             try await cp.makeOrg()
             let pem = try await cp.makeOS("agno-prod")
@@ -31,17 +43,8 @@ struct AgnoInteropTests {
             try await cp.bind(["service_account": robot.id], role: "os-viewer", os: "agno-prod")
             try await cp.grant(["service_account": robot.id], "agents:web-agent:run", os: "agno-prod")
 
-            let agno = try await ServerProcess.start(
-                python,
-                [Self.script, "--port", "0"],
-                environment: ["AGENT_OS_ID": "agno-prod", "JWT_VERIFICATION_KEY": pem, "HOME": NSTemporaryDirectory()],
-                seconds: 60
-            )
+            let agno = try await Self.startAgno(python, pem: pem)
             defer { agno.stop() }
-            // Wait until it answers.
-            for _ in 0..<100 where (try? await agno.send("GET", "/health", token: nil).status) != 200 {
-                try await Task.sleep(for: .milliseconds(200))
-            }
 
             func token(_ subject: String, os: String = "agno-prod") async throws -> String {
                 let reply = try await cp.token(["subject": subject], os: os)
@@ -117,29 +120,14 @@ struct AgnoInteropTests {
     /// verified, Agno's default), while an access token for the same OS passes: the list is
     /// signed with a key of its own that the OS's PEM does not hold.
     @Test func agnoRefusesEveryOtherKindOfJWT() async throws {
-        let python = try await PythonEnvironment.python(
-            installing: "agno[os]==3.1.10",
-            "pyjwt[crypto]==2.15.1",
-            marker: "agno.os, jwt, cryptography"
-        )
+        let python = try await Self.python()
         try await ControlPlaneHarness.run(live: true) { (cp: ControlPlaneHarness) async throws in
             try await cp.makeOrg()
             let pem = try await cp.makeOS("agno-prod")
             let root = try await cp.addMember("root@acme.test")
             try await cp.bind(["user": root], role: "os-admin", os: "agno-prod")
-            let agno = try await ServerProcess.start(
-                python,
-                [Self.script, "--port", "0"],
-                environment: [
-                    "AGENT_OS_ID": "agno-prod", "JWT_VERIFICATION_KEY": pem, "AGNO_VERIFY_AUDIENCE": "false",
-                    "HOME": NSTemporaryDirectory(),
-                ],
-                seconds: 60
-            )
+            let agno = try await Self.startAgno(python, pem: pem, verifyAudience: false)
             defer { agno.stop() }
-            for _ in 0..<100 where (try? await agno.send("GET", "/health", token: nil).status) != 200 {
-                try await Task.sleep(for: .milliseconds(200))
-            }
             let access = try #require(try await cp.token(["subject": root], os: "agno-prod").json["access_token"] as? String)
             #expect(try await agno.send("GET", "/config", token: access).status == 200)
             let list = try await cp.send(.get, "/v1/orgs/acme/os/agno-prod/status-list", key: .some(nil))

@@ -17,6 +17,13 @@ struct ResetAuthorityTests {
         try await cp.send(.post, "/v1/auth/password-reset", json: ["code": code, "password": password], key: .some(nil))
     }
 
+    /// A reset code for the victim from an admin of e-corp (`key`), required to be issued.
+    func resetCode(_ cp: ControlPlaneHarness, by key: String) async throws -> String {
+        let reply = try await cp.send(.post, "/v1/orgs/e-corp/members/\(Self.victim)/password-reset", key: .some(key))
+        try #require(reply.status == 201, "reset: \(reply.status) \(reply.errorCode ?? "-")")
+        return try #require(reply.json["code"] as? String)
+    }
+
     /// E's owner (a session of their own) and the two organisations.
     func organisations(_ cp: ControlPlaneHarness) async throws -> String {
         try await cp.makeOrg("e-corp")
@@ -52,9 +59,7 @@ struct ResetAuthorityTests {
         try await ControlPlaneHarness.run { cp in
             let boss = try await organisations(cp)
             try await cp.addMember(Self.victim, org: "e-corp", password: "the cfo's own password")
-            let code = try #require(
-                try await cp.send(.post, "/v1/orgs/e-corp/members/\(Self.victim)/password-reset", key: .some(boss)).json["code"] as? String
-            )
+            let code = try await resetCode(cp, by: boss)
             let invited = try await cp.invite(Self.victim, role: "admin", org: "victim")
             let session = try await cp.session(Self.victim, "the cfo's own password")
             #expect(try await cp.acceptInvitation(invited.code, key: session).status == 200)
@@ -73,9 +78,7 @@ struct ResetAuthorityTests {
             try await cp.addMember("admin@e.example", role: "admin", org: "e-corp", password: "admin password 1")
             let admin = try await cp.session("admin@e.example", "admin password 1")
             try await cp.addMember(Self.victim, org: "e-corp", password: "the cfo's own password")
-            let code = try #require(
-                try await cp.send(.post, "/v1/orgs/e-corp/members/\(Self.victim)/password-reset", key: .some(admin)).json["code"] as? String
-            )
+            let code = try await resetCode(cp, by: admin)
             try await cp.database.query("ALTER TABLE org_members DISABLE TRIGGER USER", logger: TestCluster.logger)
             #expect(try await cp.send(.patch, "/v1/orgs/e-corp/members/admin@e.example", json: ["role": "member"]).status == 200)
             let refused = try await redeem(cp, code, "admin chose this one")
@@ -103,9 +106,7 @@ struct ResetAuthorityTests {
         try await ControlPlaneHarness.run { cp in
             let boss = try await organisations(cp)
             try await cp.addMember(Self.victim, org: "e-corp", password: "the cfo's own password")
-            let own = try #require(
-                try await cp.send(.post, "/v1/orgs/e-corp/members/\(Self.victim)/password-reset", key: .some(boss)).json["code"] as? String
-            )
+            let own = try await resetCode(cp, by: boss)
             // Stored as its SHA-256 only (computed here, not with the product's hash).
             let stored = try await cp.database.query(
                 "SELECT count(*) FROM password_resets WHERE code_hash = \(StoredDigest.of(own))",
@@ -134,9 +135,7 @@ struct ResetAuthorityTests {
             try await cp.addMember("admin@e.example", role: "admin", org: "e-corp", password: "admin password 1")
             let admin = try await cp.session("admin@e.example", "admin password 1")
             try await cp.addMember(Self.victim, org: "e-corp", password: "the cfo's own password")
-            let code = try #require(
-                try await cp.send(.post, "/v1/orgs/e-corp/members/\(Self.victim)/password-reset", key: .some(admin)).json["code"] as? String
-            )
+            let code = try await resetCode(cp, by: admin)
             let member = "/v1/orgs/e-corp/members/"
             switch lapse {
             case "demote":

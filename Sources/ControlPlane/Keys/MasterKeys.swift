@@ -70,6 +70,13 @@ public struct MasterKeys: Sendable {
         return (combined, entries[0].id)
     }
 
+    /// `ciphertext` (sealed under `kekID`) sealed again under the current KEK, for `keys rewrap`;
+    /// `nil` when it already is.
+    func resealed(_ ciphertext: Data, aad: Data, kekID: String) throws -> (ciphertext: Data, kekID: String)? {
+        guard kekID != currentID else { return nil }
+        return try seal(try open(ciphertext, aad: aad, kekID: kekID), aad: aad)
+    }
+
     /// Opens a ciphertext sealed by any known KEK.
     func open(_ ciphertext: Data, aad: Data, kekID: String) throws -> Data {
         guard let entry = entries.first(where: { $0.id == kekID }) else {

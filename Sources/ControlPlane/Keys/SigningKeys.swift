@@ -109,9 +109,9 @@ public struct SigningKeys: Sendable {
     public func rewrapAll() async throws -> Int {
         try await client.transaction(logger: logger) { connection in
             var count = 0
-            for var sealed in try await store.allSealedForUpdate(on: connection) where sealed.kekID != masterKeys.currentID {
+            for var sealed in try await store.allSealedForUpdate(on: connection) {
                 let aad = KeyMaterial.aad(osInstance: sealed.os, kid: sealed.kid, algorithm: sealed.algorithm.name)
-                let resealed = try masterKeys.seal(try masterKeys.open(sealed.ciphertext, aad: aad, kekID: sealed.kekID), aad: aad)
+                guard let resealed = try masterKeys.resealed(sealed.ciphertext, aad: aad, kekID: sealed.kekID) else { continue }
                 sealed.ciphertext = resealed.ciphertext
                 sealed.kekID = resealed.kekID
                 try await store.updateSealed(sealed, on: connection)

@@ -49,9 +49,9 @@ struct StatusListKeys: Sendable {
     func rewrapAll() async throws -> Int {
         try await client.transaction(logger: logger) { connection in
             var count = 0
-            for var row in try await store.allForUpdate(on: connection) where row.kekID != masterKeys.currentID {
-                let aad = Self.aad(os: row.os, kid: row.kid)
-                let resealed = try masterKeys.seal(try masterKeys.open(row.ciphertext, aad: aad, kekID: row.kekID), aad: aad)
+            for var row in try await store.allForUpdate(on: connection) {
+                guard let resealed = try masterKeys.resealed(row.ciphertext, aad: Self.aad(os: row.os, kid: row.kid), kekID: row.kekID)
+                else { continue }
                 row.ciphertext = resealed.ciphertext
                 row.kekID = resealed.kekID
                 try await store.updateSealed(row, on: connection)
