@@ -1,4 +1,5 @@
 import ArgumentParser
+import ControlPlane
 import Foundation
 
 struct ControlPlaneCommand: AsyncParsableCommand {

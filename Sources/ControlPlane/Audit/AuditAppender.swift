@@ -54,7 +54,7 @@ actor AuditAppender {
                 do {
                     let events = entries.map { ($0.event, $0.actor, $0.at) }
                     try await client.transaction(logger: logger) { connection in
-                        try await trail.append(events, org: org, on: connection)
+                        _ = try await trail.append(events, org: org, on: connection)
                     }
                     for entry in entries { entry.continuation.resume() }
                 } catch {

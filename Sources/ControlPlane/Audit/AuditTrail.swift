@@ -24,14 +24,18 @@ public struct AuditTrail: Sendable {
         self.logger = logger
     }
 
-    /// Appends `event` to `org`'s chain inside the caller's transaction.
-    func append(_ event: AuditEvent, org: UUID, by actor: AuditActor, at date: Date, on connection: PostgresConnection) async throws {
+    /// Appends `event` to `org`'s chain inside the caller's transaction; answers the new head.
+    @discardableResult
+    func append(_ event: AuditEvent, org: UUID, by actor: AuditActor, at date: Date, on connection: PostgresConnection) async throws
+        -> AuditHead?
+    {
         try await append([(event, actor, date)], org: org, on: connection)
     }
 
     /// Appends `events` in order to `org`'s chain inside the caller's transaction: one head lock
-    /// and one insert for all of them.
-    func append(_ events: [(AuditEvent, AuditActor, Date)], org: UUID, on connection: PostgresConnection) async throws {
+    /// and one insert for all of them. Answers the new head (`nil` for no events).
+    @discardableResult
+    func append(_ events: [(AuditEvent, AuditActor, Date)], org: UUID, on connection: PostgresConnection) async throws -> AuditHead? {
         let head = try await store.lockHead(org: org, on: connection)
         var seq = head?.seq ?? 0
         var previous = head?.hash ?? Self.genesis
@@ -55,11 +59,12 @@ public struct AuditTrail: Sendable {
             records.append(record)
         }
         try await store.insert(records, org: org, on: connection)
+        return records.last.map { AuditHead(seq: $0.seq, mac: $0.hash) }
     }
 
     /// Appends to the chain of events without an organisation.
     func appendSystem(_ event: AuditEvent, by actor: AuditActor, at date: Date, on connection: PostgresConnection) async throws {
-        try await append(event, org: Self.systemChain, by: actor, at: date, on: connection)
+        _ = try await append(event, org: Self.systemChain, by: actor, at: date, on: connection)
     }
 
     /// Closes a deleted organisation's chain: `org.deleted` as its last event, and the same event
@@ -67,12 +72,12 @@ public struct AuditTrail: Sendable {
     /// the way to the old chain (`GET /v1/audit?org=<id>`, superuser) outlive the slug, which a
     /// new organisation may take (docs/security.md, "The audit trail outlives what it describes").
     func closeChain(org: Organization, by actor: AuditActor, at date: Date, on connection: PostgresConnection) async throws {
-        try await append(.init(.orgDeleted, "org:\(org.slug)"), org: org.id, by: actor, at: date, on: connection)
-        guard let head = try await store.lockHead(org: org.id, on: connection) else { return }
+        guard let head = try await append(.init(.orgDeleted, "org:\(org.slug)"), org: org.id, by: actor, at: date, on: connection)
+        else { return }
         let event = AuditEvent(
             .orgDeleted,
             "org:\(org.slug)",
-            ["org_id": org.id.uuidString.lowercased(), "name": org.name, "head": "\(head.seq):\(head.hash)"]
+            ["org_id": org.id.uuidString.lowercased(), "name": org.name, "head": "\(head.seq):\(head.mac)"]
         )
         try await appendSystem(event, by: actor, at: date, on: connection)
     }

@@ -31,18 +31,11 @@ enum Validation {
     /// audit views, where such characters rewrite the screen or reorder what an admin reads
     /// (docs/security.md, "Names are inert text"). The message names the first one by code point.
     static func printable(_ value: String, field: String) throws {
-        if let bad = value.unicodeScalars.first(where: isControl) {
+        if let bad = value.unicodeScalars.first(where: InertText.isControl) {
             let code = String(bad.value, radix: 16, uppercase: true)
             throw ControlPlaneError.invalid(
                 "\(field) must not contain control or formatting characters (found U+\(String(repeating: "0", count: max(0, 4 - code.count)))\(code))"
             )
-        }
-    }
-
-    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.properties.generalCategory {
-        case .control, .format, .lineSeparator, .paragraphSeparator: true
-        default: false
         }
     }
 
@@ -68,7 +61,7 @@ extension Validation {
         let email = value.trimmingCharacters(in: .whitespaces)
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard email.utf8.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
-            !email.contains(where: { $0.isWhitespace || $0.isNewline }), !email.unicodeScalars.contains(where: isControl)
+            !email.contains(where: { $0.isWhitespace || $0.isNewline }), !email.unicodeScalars.contains(where: InertText.isControl)
         else {
             throw ControlPlaneError.invalid("email '\(value.prefix(80))' is not a valid address")
         }

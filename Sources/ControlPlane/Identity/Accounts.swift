@@ -72,13 +72,16 @@ public struct Accounts: Sendable {
         }
         outcome = .succeeded
         let hash = try await Passwords.hash(new)
-        var keep: Data?
-        var keepKey: UUID?
-        if case .session(let session) = caller.credential { keep = session }
-        if case .apiKey(let key) = caller.credential { keepKey = key }
-        try await client.transaction(logger: logger) { [keep, keepKey] connection in
+        // The credential making the change stays; every other one of the account ends.
+        let (keepSession, keepKey): (Data?, UUID?) =
+            switch caller.credential {
+            case .session(let session): (session, nil)
+            case .apiKey(let key): (nil, key)
+            case .clientSecret: (nil, nil)
+            }
+        try await client.transaction(logger: logger) { connection in
             try await store.setPassword(user: id, hash: hash, on: connection)
-            try await store.revokeSessions(user: id, keep: keep, at: at, on: connection)
+            try await store.revokeSessions(user: id, keep: keepSession, at: at, on: connection)
             try await store.revokeAPIKeys(user: id, keep: keepKey, at: at, on: connection)
             try await store.voidResets(user: id, at: at, on: connection)
         }

@@ -32,6 +32,16 @@ public struct SigningKeys: Sendable {
         return try await keys(of: os).filter { $0.state.isPublished }
     }
 
+    /// The OS of a public route that publishes a key (pending, active or retiring); otherwise
+    /// ``unpublished(org:os:)``, so an unknown organisation, an unknown OS and one without keys look alike.
+    func publishingOS(org slug: String, id: String) async throws -> OSInstance {
+        try Validation.slug(slug)
+        try Validation.osID(id)
+        guard let os = try await osStore.find(orgSlug: slug, id: id), try await keys(of: os).contains(where: { $0.state.isPublished })
+        else { throw Self.unpublished(org: slug, os: id) }
+        return os
+    }
+
     /// The one answer of the public-key routes for an unknown organisation, an unknown OS and an
     /// OS without a published key alike, so none of them can be told apart by a stranger (not even
     /// by the names echoed back).

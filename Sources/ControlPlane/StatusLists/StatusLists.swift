@@ -111,12 +111,13 @@ public struct StatusLists: Sendable {
         public var ttl: Int
     }
 
-    /// The current Status List Token of an OS (public), signed with the OS's status-list key.
+    /// The current Status List Token of an OS (public), signed with the OS's status-list key; the
+    /// public-key routes' one 404 for an OS that publishes no key.
     /// Pending records are flushed first, so every token already handed out is in it. A token
     /// signed for the same content within `ttl` is served again, so conditional requests see a
     /// stable ETag.
     public func document(org slug: String, os osID: String) async throws -> Document {
-        let os = try await publishing(org: slug, os: osID)
+        let os = try await keys.publishingOS(org: slug, id: osID)
         let signer = try await listKeys.signer(os: os.internalID)
         try await recorder.flush()
         let at = now()
@@ -143,15 +144,9 @@ public struct StatusLists: Sendable {
     /// The JWKS of the OS's status-list key (public): what verifiers check lists with. Holds that
     /// one key only; the access-token JWKS never holds it.
     public func keySet(org slug: String, os osID: String) async throws -> [[String: String]] {
-        let os = try await publishing(org: slug, os: osID)
+        // An OS that publishes no key answers like an unknown one (and no stranger's GET makes a key).
+        let os = try await keys.publishingOS(org: slug, id: osID)
         return [try await listKeys.publicJWK(os: os.internalID)]
-    }
-
-    /// The OS, if it publishes an access-token key: otherwise the public-key routes' one 404, so
-    /// a stranger learns no more from the status-list routes than from the JWKS (and makes no key).
-    private func publishing(org slug: String, os osID: String) async throws -> OSInstance {
-        guard !(try await keys.published(org: slug, os: osID)).isEmpty else { throw SigningKeys.unpublished(org: slug, os: osID) }
-        return try await keys.publicOS(org: slug, id: osID)
     }
 
     /// Re-seals every status-list key under the current KEK (`controlplane keys rewrap`).

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ControlPlane
 import Foundation
 
 /// Where the control plane is, who calls it and how answers print: shared by every client subcommand.

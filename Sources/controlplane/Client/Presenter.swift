@@ -1,3 +1,4 @@
+import ControlPlane
 import Foundation
 
 /// One column of a table (or one line of a record): a title and how to read it from a row.
