@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// One CLI invocation of a scenario and what it must print, and the runner that checks them.
-extension CLITests {
+extension SystemTests.CLITests {
     struct Step: Sendable, CustomStringConvertible {
         var args: [String]
         var exit: Int32 = 0

@@ -4,7 +4,7 @@ import Testing
 @testable import ControlPlane
 
 /// `controlplane mfa …`, `login --totp` and `org update --require-mfa`, as the built binary.
-extension CLITests {
+extension SystemTests.CLITests {
     @Test func mfaEnrolmentAndTwoStepLogin() async throws {
         try await withServer { cp, environment in
             let login = ["login", "--email", "alice@example.com", "--password-stdin"]
@@ -48,4 +48,5 @@ extension CLITests {
             #expect(off.status == 0 && off.stdout.contains("TOTP is off"), "\(off)")
         }
     }
+
 }

@@ -4,7 +4,7 @@ import Testing
 @testable import ControlPlane
 
 /// Paths, tools and parsing shared by the deployment-file tests.
-extension DeployManifestTests {
+extension SystemTests.DeployManifestTests {
     // MARK: - Helpers
 
     static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
@@ -101,4 +101,5 @@ extension DeployManifestTests {
             )
         }
     }
+
 }

@@ -4,7 +4,7 @@ import Testing
 @testable import ControlPlane
 
 /// The Kubernetes manifests, the compose file and the nginx configuration, read as their files.
-extension DeployManifestTests {
+extension SystemTests.DeployManifestTests {
     // MARK: - Kubernetes
 
     @Test func deploymentIsReplicatedProbedAndLockedDown() async throws {
@@ -165,4 +165,5 @@ extension DeployManifestTests {
             #expect(!text.contains("PRIVATE KEY-----"), "deploy/\(file) holds a private key")
         }
     }
+
 }

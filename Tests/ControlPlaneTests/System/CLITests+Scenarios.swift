@@ -1,7 +1,7 @@
 import AgentOSAuth
 
 /// The CLI scenarios: what each command prints against a live server.
-extension CLITests {
+extension SystemTests.CLITests {
     /// Set-up every scenario starts from: an org, two OSes, two members, a custom role.
     static let base: [Step] = [
         Step(args: ["org", "create", "acme", "--name", "Acme Corp"], out: ["slug:", "acme", "Acme Corp"]),
@@ -257,4 +257,5 @@ extension CLITests {
             }
         }
     }
+
 }
