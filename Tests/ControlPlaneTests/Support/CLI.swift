@@ -38,12 +38,6 @@ enum CLI {
         defer { if let inputPath { unlink(inputPath) } }
         let process = try ProcessRunner.start(executable, arguments, environment: env, inputPath: inputPath, separateErrors: true)
         defer { process.removeOutput() }
-        let watcher = Task {
-            guard (try? await Task.sleep(for: .seconds(10))) != nil else { return }
-            // The command and subcommand only: later arguments may be secrets.
-            await HangReport.snapshot(pid: process.pid, what: ([executable] + arguments.prefix(2)).joined(separator: " "))
-        }
-        defer { watcher.cancel() }
         let status = try await process.exitCode()
         return Output(status: status, stdout: process.output, stderr: process.errorOutput)
     }

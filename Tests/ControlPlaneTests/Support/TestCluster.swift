@@ -93,14 +93,6 @@ enum TestCluster {
         try await withNamedDatabase(migrated: migrated) { client, configuration, _ in try await body(client, configuration) }
     }
 
-    /// As ``withDatabase(migrated:_:)``, also passing the database name.
-    static func withNamedDatabase<T: Sendable>(
-        migrated: Bool = true,
-        _ body: @Sendable (PostgresClient, PostgresClient.Configuration, String) async throws -> T
-    ) async throws -> T {
-        try await TestSlots.withSlot { try await onNamedDatabase(migrated: migrated, body) }
-    }
-
     /// One database migrated once per test process; every migrated test database is a copy of it
     /// (`CREATE DATABASE … TEMPLATE`), which costs a file copy instead of running every migration
     /// per test. The migrations themselves are tested on empty databases (`MigrationRunnerTests`).
@@ -115,8 +107,9 @@ enum TestCluster {
         return name
     }
 
-    private static func onNamedDatabase<T: Sendable>(
-        migrated: Bool,
+    /// As ``withDatabase(migrated:_:)``, also passing the database name.
+    static func withNamedDatabase<T: Sendable>(
+        migrated: Bool = true,
         _ body: @Sendable (PostgresClient, PostgresClient.Configuration, String) async throws -> T
     ) async throws -> T {
         let server = try await server()
@@ -131,7 +124,7 @@ enum TestCluster {
         }
         let configuration = {
             var configuration = server.configuration(name)
-            // Every test runs at once: a small pool each keeps the cluster under max_connections.
+            // The in-process tests run at once: a small pool each keeps the cluster under max_connections.
             configuration.options.maximumConnections = 4
             return configuration
         }()
@@ -166,13 +159,6 @@ extension TestCluster {
     /// start PostgreSQL (the shared cluster must stay up for everyone else). The client connects
     /// with a 1 s timeout, so an outage shows promptly.
     static func withPrivateCluster(
-        prefix: String,
-        _ body: @Sendable (EmbeddedPostgres, PostgresClient, MigrationRunner) async throws -> Void
-    ) async throws {
-        try await TestSlots.withSlot { try await onPrivateCluster(prefix: prefix, body) }
-    }
-
-    private static func onPrivateCluster(
         prefix: String,
         _ body: @Sendable (EmbeddedPostgres, PostgresClient, MigrationRunner) async throws -> Void
     ) async throws {

@@ -21,8 +21,7 @@ extension SystemTests {
         }
 
         @Test func readmeQuickStartProtectsARealAgentOS() async throws {
-            // A control plane, an AgentOS and a venv install: a heavy test takes a slot.
-            try await TestSlots.withSlot { try await Self.runQuickStart() }
+            try await Self.runQuickStart()
         }
 
         static func runQuickStart() async throws {
