@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .library(name: "AgentOSAuth", targets: ["AgentOSAuth"]),
         .library(name: "AgentOSAuthHummingbird", targets: ["AgentOSAuthHummingbird"]),
+        .library(name: "AgentOSAuthHTTPClient", targets: ["AgentOSAuthHTTPClient"]),
         .library(name: "ControlPlane", targets: ["ControlPlane"]),
         .library(name: "ControlPlaneHTTP", targets: ["ControlPlaneHTTP"]),
         .executable(name: "controlplane", targets: ["controlplane"]),
@@ -42,10 +43,16 @@ let package = Package(
         // while it waits for an answer (docs/decisions.md, "The CLI on the generated client").
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-openapi-async-http-client.git", from: "1.5.0"),
+        // Child processes (PostgreSQL's tools, and the test suite's CLI, servers and Python): spawned
+        // with no inherited descriptor but the standard three, and waited for without a thread.
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        // FilePath and FileDescriptor in Subprocess's API (Apple platforms have them as System).
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.5.0"),
     ],
     targets: [
-        // The verifier an AgentOS embeds: swift-crypto only (JWS parsing is our own, so the
-        // header can never pick a key or an algorithm).
+        // The verifier an AgentOS embeds: swift-crypto and CoreMetrics, and no I/O (an OS passes
+        // the fetcher of JWKS URLs and status lists in). JWS parsing is our own, so the header can
+        // never pick a key or an algorithm.
         .target(
             name: "AgentOSAuth",
             dependencies: [
@@ -53,6 +60,18 @@ let package = Package(
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 // Decisions and JWKS fetches, for whatever backend the OS bootstraps.
                 .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The fetcher of JWKS URLs and status lists, over AsyncHTTPClient: kept out of the
+        // verifier, which does no I/O of its own.
+        .target(
+            name: "AgentOSAuthHTTPClient",
+            dependencies: [
+                "AgentOSAuth",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -73,7 +92,6 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 // Only to recognise the pool's own errors (a tripped circuit breaker) as an outage.
                 .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
-                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -81,6 +99,10 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CompressNIO", package: "compress-nio"),
+                // The group commits run as services in `serve`'s service group.
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system", condition: .when(platforms: [.linux])),
             ],
             swiftSettings: swiftSettings
         ),
@@ -140,6 +162,7 @@ let package = Package(
             name: "demo-os",
             dependencies: [
                 "AgentOSAuth",
+                "AgentOSAuthHTTPClient",
                 "DemoOS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -185,6 +208,7 @@ let package = Package(
             name: "AgentOSAuthHummingbirdTests",
             dependencies: [
                 "AgentOSAuth",
+                "AgentOSAuthHTTPClient",
                 "AgentOSAuthTestSupport",
                 "AgentOSAuthHummingbird",
                 "DemoOS",
@@ -216,6 +240,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system", condition: .when(platforms: [.linux])),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,6 +1,7 @@
 public import Foundation
 public import Logging
 public import PostgresNIO
+public import ServiceLifecycle
 
 /// The composition of the control plane: every service, built once from configuration, each
 /// holding only the stores and collaborators it uses (`docs/architecture.md` has the map).
@@ -28,6 +29,10 @@ public struct ControlPlaneServices: Sendable {
     /// Whether the token path's cached rows may be used: moved by the `ChangeFeed` that `serve`
     /// runs; without one, nothing is cached.
     public let cacheEpoch: CacheEpoch
+    /// The group commits token issuance waits on (status records, audit events of delegated
+    /// tokens): `serve` runs them in its service group, and whatever else issues tokens through
+    /// these services must run them too.
+    public let backgroundServices: [any Service]
 
     /// - Parameter now: the clock (inject one in tests).
     public init(
@@ -35,7 +40,7 @@ public struct ControlPlaneServices: Sendable {
         masterKeys: MasterKeys,
         settings: ControlPlaneSettings = .init(),
         logger: Logger,
-        now: @escaping Clock = Date.init
+        now: @escaping WallClock = Date.init
     ) {
         let audit = AuditTrail(store: AuditStore(client: client, logger: logger), masterKeys: masterKeys, logger: logger)
         let organizationStore = OrganizationStore(client: client, logger: logger)
@@ -177,13 +182,15 @@ public struct ControlPlaneServices: Sendable {
             logger: logger,
             now: now
         )
+        let auditAppender = AuditAppender(client: client, trail: audit, logger: logger)
+        backgroundServices = [statusLists.recorder, auditAppender]
         tokens = TokenIssuer(
             client: client,
             store: IssuanceStore(client: client, epoch: cacheEpoch, logger: logger),
             keys: signingKeys,
             statusLists: statusLists,
             audit: audit,
-            auditAppender: AuditAppender(client: client, trail: audit, logger: logger),
+            auditAppender: auditAppender,
             settings: settings,
             logger: logger,
             now: now

@@ -54,5 +54,6 @@ public struct ControlPlaneSettings: Sendable {
     }
 }
 
-/// The injected clock: every service reads time through one, so tests can move it.
-public typealias Clock = @Sendable () -> Date
+/// The injected wall clock: every service reads the date through one, so tests can move it (not
+/// Swift's `Clock`, which measures durations).
+public typealias WallClock = @Sendable () -> Date

@@ -52,11 +52,11 @@ public enum ControlPlaneServer {
         router.addMiddleware {
             RequestIDMiddleware()
             SecurityHeadersMiddleware()
-            MetricsMiddleware(metrics: dependencies.metrics)
+            RequestMetricsMiddleware(metrics: dependencies.metrics)
             LogRequestsMiddleware(.info)
             APIErrorMiddleware()
             ClientAddressMiddleware(trusted: dependencies.trustedProxies)
-            LocalChangeMiddleware(epoch: dependencies.services.cacheEpoch, feed: dependencies.changeFeed)
+            ChangeFenceMiddleware(epoch: dependencies.services.cacheEpoch, feed: dependencies.changeFeed)
         }
         let services = dependencies.services
         let metrics = dependencies.metrics

@@ -1,3 +1,4 @@
+import AgentOSAuth
 import HTTPTypes
 import Hummingbird
 
@@ -27,53 +28,29 @@ indirect enum JSONBody: Sendable, ExpressibleByStringLiteral, ExpressibleByInteg
     /// A string, or `null` for `nil`.
     static func optional(_ value: String?) -> JSONBody { value.map(JSONBody.string) ?? .null }
 
-    func write(to buffer: inout ByteBuffer) {
+    func write(to out: inout [UInt8]) {
         switch self {
-        case .string(let value): Self.write(string: value, to: &buffer)
-        case .int(let value): buffer.writeString(String(value))
-        case .bool(let value): buffer.writeStaticString(value ? "true" : "false")
-        case .null: buffer.writeStaticString("null")
+        case .string(let value): JSONStringWriter.append(value, escapingSlashes: true, to: &out)
+        case .int(let value): out.append(contentsOf: String(value).utf8)
+        case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
+        case .null: out.append(contentsOf: "null".utf8)
         case .array(let elements):
-            buffer.writeInteger(UInt8(ascii: "["))
+            out.append(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
-                if index > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
-                element.write(to: &buffer)
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                element.write(to: &out)
             }
-            buffer.writeInteger(UInt8(ascii: "]"))
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
-            buffer.writeInteger(UInt8(ascii: "{"))
+            out.append(UInt8(ascii: "{"))
             for (index, member) in members.sorted(by: { $0.0 < $1.0 }).enumerated() {
-                if index > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
-                Self.write(string: member.0, to: &buffer)
-                buffer.writeInteger(UInt8(ascii: ":"))
-                member.1.write(to: &buffer)
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                JSONStringWriter.append(member.0, escapingSlashes: true, to: &out)
+                out.append(UInt8(ascii: ":"))
+                member.1.write(to: &out)
             }
-            buffer.writeInteger(UInt8(ascii: "}"))
+            out.append(UInt8(ascii: "}"))
         }
-    }
-
-    /// RFC 8259 string escaping, `/` escaped as `JSONSerialization` does.
-    private static func write(string: String, to buffer: inout ByteBuffer) {
-        buffer.writeInteger(UInt8(ascii: "\""))
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): buffer.writeStaticString("\\\"")
-            case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
-            case UInt8(ascii: "/"): buffer.writeStaticString("\\/")
-            case 0x0A: buffer.writeStaticString("\\n")
-            case 0x0D: buffer.writeStaticString("\\r")
-            case 0x09: buffer.writeStaticString("\\t")
-            case 0x08: buffer.writeStaticString("\\b")
-            case 0x0C: buffer.writeStaticString("\\f")
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                buffer.writeStaticString("\\u00")
-                buffer.writeInteger(hex[Int(byte >> 4)])
-                buffer.writeInteger(hex[Int(byte & 0x0F)])
-            default: buffer.writeInteger(byte)
-            }
-        }
-        buffer.writeInteger(UInt8(ascii: "\""))
     }
 }
 
@@ -88,8 +65,8 @@ struct JSON: ResponseGenerator {
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        var buffer = ByteBuffer()
-        body.write(to: &buffer)
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: buffer))
+        var bytes: [UInt8] = []
+        body.write(to: &bytes)
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }

@@ -65,8 +65,9 @@ func withOneShotService<T: Sendable>(_ options: DatabaseOptions, _ body: @Sendab
     let logger = makeLogger()
     do {
         let session = try await DatabaseSession.open(options, logger: logger)
-        defer { session.close(logger: logger) }
-        return try await session.withMigratedService(options, logger: logger) { try await body($0, logger) }
+        return try await session.closing(logger: logger) {
+            try await session.withMigratedService(options, logger: logger) { try await body($0, logger) }
+        }
     } catch let error as ExitCode {
         throw error
     } catch {

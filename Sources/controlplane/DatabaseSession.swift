@@ -103,10 +103,23 @@ struct DatabaseSession {
         }
     }
 
-    func close(logger: Logger) {
+    /// Runs `body`, then stops the embedded cluster (if any), whether `body` returned or threw.
+    func closing<T: Sendable>(logger: Logger, _ body: () async throws -> T) async throws -> T {
+        let result: T
+        do {
+            result = try await body()
+        } catch {
+            await close(logger: logger)
+            throw error
+        }
+        await close(logger: logger)
+        return result
+    }
+
+    private func close(logger: Logger) async {
         guard let embedded else { return }
         do {
-            try embedded.stop()
+            try await embedded.stop()
             logger.info("embedded PostgreSQL stopped")
         } catch {
             logger.error("stopping embedded PostgreSQL failed", metadata: ["error": "\(error)"])

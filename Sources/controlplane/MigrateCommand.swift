@@ -18,11 +18,12 @@ struct MigrateCommand: AsyncParsableCommand {
         } catch {
             throw fail("\(error)")
         }
-        defer { session.close(logger: logger) }
-        do {
-            try await session.migrate(logger: logger)
-        } catch {
-            throw fail("\(error)")
+        try await session.closing(logger: logger) {
+            do {
+                try await session.migrate(logger: logger)
+            } catch {
+                throw fail("\(error)")
+            }
         }
     }
 }

@@ -38,7 +38,12 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw fail("\(error)")
         }
-        defer { session.close(logger: logger) }
+        try await session.closing(logger: logger) {
+            try await serve(session, logger: logger, environment: environment, host: host, port: port)
+        }
+    }
+
+    private func serve(_ session: DatabaseSession, logger: Logger, environment: [String: String], host: String, port: Int) async throws {
         let masterKeys: MasterKeys
         let settings: ControlPlaneSettings
         let requestTimeout: Duration
@@ -91,10 +96,11 @@ struct ServeCommand: AsyncParsableCommand {
             metrics: metrics,
             logger: logger
         )
+        // Graceful shutdown runs in reverse order: the server finishes its requests while the
+        // group commits they wait on still write, and these drain before the client closes.
         let group = ServiceGroup(
             configuration: .init(
-                services: [
-                    .init(service: client),
+                services: [.init(service: client)] + services.backgroundServices.map { .init(service: $0) } + [
                     .init(service: changeFeed),
                     .init(service: app),
                     .init(service: rotation),

@@ -1,4 +1,5 @@
 import AgentOSAuth
+import AgentOSAuthHTTPClient
 import ArgumentParser
 import DemoOS
 import Foundation
@@ -31,6 +32,7 @@ struct DemoOSCommand: AsyncParsableCommand {
             let eventLogger = logger
             gate = try AuthGate(
                 configuration: try AgentOSAuthConfiguration(environment: environment),
+                fetcher: HTTPClientDocumentFetcher().fetch,
                 onEvent: { event in
                     switch event.level {
                     case .info: eventLogger.info("\(event.message)")

@@ -1,3 +1,4 @@
+import AgentOSAuthHTTPClient
 import AgentOSAuthTestSupport
 import Foundation
 import HTTPTypes
@@ -7,8 +8,8 @@ import Testing
 
 @testable import AgentOSAuth
 
-/// `RemoteJWKS.urlSessionFetcher` against a real HTTP server on loopback: statuses, redirects,
-/// size limits and `Cache-Control` as the verifier sees them.
+/// `HTTPClientDocumentFetcher` against a real HTTP server on loopback: statuses, redirects,
+/// size limits, deadlines and `Cache-Control` as the verifier sees them.
 @Suite("JWKS fetcher over HTTP")
 struct JWKSFetcherTests {
     static let document = TestTokens.jwks([TestTokens.rsaJWK(TestKeys.rsa1, kid: "k1")])
@@ -33,6 +34,11 @@ struct JWKSFetcherTests {
             try await Task.sleep(for: .seconds(3))
             return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: Self.document)))
         }
+        router.get("/lists/list") { request, _ in
+            // Answers only what a status-list fetch asks for.
+            guard request.headers[.accept] == "application/statuslist+jwt" else { return Response(status: .notAcceptable) }
+            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(repeating: 0x20, count: 70 * 1024)))
+        }
         router.get("/missing") { _, _ in
             Response(status: .notFound, body: .init(byteBuffer: ByteBuffer(string: #"{"detail":"OS not found"}"#)))
         }
@@ -54,8 +60,13 @@ struct JWKSFetcherTests {
         }
     }
 
-    func fetch(_ port: Int, _ path: String) async throws -> RemoteJWKS.Response {
-        try await RemoteJWKS.urlSessionFetcher(try #require(URL(string: "http://127.0.0.1:\(port)\(path)")))
+    /// What `RemoteJWKS` asks for.
+    static func jwks(_ url: URL) -> DocumentRequest {
+        DocumentRequest(url: url, accept: "application/json", maximumBytes: 65_536, setting: "JWT_JWKS_URL", name: "the JWKS")
+    }
+
+    func fetch(_ port: Int, _ path: String) async throws -> FetchedDocument {
+        try await HTTPClientDocumentFetcher().fetch(Self.jwks(try #require(URL(string: "http://127.0.0.1:\(port)\(path)"))))
     }
 
     func failure(_ port: Int, _ path: String) async -> String? {
@@ -78,29 +89,20 @@ struct JWKSFetcherTests {
         }
     }
 
-    /// The verifier's own deadline ends a fetch nobody answers, whatever URLSession does.
+    /// The fetcher's deadline ends a fetch nobody answers.
     @Test func anUnansweredFetchFailsAtTheDeadline() async throws {
         try await withServer { port in
-            let fetcher = RemoteJWKS.boundedFetcher(
-                limit: 65_536,
-                accept: "application/json",
-                setting: "JWT_JWKS_URL",
-                deadline: .seconds(1)
-            )
+            let fetcher = HTTPClientDocumentFetcher(deadline: .seconds(1))
+            let silent = Self.jwks(try #require(URL(string: "http://127.0.0.1:\(port)/silent")))
             let started = ContinuousClock.now
-            await #expect(throws: AgentOSAuthError.self) {
-                _ = try await fetcher(try #require(URL(string: "http://127.0.0.1:\(port)/silent")))
+            await #expect(throws: AgentOSAuthError(.invalidKey, "JWT_JWKS_URL: no answer within 1 s")) {
+                _ = try await fetcher.fetch(silent)
             }
             let waited = ContinuousClock.now - started
             #expect(waited >= .seconds(1) && waited < .milliseconds(2500), "\(waited)")
-            do {
-                _ = try await fetcher(try #require(URL(string: "http://127.0.0.1:\(port)/silent")))
-            } catch {
-                #expect((error as? AgentOSAuthError)?.message == "JWT_JWKS_URL: no answer within 1 s")
-            }
             // A prompt answer is not affected.
-            let prompt = try #require(URL(string: "http://127.0.0.1:\(port)/jwks"))
-            #expect(try await fetcher(prompt).status == 200)
+            let prompt = Self.jwks(try #require(URL(string: "http://127.0.0.1:\(port)/jwks")))
+            #expect(try await fetcher.fetch(prompt).status == 200)
         }
     }
 
@@ -118,9 +120,26 @@ struct JWKSFetcherTests {
         }
     }
 
+    /// A status list is asked for as one, with its own, larger limit.
+    @Test func aRequestCarriesItsAcceptHeaderAndLimit() async throws {
+        try await withServer { port in
+            let url = try #require(URL(string: "http://127.0.0.1:\(port)/lists/list"))
+            let list = DocumentRequest(
+                url: url,
+                accept: "application/statuslist+jwt",
+                maximumBytes: 262_144,
+                setting: "JWT_STATUS_LIST_ORIGIN",
+                name: "the status list"
+            )
+            let answer = try await HTTPClientDocumentFetcher().fetch(list)
+            #expect(answer.status == 200 && answer.data.count == 70 * 1024)
+            #expect(try await HTTPClientDocumentFetcher().fetch(Self.jwks(url)).status == 406)
+        }
+    }
+
     @Test func plainHTTPToARemoteHostIsNeverFetched() async throws {
         await #expect(throws: AgentOSAuthError(.invalidKey, "JWT_JWKS_URL must be https (plain http only to a loopback host)")) {
-            _ = try await RemoteJWKS.urlSessionFetcher(URL(string: "http://cp.example.test/jwks.json")!)
+            _ = try await HTTPClientDocumentFetcher().fetch(Self.jwks(URL(string: "http://cp.example.test/jwks.json")!))
         }
     }
 
@@ -128,7 +147,11 @@ struct JWKSFetcherTests {
         try await withServer { port in
             let environment = ["JWT_JWKS_URL": "http://127.0.0.1:\(port)/redirect", "AGENT_OS_ID": TestTokens.osID]
             let events = EventLog()
-            let gate = try AuthGate(configuration: try AgentOSAuthConfiguration(environment: environment), onEvent: events.handler)
+            let gate = try AuthGate(
+                configuration: try AgentOSAuthConfiguration(environment: environment),
+                fetcher: HTTPClientDocumentFetcher().fetch,
+                onEvent: events.handler
+            )
             let refused = "redirect (HTTP 302) refused; JWT_JWKS_URL must name the JWKS itself"
             await #expect(throws: AgentOSAuthError(.invalidKey, "fetching JWKS from \(environment["JWT_JWKS_URL"]!) failed: \(refused)")) {
                 try await gate.start()

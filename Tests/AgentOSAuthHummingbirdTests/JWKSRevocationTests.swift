@@ -1,4 +1,5 @@
 import AgentOSAuth
+import AgentOSAuthHTTPClient
 import AgentOSAuthTestSupport
 import DemoOS
 import Foundation
@@ -37,7 +38,10 @@ struct JWKSRevocationTests {
             let environment = [
                 "JWT_JWKS_URL": "http://127.0.0.1:\(port)/jwks.json", "AGENT_OS_ID": TestTokens.osID, "JWT_JWKS_REFETCH_INTERVAL": "1",
             ]
-            let gate = try AuthGate(configuration: try AgentOSAuthConfiguration(environment: environment))
+            let gate = try AuthGate(
+                configuration: try AgentOSAuthConfiguration(environment: environment),
+                fetcher: HTTPClientDocumentFetcher().fetch
+            )
             try await gate.start()
             let token = TestTokens.make(header: ["kid": "k1"]) { $0["scopes"] = ["agent_os:admin"] }
             try await Application(router: DemoOS.buildRouter(gate: gate, osID: TestTokens.osID)).test(.router) { os in

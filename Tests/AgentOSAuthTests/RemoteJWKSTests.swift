@@ -10,14 +10,14 @@ import Testing
 struct RemoteJWKSTests {
     /// A JWKS server the test scripts: each fetch returns the current response.
     final class Server: Sendable {
-        let response: Mutex<RemoteJWKS.Response?>
+        let response: Mutex<FetchedDocument?>
         let fetches = Atomic<Int>(0)
 
-        init(_ response: RemoteJWKS.Response?) { self.response = Mutex(response) }
+        init(_ response: FetchedDocument?) { self.response = Mutex(response) }
 
-        func set(_ next: RemoteJWKS.Response?) { response.withLock { $0 = next } }
+        func set(_ next: FetchedDocument?) { response.withLock { $0 = next } }
 
-        var fetcher: RemoteJWKS.Fetcher {
+        var fetcher: DocumentFetcher {
             { _ in
                 self.fetches.add(1, ordering: .relaxed)
                 guard let response = self.response.withLock({ $0 }) else { throw Unreachable() }
@@ -30,8 +30,8 @@ struct RemoteJWKSTests {
         var description: String { "connection refused" }
     }
 
-    static let oneKey = RemoteJWKS.Response(data: TestTokens.jwks([TestTokens.rsaJWK(TestKeys.rsa1, kid: "k1")]), maxAge: 60)
-    static let empty = RemoteJWKS.Response(data: Data(#"{"keys": []}"#.utf8), maxAge: 60)
+    static let oneKey = FetchedDocument(data: TestTokens.jwks([TestTokens.rsaJWK(TestKeys.rsa1, kid: "k1")]), maxAge: 60)
+    static let empty = FetchedDocument(data: Data(#"{"keys": []}"#.utf8), maxAge: 60)
 
     /// Tokens valid for longer than the clock is moved.
     static let token = TestTokens.make(header: ["kid": "k1"]) {
@@ -46,7 +46,7 @@ struct RemoteJWKSTests {
         environment.merge(extra) { $1 }
         return try AuthGate(
             configuration: try AgentOSAuthConfiguration(environment: environment),
-            jwksFetcher: server.fetcher,
+            fetcher: server.fetcher,
             now: clock.function,
             onEvent: events.handler
         )
@@ -74,7 +74,7 @@ struct RemoteJWKSTests {
 
     @Test(arguments: [404, 410])
     func notFoundAndGoneMeanNoKeys(status: Int) async throws {
-        let server = Server(RemoteJWKS.Response(status: status, data: Data("{\"detail\":\"Not Found\"}".utf8), maxAge: nil))
+        let server = Server(FetchedDocument(status: status, data: Data("{\"detail\":\"Not Found\"}".utf8), maxAge: nil))
         let events = EventLog()
         let gate = try gate(server, clock: TestClock(), events: events)
         try await gate.start()  // an answer, not a failure: start-up succeeds
@@ -88,7 +88,7 @@ struct RemoteJWKSTests {
         let gate = try gate(server, clock: clock, events: EventLog(), extra: ["JWT_JWKS_REFETCH_INTERVAL": "30"])
         try await gate.start()
         #expect(await decide(gate) == (200, nil))
-        server.set(RemoteJWKS.Response(status: 404, data: Data(), maxAge: nil))  // the only key is revoked
+        server.set(FetchedDocument(status: 404, data: Data(), maxAge: nil))  // the only key is revoked
         clock.advance(59)
         #expect(await decide(gate) == (200, nil), "still inside max-age (60 s)")
         clock.advance(60 + 30 - 59)
@@ -101,7 +101,7 @@ struct RemoteJWKSTests {
         let events = EventLog()
         let gate = try gate(server, clock: clock, events: events)
         try await gate.start()
-        server.set(RemoteJWKS.Response(status: 503, data: Data(), maxAge: nil))
+        server.set(FetchedDocument(status: 503, data: Data(), maxAge: nil))
         clock.advance(600)
         #expect(await decide(gate) == (200, nil), "a transient failure keeps the keys")
         #expect(events.messages(.warning).contains { $0.contains("HTTP status 503") && $0.contains("keeping the keys fetched 600 s ago") })
@@ -141,8 +141,49 @@ struct RemoteJWKSTests {
         #expect(await decide(gate) == (200, nil))
     }
 
+    /// One fetch at a time: requests that find the set due while a slow refetch runs wait for
+    /// it (and get the new set) rather than each start their own.
+    @Test func requestsArrivingDuringAFetchWaitForIt() async throws {
+        let fetches = Atomic<Int>(0)
+        let rotated = TestTokens.jwks([TestTokens.rsaJWK(TestKeys.rsa2, kid: "k2")])
+        let fetcher: DocumentFetcher = { _ in
+            guard fetches.add(1, ordering: .relaxed).newValue > 1 else { return Self.oneKey }
+            try await Task.sleep(for: .milliseconds(300))
+            return FetchedDocument(data: rotated, maxAge: 60)
+        }
+        let clock = TestClock()
+        let configuration = try AgentOSAuthConfiguration(environment: [
+            "JWT_JWKS_URL": "https://cp.example.test/jwks.json", "AGENT_OS_ID": TestTokens.osID, "JWT_JWKS_REFETCH_INTERVAL": "0",
+        ])
+        let gate = try AuthGate(configuration: configuration, fetcher: fetcher, now: clock.function, onEvent: EventLog().handler)
+        try await gate.start()
+        clock.advance(61)  // past max-age: every request below finds the set due
+        let token = TestTokens.make(key: .rsa2, header: ["kid": "k2"]) {
+            $0["scopes"] = ["agent_os:admin"]
+            $0["exp"] = Int(Date().timeIntervalSince1970) + 100_000
+        }
+        await withTaskGroup(of: (Int, String?).self) { group in
+            for _ in 0..<20 { group.addTask { await decide(gate, token) } }
+            for await result in group { #expect(result == (200, nil), "verified with the set the one refetch brought") }
+        }
+        #expect(fetches.load(ordering: .relaxed) == 2, "start-up's fetch and one refetch")
+    }
+
+    /// The library does no I/O of its own: a URL to fetch without a fetcher is refused at once,
+    /// not discovered at the first request.
+    @Test(arguments: [
+        ["JWT_JWKS_URL": "https://cp.example.test/jwks.json"],
+        ["JWT_VERIFICATION_KEY": TestTokens.rsa1PEM, "JWT_STATUS_LIST_ORIGIN": "https://cp.example.test"],
+    ])
+    func aSettingToFetchNeedsAFetcher(settings: [String: String]) throws {
+        let configuration = try AgentOSAuthConfiguration(environment: settings.merging(["AGENT_OS_ID": TestTokens.osID]) { $1 })
+        let setting = settings.keys.first { $0 != "JWT_VERIFICATION_KEY" } ?? ""
+        let error = #expect(throws: AgentOSAuthError.self) { try AuthGate(configuration: configuration) }
+        #expect(error?.code == .invalidConfiguration && error?.message.hasPrefix("\(setting) is set but the gate has no fetcher") == true)
+    }
+
     @Test func bodiesOver64KiBAreFailures() async throws {
-        let big = RemoteJWKS.Response(data: Data(repeating: 0x20, count: RemoteJWKS.maximumDocumentBytes + 1), maxAge: 60)
+        let big = FetchedDocument(data: Data(repeating: 0x20, count: RemoteJWKS.maximumDocumentBytes + 1), maxAge: 60)
         let server = Server(big)
         let gate = try gate(server, clock: TestClock(), events: EventLog())
         await #expect {
@@ -161,11 +202,11 @@ struct RemoteJWKSTests {
         ] as [(String?, Double?)]
     )
     func cacheControl(header: String?, maxAge: Double?) {
-        #expect(RemoteJWKS.maxAge(header) == maxAge)
+        #expect(FetchedDocument.maxAge(cacheControl: header) == maxAge)
     }
 
     @Test func aFetcherReportingAnInfiniteMaxAgeGetsTheDefault() async throws {
-        let server = Server(RemoteJWKS.Response(data: Self.oneKey.data, maxAge: .infinity))
+        let server = Server(FetchedDocument(data: Self.oneKey.data, maxAge: .infinity))
         let clock = TestClock()
         let gate = try gate(server, clock: clock, events: EventLog())
         try await gate.start()

@@ -22,8 +22,9 @@ struct StatusListTests {
 
         func set(_ token: String?) { body.withLock { $0 = token } }
 
-        var fetcher: RemoteJWKS.Fetcher {
-            { url in
+        var fetcher: DocumentFetcher {
+            { request in
+                let url = request.url
                 if url.absoluteString.hasSuffix("/status-list/jwks.json") {
                     return .init(data: TestTokens.jwks([TestTokens.es256JWK(kid: StatusListTests.listKid)]), maxAge: nil)
                 }
@@ -71,7 +72,7 @@ struct StatusListTests {
         environment["JWT_STATUS_LIST_ORIGIN"] = origin
         return try AuthGate(
             configuration: try AgentOSAuthConfiguration(environment: environment),
-            statusListFetcher: server.fetcher,
+            fetcher: server.fetcher,
             now: clock.function,
             onEvent: events.handler
         )

@@ -8,13 +8,13 @@ import Testing
 
 @Suite("Token verification and attacks")
 struct VerifierTests {
-    func gate(_ environment: [String: String], fetcher: RemoteJWKS.Fetcher? = nil, now: @escaping @Sendable () -> Date = Date.init) throws
+    func gate(_ environment: [String: String], fetcher: DocumentFetcher? = nil, now: @escaping @Sendable () -> Date = Date.init) throws
         -> AuthGate
     {
         // Events (failed fetches the tests provoke) are collected rather than printed.
         try AuthGate(
             configuration: try AgentOSAuthConfiguration(environment: environment),
-            jwksFetcher: fetcher,
+            fetcher: fetcher,
             now: now,
             onEvent: EventLog().handler
         )
@@ -149,7 +149,7 @@ struct VerifierTests {
     @Test func unknownKidBurstTriggersAtMostOneRefetchPerInterval() async throws {
         let fetches = Atomic<Int>(0)
         let document = TestTokens.jwks([TestTokens.rsaJWK(TestKeys.rsa1, kid: "k1")])
-        let fetcher: RemoteJWKS.Fetcher = { _ in
+        let fetcher: DocumentFetcher = { _ in
             fetches.add(1, ordering: .relaxed)
             return .init(data: document, maxAge: 300)
         }
@@ -176,7 +176,7 @@ struct VerifierTests {
         let phase = Atomic<Int>(0)
         let first = TestTokens.jwks([TestTokens.rsaJWK(TestKeys.rsa1, kid: "k1")])
         let second = TestTokens.jwks([TestTokens.rsaJWK(TestKeys.rsa1, kid: "k1"), TestTokens.rsaJWK(TestKeys.rsa2, kid: "k2")])
-        let fetcher: RemoteJWKS.Fetcher = { _ in
+        let fetcher: DocumentFetcher = { _ in
             switch phase.load(ordering: .relaxed) {
             case 0: return .init(data: first, maxAge: 300)
             case 1: throw Down()

@@ -31,6 +31,7 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
+import journey_checks  # noqa: E402 - beside this file: console errors, the 390-px layout, the QR decoder
 import journey_safety  # noqa: E402 - beside this file: issue #24's checks
 
 WIDE, NARROW = (1280, 900), (390, 844)
@@ -48,7 +49,7 @@ class Journey:
 
     # -- browser plumbing -------------------------------------------------------------------
 
-    def browser(self):
+    def browser(self, network_log=False):
         options = webdriver.ChromeOptions()
         options.binary_location = self.args.chromium
         for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
@@ -60,16 +61,21 @@ class Journey:
         options.add_experimental_option("prefs", {
             "download.default_directory": self.downloads, "download.prompt_for_download": False,
         })
-        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        # The owner's network log gives the test the API's own answers (the TOTP enrolment's otpauth URI).
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL", **({"performance": "ALL"} if network_log else {})})
+        if network_log:
+            options.add_experimental_option("perfLoggingPrefs", {"enableNetwork": True, "enablePage": False})
         driver = webdriver.Chrome(options=options, service=Service(self.args.chromedriver))
         driver.set_page_load_timeout(20)
         self.drivers.append(driver)
         return driver
 
     def shot(self, driver, name, size=WIDE):
-        if size != WIDE:
-            driver.set_window_size(*size)
-            time.sleep(0.3)
+        # Every page is judged at a phone's width (390 x 844), whether or not it is also saved at it.
+        self.resize(driver, NARROW)
+        self.observed.setdefault("layout_390", {})[name] = journey_checks.narrow_layout(driver)
+        if size != NARROW:
+            self.resize(driver, size)
         # The whole page, not just the window: make the window as tall as the document.
         height = driver.execute_script("return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)")
         driver.set_window_size(size[0], min(max(size[1], height + 20), 4000))
@@ -77,6 +83,11 @@ class Journey:
         time.sleep(0.2)
         driver.save_screenshot(os.path.join(self.out, f"{name}.png"))
         driver.set_window_size(*WIDE)
+
+    def resize(self, driver, size):
+        driver.set_window_size(*size)
+        self.wait(driver, lambda d: d.execute_script("return window.innerWidth") == size[0], 5, f"a {size[0]}-px window")
+        time.sleep(0.1)
 
     @staticmethod
     def wait(driver, condition, seconds=15, what="the page"):
@@ -128,7 +139,7 @@ class Journey:
     def run(self):
         a = self.args
         started = time.time()
-        owner = self.browser()
+        owner = self.browser(network_log=True)
 
         # The owner signs in.
         owner.get(f"{a.console}/console")
@@ -272,10 +283,20 @@ class Journey:
         self.go(owner, "/orgs", "org-name")
         self.shot(owner, "15-organisations")
 
-        # The owner enrols TOTP (the QR code drawn in the page), then signs in again with the second step.
-        self.go(owner, "/account", "mfa-start").click()
+        # The owner enrols TOTP, then signs in again with the second step. The QR code drawn in the
+        # page, read back from its pixels, must say exactly the otpauth:// URI the API answered.
+        self.go(owner, "/account", "mfa-start")
+        owner.get_log("performance")  # what came before is not needed
+        owner.find_element(By.ID, "mfa-start").click()
         canvas = self.element(owner, "mfa-qr").find_element(By.TAG_NAME, "canvas")
-        self.observed["qr_canvas_px"] = int(canvas.get_attribute("width"))
+        answer = json.loads(journey_checks.response_body(owner, f"{a.console}/v1/me/mfa/totp"))
+        # Whole in the window: an element's screenshot is cut where the window ends.
+        owner.execute_script("arguments[0].scrollIntoView({block: 'center'})", canvas)
+        decoded = journey_checks.decode_qr(canvas.screenshot_as_png)
+        self.observed["qr_decoded_count"] = len(decoded)
+        self.observed["qr_is_api_uri"] = decoded == [answer["otpauth_uri"]]
+        self.observed["qr_api_uri_path"] = answer["otpauth_uri"].split("?")[0]
+        self.observed["qr_decoded_redacted"] = [journey_checks.redacted(text) for text in decoded]
         secret = self.element(owner, "mfa-secret").get_attribute("value")
         self.shot(owner, "16-account-mfa-qr")
         self.type(owner, "mfa-confirm-code", totp(secret))
@@ -295,10 +316,8 @@ class Journey:
         self.element(owner, "nav-os")
         self.observed["signed_in_with_second_factor"] = "cp_session" in {c["name"] for c in owner.get_cookies()}
 
-        self.observed["severe_console_errors"] = [
-            entry["message"] for driver in self.drivers for entry in driver.get_log("browser")
-            if entry["level"] == "SEVERE" and "Failed to load resource" not in entry["message"]
-        ]
+        browsers = dict(zip(["owner", "alice"], self.drivers, strict=True))
+        self.observed["severe_console_errors"] = journey_checks.console_errors(browsers, journey_checks.expected_failures(a))
         self.observed["seconds"] = round(time.time() - started, 1)
 
     def run_agent(self, driver, agent, message, result_id):

@@ -5,7 +5,8 @@ import Testing
 @testable import ControlPlaneHTTP
 
 /// Issue #24: every operation of openapi.yaml, as each of twelve kinds of caller, answers the
-/// status docs/access.md says (`AuthorizationMatrix`), refusals in the API's error envelope; the
+/// status docs/access.md says (`AuthorizationMatrix`), refusals in the API's error envelope with
+/// the code docs/api.md gives their status, a refused change leaving the database as it was; the
 /// matrix covers every operation; docs/access.md and docs/api.md show it as it is.
 @Suite("Authorization matrix")
 struct AuthorizationMatrixTests {
@@ -15,17 +16,35 @@ struct AuthorizationMatrixTests {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
             let fixture = try await MatrixFixture.build(cp, for: caller)
             for row in AuthorizationMatrix.rows {
-                let reply = try await fixture.send(row, on: cp)
                 let expected = try #require(row.expected[caller])
+                let oauth = row.operation == "issueClientCredentialsToken"
+                // A refused change is re-read: every row of the database as before.
+                let guarded = expected >= 400 && row.method != .get
+                let before = try await guarded ? cp.databaseRows() : []
+                let reply = try await fixture.send(row, on: cp)
                 #expect(
                     reply.status == expected,
                     "MISMATCH \(row) as \(caller): expected \(expected), got \(reply.status): \(reply.text.prefix(400))"
                 )
-                guard reply.status >= 400 else { continue }
-                #expect(
-                    Self.isEnvelope(reply, oauth: row.operation == "issueClientCredentialsToken"),
-                    "\(row) as \(caller): \(reply.text.prefix(400))"
-                )
+                guard reply.status >= 400 || expected >= 400 else { continue }
+                #expect(Self.isEnvelope(reply, oauth: oauth), "\(row) as \(caller): \(reply.text.prefix(400))")
+                // The reason: the code docs/api.md gives the status the rules expect. /oauth/token's
+                // row refuses nobody (RFC 6749's codes would apply there).
+                if !oauth {
+                    let code = MatrixPermission.errorCode(for: expected)
+                    #expect(
+                        code != nil && reply.errorCode == code,
+                        "\(row) as \(caller): expected \(expected) \(code ?? "?"), got \(reply.refusalSummary)"
+                    )
+                }
+                if guarded {
+                    let after = try await cp.databaseRows()
+                    let unchanged = after == before  // outside `#expect`, which would print every row
+                    #expect(
+                        unchanged,
+                        "\(row) as \(caller) was refused but changed the database: \(ControlPlaneHarness.difference(before, after))"
+                    )
+                }
             }
         }
     }

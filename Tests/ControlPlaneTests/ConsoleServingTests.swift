@@ -66,7 +66,7 @@ struct ConsoleServingTests {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
             let ok = try await cp.send(.get, "/v1/orgs")
             let refused = try await cp.send(.get, "/v1/orgs", key: .some(nil))
-            #expect(ok.status == 200 && refused.status == 401)
+            #expect(ok.status == 200 && refused.status == 401 && refused.errorCode == "unauthorized", "\(refused.text)")
             for reply in [ok, refused] {
                 #expect(reply.headers[Self.csp] == "default-src 'none'; frame-ancestors 'none'")
                 #expect(reply.headers[Self.nosniff] == "nosniff" && reply.headers[Self.referrer] == "no-referrer")

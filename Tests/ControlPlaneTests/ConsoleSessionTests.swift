@@ -124,7 +124,7 @@ struct ConsoleSessionTests {
 
             // Only sessions ride in the cookie: an API key there is refused.
             let apiKey = try await cp.send(.get, "/v1/me", key: .some(nil), headers: [.cookie: "cp_session=\(cp.adminKey)"])
-            #expect(apiKey.status == 401, "\(apiKey.text)")
+            #expect(apiKey.status == 401 && apiKey.errorCode == "unauthorized", "\(apiKey.text)")
 
             // Sign-out ends the session and deletes both cookies; the cookie then gets 401 and is deleted again.
             var signOut = jar
@@ -136,7 +136,11 @@ struct ConsoleSessionTests {
                 logout.headers[values: .setCookie].count == 2 && logout.headers[values: .setCookie].allSatisfy { $0.contains("Max-Age=0") }
             )
             let after = try await cp.send(.get, "/v1/me", key: .some(nil), headers: jar)
-            #expect(after.status == 401 && after.headers[values: .setCookie].allSatisfy { $0.contains("Max-Age=0") }, "\(after.text)")
+            #expect(
+                after.status == 401 && after.errorCode == "unauthorized"
+                    && after.headers[values: .setCookie].allSatisfy { $0.contains("Max-Age=0") },
+                "\(after.text)"
+            )
         }
     }
 

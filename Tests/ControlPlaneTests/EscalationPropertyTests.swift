@@ -6,7 +6,7 @@ import Testing
 /// granted is kept beside the control plane and judged with `ReferenceScopes`, an independent
 /// matcher (never `ScopeCompiler` or `BuiltinRoles`, which issuance itself uses): every issued
 /// token must grant exactly what the model's effective scopes (or the narrowed request) grant,
-/// and every refusal must be a 403 the model predicts.
+/// and every refusal must be the one the model predicts (status, code, reason) and change nothing.
 @Suite("No escalation (property test)")
 struct EscalationPropertyTests {
     /// SplitMix64: deterministic, so a failing seed can be replayed.
@@ -81,18 +81,36 @@ struct EscalationPropertyTests {
                     let scoped: String? = Bool.random(using: &random) ? os : nil
                     var body: [String: Any] = ["subject": subjectBody(subject), "role": role]
                     if let scoped { body["os"] = scoped }
-                    let reply = try await cp.send(.post, "/v1/orgs/acme/role-bindings", json: body)
-                    #expect(reply.status == 201 || reply.status == 409, "\(reply.text)")
-                    if reply.status == 201 { model.bindings.append((subject, role, scoped)) }
+                    // The same binding twice is a conflict that changes nothing.
+                    if model.bindings.contains(where: { $0 == (subject, role, scoped) }) {
+                        try await cp.expectRefused(
+                            .post,
+                            "/v1/orgs/acme/role-bindings",
+                            json: body,
+                            status: 409,
+                            message: "already has role '\(role)'"
+                        )
+                    } else {
+                        let reply = try await cp.send(.post, "/v1/orgs/acme/role-bindings", json: body)
+                        #expect(reply.status == 201, "\(reply.text)")
+                        model.bindings.append((subject, role, scoped))
+                    }
                 case 1:
                     let scope = Self.pool.randomElement(using: &random)!
-                    let reply = try await cp.send(
-                        .post,
-                        "/v1/orgs/acme/os/\(os)/grants",
-                        json: ["subject": subjectBody(subject), "scope": scope]
-                    )
-                    #expect(reply.status == 201 || reply.status == 409, "\(reply.text)")
-                    if reply.status == 201 { model.grants.append((subject, os, scope)) }
+                    let body: [String: Any] = ["subject": subjectBody(subject), "scope": scope]
+                    if model.grants.contains(where: { $0 == (subject, os, scope) }) {
+                        try await cp.expectRefused(
+                            .post,
+                            "/v1/orgs/acme/os/\(os)/grants",
+                            json: body,
+                            status: 409,
+                            message: "already has '\(scope)'"
+                        )
+                    } else {
+                        let reply = try await cp.send(.post, "/v1/orgs/acme/os/\(os)/grants", json: body)
+                        #expect(reply.status == 201, "\(reply.text)")
+                        model.grants.append((subject, os, scope))
+                    }
                 case 2:
                     // A member or service account tries to widen access: always 403, nothing changes.
                     let attempts: [(HTTPRequest.Method, String, [String: Any])] = [
@@ -104,8 +122,17 @@ struct EscalationPropertyTests {
                         (.patch, "/v1/orgs/acme/members/\(subject)", ["role": "admin"]),
                     ]
                     let (method, path, body) = attempts.randomElement(using: &random)!
-                    let reply = try await cp.send(method, path, json: body, key: .some(key(subject)))
-                    #expect(reply.status == 403, "\(method) \(path) by \(subject): \(reply.status) \(reply.text)")
+                    // The reason names the rule: a member's role is too low; a service account only gets tokens.
+                    let reason = subject == account.id ? "service account may only get tokens" : "needs admin"
+                    try await cp.expectRefused(
+                        method,
+                        path,
+                        json: body,
+                        key: .some(key(subject)),
+                        status: 403,
+                        message: reason,
+                        note: "\(method) \(path) by \(subject): "
+                    )
                 case 3:
                     let slug = ["custom-a", "custom-b"].randomElement(using: &random)!
                     let scopes = Array(Self.pool.shuffled(using: &random).prefix(Int.random(in: 0...3, using: &random)))
@@ -115,8 +142,8 @@ struct EscalationPropertyTests {
                     // Someone else's token: members and plain service accounts are refused.
                     let other = subjects.filter { $0 != subject }.randomElement(using: &random)!
                     let target = other == account.id ? "svc:\(other)" : other
-                    let reply = try await cp.token(["subject": target], os: os, key: key(subject))
-                    #expect(reply.status == 403, "\(reply.text)")
+                    let reason = subject == account.id ? "only a token-broker service account" : "needs the admin or owner role"
+                    try await cp.expectRefusal(403, message: reason) { try await cp.token(["subject": target], os: os, key: key(subject)) }
                 default:
                     let expected = model.effective(subject, os: os)
                     var body: [String: Any] = [:]
@@ -125,6 +152,7 @@ struct EscalationPropertyTests {
                         requested = Array(Self.pool.shuffled(using: &random).prefix(Int.random(in: 1...3, using: &random)))
                         body["scopes"] = requested
                     }
+                    let before = try await cp.databaseRows()
                     let reply = try await cp.token(body, os: os, key: key(subject))
                     if reply.status == 201 {
                         issued += 1
@@ -140,10 +168,20 @@ struct EscalationPropertyTests {
                         if let requested { #expect(requested.allSatisfy { ReferenceScopes.covers(expected, $0) }) }
                     } else {
                         refused += 1
-                        #expect(reply.status == 403, "\(reply.text)")
+                        #expect(reply.status == 403 && reply.errorCode == "forbidden", "\(reply.refusalSummary)")
                         let holdsNothing = !expected.contains { $0 == ReferenceScopes.admin || ReferenceScopes.parse($0) != nil }
-                        let overAsks = requested.map { !$0.allSatisfy { ReferenceScopes.covers(expected, $0) } } == true
-                        #expect(holdsNothing || overAsks, "refused although \(requested ?? []) ⊆ \(expected): \(reply.text)")
+                        let uncovered = (requested ?? []).filter { !ReferenceScopes.covers(expected, $0) }
+                        #expect(holdsNothing || !uncovered.isEmpty, "refused although \(requested ?? []) ⊆ \(expected): \(reply.text)")
+                        // The reason is the model's: nothing held, or the over-asked scopes by name.
+                        let message = reply.errorMessage ?? ""
+                        #expect(
+                            (holdsNothing && message.contains("no scopes"))
+                                || (!uncovered.isEmpty && uncovered.allSatisfy { message.contains($0) }),
+                            "\(requested ?? []) of \(expected): \(reply.refusalSummary)"
+                        )
+                        let after = try await cp.databaseRows()
+                        let unchanged = after == before  // outside `#expect`, which would print every row
+                        #expect(unchanged, "a refused token changed the database: \(ControlPlaneHarness.difference(before, after))")
                     }
                 }
             }

@@ -90,7 +90,7 @@ struct GeneratedAccessRoutesTests {
             }
             let forced = try await cp.send(.delete, "/v1/orgs/acme/roles/reader?force=true")
             #expect(forced.status == 204 && forced.body.isEmpty, "\(forced.text)")
-            #expect(try await cp.send(.get, "/v1/orgs/acme/roles/reader").status == 404)
+            try await cp.expectRefused(.get, "/v1/orgs/acme/roles/reader", status: 404, message: "reader")
         }
     }
 }

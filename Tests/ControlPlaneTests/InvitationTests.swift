@@ -34,13 +34,14 @@ struct InvitationTests {
             try await cp.addMember("mallory@evil.test", role: "owner", org: "evil", password: "mallory's own password")
             let mallory = try #require(try await login(cp, "mallory@evil.test", "mallory's own password").json["token"] as? String)
             // No route takes a password for someone else.
-            let withPassword = try await cp.send(
+            try await cp.expectRefused(
                 .post,
                 "/v1/orgs/evil/members",
                 json: ["email": "cfo@victim.example", "name": "CFO", "role": "member", "password": "chosen by mallory"],
-                key: .some(mallory)
+                key: .some(mallory),
+                status: 400,
+                message: "password is not accepted"
             )
-            #expect(withPassword.status == 400 && withPassword.text.contains("password is not accepted"))
             // Mallory invites the CFO's email into her own organisation and redeems it herself
             // (the residual risk: an unverified email claimed first; docs/access.md).
             let squat = try await invite(cp, "cfo@victim.example", org: "evil", key: mallory)
@@ -53,21 +54,30 @@ struct InvitationTests {
             try await cp.bind(["user": victim.id], role: "os-admin", org: "victim")
             // Mallory signs in as the CFO and gets nothing of the victim organisation.
             let asCFO = try #require(try await login(cp, "cfo@victim.example", "chosen by mallory").json["token"] as? String)
-            #expect(try await cp.send(.get, "/v1/orgs/victim", key: .some(asCFO)).status == 404)
-            #expect(try await cp.send(.get, "/v1/orgs/victim/members", key: .some(asCFO)).status == 404)
-            #expect(try await cp.token([:], os: "ledger", org: "victim", key: asCFO).status == 404)
+            try await cp.expectRefused(.get, "/v1/orgs/victim", key: .some(asCFO), status: 404, message: "victim")
+            try await cp.expectRefused(.get, "/v1/orgs/victim/members", key: .some(asCFO), status: 404, message: "victim")
+            try await cp.expectRefusal(404, message: "victim") { try await cp.token([:], os: "ledger", org: "victim", key: asCFO) }
             let orgs = try await cp.send(.get, "/v1/orgs", key: .some(asCFO))
             #expect((orgs.json["organizations"] as? [[String: Any]])?.compactMap { $0["slug"] as? String } == ["evil"])
             // Her spent code does not work again, and the victim's code needs the account's own
             // session (she does not have the code; even with it, a new-account redemption is refused).
-            #expect(try await cp.acceptInvitation(squat.code, key: asCFO).status == 400)
-            let asNew = try await cp.acceptInvitation(victim.code, name: "CFO", password: "another mallory password")
-            #expect(asNew.status == 409, "\(asNew.text)")
-            #expect(try await login(cp, "cfo@victim.example", "another mallory password").status == 401)
+            try await cp.expectRefusal(400, message: "invitation code") { try await cp.acceptInvitation(squat.code, key: asCFO) }
+            try await cp.expectRefusal(409, message: "already exists") {
+                try await cp.acceptInvitation(victim.code, name: "CFO", password: "another mallory password")
+            }
+            try await cp.expectRefusal(401, message: "email or password") {
+                try await login(cp, "cfo@victim.example", "another mallory password")
+            }
             // Neither organisation's admin can reset the shared account's password.
-            let reset = try await cp.send(.post, "/v1/orgs/evil/members/cfo@victim.example/password-reset", key: .some(mallory))
-            #expect(reset.status == 403 && reset.text.contains("another organisation"))
-            #expect(try await cp.send(.post, "/v1/users/cfo@victim.example/password-reset", key: .some(mallory)).status == 403)
+            let reset = "/v1/orgs/evil/members/cfo@victim.example/password-reset"
+            try await cp.expectRefused(.post, reset, key: .some(mallory), status: 403, message: "another organisation")
+            try await cp.expectRefused(
+                .post,
+                "/v1/users/cfo@victim.example/password-reset",
+                key: .some(mallory),
+                status: 403,
+                message: "superuser"
+            )
             // Admins of the victim can still name the invited account as a token subject.
             #expect(try await cp.token(["subject": "cfo@victim.example"], os: "ledger", org: "victim").status == 201)
         }
@@ -77,25 +87,35 @@ struct InvitationTests {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
             try await cp.makeOrg()
             let fresh = try await invite(cp, "new@acme.test")
-            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            // The losers get the one answer of a spent code (docs/api.md).
+            let answers = try await withThrowingTaskGroup(of: String.self) { group in
                 for index in 0..<20 {
                     group.addTask {
-                        try await cp.acceptInvitation(fresh.code, name: "New \(index)", password: "a long password \(index)").status
+                        let reply = try await cp.acceptInvitation(fresh.code, name: "New \(index)", password: "a long password \(index)")
+                        return "\(reply.status) \(reply.errorCode ?? "")"
                     }
                 }
-                return try await group.reduce(into: [Int]()) { $0.append($1) }
+                return try await group.reduce(into: [String]()) { $0.append($1) }
             }
-            #expect(statuses.filter { $0 == 201 }.count == 1, "\(statuses.sorted())")
-            #expect(statuses.allSatisfy { $0 == 201 || $0 == 400 }, "\(statuses.sorted())")
+            #expect(answers.filter { $0 == "201 " }.count == 1, "\(answers.sorted())")
+            #expect(answers.allSatisfy { $0 == "201 " || $0 == "400 invalid_request" }, "\(answers.sorted())")
             // An existing account accepting with its own key: one 200 in a burst.
             try await cp.makeOrg("globex")
             let existing = try await invite(cp, "new@acme.test", org: "globex")
             let key = try await cp.apiKey(forUser: existing.id)
-            let signedIn = try await withThrowingTaskGroup(of: Int.self) { group in
-                for _ in 0..<20 { group.addTask { try await cp.acceptInvitation(existing.code, key: key).status } }
-                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            let signedIn = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<20 {
+                    group.addTask {
+                        let reply = try await cp.acceptInvitation(existing.code, key: key)
+                        return "\(reply.status) \(reply.errorCode ?? "")"
+                    }
+                }
+                return try await group.reduce(into: [String]()) { $0.append($1) }
             }
-            #expect(signedIn.filter { $0 == 200 }.count == 1 && signedIn.filter { $0 == 400 }.count == 19, "\(signedIn.sorted())")
+            #expect(
+                signedIn.filter { $0 == "200 " }.count == 1 && signedIn.filter { $0 == "400 invalid_request" }.count == 19,
+                "\(signedIn.sorted())"
+            )
             let accepted = try await cp.database.query(
                 "SELECT count(*) FROM audit_events WHERE action = 'invitation.accepted'",
                 logger: TestCluster.logger
@@ -123,37 +143,49 @@ struct InvitationTests {
             // Invited: admins prepare access, the account itself cannot act yet.
             let key = try await cp.apiKey(forUser: first.id)
             try await cp.bind(["user": "ivy@acme.test"], role: "os-viewer")
-            #expect(try await cp.send(.get, "/v1/orgs/acme", key: .some(key)).status == 404)
-            #expect(try await cp.token([:], key: key).status == 404)
+            try await cp.expectRefused(.get, "/v1/orgs/acme", key: .some(key), status: 404, message: "acme")
+            try await cp.expectRefusal(404, message: "acme") { try await cp.token([:], key: key) }
             // A re-issue replaces the code; a revoked or expired code is refused like a wrong one.
             let again = try await cp.send(.post, "/v1/orgs/acme/invitations", json: ["user": "ivy@acme.test"])
             #expect(again.status == 201 && again.headers[.cacheControl] == "no-store")
             let second = try #require((again.json["invitation"] as? [String: Any])?["code"] as? String)
-            #expect(try await cp.acceptInvitation(first.code, key: key).status == 400)
+            try await cp.expectRefusal(400, message: "invitation code") { try await cp.acceptInvitation(first.code, key: key) }
             let secondID = try #require((again.json["invitation"] as? [String: Any])?["id"] as? String)
             #expect(try await cp.send(.delete, "/v1/orgs/acme/invitations/\(secondID)").status == 204)
-            #expect(try await cp.send(.delete, "/v1/orgs/acme/invitations/\(secondID)").status == 404)
-            #expect(try await cp.acceptInvitation(second, key: key).status == 400)
+            try await cp.expectRefused(.delete, "/v1/orgs/acme/invitations/\(secondID)", status: 404, message: secondID.lowercased())
+            try await cp.expectRefusal(400, message: "invitation code") { try await cp.acceptInvitation(second, key: key) }
             let third = try #require(
                 (try await cp.send(.post, "/v1/orgs/acme/invitations", json: ["user": first.id]).json["invitation"] as? [String: Any])?[
                     "code"
                 ] as? String
             )
             cp.clock.advance(7 * 86_400 + 1)
-            #expect(try await cp.acceptInvitation(third, key: key).status == 400)
+            try await cp.expectRefusal(400, message: "invitation code") { try await cp.acceptInvitation(third, key: key) }
             cp.clock.advance(-(7 * 86_400 + 1))
             // Another account's credential cannot spend it, and does not use it up.
             let other = try await cp.addMember("other@acme.test")
-            #expect(try await cp.acceptInvitation(third, key: try await cp.apiKey(forUser: other)).status == 403)
+            let otherKey = try await cp.apiKey(forUser: other)
+            try await cp.expectRefusal(403, message: "another account") { try await cp.acceptInvitation(third, key: otherKey) }
             let joined = try await cp.acceptInvitation(third, key: key)
             #expect(joined.status == 200 && joined.json["role"] as? String == "member", "\(joined.text)")
             #expect(try await cp.send(.get, "/v1/orgs/acme", key: .some(key)).status == 200)
             #expect(try await cp.token([:], key: key).status == 201)
-            #expect(try await cp.send(.post, "/v1/orgs/acme/invitations", json: ["user": first.id]).status == 409)
+            try await cp.expectRefused(.post, "/v1/orgs/acme/invitations", json: ["user": first.id], status: 409, message: "joined")
             // Bad input.
-            #expect(try await cp.acceptInvitation("cpi_nope", name: "X", password: "long enough pass").status == 400)
-            #expect(try await cp.send(.post, "/v1/invitations/accept", json: ["code": third], key: .some(nil)).status == 400)
-            #expect(try await cp.acceptInvitation(third, key: key, name: "X", password: "long enough pass").status == 400)
+            try await cp.expectRefusal(400, message: "invitation code") {
+                try await cp.acceptInvitation("cpi_nope", name: "X", password: "long enough pass")
+            }
+            try await cp.expectRefused(
+                .post,
+                "/v1/invitations/accept",
+                json: ["code": third],
+                key: .some(nil),
+                status: 400,
+                message: "name and password"
+            )
+            try await cp.expectRefusal(400, message: "only the code") {
+                try await cp.acceptInvitation(third, key: key, name: "X", password: "long enough pass")
+            }
             let audit = try await cp.send(.get, "/v1/orgs/acme/audit?limit=500")
             let actions = Set((audit.json["events"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String })
             #expect(actions.isSuperset(of: ["invitation.created", "invitation.revoked", "invitation.accepted"]))

@@ -54,15 +54,14 @@ struct KeyRotationScheduleTests {
         let configuration = try await TestCluster.server().configuration(cp.databaseName)
         try await DatabaseStartup.withClient(configuration, logger: TestCluster.logger) { client in
             let clock = cp.clock
-            try await body(
-                ControlPlaneServices(
-                    client: client,
-                    masterKeys: ControlPlaneHarness.masterKeys,
-                    settings: ControlPlaneHarness.settings,
-                    logger: TestCluster.logger,
-                    now: { clock.now() }
-                )
+            let services = ControlPlaneServices(
+                client: client,
+                masterKeys: ControlPlaneHarness.masterKeys,
+                settings: ControlPlaneHarness.settings,
+                logger: TestCluster.logger,
+                now: { clock.now() }
             )
+            try await services.withBackgroundServices { try await body(services) }
         }
     }
 

@@ -58,8 +58,15 @@ struct MFASignInTests {
             // Exactly the documented digests, salted with the user: not the codes, not their bare SHA-256.
             #expect(Set(stored10) == Set(codes.map { StoredDigest.recovery($0, user: stored[0].3) }))
             #expect(Set(stored10).isDisjoint(with: codes.map { StoredDigest.of($0) }))
-            #expect(try await cp.send(.post, "/v1/me/mfa/totp/confirm", json: ["code": cp.totp(secret)], key: .some(session)).status == 409)
-            #expect(try await cp.send(.post, "/v1/me/mfa/totp", key: .some(session)).status == 409)
+            try await cp.expectRefused(
+                .post,
+                "/v1/me/mfa/totp/confirm",
+                json: ["code": cp.totp(secret)],
+                key: .some(session),
+                status: 409,
+                message: "pending"
+            )
+            try await cp.expectRefused(.post, "/v1/me/mfa/totp", key: .some(session), status: 409, message: "already on")
             #expect(try await cp.mfaState(session) == .init(enabled: true, totp: true, left: 10))
             // Sign-in now stops at the challenge: no session yet.
             let sessions = try await cp.count("SELECT count(*)::int FROM sessions")
@@ -74,8 +81,10 @@ struct MFASignInTests {
                 try await cp.count("SELECT count(*)::int FROM mfa_challenges WHERE token_hash = '\\x\(StoredDigest.of(token).hex)'") == 1
             )
             // The code that confirmed is spent (same step): refused; the next step's code signs in.
-            let replay = try await cp.completeLogin(token, cp.totp(secret))
-            #expect(replay.status == 401 && replay.text.contains("wrong authenticator or recovery code"), "\(replay.text)")
+            // A wrong code counts against the challenge (void after five) and changes nothing else.
+            try await cp.expectRefusal(401, message: "wrong authenticator or recovery code", changing: ["mfa_challenges"]) {
+                try await cp.completeLogin(token, cp.totp(secret))
+            }
             cp.clock.advance(30)
             let signedIn = try await cp.completeLogin(token, cp.totp(secret))
             #expect(signedIn.status == 201 && signedIn.headers[.cacheControl] == "no-store", "\(signedIn.text)")
@@ -84,8 +93,7 @@ struct MFASignInTests {
             #expect(try await cp.send(.get, "/v1/orgs/acme", key: .some(newSession)).status == 200)
             // The challenge is single use.
             cp.clock.advance(30)
-            let reused = try await cp.completeLogin(token, cp.totp(secret))
-            #expect(reused.status == 401 && reused.text.contains("sign-in challenge"), "\(reused.text)")
+            try await cp.expectRefusal(401, message: "sign-in challenge") { try await cp.completeLogin(token, cp.totp(secret)) }
             #expect(try await cp.auditActions().filter { $0.hasPrefix("mfa.") } == ["mfa.enrolled"])
         }
     }
@@ -96,18 +104,32 @@ struct MFASignInTests {
             let (secret, _) = try await cp.enrolTOTP(key: session)
             cp.clock.advance(120)
             cp.alignToStep()
-            func attempt(_ offset: Int64) async throws -> Int {
-                let token = try #require(try await cp.login(Self.email, Self.password).json["mfa_token"] as? String)
-                return try await cp.completeLogin(token, cp.totp(secret, offset: offset)).status
+            func challenge() async throws -> String {
+                try #require(try await cp.login(Self.email, Self.password).json["mfa_token"] as? String)
             }
-            #expect(try await attempt(-2) == 401)
-            #expect(try await attempt(2) == 401)
-            #expect(try await attempt(-1) == 201)
-            #expect(try await attempt(0) == 201)
-            #expect(try await attempt(0) == 401)  // replayed
-            #expect(try await attempt(-1) == 401)  // earlier than one used
-            #expect(try await attempt(1) == 201)
-            #expect(try await attempt(1) == 401)
+            func accepted(_ offset: Int64) async throws -> Int {
+                try await cp.completeLogin(try await challenge(), cp.totp(secret, offset: offset)).status
+            }
+            // A refused code moves nothing but its challenge's failure count (not the last step used).
+            func refused(_ offset: Int64, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+                let token = try await challenge()
+                try await cp.expectRefusal(
+                    401,
+                    message: "wrong authenticator",
+                    changing: ["mfa_challenges"],
+                    sourceLocation: sourceLocation
+                ) {
+                    try await cp.completeLogin(token, cp.totp(secret, offset: offset))
+                }
+            }
+            try await refused(-2)
+            try await refused(2)
+            #expect(try await accepted(-1) == 201)
+            #expect(try await accepted(0) == 201)
+            try await refused(0)  // replayed
+            try await refused(-1)  // earlier than one used
+            #expect(try await accepted(1) == 201)
+            try await refused(1)
         }
     }
 
@@ -122,8 +144,9 @@ struct MFASignInTests {
             let me = try await cp.send(.get, "/v1/me", key: .some(session))
             #expect((me.json["mfa"] as? [String: Any])?["recovery_codes_left"] as? Int == 9)
             let second = try #require(try await cp.login(Self.email, Self.password).json["mfa_token"] as? String)
-            let again = try await cp.completeLogin(second, codes[3])
-            #expect(again.status == 401 && again.text.contains("wrong authenticator or recovery code"))
+            try await cp.expectRefusal(401, message: "wrong authenticator or recovery code", changing: ["mfa_challenges"]) {
+                try await cp.completeLogin(second, codes[3])
+            }
             // The console's cookie delivery works for the second step as for sign-in.
             let cookie = try await cp.send(
                 .post,
@@ -149,14 +172,15 @@ struct MFASignInTests {
             let (_, codes) = try await cp.enrolTOTP(key: session)
             let token = try #require(try await cp.login(Self.email, Self.password).json["mfa_token"] as? String)
             cp.clock.advance(301)
-            let late = try await cp.completeLogin(token, codes[0])
-            #expect(late.status == 401 && late.text.contains("invalid, used or expired sign-in challenge"), "\(late.text)")
+            try await cp.expectRefusal(401, message: "invalid, used or expired sign-in challenge") {
+                try await cp.completeLogin(token, codes[0])
+            }
             // The recovery code was not spent by the refused attempt.
             let fresh = try #require(try await cp.login(Self.email, Self.password).json["mfa_token"] as? String)
             #expect(try await cp.completeLogin(fresh, codes[0]).status == 201)
             // Tokens of another shape or unknown ones are the same 401.
-            #expect(try await cp.completeLogin("cpm_unknown", codes[1]).status == 401)
-            #expect(try await cp.completeLogin("cps_x", codes[1]).status == 401)
+            try await cp.expectRefusal(401, message: "sign-in challenge") { try await cp.completeLogin("cpm_unknown", codes[1]) }
+            try await cp.expectRefusal(401, message: "sign-in challenge") { try await cp.completeLogin("cps_x", codes[1]) }
         }
     }
 }

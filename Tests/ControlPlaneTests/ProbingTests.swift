@@ -27,7 +27,7 @@ struct ProbingTests {
                     ["/v1/orgs/ghost/os/prod/", "/v1/orgs/acme/os/ghost/"] + (route != "jwks.json" ? ["/v1/orgs/acme/os/keyless/"] : [])
                 for path in paths {
                     let reply = try await cp.send(.get, path + route, key: .some(nil))
-                    #expect(reply.status == 404, "\(path)\(route)")
+                    #expect(reply.status == 404 && reply.errorCode == "not_found", "\(path)\(route): \(reply.text)")
                     answers.append(reply.text)
                 }
                 #expect(Set(answers).count == 1, "\(route): \(answers)")
@@ -45,7 +45,7 @@ struct ProbingTests {
             let outsider = try await cp.apiKey(forUser: try await cp.addMember("out@other.test", org: "other"))
             let known = try await cp.send(.get, "/v1/orgs/acme/os", key: .some(outsider))
             let unknown = try await cp.send(.get, "/v1/orgs/acmf/os", key: .some(outsider))
-            #expect(known.status == 404 && unknown.status == 404)
+            #expect(known.status == 404 && unknown.status == 404 && known.errorCode == "not_found", "\(known.text)")
             #expect(known.text.replacingOccurrences(of: "acme", with: "acmf") == unknown.text)
         }
     }

@@ -45,9 +45,8 @@ struct ResetAuthorityTests {
             let joined = try await cp.acceptInvitation(invited.code, name: "CFO", password: "the cfo's own password")
             #expect(joined.status == 201, "\(joined.text)")
 
-            let attack = try await redeem(cp, code, "boss chose this one")
-            #expect(attack.status == 400 && attack.errorCode == "invalid_request", "\(attack.status) \(attack.text)")
-            #expect(try await cp.login(Self.victim, "boss chose this one").status == 401)
+            try await cp.expectRefusal(400, message: "password-reset code") { try await redeem(cp, code, "boss chose this one") }
+            try await cp.expectRefusal(401, message: "email or password") { try await cp.login(Self.victim, "boss chose this one") }
             // The owner's own password still works: nothing was set.
             #expect(try await cp.login(Self.victim, "the cfo's own password").status == 201)
         }
@@ -64,8 +63,8 @@ struct ResetAuthorityTests {
             let session = try await cp.session(Self.victim, "the cfo's own password")
             #expect(try await cp.acceptInvitation(invited.code, key: session).status == 200)
 
-            #expect(try await redeem(cp, code, "boss chose this one").status == 400)
-            #expect(try await cp.login(Self.victim, "boss chose this one").status == 401)
+            try await cp.expectRefusal(400, message: "password-reset code") { try await redeem(cp, code, "boss chose this one") }
+            try await cp.expectRefusal(401, message: "email or password") { try await cp.login(Self.victim, "boss chose this one") }
         }
     }
 
@@ -81,11 +80,15 @@ struct ResetAuthorityTests {
             let code = try await resetCode(cp, by: admin)
             try await cp.database.query("ALTER TABLE org_members DISABLE TRIGGER USER", logger: TestCluster.logger)
             #expect(try await cp.send(.patch, "/v1/orgs/e-corp/members/admin@e.example", json: ["role": "member"]).status == 200)
-            let refused = try await redeem(cp, code, "admin chose this one")
-            #expect(refused.status == 403 && refused.text.contains("no longer applies"), "\(refused.status) \(refused.text)")
-            #expect(try await cp.login(Self.victim, "admin chose this one").status == 401)
+            // Refused and spent (docs/access.md): the code's row changes, nothing else.
+            try await cp.expectRefusal(403, message: "no longer applies", changing: ["password_resets"]) {
+                try await redeem(cp, code, "admin chose this one")
+            }
+            try await cp.expectRefusal(401, message: "email or password") { try await cp.login(Self.victim, "admin chose this one") }
             #expect(try await cp.send(.patch, "/v1/orgs/e-corp/members/admin@e.example", json: ["role": "admin"]).status == 200)
-            #expect(try await redeem(cp, code, "admin chose this one").status == 400, "spent")
+            try await cp.expectRefusal(400, message: "password-reset code", note: "spent: ") {
+                try await redeem(cp, code, "admin chose this one")
+            }
 
             let spare = try #require(try await cp.send(.post, "/v1/admin/keys", json: ["name": "spare"]).json["key"] as? String)
             let spareID =
@@ -95,8 +98,9 @@ struct ResetAuthorityTests {
                 try await cp.send(.post, "/v1/users/\(Self.victim)/password-reset", key: .some(spare)).json["code"] as? String
             )
             #expect(try await cp.send(.delete, "/v1/admin/keys/\(try #require(spareID))").status == 204)
-            let afterRevoke = try await redeem(cp, superuserCode, "superuser chose this")
-            #expect(afterRevoke.status == 403, "\(afterRevoke.text)")
+            try await cp.expectRefusal(403, message: "no longer applies", changing: ["password_resets"]) {
+                try await redeem(cp, superuserCode, "superuser chose this")
+            }
         }
     }
 
@@ -159,9 +163,10 @@ struct ResetAuthorityTests {
                         == 200
                 )
             }
-            let refused = try await redeem(cp, code, "admin chose this one")
-            #expect(refused.status == 400, "\(lapse): \(refused.status) \(refused.text)")
-            #expect(try await cp.login(Self.victim, "admin chose this one").status == 401)
+            try await cp.expectRefusal(400, message: "password-reset code", note: "\(lapse): ") {
+                try await redeem(cp, code, "admin chose this one")
+            }
+            try await cp.expectRefusal(401, message: "email or password") { try await cp.login(Self.victim, "admin chose this one") }
         }
     }
 }

@@ -18,8 +18,14 @@ struct RolesAndGrantsTests {
             #expect(bySlug.count == 3)
             #expect(roles.allSatisfy { $0["builtin"] as? Bool == true })
             // Built-in roles are fixed.
-            #expect(try await cp.send(.put, "/v1/orgs/acme/roles/os-viewer/scopes", json: ["scopes": ["agents:read"]]).status == 409)
-            #expect(try await cp.send(.delete, "/v1/orgs/acme/roles/os-admin").status == 409)
+            try await cp.expectRefused(
+                .put,
+                "/v1/orgs/acme/roles/os-viewer/scopes",
+                json: ["scopes": ["agents:read"]],
+                status: 409,
+                message: "built-in"
+            )
+            try await cp.expectRefused(.delete, "/v1/orgs/acme/roles/os-admin", status: 409, message: "built-in")
         }
     }
 
@@ -41,12 +47,18 @@ struct RolesAndGrantsTests {
             try await cp.makeOrg()
             try await cp.makeOS()
             let user = try await cp.addMember("gus@acme.test")
-            let role = try await cp.send(.post, "/v1/orgs/acme/roles", json: ["slug": "bad", "scopes": ["agents:read", scope]])
-            #expect(role.status == 400 && role.text.contains(reason) && role.text.contains("scope '"), "\(role.text)")
-            let grant = try await cp.send(.post, "/v1/orgs/acme/os/prod/grants", json: ["subject": ["user": user], "scope": scope])
-            #expect(grant.status == 400 && grant.text.contains(reason), "\(grant.text)")
+            let role = try await cp.expectRefused(
+                .post,
+                "/v1/orgs/acme/roles",
+                json: ["slug": "bad", "scopes": ["agents:read", scope]],
+                status: 400,
+                message: reason
+            )
+            #expect(role.errorMessage?.contains("scope '") == true, "\(role.refusalSummary)")
+            let grant = ["subject": ["user": user], "scope": scope] as [String: Any]
+            try await cp.expectRefused(.post, "/v1/orgs/acme/os/prod/grants", json: grant, status: 400, message: reason)
             // Nothing changed.
-            #expect(try await cp.send(.get, "/v1/orgs/acme/roles/bad").status == 404)
+            try await cp.expectRefused(.get, "/v1/orgs/acme/roles/bad", status: 404, message: "bad")
             #expect((try await cp.send(.get, "/v1/orgs/acme/os/prod/grants").json["grants"] as? [Any])?.isEmpty == true)
         }
     }
@@ -62,39 +74,35 @@ struct RolesAndGrantsTests {
                 json: ["slug": "runner", "name": "Runner", "scopes": ["agents:web-agent:run", "agents:web-agent:run"]]
             )
             #expect(created.status == 201 && created.json["scopes"] as? [String] == ["agents:web-agent:run"])
-            #expect(try await cp.send(.post, "/v1/orgs/acme/roles", json: ["slug": "runner", "scopes": []]).status == 409)
-            let binding = try await cp.bind(["user": user], role: "runner", os: "prod")
-            #expect(
-                try await cp.send(.post, "/v1/orgs/acme/role-bindings", json: ["subject": ["user": user], "role": "runner", "os": "prod"])
-                    .status == 409
+            try await cp.expectRefused(
+                .post,
+                "/v1/orgs/acme/roles",
+                json: ["slug": "runner", "scopes": []],
+                status: 409,
+                message: "already exists"
             )
+            let binding = try await cp.bind(["user": user], role: "runner", os: "prod")
+            let again = ["subject": ["user": user], "role": "runner", "os": "prod"] as [String: Any]
+            try await cp.expectRefused(.post, "/v1/orgs/acme/role-bindings", json: again, status: 409, message: "already has role 'runner'")
             #expect(try await cp.token(["subject": user]).json["scopes"] as? [String] == ["agents:web-agent:run"])
             // Editing the role changes the next token.
             let edited = try await cp.send(.put, "/v1/orgs/acme/roles/runner/scopes", json: ["scopes": ["agents:run", "config:read"]])
             #expect(edited.status == 200 && edited.json["scopes"] as? [String] == ["agents:run", "config:read"])
             #expect(try await cp.token(["subject": user]).json["scopes"] as? [String] == ["agents:run", "config:read"])
             // Bound: 409 unless forced; forcing drops the binding.
-            let refused = try await cp.send(.delete, "/v1/orgs/acme/roles/runner")
-            #expect(refused.status == 409 && refused.text.contains("force=true"))
+            try await cp.expectRefused(.delete, "/v1/orgs/acme/roles/runner", status: 409, message: "force=true")
             #expect(try await cp.send(.delete, "/v1/orgs/acme/roles/runner?force=true").status == 204)
-            #expect(try await cp.send(.delete, "/v1/orgs/acme/role-bindings/\(binding)").status == 404)
-            #expect(try await cp.token(["subject": user]).status == 403)
+            try await cp.expectRefused(.delete, "/v1/orgs/acme/role-bindings/\(binding)", status: 404, message: binding.lowercased())
+            try await cp.expectRefusal(403, message: "no scopes") { try await cp.token(["subject": user]) }
             // Bad input.
-            #expect(
-                try await cp.send(
-                    .post,
-                    "/v1/orgs/acme/role-bindings",
-                    json: ["subject": ["user": user, "service_account": user], "role": "os-viewer"]
-                ).status == 400
-            )
-            #expect(
-                try await cp.send(.post, "/v1/orgs/acme/role-bindings", json: ["subject": ["user": "nobody@x.test"], "role": "os-viewer"])
-                    .status == 404
-            )
-            #expect(
-                try await cp.send(.post, "/v1/orgs/acme/role-bindings", json: ["subject": ["user": user], "role": "nope"]).status == 404
-            )
-            #expect(try await cp.send(.delete, "/v1/orgs/acme/role-bindings/not-a-uuid").status == 400)
+            let bindings = "/v1/orgs/acme/role-bindings"
+            let both = ["subject": ["user": user, "service_account": user], "role": "os-viewer"] as [String: Any]
+            try await cp.expectRefused(.post, bindings, json: both, status: 400, message: "subject must be")
+            let nobody = ["subject": ["user": "nobody@x.test"], "role": "os-viewer"] as [String: Any]
+            try await cp.expectRefused(.post, bindings, json: nobody, status: 404, message: "nobody@x.test")
+            let unknownRole = ["subject": ["user": user], "role": "nope"] as [String: Any]
+            try await cp.expectRefused(.post, bindings, json: unknownRole, status: 404, message: "nope")
+            try await cp.expectRefused(.delete, "\(bindings)/not-a-uuid", status: 400, message: "binding id must be a UUID")
         }
     }
 
@@ -154,16 +162,29 @@ struct RolesAndGrantsTests {
             )
             #expect(garbage.status == 200 && garbage.json["allowed"] as? Bool == false && garbage.json["status"] as? Int == 401)
             // Bad input.
-            #expect(try await cp.send(.post, "/v1/orgs/acme/os/prod/explain", json: ["method": "GET", "path": "/agents"]).status == 400)
-            #expect(
-                try await cp.send(.post, "/v1/orgs/acme/os/prod/explain", json: ["token": token, "method": "BREW", "path": "/agents"])
-                    .status == 400
+            let explain = "/v1/orgs/acme/os/prod/explain"
+            try await cp.expectRefused(
+                .post,
+                explain,
+                json: ["method": "GET", "path": "/agents"],
+                status: 400,
+                message: "exactly one of subject and token"
             )
-            #expect(
-                try await cp.send(.post, "/v1/orgs/acme/os/prod/explain", json: ["token": token, "method": "GET", "path": "agents"]).status
-                    == 400
+            try await cp.expectRefused(
+                .post,
+                explain,
+                json: ["token": token, "method": "BREW", "path": "/agents"],
+                status: 400,
+                message: "method must be"
             )
-            #expect(try await cp.send(.get, "/v1/orgs/acme/os/prod/access").status == 400)
+            try await cp.expectRefused(
+                .post,
+                explain,
+                json: ["token": token, "method": "GET", "path": "agents"],
+                status: 400,
+                message: "path must start"
+            )
+            try await cp.expectRefused(.get, "/v1/orgs/acme/os/prod/access", status: 400, message: "subject must be")
         }
     }
 
@@ -175,8 +196,7 @@ struct RolesAndGrantsTests {
             try await cp.makeOS("staging")
             let user = try await cp.addMember("ivy@acme.test")
             let grant = try await cp.grant(["user": user], "agents:web-agent:run", os: "prod")
-            let wrongOS = try await cp.send(.delete, "/v1/orgs/acme/os/staging/grants/\(grant)")
-            #expect(wrongOS.status == 404, "\(wrongOS.text)")
+            try await cp.expectRefused(.delete, "/v1/orgs/acme/os/staging/grants/\(grant)", status: 404, message: grant.lowercased())
             let listed = try await cp.send(.get, "/v1/orgs/acme/os/prod/grants")
             #expect((listed.json["grants"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [grant])
             #expect(try await cp.send(.delete, "/v1/orgs/acme/os/prod/grants/\(grant)").status == 204)
@@ -190,11 +210,9 @@ struct RolesAndGrantsTests {
             try await cp.makeOrg()
             let user = try await cp.addMember("max@acme.test")
             let key = try await cp.apiKey(forUser: user)
-            let refused = try await cp.send(.get, "/v1/orgs/acme/members", key: key)
-            #expect(refused.status == 403)
+            let refused = try await cp.expectRefused(.get, "/v1/orgs/acme/members", key: key, status: 403)
             #expect(
-                (refused.json["error"] as? [String: Any])?["message"] as? String
-                    == "your role in 'acme' (member) does not allow listing members; it needs admin",
+                refused.errorMessage == "your role in 'acme' (member) does not allow listing members; it needs admin",
                 "\(refused.text)"
             )
         }
@@ -233,13 +251,15 @@ struct RolesAndGrantsTests {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
             try await cp.makeOrg()
             try await cp.addMember("olga@acme.test", role: "owner")
-            #expect(try await cp.send(.patch, "/v1/orgs/acme/members/olga@acme.test", json: ["role": "admin"]).status == 409)
-            #expect(try await cp.send(.patch, "/v1/orgs/acme/members/olga@acme.test", json: ["disabled": true]).status == 409)
-            #expect(try await cp.send(.delete, "/v1/orgs/acme/members/olga@acme.test").status == 409)
+            let olga = "/v1/orgs/acme/members/olga@acme.test"
+            try await cp.expectRefused(.patch, olga, json: ["role": "admin"], status: 409, message: "at least one active owner")
+            try await cp.expectRefused(.patch, olga, json: ["disabled": true], status: 409, message: "at least one active owner")
+            try await cp.expectRefused(.delete, olga, status: 409, message: "at least one active owner")
             try await cp.addMember("otto@acme.test", role: "owner")
-            #expect(try await cp.send(.delete, "/v1/orgs/acme/members/olga@acme.test").status == 204)
-            #expect(try await cp.send(.patch, "/v1/orgs/acme/members/otto@acme.test", json: ["role": "boss"]).status == 400)
-            #expect(try await cp.send(.patch, "/v1/orgs/acme/members/otto@acme.test", json: [:]).status == 400)
+            #expect(try await cp.send(.delete, olga).status == 204)
+            let otto = "/v1/orgs/acme/members/otto@acme.test"
+            try await cp.expectRefused(.patch, otto, json: ["role": "boss"], status: 400, message: "role must be owner, admin or member")
+            try await cp.expectRefused(.patch, otto, json: [String: Any](), status: 400, message: "give role and/or disabled")
         }
     }
 }

@@ -39,7 +39,7 @@ struct SecretFileTests {
         #expect(throws: ControlPlaneError.self) { try MasterKeys.load(environment: [:], generateInto: file) }
     }
 
-    @Test func aSocketDirectoryOfTheWrongModeIsNotReused() throws {
+    @Test func aSocketDirectoryOfTheWrongModeIsNotReused() async throws {
         let directory = try makeTemporaryDirectory(prefix: "cpsd")
         defer { try? FileManager.default.removeItem(at: directory) }
         let cluster = try EmbeddedPostgres(dataDirectory: directory, fsync: false)
@@ -47,9 +47,9 @@ struct SecretFileTests {
         try FileManager.default.createDirectory(atPath: cluster.socketDirectory, withIntermediateDirectories: true)
         chmod(cluster.socketDirectory, 0o777)
         do {
-            try cluster.start(logger: TestCluster.logger)
+            try await cluster.start(logger: TestCluster.logger)
             Issue.record("started with a world-writable socket directory")
-            try? cluster.stop()
+            try? await cluster.stop()
         } catch {
             #expect("\(error)".contains("refusing to use the socket directory"), "\(error)")
         }

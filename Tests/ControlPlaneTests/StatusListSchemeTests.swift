@@ -47,8 +47,8 @@ struct StatusListSchemeTests {
             let revoked = try await cp.services.statusLists.revoke(access, os: "prod", .subject(alice))
             #expect(revoked == 200)
             #expect(try await revokedCount(cp) == 200)
-            let written = await cp.services.statusLists.recorder.written
-            let batches = await cp.services.statusLists.recorder.batches
+            let written = cp.services.statusLists.recorder.written
+            let batches = cp.services.statusLists.recorder.batches
             #expect(written == 200 && batches >= 1 && batches <= 200)
         }
     }

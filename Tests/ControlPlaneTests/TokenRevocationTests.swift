@@ -73,8 +73,8 @@ struct TokenRevocationTests {
             let claims = jwtPayload(list.text)
             #expect(claims["sub"] as? String == "https://cp.test" + path && claims["ttl"] as? Int == 60)
             #expect((claims["exp"] as? Int ?? 0) > (claims["iat"] as? Int ?? .max))
-            #expect(try await cp.send(.get, "/v1/orgs/acme/os/nope/status-list", key: .some(nil)).status == 404)
-            #expect(try await cp.send(.get, "/v1/orgs/nope/os/prod/status-list", key: .some(nil)).status == 404)
+            try await cp.expectRefused(.get, "/v1/orgs/acme/os/nope/status-list", key: .some(nil), status: 404)
+            try await cp.expectRefused(.get, "/v1/orgs/nope/os/prod/status-list", key: .some(nil), status: 404)
         }
     }
 
@@ -155,13 +155,14 @@ struct TokenRevocationTests {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
             let (alice, _, _, _) = try await setUp(cp)
             let path = "/v1/orgs/acme/os/prod/token-revocations"
-            #expect(try await cp.send(.post, path, json: [:] as [String: String]).status == 400)
-            #expect(try await cp.send(.post, path, json: ["jti": "a", "subject": alice]).status == 400)
-            #expect(try await cp.send(.post, path, json: ["token": "not.a.token"]).status == 400)
-            #expect(try await cp.send(.post, path, json: ["subject": "nobody@acme.test"]).status == 404)
-            #expect(try await cp.send(.post, "/v1/orgs/acme/os/nope/token-revocations", json: ["jti": "a"]).status == 404)
+            let exactlyOne = "give exactly one of jti, token and subject"
+            try await cp.expectRefused(.post, path, json: [:] as [String: String], status: 400, message: exactlyOne)
+            try await cp.expectRefused(.post, path, json: ["jti": "a", "subject": alice], status: 400, message: exactlyOne)
+            try await cp.expectRefused(.post, path, json: ["token": "not.a.token"], status: 400, message: "not a token of OS 'prod'")
+            try await cp.expectRefused(.post, path, json: ["subject": "nobody@acme.test"], status: 404, message: "nobody@acme.test")
+            try await cp.expectRefused(.post, "/v1/orgs/acme/os/nope/token-revocations", json: ["jti": "a"], status: 404, message: "nope")
             let member = try await cp.apiKey(forUser: alice)
-            #expect(try await cp.send(.post, path, json: ["subject": alice], key: member).status == 403)
+            try await cp.expectRefused(.post, path, json: ["subject": alice], key: member, status: 403, message: "needs admin")
         }
     }
 }

@@ -41,6 +41,8 @@ func makeFixture() async throws -> [String: IssuanceFixture] {
         .deletingLastPathComponent().appendingPathComponent("Migrations")
     try await MigrationRunner(migrations: try Migration.load(from: migrations)).run(on: client, logger: logger)
     let services = ControlPlaneServices(client: client, masterKeys: try MasterKeys(base64Keys: [MasterKeys.generate()]), logger: logger)
+    // Issuance waits on the group commits, which run as services (as the client does here).
+    for service in services.backgroundServices { Task { try await service.run() } }
     let caller = try await services.authentication.authenticate(bearer: try await services.authentication.createSuperuserKey(name: "bench"))
     _ = try await services.organizations.create(by: caller, slug: "acme", name: "Acme")
     let access = try await services.organizations.access(caller, org: "acme")

@@ -48,7 +48,7 @@ extension AgentOSAuthConfiguration {
             }
         }
         if let raw = value("JWT_JWKS_URL") {
-            guard let url = URL(string: raw), RemoteJWKS.isAllowedURL(url) else {
+            guard let url = URL(string: raw), DocumentRequest.isAllowedURL(url) else {
                 throw AgentOSAuthError(
                     .invalidConfiguration,
                     "JWT_JWKS_URL must be an https URL (plain http only to localhost, 127.0.0.0/8 or ::1): \(raw)"

@@ -139,7 +139,7 @@ public struct AgentOSAuthConfiguration: Sendable {
                     + "(or AGENTOS_AUTH_VERIFY_AUDIENCE=false to skip the check, as Agno does by default)"
             )
         }
-        if let jwksURL, !RemoteJWKS.isAllowedURL(jwksURL) {
+        if let jwksURL, !DocumentRequest.isAllowedURL(jwksURL) {
             throw AgentOSAuthError(
                 .invalidConfiguration,
                 "JWT_JWKS_URL must be an https URL (plain http only to localhost, 127.0.0.0/8 or ::1): \(jwksURL.absoluteString)"
@@ -164,7 +164,7 @@ public struct AgentOSAuthConfiguration: Sendable {
     public static func origin(_ text: String) -> String? {
         var trimmed = text
         if trimmed.hasSuffix("/") { trimmed.removeLast() }
-        guard let url = URL(string: trimmed), RemoteJWKS.isAllowedURL(url), let scheme = url.scheme, let host = url.host,
+        guard let url = URL(string: trimmed), DocumentRequest.isAllowedURL(url), let scheme = url.scheme, let host = url.host,
             url.path.isEmpty, url.query == nil, url.fragment == nil, url.user == nil, url.password == nil
         else { return nil }
         let origin = "\(scheme)://\(host.contains(":") ? "[\(host)]" : host)" + (url.port.map { ":\($0)" } ?? "")

@@ -19,16 +19,16 @@ public struct AuthGate: Sendable {
     /// Builds a gate. For a JWKS URL, call ``start()`` before serving.
     ///
     /// - Parameters:
-    ///   - jwksFetcher: replaces ``RemoteJWKS/urlSessionFetcher`` (tests).
-    ///   - statusListFetcher: replaces the status-list fetcher (tests).
+    ///   - fetcher: fetches the JWKS of `JWT_JWKS_URL` and the lists of `JWT_STATUS_LIST_ORIGIN`
+    ///     (`AgentOSAuthHTTPClient` has one); required when either is set.
     ///   - now: the clock used for token times and JWKS ages (inject one in tests).
     ///   - onEvent: where JWKS failures, stale keys and a disabled gate are reported.
     /// - Throws: ``AgentOSAuthError`` (``AgentOSAuthError/Code/invalidConfiguration``) for the
-    ///   settings ``AgentOSAuthConfiguration/validate()`` refuses.
+    ///   settings ``AgentOSAuthConfiguration/validate()`` refuses, and for a JWKS URL or a
+    ///   status-list origin without a fetcher.
     public init(
         configuration: AgentOSAuthConfiguration,
-        jwksFetcher: RemoteJWKS.Fetcher? = nil,
-        statusListFetcher: RemoteJWKS.Fetcher? = nil,
+        fetcher: DocumentFetcher? = nil,
         now: @escaping @Sendable () -> Date = Date.init,
         onEvent: @escaping AuthEventHandler = AuthEvent.standardError
     ) throws(AgentOSAuthError) {
@@ -38,12 +38,13 @@ public struct AuthGate: Sendable {
         self.metrics = VerifierMetrics(os: configuration.osID)
         self.securityKey = configuration.securityKey.map { Array($0.utf8) }
         if configuration.usesJWT {
-            let remote = configuration.jwksURL.map {
-                RemoteJWKS(
-                    url: $0,
+            var remote: RemoteJWKS?
+            if let url = configuration.jwksURL {
+                remote = RemoteJWKS(
+                    url: url,
                     refetchInterval: configuration.jwksRefetchInterval,
                     maxStaleness: configuration.jwksMaxStaleness,
-                    fetcher: jwksFetcher,
+                    fetcher: try Self.fetcher(fetcher, for: "JWT_JWKS_URL"),
                     onEvent: onEvent
                 )
             }
@@ -60,12 +61,13 @@ public struct AuthGate: Sendable {
                 adminScope: configuration.adminScope,
                 requireAccessTokenType: configuration.requireAccessTokenType
             )
-            let statusLists = configuration.statusListOrigin.map {
-                StatusListChecker(
-                    origin: $0,
+            var statusLists: StatusListChecker?
+            if let origin = configuration.statusListOrigin {
+                statusLists = StatusListChecker(
+                    origin: origin,
                     refetchInterval: configuration.statusListRefetchInterval,
                     maxStaleness: configuration.statusListMaxStaleness,
-                    fetcher: statusListFetcher,
+                    fetcher: try Self.fetcher(fetcher, for: "JWT_STATUS_LIST_ORIGIN"),
                     onEvent: onEvent
                 )
             }
@@ -84,6 +86,18 @@ public struct AuthGate: Sendable {
         if configuration.disabled {
             onEvent(AuthEvent(.error, "AGENTOS_AUTH_DISABLED=true: authentication is off, every request is served without a credential"))
         }
+    }
+
+    /// The fetcher a setting naming something to fetch needs: this library does no I/O itself.
+    private static func fetcher(_ fetcher: DocumentFetcher?, for setting: String) throws(AgentOSAuthError) -> DocumentFetcher {
+        guard let fetcher else {
+            throw AgentOSAuthError(
+                .invalidConfiguration,
+                "\(setting) is set but the gate has no fetcher: pass AuthGate(configuration:fetcher:) one "
+                    + "(HTTPClientDocumentFetcher of AgentOSAuthHTTPClient)"
+            )
+        }
+        return fetcher
     }
 
     /// Fetches the JWKS URL, if one is configured. Call once before serving.
@@ -132,7 +146,7 @@ public struct AuthGate: Sendable {
             guard let token = Self.credential(authorization) else {
                 return .denied(AgentOSAuthError(.missingCredentials, "Authorization header required"))
             }
-            guard let key = securityKey, Self.constantTimeEquals(Array(token.utf8), key) else {
+            guard let key = securityKey, Self.constantTimeEquals(token.utf8, key) else {
                 return .denied(AgentOSAuthError(.invalidSecurityKey, "Invalid authentication token"))
             }
             return .allowed(
@@ -174,15 +188,21 @@ public struct AuthGate: Sendable {
     /// The bearer credential: `Bearer ` is optional and case-insensitive.
     static func credential(_ header: String?) -> String? { BearerCredential.parse(header) }
 
-    /// Compares without an early exit, so timing does not reveal how much of a secret matched.
-    public static func constantTimeEquals(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
-        var difference = UInt8(truncatingIfNeeded: lhs.count ^ rhs.count)
-        let count = max(lhs.count, rhs.count)
-        for index in 0..<count {
-            let left = index < lhs.count ? lhs[index] : 0
-            let right = index < rhs.count ? rhs[index] : 0
-            difference |= left ^ right
+    /// Whether two secrets (or their digests) are equal, in time that depends on their lengths
+    /// only: `==` stops at the first differing byte, so its timing would tell an attacker how much
+    /// of a guess matched. The one comparison for secrets in this package (the control plane
+    /// compares its stored digests with it too).
+    public static func constantTimeEquals(_ lhs: some Sequence<UInt8>, _ rhs: some Sequence<UInt8>) -> Bool {
+        var left = lhs.makeIterator()
+        var right = rhs.makeIterator()
+        var difference: UInt8 = 0
+        while true {
+            let leftByte = left.next()
+            let rightByte = right.next()
+            if leftByte == nil, rightByte == nil { return difference == 0 }
+            difference |= (leftByte ?? 0) ^ (rightByte ?? 0)
+            // A byte missing on one side is a difference: the longer side is still read to its end.
+            if (leftByte == nil) != (rightByte == nil) { difference |= 1 }
         }
-        return difference == 0
     }
 }

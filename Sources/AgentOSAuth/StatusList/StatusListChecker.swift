@@ -50,24 +50,11 @@ public final class StatusListChecker: Sendable {
     /// Verifies a fetched Status List Token for a URI and returns its list.
     typealias Loader = @Sendable (Data, String) async throws(AgentOSAuthError) -> List
 
-    private struct Entry {
-        var list: List?
-        var freshUntil = Date.distantPast
-        var lastAttempt = Date.distantPast
-        var lastSuccess: Date?
-        var unavailableReported = false
-    }
-
-    private struct State {
-        var entries: [String: Entry] = [:]
-        var inflight: [String: Task<Void, Never>] = [:]
-    }
-
     /// The largest Status List Token accepted (256 KiB).
     public static let maximumDocumentBytes = 262_144
     /// The largest decompressed list accepted (16 MiB: 134 million 1-bit statuses).
     public static let maximumListBytes = 16_777_216
-    /// Lists cached at once; the oldest is dropped past this.
+    /// Lists cached at once; the one fetched longest ago is dropped past this.
     public static let maximumLists = 64
 
     /// `scheme://host[:port]` every list URI must start with (followed by `/`).
@@ -78,42 +65,28 @@ public final class StatusListChecker: Sendable {
     public let defaultTTL: TimeInterval
     /// How long after the last successful fetch a list is still used (`JWT_STATUS_LIST_MAX_STALENESS`).
     public let maxStaleness: TimeInterval
-    let fetcher: RemoteJWKS.Fetcher
-    let keyFetcher: RemoteJWKS.Fetcher
+    let fetcher: DocumentFetcher
     let onEvent: AuthEventHandler
-    private let state = Mutex(State())
+    private let lists = Mutex<[String: CachedRemoteDocument<List>]>([:])
 
     /// A checker for lists under `origin`.
     ///
-    /// - Parameter fetcher: fetches lists and their key sets (`<uri>/jwks.json`). The default
-    ///   refuses URLs that are not https (loopback http excepted), follows no redirect, stops at
-    ///   ``maximumDocumentBytes`` (key sets: ``RemoteJWKS/maximumDocumentBytes``) and gives up after 10 s.
+    /// - Parameter fetcher: fetches lists (at most ``maximumDocumentBytes``) and their key sets
+    ///   (`<uri>/jwks.json`, at most ``RemoteJWKS/maximumDocumentBytes``) with the rules of
+    ///   ``DocumentRequest``; `AgentOSAuthHTTPClient` has one.
     public init(
         origin: String,
         refetchInterval: TimeInterval = 10,
         defaultTTL: TimeInterval = 60,
         maxStaleness: TimeInterval = 600,
-        fetcher: RemoteJWKS.Fetcher? = nil,
+        fetcher: @escaping DocumentFetcher,
         onEvent: @escaping AuthEventHandler = AuthEvent.standardError
     ) {
         self.origin = origin
         self.refetchInterval = refetchInterval
         self.defaultTTL = defaultTTL
         self.maxStaleness = maxStaleness
-        self.fetcher =
-            fetcher
-            ?? RemoteJWKS.boundedFetcher(
-                limit: Self.maximumDocumentBytes,
-                accept: "application/statuslist+jwt",
-                setting: "JWT_STATUS_LIST_ORIGIN"
-            )
-        self.keyFetcher =
-            fetcher
-            ?? RemoteJWKS.boundedFetcher(
-                limit: RemoteJWKS.maximumDocumentBytes,
-                accept: "application/jwk-set+json",
-                setting: "JWT_STATUS_LIST_ORIGIN"
-            )
+        self.fetcher = fetcher
         self.onEvent = onEvent
     }
 
@@ -124,58 +97,72 @@ public final class StatusListChecker: Sendable {
 
     /// The status at `index` of the list at `uri` (a trusted URI), fetching or refetching it when due.
     func status(index: Int, uri: String, at date: Date, load: @escaping Loader) async throws(AgentOSAuthError) -> UInt8 {
-        let wait: Task<Void, Never>? = state.withLock { state in
-            if let running = state.inflight[uri] { return running }
-            var entry = state.entries[uri] ?? Entry()
-            let due = date >= entry.freshUntil || entry.list?.expiresAt.map { date >= $0 } == true
-            guard due, date.timeIntervalSince(entry.lastAttempt) >= refetchInterval else { return nil }
-            entry.lastAttempt = date
-            if state.entries[uri] == nil && state.entries.count >= Self.maximumLists,
-                let oldest = state.entries.min(by: { $0.value.lastAttempt < $1.value.lastAttempt })?.key
-            {
-                state.entries[oldest] = nil
-            }
-            state.entries[uri] = entry
-            let task = Task { await self.fetch(uri, at: date, load: load) }
-            state.inflight[uri] = task
-            return task
+        let list = try await document(uri).value(at: date) { response in
+            guard response.status == 200 else { throw AgentOSAuthError(.statusUnavailable, "HTTP status \(response.status)") }
+            let list = try await load(response.data, uri)
+            return .init(value: list, lifetime: list.ttl, expiresAt: list.expiresAt)
         }
-        await wait?.value
-        let (list, reportNow): (List?, Bool) = state.withLock { state in
-            guard var entry = state.entries[uri] else { return (nil, false) }
-            let stale = entry.lastSuccess.map { date.timeIntervalSince($0) > maxStaleness } ?? true
-            let expired = entry.list?.expiresAt.map { date >= $0 } ?? false
-            guard stale || expired || entry.list == nil else { return (entry.list, false) }
-            defer {
-                entry.unavailableReported = true
-                state.entries[uri] = entry
-            }
-            return (nil, !entry.unavailableReported)
-        }
-        guard let list else {
-            if reportNow {
-                onEvent(
-                    AuthEvent(
-                        .error,
-                        "no usable status list from \(uri) (JWT_STATUS_LIST_MAX_STALENESS \(Int(maxStaleness)) s): "
-                            + "refusing the tokens that point at it until a fetch succeeds"
-                    )
-                )
-            }
-            throw AgentOSAuthError(.statusUnavailable, "Invalid token: token status unavailable")
-        }
+        guard let list else { throw AgentOSAuthError(.statusUnavailable, "Invalid token: token status unavailable") }
         guard let status = list.status(at: index) else {
             throw AgentOSAuthError(.invalidToken, "Invalid token: status list index out of range")
         }
         return status
     }
 
-    /// The keys that sign the list at `uri` (a trusted URI): the JWKS at `<uri>/jwks.json`.
+    /// The cache of the list at `uri`, made on first use.
+    private func document(_ uri: String) throws(AgentOSAuthError) -> CachedRemoteDocument<List> {
+        guard let url = URL(string: uri) else { throw AgentOSAuthError(.statusUnavailable, "status list: bad URI") }
+        return lists.withLock { lists in
+            if let known = lists[uri] { return known }
+            if lists.count >= Self.maximumLists, let oldest = lists.min(by: { $0.value.lastAttempt < $1.value.lastAttempt })?.key {
+                lists[oldest] = nil
+            }
+            let document = CachedRemoteDocument<List>(
+                request: DocumentRequest(
+                    url: url,
+                    accept: "application/statuslist+jwt",
+                    maximumBytes: Self.maximumDocumentBytes,
+                    setting: "JWT_STATUS_LIST_ORIGIN",
+                    name: "the status list"
+                ),
+                fetcher: fetcher,
+                refetchInterval: refetchInterval,
+                defaultLifetime: defaultTTL,
+                maxStaleness: maxStaleness,
+                reports: .init(
+                    fetchFailed: { [onEvent] message, _ in
+                        onEvent(AuthEvent(.warning, "fetching the status list \(uri) failed: \(message); keeping the last good list, if any"))
+                    },
+                    unavailable: { [onEvent, maxStaleness] _ in
+                        onEvent(
+                            AuthEvent(
+                                .error,
+                                "no usable status list from \(uri) (JWT_STATUS_LIST_MAX_STALENESS \(Int(maxStaleness)) s): "
+                                    + "refusing the tokens that point at it until a fetch succeeds"
+                            )
+                        )
+                    }
+                )
+            )
+            lists[uri] = document
+            return document
+        }
+    }
+
+    /// The keys that sign the list at `uri` (a trusted URI): the JWKS at `<uri>/jwks.json`,
+    /// fetched with each list.
     func keys(for uri: String) async throws(AgentOSAuthError) -> KeySet {
         guard let url = URL(string: uri + "/jwks.json") else { throw AgentOSAuthError(.statusUnavailable, "status list: bad URI") }
-        let response: RemoteJWKS.Response
+        let request = DocumentRequest(
+            url: url,
+            accept: "application/jwk-set+json",
+            maximumBytes: RemoteJWKS.maximumDocumentBytes,
+            setting: "JWT_STATUS_LIST_ORIGIN",
+            name: "the status list's key set"
+        )
+        let response: FetchedDocument
         do {
-            response = try await keyFetcher(url)
+            response = try await fetcher(request)
         } catch {
             throw AgentOSAuthError(.statusUnavailable, "status list keys: \((error as? AgentOSAuthError)?.message ?? "\(error)")")
         }
@@ -187,32 +174,6 @@ public final class StatusListChecker: Sendable {
             return KeySet(staticKeys: [], jwksKeys: parsed.keys, jwksDefault: parsed.defaultKey)
         } catch {
             throw AgentOSAuthError(.statusUnavailable, "status list keys: \((error as? AgentOSAuthError)?.message ?? "\(error)")")
-        }
-    }
-
-    private func fetch(_ uri: String, at date: Date, load: Loader) async {
-        defer { state.withLock { _ = $0.inflight.removeValue(forKey: uri) } }
-        do {
-            guard let url = URL(string: uri) else { throw AgentOSAuthError(.invalidToken, "not a URL") }
-            let response = try await fetcher(url)
-            guard response.status == 200 else { throw AgentOSAuthError(.statusUnavailable, "HTTP status \(response.status)") }
-            guard response.data.count <= Self.maximumDocumentBytes else {
-                throw AgentOSAuthError(.statusUnavailable, "the document exceeds \(Self.maximumDocumentBytes) bytes")
-            }
-            let list = try await load(response.data, uri)
-            let ttl = min(list.ttl ?? defaultTTL, RemoteJWKS.maximumMaxAge, maxStaleness / 2)
-            state.withLock { state in
-                state.entries[uri] = Entry(
-                    list: list,
-                    freshUntil: date.addingTimeInterval(ttl),
-                    lastAttempt: date,
-                    lastSuccess: date,
-                    unavailableReported: false
-                )
-            }
-        } catch {
-            let message = (error as? AgentOSAuthError)?.message ?? "\(error)"
-            onEvent(AuthEvent(.warning, "fetching the status list \(uri) failed: \(message); keeping the last good list, if any"))
         }
     }
 }

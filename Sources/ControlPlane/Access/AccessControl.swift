@@ -14,7 +14,7 @@ public struct AccessControl: Sendable {
     let statusLists: StatusLists
     let audit: AuditTrail
     let logger: Logger
-    let now: Clock
+    let now: WallClock
 
     /// Creates a custom role after linting every scope (`manageAccess`; `role.created` audited).
     public func createRole(_ access: OrgAccess, slug: String, name: String?, description: String?, scopes: [String]) async throws -> Role {

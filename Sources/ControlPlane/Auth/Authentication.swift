@@ -1,3 +1,4 @@
+import AgentOSAuth
 import Foundation
 import Logging
 import PostgresNIO
@@ -13,7 +14,7 @@ public struct Authentication: Sendable {
     let audit: AuditTrail
     let sessionLifetime: TimeInterval
     let logger: Logger
-    let now: Clock
+    let now: WallClock
 
     static let invalidCredentials = ControlPlaneError.unauthenticated("invalid or expired credentials")
 
@@ -24,16 +25,16 @@ public struct Authentication: Sendable {
         guard secret.utf8.count <= 256 else { throw Self.invalidCredentials }
         let hash = Secrets.hash(secret)
         if secret.hasPrefix("cpk_"), let key = try await credentials.apiKey(hash: hash, at: now()),
-            Secrets.constantTimeEquals(key.hash, hash)
+            AuthGate.constantTimeEquals(key.hash, hash)
         {
             if key.superuser { return Caller(identity: .superuser(keyID: key.id), credential: .apiKey(key.id), name: key.name) }
             if let user = key.user { return Caller(identity: .user(user), credential: .apiKey(key.id), name: key.name) }
         } else if secret.hasPrefix("cps_"), let session = try await credentials.session(hash: hash, at: now()),
-            Secrets.constantTimeEquals(session.hash, hash)
+            AuthGate.constantTimeEquals(session.hash, hash)
         {
             return Caller(identity: .user(session.user), credential: .session(hash), name: session.email)
         } else if secret.hasPrefix("cpsa_"), let account = try await serviceAccounts.caller(secretHash: hash),
-            Secrets.constantTimeEquals(account.hash, hash)
+            AuthGate.constantTimeEquals(account.hash, hash)
         {
             return Caller(
                 identity: .serviceAccount(id: account.id, org: account.org, tokenBroker: account.broker),

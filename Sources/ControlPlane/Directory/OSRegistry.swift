@@ -11,7 +11,7 @@ public struct OSRegistry: Sendable {
     let keys: SigningKeys
     let audit: AuditTrail
     let logger: Logger
-    let now: Clock
+    let now: WallClock
     /// The JWKS max age, which bounds rotation periods from below.
     let jwksMaxAge: TimeInterval
 

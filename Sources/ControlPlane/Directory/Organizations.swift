@@ -11,7 +11,7 @@ public struct Organizations: Sendable {
     let roles: AccessStore
     let audit: AuditTrail
     let logger: Logger
-    let now: Clock
+    let now: WallClock
 
     /// Creates an organisation with the built-in OS roles (`org.created` audited); a user who
     /// creates one becomes its owner. Service accounts cannot create organisations.
@@ -46,34 +46,19 @@ public struct Organizations: Sendable {
         }
     }
 
-    /// The caller's standing in the organisation `slug`, checked for nothing yet.
-    ///
-    /// Non-members get the same 404 as for an unknown organisation, so slugs cannot be probed;
-    /// disabled members get 403 on every call. Where the organisation requires MFA, an admin or
-    /// owner without TOTP gets 403 `mfa_required` on every call, whatever user credential they
-    /// use (a session or one of their API keys: a key made with a password alone must not
-    /// bypass the rule); service accounts and the superuser key are not persons and pass.
+    /// The caller's standing in the organisation `slug` (``Standing/check(_:slug:)``), checked
+    /// for no permission yet.
     public func access(_ caller: Caller, org slug: String) async throws -> OrgAccess {
         try Validation.slug(slug)
-        let notFound = ControlPlaneError.notFound("no organisation '\(slug)'")
-        guard let standing = try await store.withMembership(slug: slug, user: caller.userID) else { throw notFound }
-        let org = standing.org
-        switch caller.identity {
-        case .superuser:
-            return OrgAccess(org: org, role: nil, caller: caller)
-        case .user:
-            guard let role = standing.role else { throw notFound }
-            if standing.disabled == true { throw ControlPlaneError.forbidden("your membership of '\(slug)' is disabled") }
-            if org.requireMFA, role >= .admin, !standing.hasTOTP {
-                throw ControlPlaneError.mfaRequired(
-                    "'\(slug)' requires its admins and owners to use a second factor: turn on TOTP (POST /v1/me/mfa/totp, then confirm) and sign in again"
-                )
-            }
-            return OrgAccess(org: org, role: role, caller: caller)
-        case .serviceAccount(_, let saOrg, _):
-            guard saOrg == org.id else { throw notFound }
-            return OrgAccess(org: org, role: nil, caller: caller)
-        }
+        guard let stored = try await store.withMembership(slug: slug, user: caller.userID) else { throw Self.unknown(slug) }
+        let standing = Standing(
+            org: stored.org.id,
+            requireMFA: stored.org.requireMFA,
+            role: stored.role,
+            disabled: stored.disabled == true,
+            hasTOTP: stored.hasTOTP
+        )
+        return OrgAccess(org: stored.org, role: try standing.check(caller, slug: slug), caller: caller)
     }
 
     /// Changes the organisation's settings (`manageMembers`: who may act depends on it):
@@ -131,7 +116,52 @@ public struct Organizations: Sendable {
     /// The organisation `slug`, for callers that checked nothing about a caller (public routes).
     func find(slug: String) async throws -> Organization {
         try Validation.slug(slug)
-        guard let org = try await store.find(slug: slug) else { throw ControlPlaneError.notFound("no organisation '\(slug)'") }
+        guard let org = try await store.find(slug: slug) else { throw Self.unknown(slug) }
         return org
+    }
+}
+
+extension Organizations {
+    /// An unknown organisation, and one the caller does not stand in: the same 404.
+    static func unknown(_ slug: String) -> ControlPlaneError { .notFound("no organisation '\(slug)'") }
+
+    /// What decides a caller's standing in one organisation, as a query read it: `access` reads it
+    /// with the organisation, token issuance in its own one query.
+    struct Standing {
+        var org: UUID
+        var requireMFA: Bool
+        /// The calling user's active membership (an invited one counts as none).
+        var role: OrgRole?
+        var disabled: Bool
+        var hasTOTP: Bool
+
+        /// The organisation-standing rule, the one place it is written.
+        ///
+        /// Non-members get the same 404 as for an unknown organisation, so slugs cannot be probed;
+        /// disabled members get 403 on every call. Where the organisation requires MFA, an admin or
+        /// owner without TOTP gets 403 `mfa_required` on every call, whatever user credential they
+        /// use (a session or one of their API keys: a key made with a password alone must not
+        /// bypass the rule); service accounts and the superuser key are not persons and pass.
+        ///
+        /// - Returns: the user's role; `nil` for the superuser key and service accounts.
+        func check(_ caller: Caller, slug: String) throws -> OrgRole? {
+            let notFound = Organizations.unknown(slug)
+            switch caller.identity {
+            case .superuser:
+                return nil
+            case .user:
+                guard let role else { throw notFound }
+                if disabled { throw ControlPlaneError.forbidden("your membership of '\(slug)' is disabled") }
+                if requireMFA, role >= .admin, !hasTOTP {
+                    throw ControlPlaneError.mfaRequired(
+                        "'\(slug)' requires its admins and owners to use a second factor: turn on TOTP (POST /v1/me/mfa/totp, then confirm) and sign in again"
+                    )
+                }
+                return role
+            case .serviceAccount(_, let accountOrg, _):
+                guard accountOrg == org else { throw notFound }
+                return nil
+            }
+        }
     }
 }

@@ -35,7 +35,7 @@ public struct Accounts: Sendable {
     let audit: AuditTrail
     let settings: ControlPlaneSettings
     let logger: Logger
-    let now: Clock
+    let now: WallClock
 
     static let resetInvalid = ControlPlaneError.invalid("invalid, used or expired password-reset code")
 

@@ -14,7 +14,7 @@ public struct Invitations: Sendable {
     let audit: AuditTrail
     let settings: ControlPlaneSettings
     let logger: Logger
-    let now: Clock
+    let now: WallClock
 
     static let invalidCode = ControlPlaneError.invalid("invalid, used, revoked or expired invitation code")
 

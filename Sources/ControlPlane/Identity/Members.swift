@@ -12,7 +12,7 @@ public struct Members: Sendable {
     let audit: AuditTrail
     let invitations: Invitations
     let logger: Logger
-    let now: Clock
+    let now: WallClock
 
     /// Adds a member in state `invited` with a single-use invitation (`manageMembers`; owners:
     /// `manageOwners`), creating the account when the email is new (`member.added` and

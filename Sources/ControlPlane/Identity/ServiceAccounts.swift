@@ -20,7 +20,7 @@ public struct ServiceAccounts: Sendable {
     let statusLists: StatusLists
     let audit: AuditTrail
     let logger: Logger
-    let now: Clock
+    let now: WallClock
 
     /// Creates a service account (`manageServiceAccounts`); the client secret is returned once
     /// (`service_account.created` audited).

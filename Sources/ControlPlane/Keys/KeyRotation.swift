@@ -20,7 +20,7 @@ public struct KeyRotation: Sendable {
     /// OSes examined per pass (key generation happens inside the pass's transaction).
     let batch: Int
     let logger: Logger
-    let now: Clock
+    let now: WallClock
 
     /// Who the audit trail names for the scheduler's steps.
     public static let actor = AuditActor("system:key-rotation")

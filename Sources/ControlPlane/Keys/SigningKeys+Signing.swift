@@ -2,7 +2,6 @@ public import AgentOSAuth
 import Crypto
 import CryptoExtras
 import Foundation
-import JWTKit
 
 extension SigningKeys {
     /// A signed token and the key that signed it.

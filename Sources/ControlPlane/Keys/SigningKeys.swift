@@ -16,7 +16,7 @@ public struct SigningKeys: Sendable {
     let retirement: TimeInterval
     let audit: AuditTrail
     let logger: Logger
-    let now: Clock
+    let now: WallClock
 
     /// Every key of an OS, newest first (`readOS`).
     public func list(_ access: OrgAccess, os id: String) async throws -> [SigningKeyInfo] {

@@ -26,7 +26,7 @@ public struct SecondFactor: Sendable {
     let throttle: LoginThrottle
     let audit: AuditTrail
     let logger: Logger
-    let now: Clock
+    let now: WallClock
 
     /// The issuer label authenticator apps show.
     static let issuer = "AgentOS Control Plane"

@@ -1,3 +1,4 @@
+import AgentOSAuth
 import Crypto
 public import Foundation
 
@@ -38,8 +39,8 @@ public enum TOTP {
         let current = step(at: now)
         var found: Int64?
         for candidate in (current - window)...(current + window) {
-            let expected = Data(self.code(secret: secret, step: candidate).utf8)
-            if Secrets.constantTimeEquals(expected, Data(code.utf8)), candidate > after, found == nil { found = candidate }
+            let expected = self.code(secret: secret, step: candidate)
+            if AuthGate.constantTimeEquals(expected.utf8, code.utf8), candidate > after, found == nil { found = candidate }
         }
         return found
     }

@@ -17,7 +17,7 @@ actor StatusIndexAllocator {
     let blockSize: Int32
     let leaseWindow: TimeInterval
     let reuseDelay: TimeInterval
-    let now: Clock
+    let now: WallClock
     private var blocks: [UUID: Block] = [:]
     private struct Lease {
         var id = UUID()
@@ -27,7 +27,7 @@ actor StatusIndexAllocator {
 
     private var leasing: [UUID: Lease] = [:]
 
-    init(store: StatusListStore, blockSize: Int32, leaseWindow: TimeInterval, reuseDelay: TimeInterval, now: @escaping Clock) {
+    init(store: StatusListStore, blockSize: Int32, leaseWindow: TimeInterval, reuseDelay: TimeInterval, now: @escaping WallClock) {
         self.store = store
         self.blockSize = blockSize
         self.leaseWindow = leaseWindow

@@ -1,5 +1,3 @@
-public import JWTKit
-
 /// The `status` claim of a Referenced Token (draft-ietf-oauth-status-list §6.1):
 /// `{"status_list": {"idx": N, "uri": U}}`.
 public struct TokenStatusClaim: Codable, Equatable, Sendable {
@@ -17,7 +15,7 @@ public struct TokenStatusClaim: Codable, Equatable, Sendable {
 }
 
 /// The claims of a Status List Token (draft-ietf-oauth-status-list §5.1), JWT form.
-public struct StatusListTokenClaims: JWTPayload, Equatable {
+public struct StatusListTokenClaims: Codable, Equatable, Sendable {
     /// `bits` per status and `lst`, the list ZLIB-compressed (RFC 1950) and base64url-encoded.
     public struct StatusList: Codable, Equatable, Sendable {
         public var bits: Int
@@ -31,7 +29,4 @@ public struct StatusListTokenClaims: JWTPayload, Equatable {
     /// Seconds a consumer may cache the list.
     public var ttl: Int
     public var status_list: StatusList
-
-    /// Signing only: consumers verify it (`AgentOSAuth`).
-    public func verify(using algorithm: some JWTAlgorithm) async throws {}
 }

@@ -16,7 +16,7 @@ struct StatusListKeys: Sendable {
     let masterKeys: MasterKeys
     let signers: SignerCache
     let logger: Logger
-    let now: Clock
+    let now: WallClock
 
     /// AAD binding a ciphertext to its OS, kid and purpose: a status-list ciphertext moved into
     /// `signing_keys` (or back) does not open.

@@ -22,7 +22,7 @@ public struct StatusLists: Sendable {
     let settings: ControlPlaneSettings
     let audit: AuditTrail
     let logger: Logger
-    let now: Clock
+    let now: WallClock
 
     /// Indices leased per process and OS at a time.
     static let blockSize: Int32 = 1024
@@ -40,7 +40,7 @@ public struct StatusLists: Sendable {
         settings: ControlPlaneSettings,
         audit: AuditTrail,
         logger: Logger,
-        now: @escaping Clock
+        now: @escaping WallClock
     ) {
         let store = StatusListStore(client: client, logger: logger)
         self.client = client

@@ -2,6 +2,13 @@ import Crypto
 public import Foundation
 public import Logging
 public import PostgresNIO
+import Subprocess
+
+#if canImport(System)
+    import System
+#else
+    import SystemPackage
+#endif
 
 #if canImport(Glibc)
     import Glibc
@@ -65,7 +72,7 @@ public struct EmbeddedPostgres: Sendable {
     }
 
     /// Initialises the cluster on first use, clears a stale lock file, and starts the server.
-    public func start(logger: Logger) throws {
+    public func start(logger: Logger) async throws {
         let fm = FileManager.default
         try fm.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         // Others may traverse (the postgres user must reach pgdata when we are root), not list.
@@ -82,15 +89,19 @@ public struct EmbeddedPostgres: Sendable {
                 "-D", clusterDirectory.path, "-U", Self.user, "--auth=trust", "-E", "UTF8", "--locale=C",
             ]
             if !fsync { arguments.append("--no-sync") }
-            try runPostgresTool(binaries.initdb, arguments, what: "initdb")
+            try await runPostgresTool(binaries.initdb, arguments, what: "initdb")
         }
-        try startServer(logger: logger)
+        try await startServer(logger: logger)
     }
 
     /// Stops the server (fast shutdown: active sessions are disconnected).
-    public func stop() throws {
+    public func stop() async throws {
         guard isRunning else { return }
-        try runPostgresTool(binaries.pgCtl, ["-D", clusterDirectory.path, "-m", "fast", "-w", "-t", "30", "stop"], what: "pg_ctl stop")
+        try await runPostgresTool(
+            binaries.pgCtl,
+            ["-D", clusterDirectory.path, "-m", "fast", "-w", "-t", "30", "stop"],
+            what: "pg_ctl stop"
+        )
     }
 
     /// Whether a live postmaster owns the cluster.
@@ -100,21 +111,21 @@ public struct EmbeddedPostgres: Sendable {
     }
 
     /// The PID recorded in `postmaster.pid`, if the file exists.
-    public var postmasterPID: pid_t? {
+    public var postmasterPID: Int32? {
         let pidFile = clusterDirectory.appendingPathComponent("postmaster.pid").path
         guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
-            let first = text.split(separator: "\n").first, let pid = pid_t(first.trimmingCharacters(in: .whitespaces))
+            let first = text.split(separator: "\n").first, let pid = Int32(first.trimmingCharacters(in: .whitespaces))
         else { return nil }
         return pid
     }
 
-    private func startServer(logger: Logger) throws {
+    private func startServer(logger: Logger) async throws {
         let pidFile = clusterDirectory.appendingPathComponent("postmaster.pid").path
         if let pid = postmasterPID {
             if kill(pid, 0) == 0 && Self.isPostgresProcess(pid) {
                 // A postmaster left behind by a killed control plane: restart it cleanly.
                 logger.warning("stopping a PostgreSQL left running by an earlier run", metadata: ["pg.pid": "\(pid)"])
-                try stop()
+                try await stop()
             } else {
                 logger.warning("removing stale postmaster.pid", metadata: ["pg.pid": "\(pid)"])
                 unlink(pidFile)
@@ -131,7 +142,7 @@ public struct EmbeddedPostgres: Sendable {
         close(log)
         try ensureOwned(logFile.path)
         do {
-            try runPostgresTool(binaries.pgCtl, arguments, what: "pg_ctl start")
+            try await runPostgresTool(binaries.pgCtl, arguments, what: "pg_ctl start")
         } catch {
             let tail =
                 (try? String(contentsOf: logFile, encoding: .utf8))?.split(separator: "\n").suffix(5)
@@ -165,17 +176,25 @@ public struct EmbeddedPostgres: Sendable {
         try ensureOwned(settingsPath)
     }
 
-    private func runPostgresTool(_ tool: String, _ arguments: [String], what: String) throws {
-        let result: ProcessRunner.Result
-        if Self.runningAsRoot {
-            result = try ProcessRunner.run("runuser", ["-u", "postgres", "--", tool] + arguments)
-        } else {
-            result = try ProcessRunner.run(tool, arguments)
-        }
-        guard result.status == 0 else {
-            throw EmbeddedPostgresError(
-                message: "\(what) failed (exit \(result.status)): \(result.output.trimmingCharacters(in: .whitespacesAndNewlines))"
-            )
+    /// Runs `tool` (as `postgres` when we are root) and waits for it without holding a thread; its
+    /// output (stdout and stderr) is the error's message. The child gets no descriptor of ours but
+    /// the standard three: pg_ctl's postmaster would otherwise keep our sockets open for its lifetime.
+    private func runPostgresTool(_ tool: String, _ arguments: [String], what: String) async throws {
+        let executable: Executable = Self.runningAsRoot ? .name("runuser") : .path(FilePath(tool))
+        let result = try await Subprocess.run(
+            executable,
+            arguments: Arguments(Self.runningAsRoot ? ["-u", "postgres", "--", tool] + arguments : arguments),
+            output: .string(limit: 1 << 20),
+            error: .combinedWithOutput
+        )
+        let status: Int32 =
+            switch result.terminationStatus {
+            case .exited(let code): code
+            case .signaled(let signal): 128 + signal
+            }
+        guard status == 0 else {
+            let output = result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+            throw EmbeddedPostgresError(message: "\(what) failed (exit \(status)): \(output)")
         }
     }
 

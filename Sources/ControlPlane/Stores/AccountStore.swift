@@ -1,3 +1,4 @@
+import AgentOSAuth
 import Foundation
 import Logging
 import PostgresNIO
@@ -109,7 +110,7 @@ struct AccountStore: Sendable {
             """,
             logger: logger
         )
-        guard let row = try await rows.decode((UUID, String, Data).self).collect().first, Secrets.constantTimeEquals(row.2, hash) else {
+        guard let row = try await rows.decode((UUID, String, Data).self).collect().first, AuthGate.constantTimeEquals(row.2, hash) else {
             return nil
         }
         return (row.0, row.1)
@@ -124,7 +125,7 @@ struct AccountStore: Sendable {
             """,
             logger: logger
         )
-        guard let row = try await rows.decode((UUID, Data, String, UUID?).self).collect().first, Secrets.constantTimeEquals(row.1, hash)
+        guard let row = try await rows.decode((UUID, Data, String, UUID?).self).collect().first, AuthGate.constantTimeEquals(row.1, hash)
         else {
             return nil
         }

@@ -1,3 +1,4 @@
+import AgentOSAuth
 import Foundation
 import Logging
 import PostgresNIO
@@ -74,7 +75,7 @@ struct InvitationStore: Sendable {
             logger: logger
         )
         guard let row = try await rows.decode((UUID, UUID, String, Data).self).collect().first,
-            Secrets.constantTimeEquals(row.3, hash)
+            AuthGate.constantTimeEquals(row.3, hash)
         else { return nil }
         return (row.0, row.1, row.2)
     }
@@ -91,7 +92,7 @@ struct InvitationStore: Sendable {
             logger: logger
         )
         guard let row = try await rows.decode((UUID, UUID, UUID, Data).self).collect().first,
-            Secrets.constantTimeEquals(row.3, hash)
+            AuthGate.constantTimeEquals(row.3, hash)
         else { return nil }
         return (row.0, row.1, row.2)
     }

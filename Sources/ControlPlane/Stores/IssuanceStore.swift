@@ -75,8 +75,7 @@ struct TokenIssuanceQuery: PostgresPreparedStatement, Hashable {
           \(IssuanceStore.activeKid), \(IssuanceStore.rawScopes(of: "s.id")),
           \(IssuanceStore.generation(of: "CASE WHEN $4 THEN s.id::text ELSE 'svc:' || s.id::text END")),
           \(IssuanceStore.roleSlugs(of: "s.id")),
-          coalesce(g.require_mfa AND cm.role IN ('admin', 'owner')
-            AND NOT EXISTS (SELECT 1 FROM user_totp t WHERE t.user_id = $3 AND t.confirmed_at IS NOT NULL), false)
+          g.require_mfa, EXISTS (SELECT 1 FROM user_totp t WHERE t.user_id = $3 AND t.confirmed_at IS NOT NULL)
         FROM organizations g
         LEFT JOIN os_instances o ON o.org_id = g.id AND o.os_id = $2
         LEFT JOIN org_members cm ON cm.org_id = g.id AND cm.user_id = $3 AND cm.state = 'active'
@@ -106,8 +105,9 @@ struct TokenIssuanceQuery: PostgresPreparedStatement, Hashable {
         var generation: Int64
         /// `nil` unless the OS emits a `roles` claim.
         var roles: [String]?
-        /// The organisation requires MFA of the caller's role and the caller has none.
-        var callerNeedsMFA: Bool
+        var requireMFA: Bool
+        /// The calling user has TOTP on.
+        var callerHasTOTP: Bool
     }
 
     var org: String
@@ -129,9 +129,10 @@ struct TokenIssuanceQuery: PostgresPreparedStatement, Hashable {
     }
 
     func decodeRow(_ row: PostgresRow) throws -> Row {
-        let (org, os, role, disabled, subject, email, name, subjectDisabled, kid, scopes, generation, roles, needsMFA) = try row.decode(
-            (UUID, UUID?, OrgRole?, Bool?, UUID?, String?, String?, Bool, String?, [String], Int64, [String]?, Bool).self
-        )
+        let (org, os, role, disabled, subject, email, name, subjectDisabled, kid, scopes, generation, roles, requireMFA, hasTOTP) =
+            try row.decode(
+                (UUID, UUID?, OrgRole?, Bool?, UUID?, String?, String?, Bool, String?, [String], Int64, [String]?, Bool, Bool).self
+            )
         return Row(
             orgID: org,
             osInternalID: os,
@@ -145,7 +146,8 @@ struct TokenIssuanceQuery: PostgresPreparedStatement, Hashable {
             scopes: scopes,
             generation: generation,
             roles: roles,
-            callerNeedsMFA: needsMFA
+            requireMFA: requireMFA,
+            callerHasTOTP: hasTOTP
         )
     }
 }

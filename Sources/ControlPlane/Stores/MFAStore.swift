@@ -1,3 +1,4 @@
+import AgentOSAuth
 import Foundation
 import Logging
 import PostgresNIO
@@ -89,7 +90,7 @@ struct MFAStore: Sendable {
             """,
             logger: logger
         )
-        return try await rows.decode(Data.self).collect().contains { Secrets.constantTimeEquals($0, hash) }
+        return try await rows.decode(Data.self).collect().contains { AuthGate.constantTimeEquals($0, hash) }
     }
 
     /// (confirmed TOTP, unused recovery codes) of `user`.
@@ -122,7 +123,7 @@ struct MFAStore: Sendable {
             logger: logger
         )
         return try await rows.decode((Data, UUID, String).self).collect().first.flatMap {
-            Secrets.constantTimeEquals($0.0, hash) ? Challenge(hash: $0.0, user: $0.1, email: $0.2) : nil
+            AuthGate.constantTimeEquals($0.0, hash) ? Challenge(hash: $0.0, user: $0.1, email: $0.2) : nil
         }
     }
 

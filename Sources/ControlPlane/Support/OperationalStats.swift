@@ -4,7 +4,7 @@ import Foundation
 /// replica reports the same, current values without a background task).
 public struct OperationalStats: Sendable {
     let store: StatsStore
-    let now: Clock
+    let now: WallClock
 
     public struct Snapshot: Sendable {
         /// Seconds since each OS's active key was activated (`nil` when the OS has none), and

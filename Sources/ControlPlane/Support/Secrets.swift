@@ -12,12 +12,6 @@ enum Secrets {
 
     /// What is stored and looked up: SHA-256 of the secret (high-entropy, so no salt or KDF).
     static func hash(_ secret: String) -> Data { Data(SHA256.hash(data: Data(secret.utf8))) }
-
-    /// Compares two digests without an early exit, so timing reveals nothing.
-    static func constantTimeEquals(_ lhs: Data, _ rhs: Data) -> Bool {
-        guard lhs.count == rhs.count else { return false }
-        return zip(lhs, rhs).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
-    }
 }
 
 extension UUID {

@@ -1,3 +1,5 @@
+import AgentOSAuth
+
 /// The claims as JSON, written directly: the keys and omissions of their synthesised `Codable`
 /// form (absent optionals are left out), without `JSONEncoder`'s generic containers, which were
 /// the largest part of a token after the signature (docs/performance.md).
@@ -31,7 +33,7 @@ extension AccessTokenClaims {
     }
 }
 
-/// Minimal JSON writing (RFC 8259): strings escaped as the grammar requires, nothing more.
+/// Minimal JSON writing (RFC 8259): keys, numbers and arrays; strings through `JSONStringWriter`.
 enum JSONText {
     static func key(_ key: StaticString, first: Bool = false, into out: inout [UInt8]) {
         if !first { out.append(UInt8(ascii: ",")) }
@@ -42,7 +44,7 @@ enum JSONText {
 
     static func member(_ name: StaticString, string: String, first: Bool = false, into out: inout [UInt8]) {
         key(name, first: first, into: &out)
-        self.string(string, into: &out)
+        JSONStringWriter.append(string, to: &out)
     }
 
     static func member(_ name: StaticString, integer: Int, first: Bool = false, into out: inout [UInt8]) {
@@ -55,28 +57,8 @@ enum JSONText {
         out.append(UInt8(ascii: "["))
         for (index, value) in strings.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            string(value, into: &out)
+            JSONStringWriter.append(value, to: &out)
         }
         out.append(UInt8(ascii: "]"))
-    }
-
-    static func string(_ value: String, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
-            case UInt8(ascii: "\\"): out.append(contentsOf: #"\\"#.utf8)
-            case 0x0A: out.append(contentsOf: #"\n"#.utf8)
-            case 0x0D: out.append(contentsOf: #"\r"#.utf8)
-            case 0x09: out.append(contentsOf: #"\t"#.utf8)
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: #"\u00"#.utf8)
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0x0F)])
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
     }
 }

@@ -1,8 +1,7 @@
 public import Foundation
-public import JWTKit
 
 /// The access-token claims contract of `docs/api.md` (token requests) (times in whole seconds).
-public struct AccessTokenClaims: JWTPayload, Equatable {
+public struct AccessTokenClaims: Codable, Equatable, Sendable {
     public var iss: String
     public var sub: String
     public var aud: String
@@ -50,7 +49,4 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         self.status = status
         self.roles = roles
     }
-
-    /// Issuing only: verification is `AgentOSAuth`'s job.
-    public func verify(using algorithm: some JWTAlgorithm) async throws {}
 }

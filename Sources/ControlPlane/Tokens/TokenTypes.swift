@@ -29,8 +29,11 @@ public struct IssuedToken: Sendable {
     public var algorithm: String
     public var jti: String
     public var subject: String
+    /// The organisation's slug and the OS id the token is for (its `org` and `aud`).
+    public var org: String
+    public var os: String
 
-    init(_ claims: AccessTokenClaims, signed: SigningKeys.SignedToken) {
+    init(_ claims: AccessTokenClaims, signed: SigningKeys.SignedToken, org: String) {
         accessToken = signed.token
         expiresIn = claims.exp - claims.iat
         expiresAt = Date(timeIntervalSince1970: Double(claims.exp))
@@ -39,21 +42,7 @@ public struct IssuedToken: Sendable {
         algorithm = signed.algorithm.name
         jti = claims.jti
         subject = claims.sub
-    }
-}
-
-/// An RFC 6749 §5.2 error of the token endpoint.
-public struct OAuthError: Error, Equatable, Sendable {
-    public enum Code: String, Sendable {
-        case invalidRequest = "invalid_request"
-        case invalidClient = "invalid_client"
-        case invalidScope = "invalid_scope"
-        case unsupportedGrantType = "unsupported_grant_type"
-    }
-    public var code: Code
-    public var description: String
-    public init(_ code: Code, _ description: String) {
-        self.code = code
-        self.description = description
+        self.org = org
+        os = claims.aud
     }
 }

@@ -52,7 +52,7 @@ extension APIHandler {
     /// 201 with the new key; 200 with the active one when authorization was already on.
     func enableAuthorization(_ input: Operations.EnableAuthorization.Input) async throws -> Operations.EnableAuthorization.Output {
         let access = try await access(input.path.org)
-        // `OpenAPIScopeMiddleware` hands an empty body over as `{}`, as the hand-written routes read it.
+        // `GeneratedHandlerAdapter` hands an empty body over as `{}`, as the hand-written routes read it.
         let algorithm = input.body.flatMap { if case .json(let body) = $0 { body.algorithm } else { nil } }
         let registration = try await osRegistry.enableAuthorization(access, os: input.path.os, algorithm: try Self.algorithm(algorithm))
         let body = Components.Schemas.Registration(registration)

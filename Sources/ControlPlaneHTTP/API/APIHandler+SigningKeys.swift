@@ -13,7 +13,7 @@ extension APIHandler {
 
     func createSigningKey(_ input: Operations.CreateSigningKey.Input) async throws -> Operations.CreateSigningKey.Output {
         let access = try await access(input.path.org)
-        // `OpenAPIScopeMiddleware` hands an empty body over as `{}`, as the hand-written routes read it.
+        // `GeneratedHandlerAdapter` hands an empty body over as `{}`, as the hand-written routes read it.
         let body = input.body.flatMap { if case .json(let body) = $0 { body } else { nil } }
         let key = try await signingKeys.create(
             access,

@@ -7,7 +7,7 @@ import Foundation
 /// (`OAuthRoutes`, docs/decisions.md).
 extension APIHandler {
     func issueToken(_ input: Operations.IssueToken.Input) async throws -> Operations.IssueToken.Output {
-        // A body left out is `{}` by now (OpenAPIScopeMiddleware): a token for the caller itself.
+        // A body left out is `{}` by now (GeneratedHandlerAdapter): a token for the caller itself.
         let body: Operations.IssueToken.Input.Body.JsonPayload
         switch input.body {
         case .json(let payload): body = payload

@@ -36,7 +36,7 @@ struct APIHandler: APIProtocol {
     /// Registers the generated routes on `group`, which carries the caller middleware (passing
     /// the document's public operations).
     func register(on group: RouterGroup<APIRequestContext>) {
-        let routes = group.add(middleware: OpenAPIScopeMiddleware())
+        let routes = group.add(middleware: GeneratedHandlerAdapter())
         // The configuration matches JSONResponse's encoding (sorted keys, no escaped slashes).
         let configuration = Configuration(dateTranscoder: .iso8601, jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes])
         do {

@@ -2,7 +2,7 @@ import Foundation
 
 /// What the embedded document says of each operation that the middleware in front of the
 /// generated code must enforce, read once: which operations take a JSON body (and whether it may
-/// be left out), so ``OpenAPIScopeMiddleware`` answers 415 exactly where the document says a JSON
+/// be left out), so ``GeneratedHandlerAdapter`` answers 415 exactly where the document says a JSON
 /// body goes; and which are public (`security: []`), so ``CallerMiddleware`` lets exactly those
 /// through without a credential.
 struct DocumentRules: Sendable {

@@ -3,7 +3,7 @@ import HTTPTypes
 /// The Hummingbird context of the request a generated operation handler is serving.
 ///
 /// Generated handlers receive only the operation's input; the caller, the client address and
-/// the path's raw parameters live in the request context, which ``OpenAPIScopeMiddleware``
+/// the path's raw parameters live in the request context, which ``GeneratedHandlerAdapter``
 /// makes available here for the duration of the request.
 enum RequestScope {
     @TaskLocal static var context: APIRequestContext?

@@ -62,7 +62,7 @@ public struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case .notFound(let message): .notFound(message)
         case .conflict(let message): .conflict(message)
         case .unauthenticated(let message): .unauthorized(message)
-        case .forbidden(let message): .forbidden(message)
+        case .forbidden(let message), .scopesRefused(let message): .forbidden(message)
         case .mfaRequired(let message): .init(.forbidden, code: "mfa_required", message: message)
         case .tooManyRequests(let seconds):
             .init(.tooManyRequests, code: "too_many_requests", message: error.description, headers: [.retryAfter: "\(seconds)"])

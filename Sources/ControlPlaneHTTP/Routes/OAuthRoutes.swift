@@ -9,18 +9,11 @@ struct OAuthRoutes {
     let tokens: TokenIssuer
     let metrics: ControlPlaneMetrics
 
-    static let noStore: HTTPFields = [.cacheControl: "no-store", HTTPField.Name("Pragma")!: "no-cache"]
-
     struct TokenBody: Encodable {
         var access_token: String
         var token_type = "Bearer"
         var expires_in: Int
         var scope: String
-    }
-
-    struct ErrorBody: Encodable {
-        var error: String
-        var error_description: String
     }
 
     func register(on router: Router<APIRequestContext>) {
@@ -56,34 +49,14 @@ struct OAuthRoutes {
                 metrics.tokenIssued(algorithm: token.algorithm, grant: "client_credentials")
                 return try JSONResponse(
                     TokenBody(access_token: token.accessToken, expires_in: token.expiresIn, scope: token.scopes.joined(separator: " ")),
-                    headers: Self.noStore
+                    headers: .noStore
                 ).response(from: request, context: context)
             } catch let error as OAuthError {
-                return try Self.errorResponse(error, basic: usedBasic, request: request, context: context)
+                return try error.response(basic: usedBasic, from: request, context: context)
             } catch let error as ControlPlaneError {
-                return try Self.errorResponse(
-                    OAuthError(.invalidRequest, error.description),
-                    basic: false,
-                    request: request,
-                    context: context
-                )
+                return try OAuthError(error).response(basic: usedBasic, from: request, context: context)
             }
         }
-    }
-
-    static func errorResponse(_ error: OAuthError, basic: Bool, request: Request, context: APIRequestContext) throws -> Response {
-        var headers = noStore
-        var status = HTTPResponse.Status.badRequest
-        if error.code == .invalidClient {
-            status = .unauthorized
-            headers[.wwwAuthenticate] = basic ? "Basic realm=\"controlplane\"" : "Bearer realm=\"controlplane\""
-        }
-        return try JSONResponse(
-            ErrorBody(error: error.code.rawValue, error_description: error.description),
-            status: status,
-            headers: headers
-        )
-        .response(from: request, context: context)
     }
 
     /// The form parameters; a repeated parameter is an error (RFC 6749 §3.2).

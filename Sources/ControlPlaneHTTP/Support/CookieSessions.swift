@@ -51,7 +51,7 @@ struct CookieSessions: Sendable {
     /// The session token of a request authenticated by the cookie, nil when it has none. Mutating
     /// methods must carry the matching `X-CSRF-Token` and, when the browser sends one, our `Origin`.
     func credential(_ request: Request) throws -> String? {
-        guard request.headers[.authorization] == nil, let token = Self.cookies(request)[Self.sessionCookie] else { return nil }
+        guard request.headers[.authorization] == nil, let token = request.cookies[Self.sessionCookie]?.value else { return nil }
         guard token.hasPrefix("cps_") else {
             throw APIError(
                 .unauthorized,
@@ -62,9 +62,8 @@ struct CookieSessions: Sendable {
         }
         guard [.get, .head, .options].contains(request.method) else {
             try checkOrigin(request)
-            let expected = Data(Self.csrfToken(for: token).utf8)
-            let sent = Data((request.headers[Self.csrfHeader] ?? "").utf8)
-            guard Self.constantTimeEquals(sent, expected) else {
+            let sent = request.headers[Self.csrfHeader] ?? ""
+            guard AuthGate.constantTimeEquals(sent.utf8, Self.csrfToken(for: token).utf8) else {
                 throw APIError(
                     .forbidden,
                     code: "csrf_failed",
@@ -87,20 +86,31 @@ struct CookieSessions: Sendable {
         var headers = HTTPFields.noStore
         guard try wantsCookie(request) else { return try JSONResponse(body(session.token), status: status, headers: headers) }
         let secure = isSecure(request)
-        let expires = Self.httpDate(session.expiresAt)
-        let flags = "; Path=/; Expires=\(expires); SameSite=Strict" + (secure ? "; Secure" : "")
-        headers.append(HTTPField(name: .setCookie, value: "\(Self.sessionCookie)=\(session.token)\(flags); HttpOnly"))
-        headers.append(HTTPField(name: .setCookie, value: "\(Self.csrfCookie)=\(Self.csrfToken(for: session.token))\(flags)"))
+        let csrf = Self.csrfToken(for: session.token)
+        headers.setCookie(Self.cookie(Self.sessionCookie, session.token, expires: session.expiresAt, secure: secure, httpOnly: true))
+        headers.setCookie(Self.cookie(Self.csrfCookie, csrf, expires: session.expiresAt, secure: secure, httpOnly: false))
         return try JSONResponse(body(nil), status: status, headers: headers)
     }
 
     /// `Set-Cookie` headers that delete both cookies (sign-out, a dead session).
     func clear(_ request: Request) -> HTTPFields {
-        let flags = "=; Path=/; Max-Age=0; SameSite=Strict" + (isSecure(request) ? "; Secure" : "")
+        let secure = isSecure(request)
         var headers = HTTPFields()
-        headers.append(HTTPField(name: .setCookie, value: Self.sessionCookie + flags + "; HttpOnly"))
-        headers.append(HTTPField(name: .setCookie, value: Self.csrfCookie + flags))
+        headers.setCookie(Self.cookie(Self.sessionCookie, "", maxAge: 0, secure: secure, httpOnly: true))
+        headers.setCookie(Self.cookie(Self.csrfCookie, "", maxAge: 0, secure: secure, httpOnly: false))
         return headers
+    }
+
+    /// What both cookies share: the whole site (`Path=/`), never sent cross-site (`SameSite=Strict`).
+    private static func cookie(
+        _ name: String,
+        _ value: String,
+        expires: Date? = nil,
+        maxAge: Int? = nil,
+        secure: Bool,
+        httpOnly: Bool
+    ) -> Cookie {
+        Cookie(name: name, value: value, expires: expires, maxAge: maxAge, path: "/", secure: secure, httpOnly: httpOnly, sameSite: .strict)
     }
 
     /// The `Origin` a browser sends must be the control plane's: the public URL's, or the `Host` the request was sent to.
@@ -117,31 +127,12 @@ struct CookieSessions: Sendable {
         if let origin = request.headers[.origin] { return origin.hasPrefix("https://") }
         return publicOrigin?.hasPrefix("https://") ?? false
     }
+}
 
-    static func cookies(_ request: Request) -> [String: String] {
-        var cookies: [String: String] = [:]
-        for header in request.headers[values: .cookie] {
-            for pair in header.split(separator: ";") {
-                let parts = pair.split(separator: "=", maxSplits: 1)
-                guard parts.count == 2 else { continue }
-                let name = parts[0].trimmingCharacters(in: .whitespaces)
-                if cookies[name] == nil { cookies[name] = parts[1].trimmingCharacters(in: .whitespaces) }
-            }
-        }
-        return cookies
-    }
-
-    /// No early exit, so the time taken says nothing about how much of the token matched.
-    static func constantTimeEquals(_ lhs: Data, _ rhs: Data) -> Bool {
-        guard lhs.count == rhs.count else { return false }
-        return zip(lhs, rhs).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
-    }
-
-    static func httpDate(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return formatter.string(from: date)
+extension HTTPFields {
+    /// `Response.setCookie` for the fields a `JSONResponse` or an `APIError` carries, which have no
+    /// `Response` yet; the line is Hummingbird's `Cookie` rendering, as `setCookie` writes it.
+    mutating func setCookie(_ cookie: Cookie) {
+        self[values: .setCookie].append(cookie.description)
     }
 }

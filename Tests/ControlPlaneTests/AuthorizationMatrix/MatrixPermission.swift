@@ -82,6 +82,14 @@ enum MatrixPermission: Sendable {
         }
     }
 
+    /// The `error.code` of a refusal with `status`: one per status, docs/api.md's "Errors" table
+    /// (`DocumentedError`). The rules above give 400, 401, 403, 404 and 409; none of them is a
+    /// `mfa_required` or `csrf_failed` (no fixture organisation requires a second factor, and
+    /// callers send bearer credentials, not cookies).
+    static func errorCode(for status: Int) -> String? {
+        DocumentedError.codes[status]
+    }
+
     /// The answers every operation under an organisation shares; `allowed` decides the rest.
     private static func inOrganization(_ standing: MatrixCaller.Standing, success: Int, allowed: (MatrixCaller.Standing) -> Bool) -> Int {
         switch standing {

@@ -1,6 +1,5 @@
 import Foundation
-
-@testable import ControlPlane
+import Subprocess
 
 /// Runs the built `controlplane` executable as a child process: logging is bootstrapped once per
 /// process, so commands never run inside the test process.
@@ -10,6 +9,9 @@ enum CLI {
         var stdout: String
         var stderr: String
     }
+
+    /// More than any command of the suite prints; Subprocess fails the run rather than truncate.
+    static let outputLimit = 64 << 20
 
     /// The executable `swift test` built beside the test bundle.
     static var binary: String {
@@ -23,22 +25,24 @@ enum CLI {
         try await run(binary, arguments, environment: environment, stdin: stdin)
     }
 
-    /// Runs any executable, without blocking a thread while it runs.
+    /// Runs any executable with exactly `environment` (plus PATH), without holding a thread while it runs.
     static func run(_ executable: String, _ arguments: [String], environment: [String: String], stdin: String? = nil) async throws
         -> Output
     {
         var env = environment
         env["PATH"] = env["PATH"] ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        var inputPath: String?
-        if let stdin {
-            let path = NSTemporaryDirectory() + "cp-stdin-\(UUID().uuidString)"
-            _ = FileManager.default.createFile(atPath: path, contents: Data(stdin.utf8), attributes: [.posixPermissions: 0o600])
-            inputPath = path
-        }
-        defer { if let inputPath { unlink(inputPath) } }
-        let process = try ProcessRunner.start(executable, arguments, environment: env, inputPath: inputPath, separateErrors: true)
-        defer { process.removeOutput() }
-        let status = try await process.exitCode()
-        return Output(status: status, stdout: process.output, stderr: process.errorOutput)
+        let configuration = Configuration(executable: .named(executable), arguments: Arguments(arguments), environment: .exactly(env))
+        let result =
+            if let stdin {
+                try await Subprocess.run(
+                    configuration,
+                    input: .string(stdin),
+                    output: .string(limit: outputLimit),
+                    error: .string(limit: outputLimit)
+                )
+            } else {
+                try await Subprocess.run(configuration, output: .string(limit: outputLimit), error: .string(limit: outputLimit))
+            }
+        return Output(status: result.terminationStatus.exitCode, stdout: result.standardOutput, stderr: result.standardError)
     }
 }

@@ -76,17 +76,19 @@ struct ControlPlaneHarness: Sendable {
                 configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                 logger: TestCluster.logger
             )
-            try await app.test(live ? .live : .router) { client in
-                try await body(
-                    ControlPlaneHarness(
-                        services: services,
-                        database: postgres,
-                        client: client,
-                        adminKey: adminKey,
-                        databaseName: name,
-                        clock: clock
+            try await services.withBackgroundServices {
+                try await app.test(live ? .live : .router) { client in
+                    try await body(
+                        ControlPlaneHarness(
+                            services: services,
+                            database: postgres,
+                            client: client,
+                            adminKey: adminKey,
+                            databaseName: name,
+                            clock: clock
+                        )
                     )
-                )
+                }
             }
         }
     }

@@ -1,17 +1,15 @@
 import Foundation
 
-@testable import ControlPlane
-
 #if canImport(Glibc)
     import Glibc
 #endif
 
 /// nginx (Debian's package) as the reverse proxy in front of control-plane replicas: its own
 /// `-c` configuration and `-p` prefix in a private temporary directory, listening on 127.0.0.1
-/// only. A missing nginx is a test failure saying what to install.
-struct NginxProxy {
-    let process: RunningProcess
-    let directory: URL
+/// only, for as long as a closure runs (``ChildProcess``). A missing nginx is a test failure
+/// saying what to install.
+struct NginxProxy: Sendable {
+    let child: ChildProcess
     let port: Int
 
     static var executable: String {
@@ -20,19 +18,20 @@ struct NginxProxy {
             where FileManager.default.isExecutableFile(atPath: candidate) {
                 return candidate
             }
-            throw ProcessRunnerError(
+            throw ChildProcess.Failure(
                 message: "nginx not found: install it (apt-get install -y nginx-light); the replica fault test needs it"
             )
         }
     }
 
-    /// Starts nginx balancing over `upstreams` (ports on 127.0.0.1) and waits until it answers.
+    /// Runs nginx balancing over `upstreams` (ports on 127.0.0.1) while `body` runs, from when it answers.
     /// The answer names the replica that served it (`X-Upstream`). A connection refused by a
     /// dead replica is retried on the other (nginx's default `proxy_next_upstream error
     /// timeout`, which re-sends a POST only when nothing reached the dead replica).
-    static func start(upstreams: [Int]) async throws -> NginxProxy {
+    static func withProxy<T: Sendable>(upstreams: [Int], _ body: (NginxProxy) async throws -> T) async throws -> T {
         let nginx = try executable
         let directory = try makeTemporaryDirectory(prefix: "cpn")
+        defer { try? FileManager.default.removeItem(at: directory) }
         let port = try freePort()
         let servers = upstreams.map { "server 127.0.0.1:\($0) max_fails=1 fail_timeout=1s;" }.joined(separator: "\n        ")
         let path = directory.path
@@ -68,28 +67,21 @@ struct NginxProxy {
             }
             """
         try configuration.write(toFile: path + "/nginx.conf", atomically: true, encoding: .utf8)
-        let process = try ProcessRunner.start(
-            nginx,
-            ["-e", path + "/error.log", "-p", path, "-c", path + "/nginx.conf"],
-            environment: ["PATH": "/usr/sbin:/usr/bin:/bin"]
-        )
-        let proxy = NginxProxy(process: process, directory: directory, port: port)
-        for _ in 0..<100 {
-            if (try? await HTTP.send("GET", "http://127.0.0.1:\(port)/health", timeout: 1)) != nil { return proxy }
-            if kill(process.pid, 0) != 0 { break }
-            try await Task.sleep(for: .milliseconds(50))
+        let arguments = ["-e", path + "/error.log", "-p", path, "-c", path + "/nginx.conf"]
+        return try await ChildProcess.run(nginx, arguments, environment: ["PATH": "/usr/sbin:/usr/bin:/bin"]) { child in
+            for _ in 0..<100 {
+                if (try? await HTTP.send("GET", "http://127.0.0.1:\(port)/health", timeout: 1)) != nil {
+                    return try await body(NginxProxy(child: child, port: port))
+                }
+                if child.hasExited { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let log = (try? String(contentsOfFile: path + "/error.log", encoding: .utf8)) ?? ""
+            throw ChildProcess.Failure(message: "nginx did not start: \(child.output) \(log)")
         }
-        let log = (try? String(contentsOfFile: path + "/error.log", encoding: .utf8)) ?? ""
-        proxy.stop()
-        throw ProcessRunnerError(message: "nginx did not start: \(process.output) \(log)")
     }
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
-
-    func stop() {
-        process.stop()
-        try? FileManager.default.removeItem(at: directory)
-    }
 
     /// A port nothing listens on right now (bound to 0 and released).
     static func freePort() throws -> Int {

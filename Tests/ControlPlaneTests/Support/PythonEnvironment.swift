@@ -1,6 +1,5 @@
 import Foundation
-
-@testable import ControlPlane
+import Subprocess
 
 /// A Python virtual environment under `.build/`, created on first use with pip packages from
 /// PyPI. A missing `python3` is a test failure naming what to install, never a skip.
@@ -8,6 +7,12 @@ import Foundation
 /// Set-up never blocks a thread: a first pip install takes a minute, and blocking the (two-thread)
 /// cooperative pool for that long starves every other test's timers.
 enum PythonEnvironment {
+    /// A finished child: its exit code and its stdout and stderr, interleaved as written.
+    struct CombinedOutput: Sendable {
+        var status: Int32
+        var output: String
+    }
+
     static let root = TestCluster.migrationsDirectory.deletingLastPathComponent().appendingPathComponent(".build/test-python")
 
     /// Runs set-up jobs one after another (pip must not run twice at once on one venv).
@@ -38,7 +43,7 @@ enum PythonEnvironment {
                 let base = ProcessInfo.processInfo.environment["PYTHON"] ?? "python3"
                 let created = try await run(base, ["-m", "venv", root.path])
                 guard created.status == 0 else {
-                    throw ProcessRunnerError(
+                    throw ChildProcess.Failure(
                         message:
                             "cannot create a Python venv with '\(base)' (install python3 and python3-venv, or set PYTHON): \(created.output)"
                     )
@@ -47,18 +52,21 @@ enum PythonEnvironment {
             if try await run(python, ["-c", "import \(marker)"]).status != 0 {
                 let installed = try await run(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check"] + requirements)
                 guard installed.status == 0 else {
-                    throw ProcessRunnerError(message: "pip install \(requirements.joined(separator: " ")) failed: \(installed.output)")
+                    throw ChildProcess.Failure(message: "pip install \(requirements.joined(separator: " ")) failed: \(installed.output)")
                 }
             }
             return python
         }
     }
 
-    /// Runs a child to completion without blocking a thread.
-    static func run(_ executable: String, _ arguments: [String]) async throws -> ProcessRunner.Result {
-        let process = try ProcessRunner.start(executable, arguments)
-        defer { unlink(process.outputPath) }
-        let status = try await process.exitCode()
-        return ProcessRunner.Result(status: status, output: process.output)
+    /// Runs a child (in this process's environment) to completion without blocking a thread.
+    static func run(_ executable: String, _ arguments: [String]) async throws -> CombinedOutput {
+        let result = try await Subprocess.run(
+            .named(executable),
+            arguments: Arguments(arguments),
+            output: .string(limit: CLI.outputLimit),
+            error: .combinedWithOutput
+        )
+        return CombinedOutput(status: result.terminationStatus.exitCode, output: result.standardOutput)
     }
 }

@@ -1,12 +1,14 @@
 import Foundation
 
-@testable import ControlPlane
-
-/// A server child process (the built `demo-os`, or a Python AgentOS) that prints
-/// "listening on http://host:port", started with only the environment given.
-struct ServerProcess {
-    let process: RunningProcess
+/// A server child process (the built `demo-os`, `controlplane serve`, or a Python AgentOS) that
+/// prints "listening on http://host:port", run with only the environment given for as long as a
+/// closure runs (``ChildProcess``).
+struct ServerProcess: Sendable {
+    let child: ChildProcess
     let baseURL: String
+
+    /// Everything it has written so far: for failure messages.
+    var output: String { child.output }
 
     static var binary: String {
         let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("demo-os").path
@@ -14,31 +16,35 @@ struct ServerProcess {
         return TestCluster.migrationsDirectory.deletingLastPathComponent().appendingPathComponent(".build/debug/demo-os").path
     }
 
-    /// Starts it and waits (≤ 20 s) for "listening on http://…".
-    static func start(environment: [String: String]) async throws -> ServerProcess {
-        try await start(binary, ["--port", "0"], environment: environment)
+    /// `demo-os` on a free port, once it listens (≤ 20 s), while `body` runs.
+    static func withServer<T: Sendable>(environment: [String: String], _ body: (ServerProcess) async throws -> T) async throws -> T {
+        try await withServer(binary, ["--port", "0"], environment: environment, body)
     }
 
-    /// Starts any server that prints "listening on http://host:port" (≤ `seconds`).
-    static func start(_ executable: String, _ arguments: [String], environment: [String: String], seconds: Int = 20) async throws
-        -> ServerProcess
-    {
+    /// Any server that prints "listening on http://host:port", once it has (≤ `seconds`), while `body` runs.
+    static func withServer<T: Sendable>(
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String],
+        seconds: Int = 20,
+        _ body: (ServerProcess) async throws -> T
+    ) async throws -> T {
         var env = environment
         env["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        // Quiet unless a test asks for more: a failure still shows the output (see `stop`).
+        // Quiet unless a test asks for more: a failure still shows the output.
         env["LOG_LEVEL"] = env["LOG_LEVEL"] ?? "warning"
-        let process = try ProcessRunner.start(executable, arguments, environment: env)
-        for _ in 0..<(seconds * 10) {
-            if let range = process.output.range(of: #"listening on (http://[0-9.]+:[0-9]+)"#, options: .regularExpression) {
-                let url = String(process.output[range]).replacingOccurrences(of: "listening on ", with: "")
-                return ServerProcess(process: process, baseURL: url)
+        return try await ChildProcess.run(executable, arguments, environment: env) { child in
+            for _ in 0..<(seconds * 10) {
+                let output = child.output
+                if let range = output.range(of: #"listening on (http://[0-9.]+:[0-9]+)"#, options: .regularExpression) {
+                    let url = String(output[range]).replacingOccurrences(of: "listening on ", with: "")
+                    return try await body(ServerProcess(child: child, baseURL: url))
+                }
+                if child.hasExited { break }
+                try await Task.sleep(for: .milliseconds(100))
             }
-            if kill(process.pid, 0) != 0 { break }
-            try await Task.sleep(for: .milliseconds(100))
+            throw ChildProcess.Failure(message: "\(executable) did not start: \(child.output)")
         }
-        let output = process.output
-        process.stop()
-        throw ProcessRunnerError(message: "\(executable) did not start: \(output)")
     }
 
     /// One request over a real socket (see ``HTTP``); a transport failure throws.
@@ -47,6 +53,4 @@ struct ServerProcess {
     {
         try await HTTP.send(method, baseURL + path, bearer: token, json: json, form: form, timeout: 30)
     }
-
-    func stop() { process.stop() }
 }

@@ -18,8 +18,8 @@ struct StatusListOS {
         ]
         gate = try AuthGate(
             configuration: try AgentOSAuthConfiguration(environment: environment),
-            statusListFetcher: { url in
-                let reply = try await cp.send(.get, url.path, key: .some(nil))
+            fetcher: { request in
+                let reply = try await cp.send(.get, request.url.path, key: .some(nil))
                 return .init(status: reply.status, data: reply.body, maxAge: nil)
             },
             now: { cp.clock.now() },

@@ -59,10 +59,16 @@ enum TestCluster {
         try await cluster.start(logger: logger)
         sharedClusterDirectory = directory.path
         atexit {
-            if let path = sharedClusterDirectory, let cluster = try? EmbeddedPostgres(dataDirectory: URL(fileURLWithPath: path)) {
-                try? cluster.stop()
-                try? FileManager.default.removeItem(atPath: path)
+            guard let path = sharedClusterDirectory else { return }
+            // An exit handler cannot await pg_ctl: ask the postmaster itself for a fast shutdown
+            // (SIGINT) and wait for it to go before removing its files.
+            if let cluster = try? EmbeddedPostgres(dataDirectory: URL(fileURLWithPath: path)), let pid = cluster.postmasterPID,
+                cluster.isRunning
+            {
+                kill(pid, SIGINT)
+                for _ in 0..<500 where kill(pid, 0) == 0 { usleep(20_000) }
             }
+            try? FileManager.default.removeItem(atPath: path)
         }
         return Server(
             configuration: { name in cluster.clientConfiguration(database: name) },
@@ -164,8 +170,7 @@ extension TestCluster {
     ) async throws {
         let directory = try makeTemporaryDirectory(prefix: prefix)
         let cluster = try EmbeddedPostgres(dataDirectory: directory, fsync: false)
-        // Stopped with the async `stop()`: a `defer` could only wait for pg_ctl on a thread of the
-        // cooperative pool, which every in-process server of the suite needs.
+        // Stopped on both paths by hand: `stop()` is async, which a `defer` cannot await.
         do {
             try await cluster.start(logger: logger)
             let migrations = MigrationRunner(migrations: try migrations)

@@ -9,20 +9,38 @@ import Synchronization
 import Testing
 
 extension SystemTests {
-    /// PostgreSQL stopped for 5 s under a stream of writes: every request is answered promptly —
-    /// 201, or 503 with `Retry-After` — never a 500 or a hang; `/ready` reports the outage; the
-    /// service recovers within 5 s of PostgreSQL returning; no acknowledged write is lost.
+    /// PostgreSQL stopped for 5 s under a stream of writes: every request is answered by the
+    /// deadline — 201, or 503 with `Retry-After` — never a 500 or a hang; `/ready` reports the
+    /// outage; the service recovers within `recovery` of PostgreSQL returning; no acknowledged
+    /// write is lost.
     @Suite("Fault: database outage")
     struct DatabaseOutageTests {
         struct Answer: Sendable {
             var id: String
             var status: Int
             var retryAfter: String?
-            var seconds: Double
+            var took: Duration
             var finished: ContinuousClock.Instant
         }
 
-        static let deadline = Duration.seconds(4)
+        /// The request deadline, well under the 5-s outage: a request held for the whole outage
+        /// (no deadline), or for a doubled deadline, is answered at 4 s or later and fails the bound.
+        static let deadline = Duration.seconds(2)
+
+        /// postgres-nio's pool reconnects with a backoff of 100 ms × 1.25ⁿ while PostgreSQL is down
+        /// (`PoolStateMachine.calculateBackoff`): after 5 s of failures the next attempt is at most
+        /// ≈ 1.2 s away, so the first write succeeds within 1.5 s of PostgreSQL accepting again.
+        static let recovery = Duration.milliseconds(1500)
+
+        /// How late an answer may come on a loaded machine: system tests run beside the in-process
+        /// suite on two cores, where a cooperative thread can be held by synchronous work of
+        /// another test (an RSA-2048 key generated in a debug build takes hundreds of
+        /// milliseconds). 1.5 s covers a few such waits and stays below a doubled bound.
+        static let margin = Duration.milliseconds(1500)
+
+        static func seconds(_ duration: Duration) -> Double {
+            Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        }
 
         @Test func writesDuringAFiveSecondOutage() async throws {
             try await TestCluster.withPrivateCluster(prefix: "cpo") { cluster, client, migrations in
@@ -38,13 +56,11 @@ extension SystemTests {
                         let body = ByteBuffer(string: #"{"id":"\#(id)","name":"\#(id)","authorization":false}"#)
                         return try await http.execute(uri: "/v1/orgs/acme/os", method: .post, headers: auth, body: body) { response in
                             let finished = ContinuousClock.now
-                            let seconds =
-                                Double((finished - started).components.attoseconds) / 1e18 + Double((finished - started).components.seconds)
                             return Answer(
                                 id: id,
                                 status: Int(response.status.code),
                                 retryAfter: response.headers[.retryAfter],
-                                seconds: seconds,
+                                took: finished - started,
                                 finished: finished
                             )
                         }
@@ -90,17 +106,12 @@ extension SystemTests {
                     #expect(Set(statuses.keys).isSubset(of: [201, 503]), "statuses \(statuses)")
                     #expect(answers.filter { $0.status == 503 }.allSatisfy { $0.retryAfter != nil })
                     #expect(statuses[503, default: 0] > 0, "the outage was not seen: \(statuses)")
-                    let slowest = answers.map(\.seconds).max() ?? 0
-                    // Bounds are for a machine also running the other ~180 tests in parallel on 2 cores
-                    // (seen: 17 s there, 2.0 s alone); a request held for the whole outage and then
-                    // some would still fail them, and the figures are printed either way.
-                    #expect(slowest < 15, "slowest answer \(slowest) s")
+                    let slowest = answers.map(\.took).max() ?? .zero
+                    #expect(slowest < Self.deadline + Self.margin, "slowest answer \(slowest)")
                     #expect(readyDuringOutage == 503)
                     let firstSuccessAfter = answers.first { $0.status == 201 && $0.finished > up }?.finished
-                    let recovery = firstSuccessAfter.map {
-                        Double(($0 - up).components.seconds) + Double(($0 - up).components.attoseconds) / 1e18
-                    }
-                    #expect(recovery != nil && recovery! < 15, "recovery \(String(describing: recovery)) s")
+                    let recovered = firstSuccessAfter.map { $0 - up }
+                    #expect(recovered != nil && recovered! < Self.recovery + Self.margin, "recovery \(String(describing: recovered))")
                     // Every acknowledged write is there.
                     var listed: Set<String> = []
                     try await http.execute(uri: "/v1/orgs/acme/os", method: .get, headers: auth) { response in
@@ -112,8 +123,8 @@ extension SystemTests {
                     #expect(lost.isEmpty, "acknowledged writes lost: \(lost)")
                     print(
                         "fault: database outage 5 s: \(answers.count) writes, \(statuses[201, default: 0]) × 201, \(statuses[503, default: 0]) × 503, "
-                            + "500s \(statuses[500, default: 0]), slowest answer \(String(format: "%.2f", slowest)) s, "
-                            + "recovery \(String(format: "%.2f", recovery ?? -1)) s after PostgreSQL returned, acknowledged writes lost \(lost.count)"
+                            + "500s \(statuses[500, default: 0]), slowest answer \(String(format: "%.2f", Self.seconds(slowest))) s, "
+                            + "recovery \(String(format: "%.2f", recovered.map(Self.seconds) ?? -1)) s after PostgreSQL returned, acknowledged writes lost \(lost.count)"
                     )
                 }
             }

@@ -15,7 +15,7 @@ extension SystemTests {
         func withCluster(_ body: (EmbeddedPostgres) async throws -> Void) async throws {
             let directory = try makeTemporaryDirectory(prefix: "cpl")
             let cluster = try EmbeddedPostgres(dataDirectory: directory, fsync: false)
-            // The async `stop()`, not a `defer`: that would wait for pg_ctl on the cooperative pool.
+            // Stopped on both paths by hand: `stop()` is async, which a `defer` cannot await.
             do {
                 try await body(cluster)
             } catch {

@@ -28,9 +28,8 @@ extension SystemTests {
             } else {
                 command = [pgDump] + arguments + connection
             }
-            // Waited for off the cooperative pool, which the in-process servers need meanwhile.
-            let result = try await onOwnThread { try ProcessRunner.run(command[0], Array(command.dropFirst())) }
-            #expect(result.status == 0, "pg_dump: \(result.output)")
+            let result = try await CLI.run(command[0], Array(command.dropFirst()), environment: ProcessInfo.processInfo.environment)
+            #expect(result.status == 0, "pg_dump: \(result.stderr)")
             return try String(contentsOfFile: output, encoding: .utf8)
         }
 

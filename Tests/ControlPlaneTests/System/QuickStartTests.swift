@@ -48,60 +48,64 @@ extension SystemTests {
             }
 
             // Terminal 1: the control plane, as `swift run controlplane serve` starts it in `work`.
-            let server = try await ServerProcess.start(
+            try await ServerProcess.withServer(
                 CLI.binary,
                 ["serve", "--port", "0", "--data-dir", work.appendingPathComponent(".controlplane").path],
                 environment: ["CONTROL_PLANE_MIGRATIONS_DIR": TestCluster.migrationsDirectory.path],
                 seconds: 60
-            )
-            defer { server.stop() }
-            // The generated secrets are readable by their owner only (README "Configuration").
-            for secret in ["master.key", "admin.key"] {
-                let path = work.appendingPathComponent(".controlplane/\(secret)").path
-                let mode = (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue
-                #expect(mode == 0o600, "\(secret) has mode \(String(mode ?? 0, radix: 8))")
-            }
-            let home = ProcessInfo.processInfo.environment["HOME"] ?? NSTemporaryDirectory()
-            let shell = ["HOME": home, "PATH": "/usr/local/bin:/usr/bin:/bin", "CONTROL_PLANE_URL": server.baseURL]
+            ) { server in
+                // The generated secrets are readable by their owner only (README "Configuration").
+                for secret in ["master.key", "admin.key"] {
+                    let path = work.appendingPathComponent(".controlplane/\(secret)").path
+                    let mode = (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue
+                    #expect(mode == 0o600, "\(secret) has mode \(String(mode ?? 0, radix: 8))")
+                }
+                let home = ProcessInfo.processInfo.environment["HOME"] ?? NSTemporaryDirectory()
+                let shell = ["HOME": home, "PATH": "/usr/local/bin:/usr/bin:/bin", "CONTROL_PLANE_URL": server.baseURL]
 
-            // Terminal 2: the CLI block; its exports are kept for the last block (same terminal).
-            let setUp = try await CLI.run(
-                "/bin/bash",
-                ["-euo", "pipefail", "-c", "cd \"$1\"\n\(controlPlaneBlock)\nexport -p > .terminal-2", "bash", work.path],
-                environment: shell
-            )
-            #expect(setUp.status == 0, "\(setUp)")
-            let env = try String(contentsOf: work.appendingPathComponent("agentos.env"), encoding: .utf8)
-            #expect(env.hasPrefix("AGENT_OS_ID=\"prod\"\nJWT_VERIFICATION_KEY=\"-----BEGIN PUBLIC KEY-----\n"), "\(env)")
+                // Terminal 2: the CLI block; its exports are kept for the last block (same terminal).
+                let setUp = try await CLI.run(
+                    "/bin/bash",
+                    ["-euo", "pipefail", "-c", "cd \"$1\"\n\(controlPlaneBlock)\nexport -p > .terminal-2", "bash", work.path],
+                    environment: shell
+                )
+                #expect(setUp.status == 0, "\(setUp)")
+                let env = try String(contentsOf: work.appendingPathComponent("agentos.env"), encoding: .utf8)
+                #expect(env.hasPrefix("AGENT_OS_ID=\"prod\"\nJWT_VERIFICATION_KEY=\"-----BEGIN PUBLIC KEY-----\n"), "\(env)")
 
-            // Terminal 3: the AgentOS block, on a free port instead of 7777.
-            let agentOS = try await ServerProcess.start(
-                "/bin/bash",
-                ["-eu", "-c", "cd \"$1\"\n" + agentOSBlock.replacingOccurrences(of: "--port 7777", with: "--port 0"), "bash", work.path],
-                environment: ["HOME": home],
-                seconds: 600
-            )
-            defer { agentOS.stop() }
-            let agentPort = try #require(agentOS.baseURL.split(separator: ":").last.map(String.init))
-            for _ in 0..<100 where (try? await agentOS.send("GET", "/health", token: nil).status) != 200 {
-                try await Task.sleep(for: .milliseconds(200))
-            }
+                // Terminal 3: the AgentOS block, on a free port instead of 7777.
+                try await ServerProcess.withServer(
+                    "/bin/bash",
+                    [
+                        "-eu", "-c", "cd \"$1\"\n" + agentOSBlock.replacingOccurrences(of: "--port 7777", with: "--port 0"), "bash",
+                        work.path,
+                    ],
+                    environment: ["HOME": home],
+                    seconds: 600
+                ) { agentOS in
+                    let agentPort = try #require(agentOS.baseURL.split(separator: ":").last.map(String.init))
+                    for _ in 0..<100 where (try? await agentOS.send("GET", "/health", token: nil).status) != 200 {
+                        try await Task.sleep(for: .milliseconds(200))
+                    }
 
-            // Terminal 2 again: token and curl; each curl prints the status its comment promises.
-            let calls = try await CLI.run(
-                "/bin/bash",
-                [
-                    "-euo", "pipefail", "-c",
-                    "cd \"$1\"\n. ./.terminal-2\n" + callBlock.replacingOccurrences(of: ":7777", with: ":" + agentPort), "bash", work.path,
-                ],
-                environment: shell
-            )
-            let promised = callBlock.split(separator: "\n").filter { $0.hasPrefix("curl") }.compactMap { line in
-                line.firstMatch(of: /#\s*(\d{3})\b/).map { String($0.1) }
+                    // Terminal 2 again: token and curl; each curl prints the status its comment promises.
+                    let calls = try await CLI.run(
+                        "/bin/bash",
+                        [
+                            "-euo", "pipefail", "-c",
+                            "cd \"$1\"\n. ./.terminal-2\n" + callBlock.replacingOccurrences(of: ":7777", with: ":" + agentPort), "bash",
+                            work.path,
+                        ],
+                        environment: shell
+                    )
+                    let promised = callBlock.split(separator: "\n").filter { $0.hasPrefix("curl") }.compactMap { line in
+                        line.firstMatch(of: /#\s*(\d{3})\b/).map { String($0.1) }
+                    }
+                    #expect(promised == ["200", "200", "403", "401"], "the README's curl block changed: \(promised)")
+                    #expect(calls.status == 0, "\(calls)")
+                    #expect(calls.stdout.split(separator: "\n").map(String.init) == promised, "\(calls)\nAgentOS: \(agentOS.output)")
+                }
             }
-            #expect(promised == ["200", "200", "403", "401"], "the README's curl block changed: \(promised)")
-            #expect(calls.status == 0, "\(calls)")
-            #expect(calls.stdout.split(separator: "\n").map(String.init) == promised, "\(calls)\nAgentOS: \(agentOS.process.output)")
         }
     }
 }

@@ -28,16 +28,23 @@ extension SystemTests {
                             ]
                         )
                     }
-                    // Promptly (a 1 s connect timeout), with room for a loaded 2-core machine; a hang would be ≥ 60 s.
-                    #expect(ContinuousClock.now - started < .seconds(10))
+                    // Within the check's 2 s (docs/operations.md, "Health") and the margin for a loaded
+                    // machine (DatabaseOutageTests.margin): a check that waited twice as long fails.
+                    let answered = ContinuousClock.now - started
+                    #expect(answered < .seconds(2) + DatabaseOutageTests.margin, "answered after \(answered)")
                     try await http.execute(uri: "/health", method: .get) { #expect($0.status == .ok) }
                     try await cluster.start(logger: TestCluster.logger)
+                    // Ready again as soon as the pool reconnects (DatabaseOutageTests.recovery), asked
+                    // every 100 ms until the bound has passed.
+                    let up = ContinuousClock.now
+                    let bound = DatabaseOutageTests.recovery + DatabaseOutageTests.margin
                     var status = HTTPResponse.Status.serviceUnavailable
-                    for _ in 0..<40 where status != .ok {
+                    while status != .ok, ContinuousClock.now - up < bound {
                         try await http.execute(uri: "/ready", method: .get) { status = $0.status }
-                        if status != .ok { try await Task.sleep(for: .milliseconds(250)) }
+                        if status != .ok { try await Task.sleep(for: .milliseconds(100)) }
                     }
-                    #expect(status == .ok)
+                    let recovered = ContinuousClock.now - up
+                    #expect(status == .ok && recovered < bound, "ready after \(recovered): \(status)")
                 }
             }
         }

@@ -6,10 +6,6 @@ import Testing
 
 @testable import ControlPlane
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 extension SystemTests {
     /// Two `controlplane serve` replicas (the built binary, separate processes) on one test
     /// database, behind nginx (`docs/operations.md`, faults): one is killed under token load and
@@ -23,21 +19,23 @@ extension SystemTests {
             var url: String { "http://127.0.0.1:\(port)" }
         }
 
-        static func startReplica(port: Int, environment: [String: String]) async throws -> Replica {
-            let server = try await ServerProcess.start(
+        /// `controlplane serve` on `port` while `body` runs.
+        static func withReplica<T: Sendable>(port: Int, environment: [String: String], _ body: (Replica) async throws -> T) async throws
+            -> T
+        {
+            try await ServerProcess.withServer(
                 CLI.binary,
                 ["serve", "--host", "127.0.0.1", "--port", "\(port)"],
                 environment: environment,
                 seconds: 60
-            )
-            return Replica(port: port, server: server)
+            ) { server in
+                try await body(Replica(port: port, server: server))
+            }
         }
 
         /// SIGKILL, as a crash or an OOM kill would: no graceful shutdown, connections cut.
-        static func kill(_ replica: Replica) {
-            Glibc.kill(replica.server.process.pid, SIGKILL)
-            _ = try? replica.server.process.wait()
-            replica.server.process.removeOutput()
+        static func kill(_ replica: Replica) async {
+            await replica.server.child.kill()
         }
 
         /// Two replicas on a fresh database with a superuser key, an org `acme`, an ES256 OS `prod`
@@ -64,33 +62,40 @@ extension SystemTests {
                 environment["CONTROL_PLANE_MIGRATIONS_DIR"] = TestCluster.migrationsDirectory.path
                 environment["CONTROL_PLANE_DATA_DIR"] = dataDirectory.path
                 let ports = [try NginxProxy.freePort(), try NginxProxy.freePort()]
-                async let first = startReplica(port: ports[0], environment: environment)
-                async let second = startReplica(port: ports[1], environment: environment)
-                let replicas = try await [first, second]
-                defer { for replica in replicas { replica.server.stop() } }
+                try await withReplica(port: ports[0], environment: environment) { first in
+                    try await withReplica(port: ports[1], environment: environment) { second in
+                        let replicas = [first, second]
 
-                let base = replicas[0].url
-                #expect(
-                    try await HTTP.send("POST", base + "/v1/orgs", bearer: admin, json: ["slug": "acme", "name": "Acme"]).status == 201
-                )
-                let os = try await HTTP.send(
-                    "POST",
-                    base + "/v1/orgs/acme/os",
-                    bearer: admin,
-                    json: ["id": "prod", "name": "Prod", "algorithm": "ES256"]
-                )
-                #expect(os.status == 201, "\(os.text)")
-                let account = try await HTTP.send("POST", base + "/v1/orgs/acme/service-accounts", bearer: admin, json: ["name": "load"])
-                let id = try #require(account.json["id"] as? String, "\(account.text)")
-                let secret = try #require(account.json["client_secret"] as? String, "\(account.text)")
-                let binding = try await HTTP.send(
-                    "POST",
-                    base + "/v1/orgs/acme/role-bindings",
-                    bearer: admin,
-                    json: ["subject": ["service_account": id], "role": "os-viewer"]
-                )
-                #expect(binding.status == 201, "\(binding.text)")
-                try await body(replicas, environment, admin, secret, postgres)
+                        let base = replicas[0].url
+                        #expect(
+                            try await HTTP.send("POST", base + "/v1/orgs", bearer: admin, json: ["slug": "acme", "name": "Acme"]).status
+                                == 201
+                        )
+                        let os = try await HTTP.send(
+                            "POST",
+                            base + "/v1/orgs/acme/os",
+                            bearer: admin,
+                            json: ["id": "prod", "name": "Prod", "algorithm": "ES256"]
+                        )
+                        #expect(os.status == 201, "\(os.text)")
+                        let account = try await HTTP.send(
+                            "POST",
+                            base + "/v1/orgs/acme/service-accounts",
+                            bearer: admin,
+                            json: ["name": "load"]
+                        )
+                        let id = try #require(account.json["id"] as? String, "\(account.text)")
+                        let secret = try #require(account.json["client_secret"] as? String, "\(account.text)")
+                        let binding = try await HTTP.send(
+                            "POST",
+                            base + "/v1/orgs/acme/role-bindings",
+                            bearer: admin,
+                            json: ["subject": ["service_account": id], "role": "os-viewer"]
+                        )
+                        #expect(binding.status == 201, "\(binding.text)")
+                        try await body(replicas, environment, admin, secret, postgres)
+                    }
+                }
             }
         }
 
@@ -155,8 +160,8 @@ extension SystemTests {
             ]
             let gate = try AuthGate(
                 configuration: try AgentOSAuthConfiguration(environment: environment),
-                statusListFetcher: { url in
-                    let reply = try await HTTP.send("GET", base + url.path)
+                fetcher: { request in
+                    let reply = try await HTTP.send("GET", base + request.url.path)
                     return .init(status: reply.status, data: reply.body, maxAge: nil)
                 },
                 now: { Date() },
@@ -168,58 +173,58 @@ extension SystemTests {
         @Test
         func killingAReplicaDuringTokenLoadFailsOnlyWhatWasInFlight() async throws {
             try await Self.withReplicas { replicas, environment, _, secret, _ in
-                let nginx = try await NginxProxy.start(upstreams: replicas.map(\.port))
-                defer { nginx.stop() }
-                let victim = replicas[0]
-                let victimAddress = "127.0.0.1:\(victim.port)"
-                let log = LoadLog()
-                let start = ContinuousClock.now
-                let workers = 6
-                // The load runs in tasks of its own; this one kills, restarts and watches.
-                let load = (0..<workers).map { _ in
-                    Task { try await Self.load(nginx.baseURL, secret: secret, start: start, into: log) }
+                try await NginxProxy.withProxy(upstreams: replicas.map(\.port)) { nginx in
+                    let victim = replicas[0]
+                    let victimAddress = "127.0.0.1:\(victim.port)"
+                    let log = LoadLog()
+                    let start = ContinuousClock.now
+                    let workers = 6
+                    // The load runs in tasks of its own; this one kills, restarts and watches.
+                    let load = (0..<workers).map { _ in
+                        Task { try await Self.load(nginx.baseURL, secret: secret, start: start, into: log) }
+                    }
+                    try await Task.sleep(for: .milliseconds(1500))
+                    let killedAt = Self.seconds(since: start)
+                    await Self.kill(victim)
+                    try await Task.sleep(for: .milliseconds(2000))
+                    try await Self.withReplica(port: victim.port, environment: environment) { _ in
+                        let readyAt = Self.seconds(since: start)
+                        // Until nginx sends the restarted replica work again (bounded).
+                        while Self.seconds(since: start) < readyAt + 15,
+                            !Self.served(log.outcomes.withLock { $0 }, by: victimAddress, after: readyAt)
+                        {
+                            try await Task.sleep(for: .milliseconds(50))
+                        }
+                        try await Task.sleep(for: .milliseconds(500))
+                        log.stop.store(true, ordering: .relaxed)
+                        for worker in load { try await worker.value }
+                        let all = log.outcomes.withLock { $0 }
+                        let failed = all.filter { $0.status != 201 }
+                        // After the same half second of slack as below: until then a request may still meet the
+                        // dead replica's keep-alive connection, and is allowed to fail.
+                        let duringOutage = all.filter { $0.started > killedAt + 0.5 && $0.started < readyAt }
+                        let rejoined = all.filter { $0.started > readyAt && $0.upstream == victimAddress && $0.status == 201 }
+                        let recovery = rejoined.map(\.ended).min().map { $0 - readyAt }
+                        print(
+                            "fault: replica killed under token load: \(all.count) requests (\(workers) concurrent), \(failed.count) failed "
+                                + "(statuses \(Set(failed.map(\.status)).sorted())), survivor served \(duringOutage.filter { $0.status == 201 }.count) "
+                                + "of \(duringOutage.count) during the outage, restarted replica ready \(String(format: "%.1f", readyAt - killedAt)) s "
+                                + "after the kill and rejoined \(recovery.map { String(format: "%.2f", $0) } ?? "never") s after it was ready "
+                                + "(served \(rejoined.count))"
+                        )
+                        #expect(all.filter { $0.started < killedAt && $0.status == 201 }.count > 0, "load ran before the kill")
+                        // Only requests in flight at the kill may fail: each worker has at most one.
+                        #expect(failed.count <= workers, "\(failed.map { ($0.started, $0.ended, $0.status) })")
+                        // (Half a second of slack: nginx may still hand a request to a keep-alive connection of
+                        // the dead replica before it has read the connection's close.)
+                        #expect(
+                            failed.allSatisfy { $0.started <= killedAt + 0.5 && $0.ended >= killedAt },
+                            "\(failed.map { ($0.started, $0.status) })"
+                        )
+                        #expect(duringOutage.count > 0 && duringOutage.allSatisfy { $0.status == 201 }, "the survivor serves the rest")
+                        #expect(recovery != nil, "the restarted replica rejoins")
+                    }
                 }
-                try await Task.sleep(for: .milliseconds(1500))
-                let killedAt = Self.seconds(since: start)
-                Self.kill(victim)
-                try await Task.sleep(for: .milliseconds(2000))
-                let restarted = try await Self.startReplica(port: victim.port, environment: environment)
-                defer { restarted.server.stop() }
-                let readyAt = Self.seconds(since: start)
-                // Until nginx sends the restarted replica work again (bounded).
-                while Self.seconds(since: start) < readyAt + 15,
-                    !Self.served(log.outcomes.withLock { $0 }, by: victimAddress, after: readyAt)
-                {
-                    try await Task.sleep(for: .milliseconds(50))
-                }
-                try await Task.sleep(for: .milliseconds(500))
-                log.stop.store(true, ordering: .relaxed)
-                for worker in load { try await worker.value }
-                let all = log.outcomes.withLock { $0 }
-                let failed = all.filter { $0.status != 201 }
-                // After the same half second of slack as below: until then a request may still meet the
-                // dead replica's keep-alive connection, and is allowed to fail.
-                let duringOutage = all.filter { $0.started > killedAt + 0.5 && $0.started < readyAt }
-                let rejoined = all.filter { $0.started > readyAt && $0.upstream == victimAddress && $0.status == 201 }
-                let recovery = rejoined.map(\.ended).min().map { $0 - readyAt }
-                print(
-                    "fault: replica killed under token load: \(all.count) requests (\(workers) concurrent), \(failed.count) failed "
-                        + "(statuses \(Set(failed.map(\.status)).sorted())), survivor served \(duringOutage.filter { $0.status == 201 }.count) "
-                        + "of \(duringOutage.count) during the outage, restarted replica ready \(String(format: "%.1f", readyAt - killedAt)) s "
-                        + "after the kill and rejoined \(recovery.map { String(format: "%.2f", $0) } ?? "never") s after it was ready "
-                        + "(served \(rejoined.count))"
-                )
-                #expect(all.filter { $0.started < killedAt && $0.status == 201 }.count > 0, "load ran before the kill")
-                // Only requests in flight at the kill may fail: each worker has at most one.
-                #expect(failed.count <= workers, "\(failed.map { ($0.started, $0.ended, $0.status) })")
-                // (Half a second of slack: nginx may still hand a request to a keep-alive connection of
-                // the dead replica before it has read the connection's close.)
-                #expect(
-                    failed.allSatisfy { $0.started <= killedAt + 0.5 && $0.ended >= killedAt },
-                    "\(failed.map { ($0.started, $0.status) })"
-                )
-                #expect(duringOutage.count > 0 && duringOutage.allSatisfy { $0.status == 201 }, "the survivor serves the rest")
-                #expect(recovery != nil, "the restarted replica rejoins")
             }
         }
 

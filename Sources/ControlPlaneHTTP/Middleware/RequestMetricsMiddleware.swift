@@ -1,7 +1,7 @@
 import Hummingbird
 
 /// Counts every request by method, matched route and status, with its latency.
-struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
+struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: ControlPlaneMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

@@ -8,7 +8,7 @@ public import Hummingbird
 ///
 /// Token requests are not counted as changes: they write only status records, which nothing
 /// cached depends on. Without a feed (a router built in tests) only the local rows end.
-public struct LocalChangeMiddleware<Context: RequestContext>: RouterMiddleware {
+public struct ChangeFenceMiddleware<Context: RequestContext>: RouterMiddleware {
     let epoch: CacheEpoch
     let feed: ChangeFeed?
 

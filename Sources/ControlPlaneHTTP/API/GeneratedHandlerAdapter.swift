@@ -5,7 +5,7 @@ import Hummingbird
 /// before the generated code reads the body; the request is handed on as the generated code must
 /// see it to read what Hummingbird read (``generatedCodeView(of:body:)``); and the request
 /// context is made available to the handlers (``RequestScope``).
-struct OpenAPIScopeMiddleware: RouterMiddleware {
+struct GeneratedHandlerAdapter: RouterMiddleware {
     typealias Context = APIRequestContext
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

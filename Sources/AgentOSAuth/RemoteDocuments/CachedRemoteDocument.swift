@@ -1,0 +1,176 @@
+import Foundation
+import Synchronization
+
+/// A document fetched from one URL and cached, used while it is fresh enough and refused once it
+/// is not: the JWKS of ``RemoteJWKS`` and each list of ``StatusListChecker``.
+///
+/// * A value is fresh for its lifetime (the document's own, else ``defaultLifetime``; at most
+///   24 h and half of ``maxStaleness``, so one failed refetch never reaches the limit), then
+///   refetched when next asked for — or sooner when the caller forces it — at most once per
+///   ``refetchInterval``.
+/// * One fetch at a time: a caller whose value is due while a fetch runs waits for that fetch
+///   rather than start another.
+/// * A failed fetch keeps the last good value until the last success is older than
+///   ``maxStaleness`` or the value's own expiry passes; from then on there is no value (fail
+///   closed), which is reported once until a fetch succeeds again.
+final class CachedRemoteDocument<Value: Sendable>: Sendable {
+    /// A fetched document's value and how long it may be used.
+    struct Loaded: Sendable {
+        var value: Value
+        /// How long the value is fresh (`nil`: ``CachedRemoteDocument/defaultLifetime``).
+        var lifetime: TimeInterval?
+        /// When the value stops being usable at all, whatever the staleness limit says.
+        var expiresAt: Date?
+    }
+
+    /// Turns a fetched document into a value; throwing makes the fetch a failed one.
+    typealias Load = @Sendable (FetchedDocument) async throws -> Loaded
+
+    /// A failed fetch, with the reason in the fetcher's or loader's words.
+    struct Failure: Error {
+        var message: String
+    }
+
+    /// What the cache tells its owner, who words the events.
+    struct Reports: Sendable {
+        /// A fetch failed, `message` saying why; `keptAge` is how old the value still in use is
+        /// (`nil`: none is usable).
+        var fetchFailed: @Sendable (_ message: String, _ keptAge: TimeInterval?) -> Void
+        /// The value became unusable; `sinceSuccess` is the time since the last successful
+        /// fetch (`nil`: none ever).
+        var unavailable: @Sendable (_ sinceSuccess: TimeInterval?) -> Void
+        /// Every fetch's outcome (metrics).
+        var fetched: @Sendable (_ succeeded: Bool) -> Void = { _ in }
+    }
+
+    private struct State {
+        var value: Value?
+        var expiresAt: Date?
+        var generation = 0
+        var freshUntil = Date.distantPast
+        var lastAttempt = Date.distantPast
+        var lastSuccess: Date?
+        var unavailableReported = false
+        var fetching: Task<Result<Void, Failure>, Never>?
+    }
+
+    let request: DocumentRequest
+    let fetcher: DocumentFetcher
+    /// Minimum seconds between two fetches (``refresh(at:load:)`` excepted).
+    let refetchInterval: TimeInterval
+    /// How long a value without a lifetime of its own is fresh.
+    let defaultLifetime: TimeInterval
+    /// How long after the last successful fetch the value is still used.
+    let maxStaleness: TimeInterval
+    let reports: Reports
+    private let state = Mutex(State())
+
+    init(
+        request: DocumentRequest,
+        fetcher: @escaping DocumentFetcher,
+        refetchInterval: TimeInterval,
+        defaultLifetime: TimeInterval,
+        maxStaleness: TimeInterval,
+        reports: Reports
+    ) {
+        self.request = request
+        self.fetcher = fetcher
+        self.refetchInterval = refetchInterval
+        self.defaultLifetime = defaultLifetime
+        self.maxStaleness = maxStaleness
+        self.reports = reports
+    }
+
+    /// Changes whenever a fetch succeeds.
+    var generation: Int { state.withLock { $0.generation } }
+
+    /// When a fetch was last started.
+    var lastAttempt: Date { state.withLock { $0.lastAttempt } }
+
+    /// Whether ``value(at:forceFetch:load:)`` has work to do at `date`: the value is due for a
+    /// refetch or unusable (a lock, no I/O).
+    func needsAttention(at date: Date) -> Bool {
+        state.withLock { isDue($0, at: date) || !isUsable($0, at: date) }
+    }
+
+    /// The value to use at `date`, or `nil` when there is none usable (fail closed). Fetches
+    /// first when the value is due or `forceFetch` is set, unless the refetch interval holds
+    /// that back; joins a fetch that is under way instead of starting another.
+    func value(at date: Date, forceFetch: Bool = false, load: @escaping Load) async -> Value? {
+        let fetch: Task<Result<Void, Failure>, Never>? = state.withLock { state in
+            guard forceFetch || isDue(state, at: date) else { return nil }
+            if let running = state.fetching { return running }
+            guard date.timeIntervalSince(state.lastAttempt) >= refetchInterval else { return nil }
+            return startFetch(&state, at: date, load: load)
+        }
+        _ = await fetch?.value
+        let (value, reportNow, lastSuccess): (Value?, Bool, Date?) = state.withLock { state in
+            guard !isUsable(state, at: date) else { return (state.value, false, state.lastSuccess) }
+            defer { state.unavailableReported = true }
+            return (nil, !state.unavailableReported, state.lastSuccess)
+        }
+        if reportNow { reports.unavailable(lastSuccess.map { date.timeIntervalSince($0) }) }
+        return value
+    }
+
+    /// Fetches now, whatever the refetch interval (or joins the fetch under way).
+    ///
+    /// - Throws: ``Failure`` when the fetch failed; the last good value stays.
+    func refresh(at date: Date, load: @escaping Load) async throws(Failure) {
+        let fetch = state.withLock { state in state.fetching ?? startFetch(&state, at: date, load: load) }
+        try await fetch.value.get()
+    }
+
+    private func isDue(_ state: State, at date: Date) -> Bool {
+        date >= state.freshUntil || isExpired(state, at: date)
+    }
+
+    private func isExpired(_ state: State, at date: Date) -> Bool {
+        state.expiresAt.map { date >= $0 } ?? false
+    }
+
+    private func isUsable(_ state: State, at date: Date) -> Bool {
+        guard let lastSuccess = state.lastSuccess, state.value != nil else { return false }
+        return date.timeIntervalSince(lastSuccess) <= maxStaleness && !isExpired(state, at: date)
+    }
+
+    /// Starts the one fetch; every caller that finds it under way awaits the same task, which
+    /// ends within the fetcher's deadline whether or not they still wait.
+    private func startFetch(_ state: inout State, at date: Date, load: @escaping Load) -> Task<Result<Void, Failure>, Never> {
+        state.lastAttempt = date
+        let task = Task { await self.fetch(at: date, load: load) }
+        state.fetching = task
+        return task
+    }
+
+    private func fetch(at date: Date, load: Load) async -> Result<Void, Failure> {
+        do {
+            let document = try await fetcher(request)
+            guard document.data.count <= request.maximumBytes else {
+                throw AgentOSAuthError(.invalidKey, "the document exceeds \(request.maximumBytes) bytes")
+            }
+            let loaded = try await load(document)
+            let lifetime = min(loaded.lifetime ?? defaultLifetime, FetchedDocument.maximumMaxAge, maxStaleness / 2)
+            state.withLock { state in
+                state.value = loaded.value
+                state.expiresAt = loaded.expiresAt
+                state.generation += 1
+                state.freshUntil = date.addingTimeInterval(lifetime)
+                state.lastSuccess = date
+                state.unavailableReported = false
+                state.fetching = nil
+            }
+            reports.fetched(true)
+            return .success(())
+        } catch {
+            let message = (error as? AgentOSAuthError)?.message ?? "\(error)"
+            let keptAge: TimeInterval? = state.withLock { state in
+                state.fetching = nil
+                return isUsable(state, at: date) ? state.lastSuccess.map { date.timeIntervalSince($0) } : nil
+            }
+            reports.fetched(false)
+            reports.fetchFailed(message, keptAge)
+            return .failure(Failure(message: message))
+        }
+    }
+}

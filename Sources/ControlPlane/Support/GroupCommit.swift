@@ -1,0 +1,162 @@
+import ServiceLifecycle
+import Synchronization
+
+/// Writes the items its callers hand it in groups (group commit) and answers each caller once
+/// its item is committed.
+///
+/// One write at a time: while a group is being written, every item that arrives joins the next
+/// group (at most ``maxBatch`` items), so under load one write carries many items and when idle
+/// an item is written at once. Groups are taken in arrival order, so once an item's group is
+/// committed, every item handed in before it has been written too.
+///
+/// ``run()`` does the writing, in the task that runs the service (`controlplane serve` runs it
+/// in its service group, beside the `PostgresClient` the writes go through). Graceful shutdown
+/// writes what is pending, then returns; cancellation fails what is pending; an item handed in
+/// after that is refused with ``Stopped``. An item handed in before ``run()`` starts waits for
+/// it.
+final class GroupCommit<Item: Sendable>: Service, Sendable {
+    /// Writes one group of items (all of one partition). Throwing fails the callers of exactly
+    /// those items.
+    typealias Write = @Sendable ([Item]) async throws -> Void
+
+    /// The answer to callers once the service has stopped.
+    struct Stopped: Error, CustomStringConvertible {
+        var description: String { "the group commit has stopped (the process is shutting down)" }
+    }
+
+    private struct Entry {
+        /// `nil` for a ``GroupCommit/flush()`` marker.
+        var item: Item?
+        var continuation: CheckedContinuation<Void, any Error>
+    }
+
+    private struct State {
+        var pending: [Entry] = []
+        var writing = false
+        var stopped = false
+        var written = 0
+        var batches = 0
+    }
+
+    /// The most items taken into one group.
+    let maxBatch: Int
+    private let partition: (@Sendable (Item) -> String)?
+    private let write: Write
+    private let state = Mutex(State())
+    /// Tells ``run()`` that something is pending; one buffered signal covers any number of items.
+    private let signals: AsyncStream<Void>
+    private let signal: AsyncStream<Void>.Continuation
+
+    /// - Parameters:
+    ///   - partition: splits a group: each partition (in the order of its key) is written on its
+    ///     own, so a failure fails its own callers only. `nil`: a group is one write.
+    ///   - write: writes one partition of a group; it belongs to the store it writes to.
+    init(maxBatch: Int, partition: (@Sendable (Item) -> String)? = nil, write: @escaping Write) {
+        precondition(maxBatch > 0, "a group holds at least one item")
+        self.maxBatch = maxBatch
+        self.partition = partition
+        self.write = write
+        (signals, signal) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Items committed so far (for tests and the benchmark).
+    var written: Int { state.withLock { $0.written } }
+    /// Writes that committed at least one item so far (for tests and the benchmark).
+    var batches: Int { state.withLock { $0.batches } }
+    /// Items and flushes waiting for a group (for tests).
+    var waiting: Int { state.withLock { $0.pending.count } }
+
+    /// Hands in `item`; returns once it is committed, or throws what its write threw.
+    func commit(_ item: Item) async throws {
+        try await enqueue(item)
+    }
+
+    /// Waits until every item handed in before this call has been written (a failed write
+    /// answered its own callers; the flush does not repeat it).
+    func flush() async throws {
+        let idle = state.withLock { !$0.writing && $0.pending.isEmpty }
+        guard !idle else { return }
+        try await enqueue(nil)
+    }
+
+    private func enqueue(_ item: Item?) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let accepted = state.withLock { state in
+                guard !state.stopped else { return false }
+                state.pending.append(Entry(item: item, continuation: continuation))
+                return true
+            }
+            guard accepted else { return continuation.resume(throwing: Stopped()) }
+            signal.yield()
+        }
+    }
+
+    /// Writes groups until graceful shutdown (then writes what is pending) or cancellation
+    /// (then fails it).
+    func run() async throws {
+        for await _ in signals.cancelOnGracefulShutdown() {
+            await writePending()
+        }
+        // From here on, nothing joins: what is pending is all there is.
+        state.withLock { $0.stopped = true }
+        signal.finish()
+        if Task.isCancelled {
+            let left = state.withLock { state in
+                defer { state.pending = [] }
+                return state.pending
+            }
+            for entry in left { entry.continuation.resume(throwing: CancellationError()) }
+        } else {
+            await writePending()
+        }
+    }
+
+    /// Writes groups until nothing is pending.
+    private func writePending() async {
+        while !Task.isCancelled, let group = nextGroup() {
+            let items = group.compactMap(\.item)
+            var failures: [String: any Error] = [:]
+            var written = 0
+            var batches = 0
+            for (key, part) in partitions(items) {
+                do {
+                    try await write(part)
+                    written += part.count
+                    batches += 1
+                } catch {
+                    failures[key] = error
+                }
+            }
+            state.withLock { state in
+                state.written += written
+                state.batches += batches
+                state.writing = false
+            }
+            for entry in group {
+                if let item = entry.item, let failure = failures[partition?(item) ?? ""] {
+                    entry.continuation.resume(throwing: failure)
+                } else {
+                    entry.continuation.resume()
+                }
+            }
+        }
+    }
+
+    /// Takes the next group (`nil` when nothing is pending) and marks a write under way, so a
+    /// ``flush()`` arriving meanwhile waits for it.
+    private func nextGroup() -> [Entry]? {
+        state.withLock { state in
+            guard !state.pending.isEmpty else { return nil }
+            let group = Array(state.pending.prefix(maxBatch))
+            state.pending.removeFirst(group.count)
+            state.writing = true
+            return group
+        }
+    }
+
+    /// The group's items by partition, in a fixed order (the key's).
+    private func partitions(_ items: [Item]) -> [(key: String, items: [Item])] {
+        guard let partition else { return items.isEmpty ? [] : [("", items)] }
+        return Dictionary(grouping: items, by: partition).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+}
