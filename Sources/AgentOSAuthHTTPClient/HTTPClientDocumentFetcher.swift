@@ -61,7 +61,10 @@ public struct HTTPClientDocumentFetcher: Sendable {
     private static func get(_ request: DocumentRequest, deadline: Duration) async throws -> FetchedDocument {
         var get = HTTPClientRequest(url: request.url.absoluteString)
         get.headers.add(name: "Accept", value: request.accept)
-        let (seconds, attoseconds) = deadline.components
+        // `fetch` ends the whole fetch (the body included) at the deadline by cancelling this task.
+        // The client's own timeout, were it the same, would race that answer with an error of its
+        // own, so it is only a backstop, set past the deadline.
+        let (seconds, attoseconds) = (deadline + .seconds(5)).components
         let response = try await client.execute(get, timeout: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
         let status = Int(response.status.code)
         // A redirect could lead anywhere, plain http included.

@@ -217,4 +217,21 @@ struct StatusListTests {
         }
         #expect(try AgentOSAuthConfiguration(environment: ["JWT_STATUS_LIST_ORIGIN": raw]).statusListOrigin == origin)
     }
+
+    @Test(arguments: [
+        ("https://cp.example.test/", "https://cp.example.test"), ("http://[::1]:8080", "http://[::1]:8080"),
+        ("http://cp.example.test", nil), ("https://cp.example.test/v1", nil), ("https://cp.example.test?x=1", nil), ("", nil),
+    ])
+    func aCheckerBuiltInCodeTakesOnlyAnOrigin(raw: String, origin: String?) throws {
+        let fetcher: DocumentFetcher = { _ in FetchedDocument(status: 404, data: Data(), maxAge: nil) }
+        guard let origin else {
+            // Otherwise every list would be untrusted or unfetchable: tokens with a status refused, silently.
+            let error = #expect(throws: AgentOSAuthError.self) { try StatusListChecker(origin: raw, fetcher: fetcher) }
+            #expect(error?.code == .invalidConfiguration && error?.message.hasPrefix("a status-list origin must be") == true, "\(raw)")
+            return
+        }
+        let checker = try StatusListChecker(origin: raw, fetcher: fetcher)
+        #expect(checker.origin == origin)
+        #expect(checker.trusts(origin + "/v1/lists/1") && !checker.trusts(origin + ".evil.test/v1/lists/1"))
+    }
 }

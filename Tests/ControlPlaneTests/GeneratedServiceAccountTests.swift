@@ -39,4 +39,30 @@ struct GeneratedServiceAccountTests {
             #expect((after.json["service_accounts"] as? [[String: Any]])?.first?["revoked_at"] is String, "\(after.text)")
         }
     }
+
+    /// Service accounts are an admin's (docs/access.md); a member's refusal says what it refused.
+    @Test func aMemberIsRefusedServiceAccountsByName() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            try await cp.makeOrg()
+            let created = try await cp.send(.post, "/v1/orgs/acme/service-accounts", json: ["name": "ci"])
+            let id = try #require(created.json["id"] as? String, "\(created.text)")
+            let member = try await cp.apiKey(forUser: try await cp.addMember("mia@acme.test"))
+            let calls: [(HTTPRequest.Method, String, [String: Any]?)] = [
+                (.get, "/v1/orgs/acme/service-accounts", nil),
+                (.post, "/v1/orgs/acme/service-accounts", ["name": "sneaky"]),
+                (.delete, "/v1/orgs/acme/service-accounts/\(id)", nil),
+            ]
+            for (method, path, body) in calls {
+                try await cp.expectRefused(
+                    method,
+                    path,
+                    json: body,
+                    key: .some(member),
+                    status: 403,
+                    message: "service accounts",
+                    note: "\(method) \(path): "
+                )
+            }
+        }
+    }
 }

@@ -35,8 +35,11 @@ struct MFAGuardTests {
             // against the challenge, and it holds exactly the three (a throttle that checked every
             // code and answered 429 afterwards would have worn it out).
             #expect(try await cp.count("SELECT sum(failures)::bigint FROM mfa_challenges") == 3)
-            // The right password and the right code both wait out the window now.
+            // The right password and the right code both wait out the window now: a throttle that
+            // checked the code first would let a guess in the burst through.
             #expect(try await cp.login(Self.email, Self.password).status == 429)
+            let right = try await cp.completeLogin(token, cp.totp(secret))
+            #expect(right.status == 429 && right.headers[.setCookie] == nil, "\(right.refusalSummary)")
             // Two more wrong codes are still checked (three failures, not five) and wear the
             // challenge out, whatever the throttle says: then even the right code is refused.
             cp.clock.advance(61)

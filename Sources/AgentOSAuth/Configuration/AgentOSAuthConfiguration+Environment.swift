@@ -56,8 +56,8 @@ extension AgentOSAuthConfiguration {
             }
             jwksURL = url
         }
-        jwksRefetchInterval = try seconds("JWT_JWKS_REFETCH_INTERVAL", allowZero: true) ?? jwksRefetchInterval
-        jwksMaxStaleness = try seconds("JWT_JWKS_MAX_STALENESS", allowZero: false) ?? jwksMaxStaleness
+        jwksPolicy.refetchInterval = try seconds("JWT_JWKS_REFETCH_INTERVAL", allowZero: true) ?? jwksPolicy.refetchInterval
+        jwksPolicy.maxStaleness = try seconds("JWT_JWKS_MAX_STALENESS", allowZero: false) ?? jwksPolicy.maxStaleness
         if let raw = value("JWT_STATUS_LIST_ORIGIN") {
             guard let origin = Self.origin(raw) else {
                 throw AgentOSAuthError(
@@ -67,8 +67,9 @@ extension AgentOSAuthConfiguration {
             }
             statusListOrigin = origin
         }
-        statusListMaxStaleness = try seconds("JWT_STATUS_LIST_MAX_STALENESS", allowZero: false) ?? statusListMaxStaleness
-        statusListRefetchInterval = try seconds("JWT_STATUS_LIST_REFETCH_INTERVAL", allowZero: true) ?? statusListRefetchInterval
+        statusListPolicy.maxStaleness = try seconds("JWT_STATUS_LIST_MAX_STALENESS", allowZero: false) ?? statusListPolicy.maxStaleness
+        statusListPolicy.refetchInterval =
+            try seconds("JWT_STATUS_LIST_REFETCH_INTERVAL", allowZero: true) ?? statusListPolicy.refetchInterval
         securityKey = value("OS_SECURITY_KEY")
         osID = value("AGENT_OS_ID")
         issuer = value("JWT_ISSUER")

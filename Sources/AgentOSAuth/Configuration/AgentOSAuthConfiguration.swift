@@ -26,20 +26,20 @@ public struct AgentOSAuthConfiguration: Sendable {
     public var jwksFileDefaultKey: VerificationKey?
     /// A JWKS URL (`JWT_JWKS_URL`), fetched and cached: `https`, or `http` to a loopback host.
     public var jwksURL: URL?
-    /// Minimum seconds between JWKS refetches (`JWT_JWKS_REFETCH_INTERVAL`, default 30).
-    public var jwksRefetchInterval: TimeInterval
-    /// Seconds after the last successful JWKS fetch during which its keys are still used
-    /// (`JWT_JWKS_MAX_STALENESS`, default 3600); past it every token is refused.
-    public var jwksMaxStaleness: TimeInterval
+    /// How the JWKS of ``jwksURL`` is cached (default ``RemoteDocumentPolicy/jwks``): its
+    /// minimum seconds between refetches (`JWT_JWKS_REFETCH_INTERVAL`) and the seconds after
+    /// the last successful fetch during which its keys are still used (`JWT_JWKS_MAX_STALENESS`);
+    /// past them every token is refused.
+    public var jwksPolicy: RemoteDocumentPolicy
     /// The origin (`scheme://host[:port]`) whose Token Status Lists are checked
     /// (`JWT_STATUS_LIST_ORIGIN`): tokens whose `status.status_list.uri` lies under it are
     /// checked, other URIs are refused. `nil`: status claims are ignored (Agno's behaviour).
     public var statusListOrigin: String?
-    /// Seconds after the last successful fetch of a status list during which it is still used
-    /// (`JWT_STATUS_LIST_MAX_STALENESS`, default 600); past it, tokens pointing at it are refused.
-    public var statusListMaxStaleness: TimeInterval
-    /// Minimum seconds between two fetches of one status list (`JWT_STATUS_LIST_REFETCH_INTERVAL`, default 10).
-    public var statusListRefetchInterval: TimeInterval
+    /// How each status list is cached (default ``RemoteDocumentPolicy/statusLists``): its
+    /// minimum seconds between two fetches (`JWT_STATUS_LIST_REFETCH_INTERVAL`) and the seconds
+    /// after its last successful fetch during which it is still used
+    /// (`JWT_STATUS_LIST_MAX_STALENESS`); past them, tokens pointing at it are refused.
+    public var statusListPolicy: RemoteDocumentPolicy
     /// The shared secret of security-key mode (`OS_SECURITY_KEY`).
     public var securityKey: String?
     /// The OS id (`AGENT_OS_ID`): the expected `aud`.
@@ -80,11 +80,9 @@ public struct AgentOSAuthConfiguration: Sendable {
         self.jwksFileKeys = [:]
         self.jwksFileDefaultKey = nil
         self.jwksURL = nil
-        self.jwksRefetchInterval = 30
-        self.jwksMaxStaleness = 3600
+        self.jwksPolicy = .jwks
         self.statusListOrigin = nil
-        self.statusListMaxStaleness = 600
-        self.statusListRefetchInterval = 10
+        self.statusListPolicy = .statusLists
         self.securityKey = nil
         self.osID = nil
         self.issuer = nil
@@ -151,10 +149,10 @@ public struct AgentOSAuthConfiguration: Sendable {
                 "JWT_STATUS_LIST_ORIGIN must be scheme://host[:port], https (plain http only to a loopback host), no path: \(statusListOrigin)"
             )
         }
-        guard statusListMaxStaleness.isFinite, statusListMaxStaleness > 0 else {
+        guard statusListPolicy.maxStaleness.isFinite, statusListPolicy.maxStaleness > 0 else {
             throw AgentOSAuthError(.invalidConfiguration, "JWT_STATUS_LIST_MAX_STALENESS must be a positive number of seconds")
         }
-        guard jwksMaxStaleness.isFinite, jwksMaxStaleness > 0 else {
+        guard jwksPolicy.maxStaleness.isFinite, jwksPolicy.maxStaleness > 0 else {
             throw AgentOSAuthError(.invalidConfiguration, "JWT_JWKS_MAX_STALENESS must be a positive number of seconds")
         }
     }

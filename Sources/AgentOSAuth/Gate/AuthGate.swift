@@ -42,8 +42,7 @@ public struct AuthGate: Sendable {
             if let url = configuration.jwksURL {
                 remote = RemoteJWKS(
                     url: url,
-                    refetchInterval: configuration.jwksRefetchInterval,
-                    maxStaleness: configuration.jwksMaxStaleness,
+                    policy: configuration.jwksPolicy,
                     fetcher: try Self.fetcher(fetcher, for: "JWT_JWKS_URL"),
                     onEvent: onEvent
                 )
@@ -63,10 +62,9 @@ public struct AuthGate: Sendable {
             )
             var statusLists: StatusListChecker?
             if let origin = configuration.statusListOrigin {
-                statusLists = StatusListChecker(
+                statusLists = try StatusListChecker(
                     origin: origin,
-                    refetchInterval: configuration.statusListRefetchInterval,
-                    maxStaleness: configuration.statusListMaxStaleness,
+                    policy: configuration.statusListPolicy,
                     fetcher: try Self.fetcher(fetcher, for: "JWT_STATUS_LIST_ORIGIN"),
                     onEvent: onEvent
                 )

@@ -2,14 +2,14 @@ public import Foundation
 
 /// A JWKS fetched from a URL (`JWT_JWKS_URL`), cached as a ``CachedRemoteDocument``.
 ///
-/// * Cached for the response's `Cache-Control: max-age` (at most 24 h; ``defaultMaxAge`` when
-///   absent or not a non-negative integer), refetched when stale or when a token names an
-///   unknown `kid` — at most once per ``refetchInterval``; requests arriving while a fetch runs
-///   wait for it.
+/// * Cached for the response's `Cache-Control: max-age` (at most 24 h; the ``policy``'s default
+///   lifetime when absent or not a non-negative integer), refetched when stale or when a token
+///   names an unknown `kid` — at most once per refetch interval; requests arriving while a fetch
+///   runs wait for it.
 /// * Every successful answer is authoritative: `{"keys": []}`, and a 404 or 410 (nothing
 ///   published), leave no key, so every token is refused.
 /// * Any other failure (network error, another status, a redirect, a body over 64 KiB, not a
-///   JWKS) keeps the last good set — until the last success is older than ``maxStaleness``.
+///   JWKS) keeps the last good set — until the last success is older than the maximum staleness.
 ///   From then on ``TokenVerifier`` refuses every token with 401
 ///   `Invalid token: verification keys unavailable` and an error ``AuthEvent`` is reported.
 public final class RemoteJWKS: Sendable {
@@ -23,26 +23,22 @@ public final class RemoteJWKS: Sendable {
 
     /// The JWKS URL.
     public let url: URL
-    /// Minimum time between two fetches triggered by unknown `kid`s or staleness.
-    public var refetchInterval: TimeInterval { document.refetchInterval }
-    /// Cache lifetime when the server sends no usable `max-age`.
-    public var defaultMaxAge: TimeInterval { document.defaultLifetime }
-    /// How long after the last successful fetch the keys are still used (`JWT_JWKS_MAX_STALENESS`).
-    public var maxStaleness: TimeInterval { document.maxStaleness }
+    /// How often the JWKS is fetched and how long its keys are used (`JWT_JWKS_REFETCH_INTERVAL`,
+    /// `JWT_JWKS_MAX_STALENESS`).
+    public var policy: RemoteDocumentPolicy { document.policy }
     let onEvent: AuthEventHandler
     private let document: CachedRemoteDocument<Snapshot>
 
     /// A remote JWKS; call ``refresh(now:)`` once at start-up.
     ///
     /// - Parameters:
+    ///   - policy: the refetch interval, the lifetime without `max-age` and the maximum staleness.
     ///   - fetcher: how to fetch (`AgentOSAuthHTTPClient` has one); it is asked for the URL
     ///     with the rules of ``DocumentRequest`` and a 64 KiB limit.
     ///   - onEvent: where failed fetches and stale keys are reported.
     public init(
         url: URL,
-        refetchInterval: TimeInterval = 30,
-        defaultMaxAge: TimeInterval = 300,
-        maxStaleness: TimeInterval = 3600,
+        policy: RemoteDocumentPolicy = .jwks,
         fetcher: @escaping DocumentFetcher,
         onEvent: @escaping AuthEventHandler = AuthEvent.standardError
     ) {
@@ -58,9 +54,7 @@ public final class RemoteJWKS: Sendable {
                 name: "the JWKS"
             ),
             fetcher: fetcher,
-            refetchInterval: refetchInterval,
-            defaultLifetime: defaultMaxAge,
-            maxStaleness: maxStaleness,
+            policy: policy,
             reports: .init(
                 fetchFailed: { message, keptAge in
                     guard let keptAge else {
@@ -71,7 +65,7 @@ public final class RemoteJWKS: Sendable {
                         AuthEvent(
                             .warning,
                             "fetching JWKS from \(source) failed: \(message); keeping the keys fetched \(Int(keptAge)) s ago "
-                                + "(tokens are refused once they are \(Int(maxStaleness)) s old)"
+                                + "(tokens are refused once they are \(Int(policy.maxStaleness)) s old)"
                         )
                     )
                 },
@@ -80,7 +74,7 @@ public final class RemoteJWKS: Sendable {
                     onEvent(
                         AuthEvent(
                             .error,
-                            "no successful JWKS fetch from \(source) \(since) (JWT_JWKS_MAX_STALENESS \(Int(maxStaleness)) s): "
+                            "no successful JWKS fetch from \(source) \(since) (JWT_JWKS_MAX_STALENESS \(Int(policy.maxStaleness)) s): "
                                 + "refusing every token until a fetch succeeds"
                         )
                     )
@@ -105,13 +99,13 @@ public final class RemoteJWKS: Sendable {
     }
 
     /// Whether ``keys(at:unknownKeyID:)`` has work to do at `date`: the cached set is past its
-    /// `max-age` or past ``maxStaleness`` (a lock, no I/O).
+    /// `max-age` or past the maximum staleness (a lock, no I/O).
     func needsAttention(at date: Date) -> Bool {
         document.needsAttention(at: date)
     }
 
-    /// The keys to use at `date`, or `nil` when the last successful fetch is older than
-    /// ``maxStaleness`` (fail closed). Refetches (rate limited) when the cache is past its
+    /// The keys to use at `date`, or `nil` when the last successful fetch is older than the
+    /// maximum staleness (fail closed). Refetches (rate limited) when the cache is past its
     /// `max-age` or when `unknownKeyID` is given.
     func keys(at date: Date, unknownKeyID: String?) async -> Snapshot? {
         await document.value(at: date, forceFetch: unknownKeyID != nil, load: parse)
@@ -130,7 +124,10 @@ public final class RemoteJWKS: Sendable {
             if !parsed.skipped.isEmpty {
                 onEvent(AuthEvent(.warning, "JWKS \(url.absoluteString): keys skipped: \(parsed.skipped.joined(separator: "; "))"))
             }
-            return .init(value: Snapshot(keys: parsed.keys, defaultKey: parsed.defaultKey), lifetime: FetchedDocument.usableMaxAge(response.maxAge))
+            return .init(
+                value: Snapshot(keys: parsed.keys, defaultKey: parsed.defaultKey),
+                lifetime: FetchedDocument.usableMaxAge(response.maxAge)
+            )
         }
     }
 }

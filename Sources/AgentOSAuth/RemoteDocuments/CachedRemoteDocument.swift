@@ -2,22 +2,23 @@ import Foundation
 import Synchronization
 
 /// A document fetched from one URL and cached, used while it is fresh enough and refused once it
-/// is not: the JWKS of ``RemoteJWKS`` and each list of ``StatusListChecker``.
+/// is not: the JWKS of ``RemoteJWKS`` and each list of ``StatusListChecker``, timed by
+/// their ``RemoteDocumentPolicy``.
 ///
-/// * A value is fresh for its lifetime (the document's own, else ``defaultLifetime``; at most
-///   24 h and half of ``maxStaleness``, so one failed refetch never reaches the limit), then
-///   refetched when next asked for — or sooner when the caller forces it — at most once per
-///   ``refetchInterval``.
+/// * A value is fresh for its lifetime (the document's own, else the policy's default lifetime;
+///   at most 24 h and half of the maximum staleness, so one failed refetch never reaches the
+///   limit), then refetched when next asked for — or sooner when the caller forces it — at most
+///   once per refetch interval.
 /// * One fetch at a time: a caller whose value is due while a fetch runs waits for that fetch
 ///   rather than start another.
-/// * A failed fetch keeps the last good value until the last success is older than
-///   ``maxStaleness`` or the value's own expiry passes; from then on there is no value (fail
+/// * A failed fetch keeps the last good value until the last success is older than the maximum
+///   staleness or the value's own expiry passes; from then on there is no value (fail
 ///   closed), which is reported once until a fetch succeeds again.
 final class CachedRemoteDocument<Value: Sendable>: Sendable {
     /// A fetched document's value and how long it may be used.
     struct Loaded: Sendable {
         var value: Value
-        /// How long the value is fresh (`nil`: ``CachedRemoteDocument/defaultLifetime``).
+        /// How long the value is fresh (`nil`: the policy's default lifetime).
         var lifetime: TimeInterval?
         /// When the value stops being usable at all, whatever the staleness limit says.
         var expiresAt: Date?
@@ -56,28 +57,21 @@ final class CachedRemoteDocument<Value: Sendable>: Sendable {
 
     let request: DocumentRequest
     let fetcher: DocumentFetcher
-    /// Minimum seconds between two fetches (``refresh(at:load:)`` excepted).
-    let refetchInterval: TimeInterval
-    /// How long a value without a lifetime of its own is fresh.
-    let defaultLifetime: TimeInterval
-    /// How long after the last successful fetch the value is still used.
-    let maxStaleness: TimeInterval
+    /// How often to fetch and how long a value is used (``refresh(at:load:)`` ignores the
+    /// refetch interval).
+    let policy: RemoteDocumentPolicy
     let reports: Reports
     private let state = Mutex(State())
 
     init(
         request: DocumentRequest,
         fetcher: @escaping DocumentFetcher,
-        refetchInterval: TimeInterval,
-        defaultLifetime: TimeInterval,
-        maxStaleness: TimeInterval,
+        policy: RemoteDocumentPolicy,
         reports: Reports
     ) {
         self.request = request
         self.fetcher = fetcher
-        self.refetchInterval = refetchInterval
-        self.defaultLifetime = defaultLifetime
-        self.maxStaleness = maxStaleness
+        self.policy = policy
         self.reports = reports
     }
 
@@ -100,7 +94,7 @@ final class CachedRemoteDocument<Value: Sendable>: Sendable {
         let fetch: Task<Result<Void, Failure>, Never>? = state.withLock { state in
             guard forceFetch || isDue(state, at: date) else { return nil }
             if let running = state.fetching { return running }
-            guard date.timeIntervalSince(state.lastAttempt) >= refetchInterval else { return nil }
+            guard date.timeIntervalSince(state.lastAttempt) >= policy.refetchInterval else { return nil }
             return startFetch(&state, at: date, load: load)
         }
         _ = await fetch?.value
@@ -131,7 +125,7 @@ final class CachedRemoteDocument<Value: Sendable>: Sendable {
 
     private func isUsable(_ state: State, at date: Date) -> Bool {
         guard let lastSuccess = state.lastSuccess, state.value != nil else { return false }
-        return date.timeIntervalSince(lastSuccess) <= maxStaleness && !isExpired(state, at: date)
+        return date.timeIntervalSince(lastSuccess) <= policy.maxStaleness && !isExpired(state, at: date)
     }
 
     /// Starts the one fetch; every caller that finds it under way awaits the same task, which
@@ -150,7 +144,7 @@ final class CachedRemoteDocument<Value: Sendable>: Sendable {
                 throw AgentOSAuthError(.invalidKey, "the document exceeds \(request.maximumBytes) bytes")
             }
             let loaded = try await load(document)
-            let lifetime = min(loaded.lifetime ?? defaultLifetime, FetchedDocument.maximumMaxAge, maxStaleness / 2)
+            let lifetime = min(loaded.lifetime ?? policy.defaultLifetime, FetchedDocument.maximumMaxAge, policy.maxStaleness / 2)
             state.withLock { state in
                 state.value = loaded.value
                 state.expiresAt = loaded.expiresAt

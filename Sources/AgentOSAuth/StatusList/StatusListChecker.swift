@@ -5,15 +5,15 @@ import Synchronization
 /// (`JWT_STATUS_LIST_ORIGIN`), cached per list URI.
 ///
 /// * Only URIs under ``origin`` are fetched; a token pointing anywhere else is refused.
-/// * A list is cached for its `ttl` (at most 24 h and half of ``maxStaleness``), then refetched
-///   — at most once per ``refetchInterval`` per list; requests arriving while a fetch runs wait
-///   for it rather than start another.
+/// * A list is cached for its `ttl` (the ``policy``'s default lifetime without one; at most 24 h
+///   and half of the maximum staleness), then refetched — at most once per refetch interval per
+///   list; requests arriving while a fetch runs wait for it rather than start another.
 /// * A list is verified with its own keys, fetched with it from `<list URI>/jwks.json` under the
 ///   same rules — never with the access-token keys, which must not sign any other kind of JWT
 ///   (RFC 8725 §3.12; docs/security.md, "Every JWT kind has its own typ and key").
 /// * A failed fetch (network error, any status but 200, a redirect, a body over
 ///   ``maximumDocumentBytes``, a list that does not verify) keeps the last good list until it is
-///   older than ``maxStaleness`` or past its own `exp`; then tokens pointing at it are refused
+///   older than the maximum staleness or past its own `exp`; then tokens pointing at it are refused
 ///   with 401 `Invalid token: token status unavailable`.
 public final class StatusListChecker: Sendable {
     /// A verified, decompressed Status List.
@@ -59,33 +59,40 @@ public final class StatusListChecker: Sendable {
 
     /// `scheme://host[:port]` every list URI must start with (followed by `/`).
     public let origin: String
-    /// Minimum seconds between two fetches of one list.
-    public let refetchInterval: TimeInterval
-    /// Cache lifetime of a list without `ttl`.
-    public let defaultTTL: TimeInterval
-    /// How long after the last successful fetch a list is still used (`JWT_STATUS_LIST_MAX_STALENESS`).
-    public let maxStaleness: TimeInterval
+    /// How often each list is fetched and how long it is used (`JWT_STATUS_LIST_REFETCH_INTERVAL`,
+    /// `JWT_STATUS_LIST_MAX_STALENESS`).
+    public let policy: RemoteDocumentPolicy
     let fetcher: DocumentFetcher
     let onEvent: AuthEventHandler
     private let lists = Mutex<[String: CachedRemoteDocument<List>]>([:])
 
     /// A checker for lists under `origin`.
     ///
-    /// - Parameter fetcher: fetches lists (at most ``maximumDocumentBytes``) and their key sets
-    ///   (`<uri>/jwks.json`, at most ``RemoteJWKS/maximumDocumentBytes``) with the rules of
-    ///   ``DocumentRequest``; `AgentOSAuthHTTPClient` has one.
+    /// - Parameters:
+    ///   - origin: `scheme://host[:port]` as ``AgentOSAuthConfiguration/origin(_:)`` reads it
+    ///     (a trailing `/` is dropped).
+    ///   - policy: the refetch interval, the lifetime without `ttl` and the maximum staleness of
+    ///     each list.
+    ///   - fetcher: fetches lists (at most ``maximumDocumentBytes``) and their key sets
+    ///     (`<uri>/jwks.json`, at most ``RemoteJWKS/maximumDocumentBytes``) with the rules of
+    ///     ``DocumentRequest``; `AgentOSAuthHTTPClient` has one.
+    /// - Throws: ``AgentOSAuthError/Code/invalidConfiguration`` when `origin` is not one: a path,
+    ///   a query or plain http to a host that is not loopback would leave every list untrusted or
+    ///   unfetchable, so the checker would refuse every token that carries a status.
     public init(
         origin: String,
-        refetchInterval: TimeInterval = 10,
-        defaultTTL: TimeInterval = 60,
-        maxStaleness: TimeInterval = 600,
+        policy: RemoteDocumentPolicy = .statusLists,
         fetcher: @escaping DocumentFetcher,
         onEvent: @escaping AuthEventHandler = AuthEvent.standardError
-    ) {
+    ) throws(AgentOSAuthError) {
+        guard let origin = AgentOSAuthConfiguration.origin(origin) else {
+            throw AgentOSAuthError(
+                .invalidConfiguration,
+                "a status-list origin must be scheme://host[:port], https (plain http only to a loopback host), no path: \(origin)"
+            )
+        }
         self.origin = origin
-        self.refetchInterval = refetchInterval
-        self.defaultTTL = defaultTTL
-        self.maxStaleness = maxStaleness
+        self.policy = policy
         self.fetcher = fetcher
         self.onEvent = onEvent
     }
@@ -126,18 +133,18 @@ public final class StatusListChecker: Sendable {
                     name: "the status list"
                 ),
                 fetcher: fetcher,
-                refetchInterval: refetchInterval,
-                defaultLifetime: defaultTTL,
-                maxStaleness: maxStaleness,
+                policy: policy,
                 reports: .init(
                     fetchFailed: { [onEvent] message, _ in
-                        onEvent(AuthEvent(.warning, "fetching the status list \(uri) failed: \(message); keeping the last good list, if any"))
+                        onEvent(
+                            AuthEvent(.warning, "fetching the status list \(uri) failed: \(message); keeping the last good list, if any")
+                        )
                     },
-                    unavailable: { [onEvent, maxStaleness] _ in
+                    unavailable: { [onEvent, policy] _ in
                         onEvent(
                             AuthEvent(
                                 .error,
-                                "no usable status list from \(uri) (JWT_STATUS_LIST_MAX_STALENESS \(Int(maxStaleness)) s): "
+                                "no usable status list from \(uri) (JWT_STATUS_LIST_MAX_STALENESS \(Int(policy.maxStaleness)) s): "
                                     + "refusing the tokens that point at it until a fetch succeeds"
                             )
                         )

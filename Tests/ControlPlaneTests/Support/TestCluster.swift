@@ -13,8 +13,11 @@ import PostgresNIO
 /// A missing PostgreSQL is a test failure with the launcher's message, never a skip.
 enum TestCluster {
     static let logger: Logger = {
+        // The suite provokes the product's warnings and errors on purpose (outages, tampered
+        // chains); its tests judge what the API answers, not what is logged. TEST_LOG_LEVEL=debug
+        // shows everything when investigating.
         var logger = Logger(label: "test")
-        logger.logLevel = .warning
+        logger.logLevel = ProcessInfo.processInfo.environment["TEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
         return logger
     }()
 
