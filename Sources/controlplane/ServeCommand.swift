@@ -144,7 +144,6 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
-    /// `CONTROL_PLANE_REQUEST_TIMEOUT`: seconds a request may run before it is answered 503 (default 5).
     /// The browser console's files (`CONTROL_PLANE_CONSOLE_DIR` or the defaults of ``ConsoleAssets/defaultDirectory``);
     /// without them the API still runs and `/console` says how to install it.
     static func console(logger: Logger) throws -> ConsoleAssets {
@@ -159,6 +158,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
+    /// `CONTROL_PLANE_REQUEST_TIMEOUT`: seconds a request may run before it is answered 503 (default 5).
     static func requestTimeout(_ environment: [String: String]) throws -> Duration {
         guard let raw = environment["CONTROL_PLANE_REQUEST_TIMEOUT"] else { return .seconds(5) }
         guard let seconds = Double(raw), seconds.isFinite, seconds > 0, seconds <= 3600 else {

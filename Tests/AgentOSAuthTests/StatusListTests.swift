@@ -104,14 +104,15 @@ struct StatusListTests {
     @Test func aRevocationLandsWithinTheTTLEvenForCachedVerifications() async throws {
         let clock = TestClock()
         let server = Server()
-        server.set(Self.list(revoked: [], ttl: 60, now: clock.now))
+        // A ttl of 20 s, not the 60 s a list without one is cached for: the list's own is used.
+        server.set(Self.list(revoked: [], ttl: 20, now: clock.now))
         let gate = try gate(server, clock: clock)
         let token = Self.token(index: 9)
         #expect(await decide(gate, token) == (200, nil))
-        server.set(Self.list(revoked: [9], ttl: 60, now: clock.now))
-        clock.advance(30)
+        server.set(Self.list(revoked: [9], ttl: 20, now: clock.now))
+        clock.advance(15)
         #expect(await decide(gate, token) == (200, nil), "the cached list is used for its ttl")
-        clock.advance(31)
+        clock.advance(6)
         #expect(await decide(gate, token) == (401, "Invalid token: Token has been revoked"))
         #expect(gate.verifier?.signatureVerifications == 1, "the token's verification stayed cached; its status did not")
     }
@@ -165,6 +166,44 @@ struct StatusListTests {
         #expect(await decide(gate, token) == (200, nil))
     }
 
+    /// A shared cache, a lagging replica or a replay may serve a list older than the one held:
+    /// a revocation once seen stays in force.
+    @Test func anOlderListNeverUndoesARevocation() async throws {
+        let clock = TestClock()
+        let server = Server()
+        let issued = clock.now
+        server.set(Self.list(revoked: [], now: issued))
+        let events = EventLog()
+        let gate = try gate(server, clock: clock, events: events)
+        let token = Self.token(index: 7)
+        #expect(await decide(gate, token) == (200, nil))
+        clock.advance(10)
+        server.set(Self.list(revoked: [7], now: clock.now))
+        clock.advance(61)
+        #expect(await decide(gate, token) == (401, "Invalid token: Token has been revoked"))
+        server.set(Self.list(revoked: [], now: issued))
+        clock.advance(61)
+        #expect(await decide(gate, token) == (401, "Invalid token: Token has been revoked"), "the older list was used")
+        #expect(server.fetches.load(ordering: .relaxed) == 3, "the older list was fetched, and refused")
+        #expect(events.messages(.warning).contains { $0.contains("before the one held") }, "\(events.messages(.warning))")
+    }
+
+    /// A list's age is its `iat`'s, not its fetch's: a copy older than the maximum staleness
+    /// (600 s by default) is not used, however recently it was fetched.
+    @Test func aListIsAsOldAsItsIssueTime() async throws {
+        let clock = TestClock()
+        let server = Server()
+        server.set(Self.list(revoked: [], now: clock.now.addingTimeInterval(-601)))
+        let gate = try gate(server, clock: clock)
+        #expect(await decide(gate, Self.token(index: 7)) == (401, "Invalid token: token status unavailable"))
+        server.set(Self.list(revoked: [], now: clock.now.addingTimeInterval(-599)))
+        clock.advance(10)
+        #expect(await decide(gate, Self.token(index: 7)) == (401, "Invalid token: token status unavailable"), "599 + 10 s old")
+        server.set(Self.list(revoked: [], now: clock.now.addingTimeInterval(-300)))
+        clock.advance(10)
+        #expect(await decide(gate, Self.token(index: 7)) == (200, nil))
+    }
+
     @Test(arguments: ["typ", "sub", "expired", "key", "bits", "lst"])
     func aListThatDoesNotVerifyIsNotUsed(flaw: String) async throws {
         let clock = TestClock()
@@ -204,7 +243,7 @@ struct StatusListTests {
 
     @Test(arguments: [
         ("https://cp.example.test/", "https://cp.example.test"), ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
-        ("http://cp.example.test", nil), ("https://cp.example.test/v1", nil), ("ftp://cp.example.test", nil),
+        ("http://cp.example.test", nil), ("https://cp.example.test/v1", nil), ("ftp://cp.example.test", nil), ("", nil), ("  ", nil),
     ])
     func theOriginSetting(raw: String, origin: String?) throws {
         guard let origin else {
@@ -212,7 +251,7 @@ struct StatusListTests {
             let error = #expect(throws: AgentOSAuthError.self) {
                 try AgentOSAuthConfiguration(environment: ["JWT_STATUS_LIST_ORIGIN": raw])
             }
-            #expect(error?.code == .invalidConfiguration && error?.message.hasPrefix("JWT_STATUS_LIST_ORIGIN must be") == true, "\(raw)")
+            #expect(error?.code == .invalidConfiguration && error?.message.hasPrefix("JWT_STATUS_LIST_ORIGIN ") == true, "\(raw)")
             return
         }
         #expect(try AgentOSAuthConfiguration(environment: ["JWT_STATUS_LIST_ORIGIN": raw]).statusListOrigin == origin)

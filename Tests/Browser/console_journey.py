@@ -1,13 +1,14 @@
-"""The console's "Done when" journey in headless Chromium (Selenium), driven by ConsoleBrowserTests.
+"""The console's journey in headless Chromium (Selenium), driven by ConsoleBrowserTests.
 
 The owner signs in, connects an OS, downloads its .env; a real Agno AgentOS (examples/agno_os.py)
 starts with that file; the owner invites alice, who accepts in a second browser; the owner binds
 os-viewer and grants agents:web-agent:run picked from the OS's own agent list; alice uses the OS
 from her browser (web-agent answers, finance-agent is refused), the owner removes the grant and
-alice's next run is refused too. Then issue #24's console checks: a second OS whose URL is a
-capture server (recording the Authorization header of every request) shows the owner where the
-tokens go before any leaves, and every token it receives is narrowed to its one call and lives
-60 s; a member name with control characters is shown inert; a reset link sets a password once.
+alice's next run is refused too. Then the console's safety checks (docs/security.md): a second
+OS whose URL is a capture server (recording the Authorization header of every request) shows the
+owner where the tokens go before any leaves, and every token it receives is narrowed to its one
+call and lives 60 s; a member name with control characters is shown inert; a reset link sets a
+password once.
 Every page is saved as a PNG in --out.
 
 Prints one line `RESULT <json>` with what it observed; any failure exits 1 with the reason (and a
@@ -32,7 +33,7 @@ from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 import journey_checks  # noqa: E402 - beside this file: console errors, the 390-px layout, the QR decoder
-import journey_safety  # noqa: E402 - beside this file: issue #24's checks
+import journey_safety  # noqa: E402 - beside this file: docs/security.md's console checks
 
 WIDE, NARROW = (1280, 900), (390, 844)
 

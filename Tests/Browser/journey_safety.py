@@ -1,4 +1,5 @@
-"""Issue #24's part of the console journey (console_journey.py calls these in order).
+"""The console journey's safety checks (docs/security.md, F2 and F5, and the single-use reset link);
+console_journey.py calls these in order.
 
 narrowed_tokens: the owner connects a second OS whose URL is a capture server; "Use the OS",
 opened as #/o/<org>/use?os=<id>, names that URL before anything is sent, and every token the

@@ -55,9 +55,9 @@ struct AccountTests {
         }
     }
 
-    /// Found attacking issue #24's fixes: an API key made by whoever knew the old password outlived
-    /// the change, and later acted in an organisation the account joined. A change ends every API
-    /// key but the credential making it.
+    /// An API key made by whoever knew the old password must not outlive the change (it could
+    /// later act in an organisation the account joins). A change ends every API key but the
+    /// credential making it.
     @Test func changingThePasswordEndsOtherAPIKeys() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
             try await cp.makeOrg()

@@ -6,8 +6,9 @@ import Testing
 
 @testable import ControlPlane
 
-/// Issue #12's forged audit chain, reproduced: rows edited, deleted, reordered, moved or cut with
-/// SQL in the test database; each must fail `audit verify` (a cut tail once the head is pinned).
+/// A forged audit chain: rows edited, deleted, reordered, moved or cut with SQL in the test
+/// database, as a writer with database access could; each must fail `audit verify` (a cut tail
+/// once the head is pinned).
 @Suite("Keyed audit chain")
 struct AuditChainTests {
     /// acme with a few events; returns its id.

@@ -4,7 +4,7 @@ import Testing
 
 @testable import ControlPlaneHTTP
 
-/// Issue #24: every operation of openapi.yaml, as each of twelve kinds of caller, answers the
+/// Every operation of openapi.yaml, as each of twelve kinds of caller, answers the
 /// status docs/access.md says (`AuthorizationMatrix`), refusals in the API's error envelope with
 /// the code docs/api.md gives their status, a refused change leaving the database as it was; the
 /// matrix covers every operation; docs/access.md and docs/api.md show it as it is.

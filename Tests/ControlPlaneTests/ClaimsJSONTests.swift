@@ -3,7 +3,7 @@ import Testing
 
 @testable import ControlPlane
 
-/// The claims' hand-written JSON (`AccessTokenClaims.json`, issue #16) reads back as exactly
+/// The claims' hand-written JSON (`AccessTokenClaims.json`) reads back as exactly
 /// what `JSONEncoder` makes of the same claims: same keys, same values, absent optionals absent.
 @Suite("Access-token claims as JSON")
 struct ClaimsJSONTests {

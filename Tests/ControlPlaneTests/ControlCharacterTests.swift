@@ -6,9 +6,9 @@ import Testing
 
 @testable import ControlPlane
 
-/// Issue #24, finding 5 (CWE-150): an invitee chose a name with ESC/OSC sequences and
-/// `controlplane member list` printed them raw. Names are refused with control or formatting
-/// characters at input, and the CLI shows anything already stored as visible escapes
+/// docs/security.md, F5 (CWE-150): an invitee chooses a name with ESC/OSC sequences and waits
+/// for an admin's `controlplane member list` to print them raw. Names are refused with control or
+/// formatting characters at input, and the CLI shows anything already stored as visible escapes
 /// (docs/security.md, "Names are inert text").
 @Suite("Control characters in names")
 struct ControlCharacterTests {

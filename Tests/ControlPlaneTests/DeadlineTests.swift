@@ -85,8 +85,8 @@ struct DeadlineTests {
                 #expect(response.status == .serviceUnavailable)
                 #expect(response.headers[.retryAfter] != nil)
                 #expect(String(buffer: response.body).contains("did not finish within"))
-                // Answered outside the router's middleware, it still carries what every answer does
-                // (issue #24: it had no Cache-Control and no hardening headers).
+                // Answered outside the router's middleware, it must still carry what every answer
+                // does: no-store, Vary and the hardening headers (docs/security.md, 3.4).
                 #expect(response.headers[.cacheControl] == "no-store" && response.headers[.vary] == "Authorization, Cookie")
                 #expect(response.headers[.contentSecurityPolicy] != nil && response.headers[.xContentTypeOptions] == "nosniff")
             }

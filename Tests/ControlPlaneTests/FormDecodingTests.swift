@@ -3,8 +3,8 @@ import Testing
 
 @testable import ControlPlaneHTTP
 
-/// The token endpoint's form decoding (byte-level since issue #16) decides as Foundation's
-/// `+` → space and `removingPercentEncoding` did.
+/// The token endpoint's form decoding is byte-level; Foundation's `+` → space and
+/// `removingPercentEncoding` are the oracle it must agree with.
 @Suite("Form decoding of the token endpoint")
 struct FormDecodingTests {
     static let cases: [(String, String?)] = [

@@ -62,7 +62,7 @@ struct HealthRoutesTests {
             try await Application(router: router, logger: TestCluster.logger).test(.router) { http in
                 try await http.execute(uri: "/ready", method: .get) { response in
                     #expect(response.status == .serviceUnavailable)
-                    // A generic reason only (issue #12): the file names go to the log.
+                    // A generic reason only, since /ready is unauthenticated: the file names go to the log.
                     #expect(json(response.body) as? [String: String] == ["status": "unavailable", "reason": "migrations pending"])
                 }
             }

@@ -2,7 +2,7 @@ import Foundation
 
 /// The identity-lifecycle property test's own account of who exists, who belongs where and which
 /// person learnt which secret (`IdentityLifecyclePropertyTests`). Its rules are docs/access.md's
-/// "Member lifecycle" and issue #24's fix; it never asks the control plane what should happen.
+/// "Member lifecycle" and docs/security.md's F1; it never asks the control plane what should happen.
 ///
 /// Person `i` is the real owner of account `i`; admins act with their own accounts; the
 /// superuser is trusted, and hands the reset codes it issues to the account's owner.
@@ -78,10 +78,10 @@ struct IdentityLifecycleModel {
         var holders: Set<Int>
         /// The step that issued it (a failure's trace starts there).
         var issuedAt: Int
-        /// Used, replaced by a newer code, or voided by a password change: void before the fix and after.
+        /// Used, replaced by a newer code, or voided by a password change.
         var spent = false
-        /// Since it was issued, a membership changed in a way the fix may void the code for, even
-        /// if it changed back: the account invited or joined anywhere, removed or disabled in the
+        /// Since it was issued, a membership changed in a way the control plane may void the code
+        /// for (docs/security.md, F1), even if it changed back: the account invited or joined anywhere, removed or disabled in the
         /// issuing organisation, or the issuer removed or disabled there.
         var unsettled = false
     }
@@ -100,7 +100,7 @@ struct IdentityLifecycleModel {
         static let redeemed = status(204)
         /// A used, replaced or expired code: 400.
         static let spent = status(400)
-        /// A code the fix voids: 400 when a membership change already voided it, 403 when redemption finds it void.
+        /// A code whose authority lapsed: 400 when a membership change already voided it, 403 when redemption finds it void.
         static let void = Expected(statuses: [400, 403])
         static let open = Expected(statuses: [204, 400, 403])
         var description: String { statuses.sorted().map(String.init).joined(separator: " or ") }
@@ -168,14 +168,14 @@ struct IdentityLifecycleModel {
     /// What redeeming `reset` by `person` must do, and — for anyone but the account's owner — why
     /// its success would break the property: a code an organisation's admin issued lets its holder
     /// act for the account only while that admin still is one (an owner, for an owner) and the
-    /// account belongs to that organisation alone, invited or joined. Where only the fix's further
-    /// voiding differs (`Reset.unsettled`, a disabled issuer, an account of no organisation any
+    /// account belongs to that organisation alone, invited or joined. Where only voiding beyond
+    /// what the property needs differs (`Reset.unsettled`, a disabled issuer, an account of no organisation any
     /// more), either answer passes.
     func judge(_ reset: Reset, by person: Int) -> (expected: Expected, forbidden: String?) {
         if reset.spent { return (.spent, nil) }
         let account = accounts[reset.account]
         guard let org = reset.org, let issuer = reset.issuer else {
-            // The superuser's code: whether a join voids it is the fix's choice.
+            // The superuser's code: whether a join voids it is the control plane's choice.
             return (reset.unsettled ? .open : .redeemed, nil)
         }
         let elsewhere = Set(account.memberships.keys).subtracting([org])
@@ -190,7 +190,7 @@ struct IdentityLifecycleModel {
                 "\(account.email) is now an owner of \(Self.orgs[org]), whom its issuer \(Self.label(issuer)) (an admin) cannot reset"
         }
         if forbidden != nil {
-            // The owner redeeming a code handed to them is no attack: the fix refuses it, main did not.
+            // The owner redeeming a code handed to them is no attack: the property allows either answer.
             return person == reset.account ? (.open, nil) : (.void, forbidden)
         }
         let open = reset.unsettled || standing?.disabled == true || account.memberships.isEmpty

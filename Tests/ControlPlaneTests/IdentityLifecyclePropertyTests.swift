@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Issue #24: random sequences of the identity lifecycle across three organisations and their
+/// Random sequences of the identity lifecycle across three organisations and their
 /// admins — invitations made, handed over, accepted and tried by the wrong person; members
 /// joining, leaving, removed and disabled; reset codes issued by admins and by the superuser and
 /// redeemed by whoever holds them; passwords changed; sign-ins; TOTP turned on and off. The test
@@ -9,8 +9,8 @@ import Testing
 /// every step checks the property of docs/access.md's "Member lifecycle": nobody but an account's
 /// owner holds a way to act as it in an organisation whose admins did not give it to them. In
 /// particular a reset code an admin issued works for anyone else only while that admin still is
-/// one and the account belongs to their organisation alone (finding 1: an old code of E redeemed
-/// after the account joined V).
+/// one and the account belongs to their organisation alone (docs/security.md, F1: an old code of
+/// E redeemed after the account joined V).
 @Suite("Identity lifecycle (property test)")
 struct IdentityLifecyclePropertyTests {
     /// 4 × 500 = 2,000 steps in every `swift test`.

@@ -5,8 +5,9 @@ import Testing
 
 @testable import ControlPlane
 
-/// Members join through single-use invitations redeemed by the account itself (issue #12's
-/// cross-organisation takeover, reproduced and refused).
+/// Members join through single-use invitations redeemed by the account itself, so an admin of one
+/// organisation cannot take over an account that belongs to another (the attack is reproduced
+/// and refused).
 @Suite("Invitations")
 struct InvitationTests {
     func login(_ cp: ControlPlaneHarness, _ email: String, _ password: String) async throws -> ControlPlaneHarness.Reply {

@@ -4,7 +4,7 @@ import Testing
 
 @testable import ControlPlane
 
-/// Issue #12's probing: a stranger cannot tell an unknown organisation from an unknown OS (or,
+/// No probing: a stranger cannot tell an unknown organisation from an unknown OS (or,
 /// for the PEM, an OS without keys) on the public routes, nor members of an organisation from
 /// strangers.
 @Suite("No probing through public routes")
@@ -16,12 +16,12 @@ struct ProbingTests {
             #expect(
                 try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "keyless", "name": "K", "authorization": false]).status == 201
             )
-            // The status list and its key set (issue #24) answer like the PEM: an OS that publishes
+            // The status list and its key set answer like the PEM: an OS that publishes
             // no key looks like one that does not exist.
             for route in ["public-key", "jwks.json", "status-list", "status-list/jwks.json"] {
                 #expect(try await cp.send(.get, "/v1/orgs/acme/os/prod/\(route)", key: .some(nil)).status == 200)
                 var answers: [String] = []
-                // The keyless OS's JWKS is the one exception: an empty set with 200 (issue #13), so a
+                // The keyless OS's JWKS is the one exception: an empty set with 200, so a
                 // verifier reads "no key is valid" rather than an outage.
                 let paths =
                     ["/v1/orgs/ghost/os/prod/", "/v1/orgs/acme/os/ghost/"] + (route != "jwks.json" ? ["/v1/orgs/acme/os/keyless/"] : [])
@@ -51,7 +51,7 @@ struct ProbingTests {
     }
 }
 
-/// Issuing a token for someone else is audited (issue #12); one's own token is not.
+/// Issuing a token for someone else is audited (it acts for them); one's own token is not.
 @Suite("Token issuance for others is audited")
 struct TokenAuditTests {
     @Test func tokensForOthersAreInTheChain() async throws {

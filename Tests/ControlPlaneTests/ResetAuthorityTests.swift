@@ -5,10 +5,10 @@ import Testing
 
 @testable import ControlPlane
 
-/// Issue #24, finding 1: a password-reset code is void once the authority that issued it no
-/// longer covers every organisation of the account (docs/security.md, "Credentials are their
-/// owner's"). On the main branch before the fix, E's owner redeemed E's old code after the
-/// account joined V (204), signed in as it (201) and listed V's members (200).
+/// docs/security.md, F1: a password-reset code is void once the authority that issued it no
+/// longer covers every organisation of the account ("Credentials are their owner's"). Otherwise
+/// E's owner could redeem E's old code after the account joined V, sign in as it and list V's
+/// members.
 @Suite("Reset codes and the authority that issued them")
 struct ResetAuthorityTests {
     static let victim = "cfo@victim.example"
@@ -129,9 +129,9 @@ struct ResetAuthorityTests {
         }
     }
 
-    /// Found attacking the fix: a code came back when its issuer's authority did (demoted and
-    /// promoted again, disabled and enabled) or when the account was removed and re-invited before
-    /// anyone redeemed it. Losing the authority voids the code for good.
+    /// A code must not come back when its issuer's authority does (demoted and promoted again,
+    /// disabled and enabled) or when the account is removed and re-invited before anyone redeems
+    /// it. Losing the authority voids the code for good.
     @Test(arguments: ["demote", "disable", "remove-issuer", "remove-account"])
     func aCodeStaysVoidWhenTheAuthorityComesBack(_ lapse: String) async throws {
         try await ControlPlaneHarness.run { cp in

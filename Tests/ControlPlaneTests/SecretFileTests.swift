@@ -7,7 +7,7 @@ import Testing
     import Glibc
 #endif
 
-/// Secrets at rest on the machine (issue #12): key files are 0600 from creation, refused when
+/// Secrets at rest on the machine: key files are 0600 from creation, refused when
 /// opened up, and the embedded cluster's socket directory is never someone else's.
 @Suite("Secret files and the socket directory")
 struct SecretFileTests {

@@ -7,9 +7,9 @@ import Testing
 @testable import ControlPlane
 @testable import ControlPlaneHTTP
 
-/// Issue #24's findings 2–4, 6, 8 and 9 and the replica fence's path test, each checked where it
-/// was reproduced (docs/security.md lists the invariant each one broke).
-@Suite("Security regressions (issue #24)")
+/// docs/security.md's attacks F2–F4, F6, F8 and F9 and the replica fence's path test (F10), each
+/// checked at the layer where it was possible (section 4 there names the invariant each breaks).
+@Suite("Security regressions (docs/security.md, section 4)")
 struct SecurityRegressionTests {
     /// Findings 2 and 4: a member changed the URL the console sends tokens to, and ended the
     /// key-rotation schedule. Changing an OS is an admin's, and audited.
@@ -142,9 +142,10 @@ struct SecurityRegressionTests {
         }
     }
 
-    /// Found attacking the fixes: an OS's URL (shown by the console as where tokens go) took
-    /// control, format and lookalike characters; a token's `session_id` carried ESC into the JWT;
-    /// a NUL in any text answered 500. Each is a 400 naming the problem, and nothing changes.
+    /// Hostile text wherever a caller can put it: an OS's URL (shown by the console as where
+    /// tokens go) with control, format or lookalike characters; a token's `session_id` carrying ESC
+    /// into the JWT; a NUL in any text (a 500 otherwise). Each is a 400 naming the problem, and
+    /// nothing changes.
     @Test func hostileTextIsRefusedEverywhereItWasAccepted() async throws {
         try await ControlPlaneHarness.run { cp in
             try await cp.makeOrg()

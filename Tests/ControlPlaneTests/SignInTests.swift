@@ -163,8 +163,8 @@ struct SignInTests {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
             try await setUp(cp)
             try await cp.makeOrg("other")
-            // Admins no longer set passwords at all (issue #12): a password in member add is a 400
-            // naming it, and nothing is created.
+            // Only the account itself ever sets its password (docs/access.md, member lifecycle): a
+            // password in member add is a 400 naming it, and nothing is created.
             try await cp.expectRefused(
                 .post,
                 "/v1/orgs/acme/members",

@@ -6,7 +6,7 @@ import Testing
 
 @testable import ControlPlane
 
-/// The status-list key (issue #24) is kept like a signing key: sealed under the KEK, bound by its
+/// The status-list key is kept like a signing key: sealed under the KEK, bound by its
 /// AAD to its purpose, OS and kid, and its public half is the one the list's key set publishes.
 @Suite("Status-list key custody")
 struct StatusListKeyCustodyTests {

@@ -4,7 +4,8 @@ import Testing
 
 @testable import ControlPlane
 
-/// Issue #12's unrevocable root: superuser keys are named, expiring, listable and revocable.
+/// A leaked superuser key must not be a root nobody can take back: superuser keys are named,
+/// expiring, listable and revocable.
 @Suite("Superuser keys")
 struct SuperuserKeyTests {
     @Test func superuserKeysAreListedExpiredAndRevoked() async throws {

@@ -86,9 +86,9 @@ struct TokenIssuanceTests {
         }
     }
 
-    /// `agent_os:*:admin` spells the admin scope in its global form; the compiler once wrote it
-    /// so (found by the scopes fuzz target, fixed in `ScopeCompiler`). The control plane never
-    /// let it reach a token: the scope lint refuses it in a role and in a grant, which this pins.
+    /// `agent_os:*:admin` spells the admin scope in its global form, which a compiler folding
+    /// per-id scopes into `*` could produce (the scopes fuzz target looks for it). It must never
+    /// reach a token: the scope lint refuses it in a role and in a grant, which this pins.
     @Test func aWildcardThatSpellsTheAdminScopeIsRefused() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
             try await cp.makeOrg()
@@ -171,7 +171,7 @@ struct TokenIssuanceTests {
             let kid = try #require(keys.first?["kid"] as? String)
             #expect(try await cp.send(.post, "/v1/orgs/acme/os/prod/keys/\(kid)/revoke").status == 200)
             // No token is recorded; the process may lease its first block of status-list indices
-            // for the OS on the way (docs/decisions.md, "Index allocation in blocks").
+            // for the OS on the way (docs/decisions.md, "Indices are leased in blocks").
             try await cp.expectRefusal(409, message: "activate", changing: ["status_list_blocks", "status_list_counters"]) {
                 try await cp.token([:], key: alice.key)
             }

@@ -5,7 +5,7 @@ import Testing
 
 @testable import ControlPlane
 
-/// Revocation that reaches an OS offline (issue #13): every token carries a status-list
+/// Revocation that reaches an OS offline: every token carries a status-list
 /// reference, and revoking (by jti, token, subject, or through an access change) flips its bit;
 /// demo-os refuses it once its cached list is older than the `ttl`, while other tokens pass.
 @Suite("Token revocation through status lists")

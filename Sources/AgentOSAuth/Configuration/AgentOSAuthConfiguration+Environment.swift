@@ -3,7 +3,8 @@ import Foundation
 extension AgentOSAuthConfiguration {
     /// Reads the configuration from environment variables (the table in `docs/agno-compatibility.md`).
     ///
-    /// Unset and empty variables keep the defaults. The combination is checked later, by
+    /// Unset and empty variables keep the defaults (except `JWT_STATUS_LIST_ORIGIN`: set but empty
+    /// is refused). The combination is checked later, by
     /// ``validate()``, when an ``AuthGate`` is built.
     ///
     /// - Throws: ``AgentOSAuthError`` naming the variable when a value cannot be used (an
@@ -58,6 +59,14 @@ extension AgentOSAuthConfiguration {
         }
         jwksPolicy.refetchInterval = try seconds("JWT_JWKS_REFETCH_INTERVAL", allowZero: true) ?? jwksPolicy.refetchInterval
         jwksPolicy.maxStaleness = try seconds("JWT_JWKS_MAX_STALENESS", allowZero: false) ?? jwksPolicy.maxStaleness
+        // Unlike the other settings, set-but-empty is refused: `JWT_STATUS_LIST_ORIGIN=${CP_URL}`
+        // with CP_URL unset would otherwise turn revocation off without a word.
+        if environment["JWT_STATUS_LIST_ORIGIN"] != nil, value("JWT_STATUS_LIST_ORIGIN") == nil {
+            throw AgentOSAuthError(
+                .invalidConfiguration,
+                "JWT_STATUS_LIST_ORIGIN is set but empty; give the control plane's origin, or unset it to run without revocation"
+            )
+        }
         if let raw = value("JWT_STATUS_LIST_ORIGIN") {
             guard let origin = Self.origin(raw) else {
                 throw AgentOSAuthError(

@@ -14,6 +14,10 @@ import Synchronization
 /// * A failed fetch keeps the last good value until the last success is older than the maximum
 ///   staleness or the value's own expiry passes; from then on there is no value (fail
 ///   closed), which is reported once until a fetch succeeds again.
+/// * A document that says when it was issued is as old as that says, not as old as its fetch: a
+///   stale copy (a shared cache, a lagging replica, a replay) past the maximum staleness is not
+///   used, and one issued before the value held is refused as a failed fetch, so a revocation
+///   once seen is never undone by an older list.
 final class CachedRemoteDocument<Value: Sendable>: Sendable {
     /// A fetched document's value and how long it may be used.
     struct Loaded: Sendable {
@@ -22,6 +26,8 @@ final class CachedRemoteDocument<Value: Sendable>: Sendable {
         var lifetime: TimeInterval?
         /// When the value stops being usable at all, whatever the staleness limit says.
         var expiresAt: Date?
+        /// When the document was issued (a status list's `iat`); `nil`: when it was fetched.
+        var issuedAt: Date?
     }
 
     /// Turns a fetched document into a value; throwing makes the fetch a failed one.
@@ -51,6 +57,8 @@ final class CachedRemoteDocument<Value: Sendable>: Sendable {
         var freshUntil = Date.distantPast
         var lastAttempt = Date.distantPast
         var lastSuccess: Date?
+        /// The held value's `issuedAt`, if it had one.
+        var issuedAt: Date?
         var unavailableReported = false
         var fetching: Task<Result<Void, Failure>, Never>?
     }
@@ -84,7 +92,7 @@ final class CachedRemoteDocument<Value: Sendable>: Sendable {
     /// Whether ``value(at:forceFetch:load:)`` has work to do at `date`: the value is due for a
     /// refetch or unusable (a lock, no I/O).
     func needsAttention(at date: Date) -> Bool {
-        state.withLock { isDue($0, at: date) || !isUsable($0, at: date) }
+        state.withLock { isDue($0, at: date) }
     }
 
     /// The value to use at `date`, or `nil` when there is none usable (fail closed). Fetches
@@ -115,8 +123,10 @@ final class CachedRemoteDocument<Value: Sendable>: Sendable {
         try await fetch.value.get()
     }
 
+    /// Past its lifetime, or no longer usable (a copy fetched already close to the staleness limit
+    /// becomes unusable before its lifetime ends).
     private func isDue(_ state: State, at date: Date) -> Bool {
-        date >= state.freshUntil || isExpired(state, at: date)
+        date >= state.freshUntil || !isUsable(state, at: date)
     }
 
     private func isExpired(_ state: State, at date: Date) -> Bool {
@@ -145,14 +155,22 @@ final class CachedRemoteDocument<Value: Sendable>: Sendable {
             }
             let loaded = try await load(document)
             let lifetime = min(loaded.lifetime ?? policy.defaultLifetime, FetchedDocument.maximumMaxAge, policy.maxStaleness / 2)
-            state.withLock { state in
+            let older: TimeInterval? = state.withLock { state in
+                if let issued = loaded.issuedAt, let held = state.issuedAt, state.value != nil, issued < held {
+                    return held.timeIntervalSince(issued)
+                }
                 state.value = loaded.value
                 state.expiresAt = loaded.expiresAt
+                state.issuedAt = loaded.issuedAt
                 state.generation += 1
                 state.freshUntil = date.addingTimeInterval(lifetime)
-                state.lastSuccess = date
+                state.lastSuccess = min(date, loaded.issuedAt ?? date)
                 state.unavailableReported = false
                 state.fetching = nil
+                return nil
+            }
+            if let older {
+                throw Failure(message: "issued \(Int(older.rounded(.up))) s before the one held (a stale or replayed copy); not used")
             }
             reports.fetched(true)
             return .success(())

@@ -53,8 +53,8 @@ public struct PathPattern: Sendable, Hashable, CustomStringConvertible {
 
     /// Greedy matching with one backtrack point, the last `*` seen: on a mismatch the input that
     /// star covers grows by one byte. Each position is revisited at most once per star, so the
-    /// cost is bounded by pattern length × path length; the recursive matcher this replaced
-    /// backtracked exponentially over a pattern with many stars (found by the paths fuzz target).
+    /// cost is bounded by pattern length × path length, where a recursive matcher backtracks
+    /// exponentially over a pattern with many stars (as the paths fuzz target shows).
     static func match(_ tokens: [Token], _ input: UnsafeBufferPointer<UInt8>) -> Bool {
         var token = 0
         var position = 0

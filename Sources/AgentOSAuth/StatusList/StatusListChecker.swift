@@ -26,13 +26,17 @@ public final class StatusListChecker: Sendable {
         public var ttl: TimeInterval?
         /// The list's `exp`, if it has one.
         public var expiresAt: Date?
+        /// The list's `iat`: its age counts from then, and a list issued before the one held is
+        /// not used.
+        public var issuedAt: Date?
 
         /// A list.
-        public init(bits: Int, bytes: [UInt8], ttl: TimeInterval?, expiresAt: Date?) {
+        public init(bits: Int, bytes: [UInt8], ttl: TimeInterval?, expiresAt: Date?, issuedAt: Date? = nil) {
             self.bits = bits
             self.bytes = bytes
             self.ttl = ttl
             self.expiresAt = expiresAt
+            self.issuedAt = issuedAt
         }
 
         /// How many statuses the list holds.
@@ -107,7 +111,7 @@ public final class StatusListChecker: Sendable {
         let list = try await document(uri).value(at: date) { response in
             guard response.status == 200 else { throw AgentOSAuthError(.statusUnavailable, "HTTP status \(response.status)") }
             let list = try await load(response.data, uri)
-            return .init(value: list, lifetime: list.ttl, expiresAt: list.expiresAt)
+            return .init(value: list, lifetime: list.ttl, expiresAt: list.expiresAt, issuedAt: list.issuedAt)
         }
         guard let list else { throw AgentOSAuthError(.statusUnavailable, "Invalid token: token status unavailable") }
         guard let status = list.status(at: index) else {

@@ -58,7 +58,13 @@ extension TokenVerifier {
         else { throw refuse("status_list needs bits (1, 2, 4 or 8) and a base64url lst") }
         do {
             let bytes = try ZlibInflater.inflate(compressed, maxOutput: StatusListChecker.maximumListBytes)
-            return StatusListChecker.List(bits: Int(bits), bytes: bytes, ttl: ttl, expiresAt: expiresAt)
+            return StatusListChecker.List(
+                bits: Int(bits),
+                bytes: bytes,
+                ttl: ttl,
+                expiresAt: expiresAt,
+                issuedAt: Date(timeIntervalSince1970: iat)
+            )
         } catch {
             throw refuse("lst: \(error.reason)")
         }

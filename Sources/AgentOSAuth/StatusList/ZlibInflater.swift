@@ -1,9 +1,10 @@
 /// A strict, bounded ZLIB (RFC 1950) / DEFLATE (RFC 1951) decoder for Status Lists.
 ///
-/// `AgentOSAuth` depends on swift-crypto only, so it carries its own inflater. It is written for
-/// untrusted input: every read is bounds-checked, the output is capped (a list that inflates past
-/// the cap is refused, so a small document cannot expand into gigabytes), preset dictionaries
-/// are refused, the Adler-32 checksum must match, and nothing may follow it.
+/// `AgentOSAuth` links no compression library (only swift-crypto and CoreMetrics), so it carries
+/// its own inflater. It is written for untrusted input: every read is bounds-checked, the output
+/// is capped (a list that inflates past the cap is refused, so a small document cannot expand
+/// into gigabytes), preset dictionaries are refused, the Adler-32 checksum must match, and
+/// nothing may follow it.
 public enum ZlibInflater {
     /// Why a ZLIB stream was refused.
     public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {

@@ -40,7 +40,7 @@ struct JWSParts {
             throw AgentOSAuthError(.invalidToken, "Invalid token: Invalid crypto padding")
         }
         // The payload is decoded after the signature check, but a non-canonical encoding is
-        // refused now, like the other two segments (one string form per token).
+        // refused before it, like the other two segments (one string form per token).
         guard Base64URL.hasCanonicalEnd(segments[1]) else {
             throw AgentOSAuthError(.invalidToken, "Invalid token: Invalid payload padding")
         }

@@ -10,9 +10,9 @@ import OpenAPIRuntime
 /// openapi.yaml (`Client`, docs/decisions.md "The CLI on the generated client").
 ///
 /// The transport is AsyncHTTPClient (NIO, with TLS for a remote control plane), not URLSession:
-/// on Linux, URLSession's libcurl driver kept a core busy in the kernel for as long as it waited
-/// for an answer (4 s of system time in 6 s against a silent server), and four CLI runs at once
-/// starved the server they waited for. Every failure becomes one line and exit code 1.
+/// on Linux, URLSession's libcurl driver keeps a core busy in the kernel for as long as it waits
+/// for an answer (measured: 4 s of system time in 6 s against a silent server), so four CLI runs
+/// at once starve the server they wait for. Every failure becomes one line and exit code 1.
 struct ControlPlaneClient: Sendable {
     /// The base URL without a trailing slash, e.g. `http://127.0.0.1:8080`.
     var server: String

@@ -1,7 +1,7 @@
 import HTTPTypes
 
-/// The OS registry, its keys and grants. Issue #24: registering, updating and deleting an OS and
-/// every key operation are admin operations; members only read. Key changes happen on the
+/// The OS registry, its keys and grants. Registering, updating and deleting an OS and every key
+/// operation are admin operations; members only read (docs/security.md, F2 and F4). Key changes happen on the
 /// fixture's OS `keys`, so `prod` keeps the key the public rows and tokens use.
 extension AuthorizationMatrix {
     static let osRows: [MatrixRow] = [

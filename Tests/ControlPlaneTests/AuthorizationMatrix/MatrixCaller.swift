@@ -1,7 +1,7 @@
 import Testing
 
-/// The twelve kinds of caller every operation is tried with (issue #24). Each runs on a control
-/// plane of its own, so a caller's successful changes never decide another caller's answers.
+/// The twelve kinds of caller every operation is tried with. Each runs on a control plane of its
+/// own, so a caller's successful changes never decide another caller's answers.
 enum MatrixCaller: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case anonymous
     case outsider

@@ -1,6 +1,6 @@
 /// Who may call an operation, in the terms of docs/access.md, and the status each kind of caller
-/// gets for it. The general rules are written once here, from the documentation and issue #24's
-/// decisions, never from the handlers: no credential is 401 on a non-public operation,
+/// gets for it. The general rules are written once here, from docs/access.md and docs/security.md,
+/// never from the handlers: no credential is 401 on a non-public operation,
 /// non-members (and the invited) get 404 for everything under an organisation, disabled members
 /// 403, service accounts 403 for anything but tokens, and the superuser key may do everything.
 enum MatrixPermission: Sendable {

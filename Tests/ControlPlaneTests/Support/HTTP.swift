@@ -7,8 +7,8 @@ import NIOCore
 /// demo-os, an AgentOS).
 ///
 /// Sent with HummingbirdTesting's NIO client, one connection per request, not `URLSession`:
-/// FoundationNetworking's `URLSession` on Linux left requests unanswered forever (its timeout
-/// never fired) in a loaded suite, and three tests hung with it (docs/testing.md).
+/// FoundationNetworking's `URLSession` on Linux can leave a request unanswered forever in a loaded
+/// suite (its timeout does not fire), which hangs the test instead of failing it.
 enum HTTP {
     struct Reply: Sendable {
         var status: Int

@@ -139,7 +139,7 @@ extension SystemTests {
             }
         }
 
-        /// Issue #24, finding 3: every kind of JWT the control plane makes other than an access token
+        /// docs/security.md, F3: every kind of JWT the control plane makes other than an access token
         /// (the public Token Status List) is refused by a stock-configured Agno (audience not
         /// verified, Agno's default), while an access token for the same OS passes: the list is
         /// signed with a key of its own that the OS's PEM does not hold.

@@ -86,7 +86,7 @@ extension SystemTests {
             UsageCase(args: ["os", "list", "--token", "t"], err: "which organisation? Pass --org or set CONTROL_PLANE_ORG"),
             UsageCase(args: ["org", "list", "--server", "https://cp.example.com"], err: "admin.key is only sent to a local server"),
             UsageCase(args: ["org", "list", "--data-dir", "/nonexistent"], err: "no credentials: pass --token"),
-            // The local-server test parses the host (issue #12): look-alike names are remote.
+            // The local-server test parses the host, so look-alike names are remote and get no admin.key.
             UsageCase(args: ["org", "list", "--server", "http://127.evil.example"], err: "admin.key is only sent to a local server"),
             UsageCase(args: ["org", "list", "--server", "http://127.0.0.1.evil.example"], err: "admin.key is only sent to a local server"),
             UsageCase(

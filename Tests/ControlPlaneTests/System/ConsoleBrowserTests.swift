@@ -7,7 +7,7 @@ import Testing
 @testable import ControlPlane
 
 extension SystemTests {
-    /// The console's "Done when" journey (issue #14) in headless Chromium with Selenium, against a
+    /// The console's journey (docs/console.md) in headless Chromium with Selenium, against a
     /// fresh control plane and a real Agno AgentOS (`examples/agno_os.py`) started from the `.env` the
     /// console offers. The browser work is `Tests/Browser/console_journey.py`; this test sets up the
     /// owner, runs it, and judges what it observed. Screenshots of every page land in
@@ -114,7 +114,7 @@ extension SystemTests {
                 #expect((result["qr_api_uri_path"] as? String)?.hasPrefix("otpauth://totp/") == true, "\(result)")
                 #expect(result["recovery_codes"] as? Int == 10)
                 #expect(result["signed_in_with_second_factor"] as? Bool == true)
-                Self.judgeIssue24(result)
+                Self.judgeSafetyChecks(result)
                 // The reset link set bob's password, once.
                 let signIn = try await cp.send(
                     .post,
@@ -184,8 +184,9 @@ extension SystemTests {
             }
         }
 
-        /// Issue #24's console findings, as the journey observed them (Tests/Browser/journey_safety.py).
-        static func judgeIssue24(_ result: [String: Any]) {
+        /// The console's part of docs/security.md's attacks (F2 and F5) and the single-use reset
+        /// link, as the journey observed them (Tests/Browser/journey_safety.py).
+        static func judgeSafetyChecks(_ result: [String: Any]) {
             // "Use the OS" opened as #/o/acme/use?os=capture: that OS, its URL shown, nothing sent before the click.
             #expect(result["use_query_page"] as? String == "Use the OS" && result["use_query_os"] as? String == "capture", "\(result)")
             let url = result["capture_url"] as? String ?? "?"

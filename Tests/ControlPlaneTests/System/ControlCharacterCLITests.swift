@@ -36,7 +36,7 @@ extension SystemTests {
                         "\(arguments): \(output.stdout)"
                     )
                 }
-                // Error messages quote the input back (found attacking the fix: they went out raw).
+                // Error messages quote the input back, so they must be inert too (they reach the same terminal).
                 for arguments in [
                     ["os", "show", "a\u{1B}[31mb"], ["grant", "mallory@acme.test", "agents:\u{1B}]52;c;eA==\u{07}", "--os", "prod"],
                 ] {

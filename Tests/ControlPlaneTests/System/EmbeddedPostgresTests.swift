@@ -45,7 +45,7 @@ extension SystemTests {
                 #expect(try await count("SELECT 41 + 1", in: cluster) == 42)
                 let settings = try String(contentsOf: cluster.clusterDirectory.appendingPathComponent("controlplane.conf"), encoding: .utf8)
                 #expect(settings.contains("listen_addresses = ''"))
-                // Owner-only socket directory and server log (issue #12).
+                // Owner-only socket directory and server log: no other local user connects or reads it.
                 #expect(SecretFile.mode(cluster.socketDirectory) == 0o700)
                 #expect(SecretFile.mode(cluster.logFile.path) == 0o600)
                 let pid = try #require(cluster.postmasterPID)

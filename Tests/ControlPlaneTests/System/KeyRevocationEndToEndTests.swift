@@ -6,9 +6,9 @@ import Testing
 @testable import ControlPlane
 
 extension SystemTests {
-    /// Issue #13's first finding, end to end: the control plane revokes an OS's only key; a
-    /// separately started demo-os on `JWT_JWKS_URL` refuses its tokens within max-age + refetch
-    /// interval, because the JWKS now answers `{"keys": []}` instead of 404.
+    /// The control plane revokes an OS's only key; a separately started demo-os on `JWT_JWKS_URL`
+    /// refuses its tokens within max-age + refetch interval, because the JWKS then answers
+    /// `{"keys": []}` (an authoritative empty set) rather than 404.
     @Suite("Revoking the only key ends its tokens on a JWKS-URL demo-os (control plane)")
     struct KeyRevocationEndToEndTests {
         @Test func revokedOnlyKey() async throws {
