@@ -101,6 +101,22 @@ struct StatusListTests {
         #expect(server.fetches.load(ordering: .relaxed) == 1, "one fetch serves every token while the list is fresh")
     }
 
+    /// Two bits per status (draft §7.1): only 0x00 (VALID) passes; SUSPENDED (0x02) and the
+    /// application-specific 0x03 are refused like INVALID (0x01).
+    @Test func onlyValidPassesATwoBitList() async throws {
+        let clock = TestClock()
+        let server = Server()
+        // Statuses 0, 2, 3, 1 at indices 0-3, least significant bits first: 0b01_11_10_00.
+        let packed = ZlibInflaterTests.stored([0b0111_1000] + [UInt8](repeating: 0, count: 7))
+        server.set(Self.list(revoked: [], now: clock.now) { $0["status_list"] = ["bits": 2, "lst": Base64URL.encode(packed)] })
+        let gate = try gate(server, clock: clock)
+        #expect(await decide(gate, Self.token(index: 0)) == (200, nil))
+        for index in 1...3 {
+            #expect(await decide(gate, Self.token(index: index)) == (401, "Invalid token: Token has been revoked"), "\(index)")
+        }
+        #expect(await decide(gate, Self.token(index: 4)) == (200, nil))
+    }
+
     @Test func aRevocationLandsWithinTheTTLEvenForCachedVerifications() async throws {
         let clock = TestClock()
         let server = Server()
