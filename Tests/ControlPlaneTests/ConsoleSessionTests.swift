@@ -121,6 +121,15 @@ struct ConsoleSessionTests {
             // Nothing the refused requests asked for exists.
             let orgs = try await cp.send(.get, "/v1/orgs", key: .some(nil), headers: jar)
             #expect(Set((orgs.json["organizations"] as? [[String: Any]])?.compactMap { $0["slug"] as? String } ?? []) == ["acme", "made"])
+            // Every method that changes something, not only POST: a delete or a patch needs the token too.
+            for (method, body) in [(HTTPRequest.Method.delete, nil), (.patch, ["name": "Renamed"] as [String: Any]?)] {
+                var headers = jar
+                headers[.origin] = origin
+                let refused = try await cp.send(method, "/v1/orgs/made", json: body, key: .some(nil), headers: headers)
+                #expect(refused.status == 403 && refused.errorCode == "csrf_failed", "\(method): \(refused.text)")
+            }
+            let kept = try await cp.send(.get, "/v1/orgs/made", key: .some(nil), headers: jar)
+            #expect(kept.status == 200 && kept.json["name"] as? String == "made", "\(kept.text)")
 
             // Only sessions ride in the cookie: an API key there is refused.
             let apiKey = try await cp.send(.get, "/v1/me", key: .some(nil), headers: [.cookie: "cp_session=\(cp.adminKey)"])

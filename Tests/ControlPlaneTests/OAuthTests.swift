@@ -11,6 +11,8 @@ struct OAuthTests {
         /// `{id}` and `{secret}` are replaced with the service account's credentials.
         var form: String
         var basic: Bool = false
+        /// An `Authorization` header sent as is.
+        var authorization: String? = nil
         var contentType: String? = nil
         var status: Int
         var error: String
@@ -45,6 +47,26 @@ struct OAuthTests {
             error: "invalid_client"
         ),
         Case(name: "no client credentials", form: "grant_type=client_credentials&audience=acme/prod", status: 401, error: "invalid_client"),
+        Case(
+            name: "NUL in the client id",
+            form: "grant_type=client_credentials&client_id=cpc_%00&client_secret={secret}&audience=acme/prod",
+            status: 401,
+            error: "invalid_client"
+        ),
+        Case(
+            name: "malformed Basic credentials",
+            form: "grant_type=client_credentials&audience=acme/prod",
+            authorization: "Basic !!!",
+            status: 401,
+            error: "invalid_client"
+        ),
+        Case(
+            name: "over 500 scopes (the cap of POST …/tokens)",
+            form: "grant_type=client_credentials&client_id={id}&client_secret={secret}&audience=acme/prod&scope="
+                + (0...500).map { "agents:a\($0):run" }.joined(separator: "%20"),
+            status: 400,
+            error: "invalid_scope"
+        ),
         Case(
             name: "Basic and form credentials",
             form: "grant_type=client_credentials&client_id={id}&client_secret={secret}&audience=acme/prod",
@@ -128,6 +150,7 @@ struct OAuthTests {
             )
             var headers: HTTPFields = [:]
             if item.basic { headers[.authorization] = Self.basic(account.clientID, account.secret) }
+            if let authorization = item.authorization { headers[.authorization] = authorization }
             let reply = try await cp.send(
                 .post,
                 "/oauth/token",
@@ -141,7 +164,8 @@ struct OAuthTests {
             #expect((reply.json["error_description"] as? String)?.isEmpty == false)
             #expect(reply.headers[.cacheControl] == "no-store")
             #expect(!reply.text.contains(account.secret))
-            if item.status == 401 { #expect(reply.headers[.wwwAuthenticate] != nil) }
+            // RFC 6749 §5.2: the challenge of the scheme this endpoint takes, Basic (never Bearer).
+            if item.status == 401 { #expect(reply.headers[.wwwAuthenticate] == "Basic realm=\"controlplane\"") }
         }
     }
 

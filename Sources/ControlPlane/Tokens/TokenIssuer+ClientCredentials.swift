@@ -12,7 +12,13 @@ extension TokenIssuer {
     /// `invalid` or `notFound`.
     public func clientCredentials(clientID: String, secret: String, audience: String, requested: [String]?) async throws -> IssuedToken {
         let unauthenticated = ControlPlaneError.unauthenticated("client authentication failed")
-        guard clientID.hasPrefix("cpc_"), clientID.utf8.count <= 64, secret.utf8.count <= 256 else { throw unauthenticated }
+        // A client id is `cpc_` and hex (ServiceAccounts): anything else is no client, answered
+        // before it reaches the database (which refuses a NUL with an error of its own).
+        guard clientID.hasPrefix("cpc_"), clientID.utf8.count <= 64, clientID.dropFirst(4).allSatisfy({ $0.isASCII && $0.isHexDigit }),
+            secret.utf8.count <= 256
+        else { throw unauthenticated }
+        // The same cap as `POST …/tokens` (Validation.scopes).
+        if let requested, requested.count > 500 { throw ControlPlaneError.scopesRefused("at most 500 scopes") }
         let parts = audience.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 2, (try? Validation.slug(parts[0])) != nil, (try? Validation.osID(parts[1])) != nil else {
             throw ControlPlaneError.invalid("audience must be '<org>/<os id>'")

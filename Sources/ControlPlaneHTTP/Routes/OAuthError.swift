@@ -35,14 +35,15 @@ struct OAuthError: Error, Equatable, Sendable {
         var error_description: String
     }
 
-    /// 400, or 401 with a challenge for the client authentication the request used (`basic`);
-    /// never cached.
-    func response(basic: Bool, from request: Request, context: some RequestContext) throws -> Response {
+    /// 400, or 401 with a challenge for client authentication; never cached. The challenge is
+    /// `Basic`, the one scheme this endpoint takes in `Authorization` (RFC 6749 §5.2: it must match
+    /// the scheme the client used; a client that sent its credentials in the form used none).
+    func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers = HTTPFields.noStore
         var status = HTTPResponse.Status.badRequest
         if code == .invalidClient {
             status = .unauthorized
-            headers[.wwwAuthenticate] = basic ? "Basic realm=\"controlplane\"" : "Bearer realm=\"controlplane\""
+            headers[.wwwAuthenticate] = "Basic realm=\"controlplane\""
         }
         return try JSONResponse(Body(error: code.rawValue, error_description: description), status: status, headers: headers)
             .response(from: request, context: context)

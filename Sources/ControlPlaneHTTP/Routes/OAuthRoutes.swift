@@ -18,7 +18,6 @@ struct OAuthRoutes {
 
     func register(on router: Router<APIRequestContext>) {
         router.post("/oauth/token") { request, context in
-            var usedBasic = false
             do {
                 let form = try await Self.form(request, context: context)
                 guard let grant = form["grant_type"] else { throw OAuthError(.invalidRequest, "grant_type is required") }
@@ -26,7 +25,6 @@ struct OAuthRoutes {
                     throw OAuthError(.unsupportedGrantType, "only grant_type=client_credentials is supported")
                 }
                 let basic = try Self.basicCredentials(request.headers[.authorization])
-                usedBasic = basic != nil
                 let formCredentials = form["client_id"] != nil || form["client_secret"] != nil
                 if basic != nil && formCredentials { throw OAuthError(.invalidRequest, "use one client authentication method, not two") }
                 guard let (clientID, secret) = basic ?? form["client_id"].flatMap({ id in form["client_secret"].map { (id, $0) } }) else {
@@ -52,9 +50,9 @@ struct OAuthRoutes {
                     headers: .noStore
                 ).response(from: request, context: context)
             } catch let error as OAuthError {
-                return try error.response(basic: usedBasic, from: request, context: context)
+                return try error.response(from: request, context: context)
             } catch let error as ControlPlaneError {
-                return try OAuthError(error).response(basic: usedBasic, from: request, context: context)
+                return try OAuthError(error).response(from: request, context: context)
             }
         }
     }
