@@ -23,6 +23,8 @@ public enum ControlPlaneServer {
         /// The replica's change feed (`serve` runs it): with it, a change is in force on every
         /// replica before its request is answered; without, caching is off (``ChangeFeed``).
         public var changeFeed: ChangeFeed?
+        /// How long `/ready` waits for the database before answering 503.
+        public var readinessTimeout: Duration
 
         public init(
             client: PostgresClient,
@@ -32,7 +34,8 @@ public enum ControlPlaneServer {
             metrics: ControlPlaneMetrics = ControlPlaneMetrics(),
             trustedProxies: TrustedProxies = .none,
             console: ConsoleAssets = .none,
-            changeFeed: ChangeFeed? = nil
+            changeFeed: ChangeFeed? = nil,
+            readinessTimeout: Duration = .seconds(2)
         ) {
             self.client = client
             self.migrations = migrations
@@ -42,6 +45,7 @@ public enum ControlPlaneServer {
             self.trustedProxies = trustedProxies
             self.console = console
             self.changeFeed = changeFeed
+            self.readinessTimeout = readinessTimeout
         }
     }
 
@@ -92,7 +96,7 @@ public enum ControlPlaneServer {
             signingKeys: services.signingKeys,
             tokens: services.tokens,
             statusLists: services.statusLists,
-            readiness: ReadinessCheck(client: dependencies.client, runner: dependencies.migrations),
+            readiness: ReadinessCheck(client: dependencies.client, runner: dependencies.migrations, timeout: dependencies.readinessTimeout),
             metrics: metrics
         ).register(
             on: router.group().add(
