@@ -68,6 +68,28 @@ struct AuditChainTests {
         }
     }
 
+    /// Someone holding the KEK re-seals one event so that it names another predecessor: its MAC
+    /// holds, and so does the next event's, but the chain no longer links there.
+    @Test func aResealedEventThatLinksElsewhereFails() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            let org = try await setUp(cp)
+            let keys = cp.services.audit.keys
+            var third = try await cp.services.audit.store.chain(org: org)[2]
+            third.prevHash = String(repeating: "0", count: 64)
+            third.hash = AuditKeys.mac(third, org: org, key: keys.current.key)
+            try await sql(
+                cp,
+                "UPDATE audit_events SET prev_hash = '\(third.prevHash)', hash = '\(third.hash)' WHERE org_id = '\(org)' AND seq = 3"
+            )
+            let reply = try await verify(cp)
+            #expect(
+                reply.json["verified"] as? Bool == false && (reply.json["broken_at"] as? [String: Any])?["seq"] as? Int == 3,
+                "\(reply.text)"
+            )
+            #expect((reply.json["reason"] as? String)?.contains("does not link to the event before it") == true, "\(reply.text)")
+        }
+    }
+
     @Test func aRowDeletedInTheMiddleFails() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
             let org = try await setUp(cp)

@@ -104,6 +104,23 @@ struct ResetAuthorityTests {
         }
     }
 
+    /// As above for an account that joins another organisation after the code was issued: with
+    /// the triggers off, redemption alone refuses it (403) and spends it.
+    @Test func redemptionRefusesACodeOnceTheAccountBelongsElsewhere() async throws {
+        try await ControlPlaneHarness.run { cp in
+            let boss = try await organisations(cp)
+            try await cp.addMember(Self.victim, org: "e-corp", password: "the cfo's own password")
+            let code = try await resetCode(cp, by: boss)
+            try await cp.database.query("ALTER TABLE org_members DISABLE TRIGGER USER", logger: TestCluster.logger)
+            try await cp.addMember(Self.victim, role: "admin", org: "victim")
+            try await cp.expectRefusal(403, message: "no longer applies", changing: ["password_resets"]) {
+                try await redeem(cp, code, "boss chose this one")
+            }
+            try await cp.expectRefusal(401, message: "email or password") { try await cp.login(Self.victim, "boss chose this one") }
+            #expect(try await cp.login(Self.victim, "the cfo's own password").status == 201)
+        }
+    }
+
     /// What stays allowed: an org admin's code for an account of that organisation alone, and a
     /// superuser's code whatever the account belongs to.
     @Test func legitimateResetsStillWork() async throws {
