@@ -255,6 +255,13 @@ MUTANTS = [
     mutant("M88", "status lists", "JWT_STATUS_LIST_ORIGIN set but empty is taken as unset (revocation off)", STATUS_LISTS,
            ("Sources/AgentOSAuth/Configuration/AgentOSAuthConfiguration+Environment.swift",
             'if environment["JWT_STATUS_LIST_ORIGIN"] != nil, value(', 'if false, environment["JWT_STATUS_LIST_ORIGIN"] != nil, value(')),
+    mutant("M89", "status lists", "a list of the held list's second replaces it (a same-second replay undoes a revocation)",
+           STATUS_LISTS, (CACHED_DOCUMENT, "loaded.issuedAt != nil, loaded.issuedAt == state.issuedAt {",
+                          "loaded.issuedAt == nil, loaded.issuedAt == state.issuedAt {")),
+    mutant("M90", "status lists", "the control plane serves a signed list for its whole ttl (too old for an OS's staleness)",
+           suites("TokenRevocationTests"),
+           ("Sources/ControlPlane/StatusLists/StatusLists.swift", "until: at.addingTimeInterval(min(TimeInterval(ttl), Self.resignAfter))",
+            "until: at.addingTimeInterval(TimeInterval(ttl))")),
     # --- the login throttle
     mutant("M42", "throttle", "attempts in flight do not count against the limit", THROTTLING,
            (THROTTLE, "if entry.failures.count + entry.inFlight >= limit {", "if entry.failures.count >= limit {")),

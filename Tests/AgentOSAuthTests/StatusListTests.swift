@@ -182,44 +182,6 @@ struct StatusListTests {
         #expect(await decide(gate, token) == (200, nil))
     }
 
-    /// A shared cache, a lagging replica or a replay may serve a list older than the one held:
-    /// a revocation once seen stays in force.
-    @Test func anOlderListNeverUndoesARevocation() async throws {
-        let clock = TestClock()
-        let server = Server()
-        let issued = clock.now
-        server.set(Self.list(revoked: [], now: issued))
-        let events = EventLog()
-        let gate = try gate(server, clock: clock, events: events)
-        let token = Self.token(index: 7)
-        #expect(await decide(gate, token) == (200, nil))
-        clock.advance(10)
-        server.set(Self.list(revoked: [7], now: clock.now))
-        clock.advance(61)
-        #expect(await decide(gate, token) == (401, "Invalid token: Token has been revoked"))
-        server.set(Self.list(revoked: [], now: issued))
-        clock.advance(61)
-        #expect(await decide(gate, token) == (401, "Invalid token: Token has been revoked"), "the older list was used")
-        #expect(server.fetches.load(ordering: .relaxed) == 3, "the older list was fetched, and refused")
-        #expect(events.messages(.warning).contains { $0.contains("before the one held") }, "\(events.messages(.warning))")
-    }
-
-    /// A list's age is its `iat`'s, not its fetch's: a copy older than the maximum staleness
-    /// (600 s by default) is not used, however recently it was fetched.
-    @Test func aListIsAsOldAsItsIssueTime() async throws {
-        let clock = TestClock()
-        let server = Server()
-        server.set(Self.list(revoked: [], now: clock.now.addingTimeInterval(-601)))
-        let gate = try gate(server, clock: clock)
-        #expect(await decide(gate, Self.token(index: 7)) == (401, "Invalid token: token status unavailable"))
-        server.set(Self.list(revoked: [], now: clock.now.addingTimeInterval(-599)))
-        clock.advance(10)
-        #expect(await decide(gate, Self.token(index: 7)) == (401, "Invalid token: token status unavailable"), "599 + 10 s old")
-        server.set(Self.list(revoked: [], now: clock.now.addingTimeInterval(-300)))
-        clock.advance(10)
-        #expect(await decide(gate, Self.token(index: 7)) == (200, nil))
-    }
-
     @Test(arguments: ["typ", "sub", "expired", "key", "bits", "lst"])
     func aListThatDoesNotVerifyIsNotUsed(flaw: String) async throws {
         let clock = TestClock()

@@ -61,6 +61,7 @@ struct TokenRevocationTests {
 
     @Test func theListIsPublicCacheableAndSigned() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            cp.clock.freeze()  // time moves only as the test says: the re-signing below is judged to the second
             let (alice, _, _, _) = try await setUp(cp)
             _ = try await issue(cp, alice)
             let path = "/v1/orgs/acme/os/prod/status-list"
@@ -70,6 +71,15 @@ struct TokenRevocationTests {
             #expect(list.headers[.cacheControl] == "public, max-age=60")
             let etag = try #require(list.headers[.eTag])
             #expect(try await cp.send(.get, path, key: .some(nil), headers: [.ifNoneMatch: etag]).status == 304)
+            // Served again for at most 10 s, whatever the ttl: an OS counts a list's age from its
+            // iat, so it must never receive one older than that (docs/agno-compatibility.md).
+            cp.clock.advance(9)
+            #expect(try await cp.send(.get, path, key: .some(nil), headers: [.ifNoneMatch: etag]).status == 304)
+            cp.clock.advance(2)
+            let resigned = try await cp.send(.get, path, key: .some(nil), headers: [.ifNoneMatch: etag])
+            #expect(resigned.status == 200 && resigned.headers[.eTag] != etag)
+            let (first, second) = (jwtPayload(list.text)["iat"] as? Int ?? 0, jwtPayload(resigned.text)["iat"] as? Int ?? 0)
+            #expect(second - first == 11, "iat \(first) then \(second)")
             let claims = jwtPayload(list.text)
             #expect(claims["sub"] as? String == "https://cp.test" + path && claims["ttl"] as? Int == 60)
             #expect((claims["exp"] as? Int ?? 0) > (claims["iat"] as? Int ?? .max))

@@ -17,7 +17,8 @@ import Synchronization
 /// * A document that says when it was issued is as old as that says, not as old as its fetch: a
 ///   stale copy (a shared cache, a lagging replica, a replay) past the maximum staleness is not
 ///   used, and one issued before the value held is refused as a failed fetch, so a revocation
-///   once seen is never undone by an older list.
+///   once seen (by this process) is never undone by an older list; one issued at the same time
+///   is combined with the held value as its loader says.
 final class CachedRemoteDocument<Value: Sendable>: Sendable {
     /// A fetched document's value and how long it may be used.
     struct Loaded: Sendable {
@@ -28,6 +29,10 @@ final class CachedRemoteDocument<Value: Sendable>: Sendable {
         var expiresAt: Date?
         /// When the document was issued (a status list's `iat`); `nil`: when it was fetched.
         var issuedAt: Date?
+        /// What to hold when the value held was issued at the same time (`iat` has whole
+        /// seconds, so two lists of one second may differ): given the held value, the one to
+        /// keep. `nil`: the fetched value.
+        var sameIssueTime: (@Sendable (Value) -> Value)?
     }
 
     /// Turns a fetched document into a value; throwing makes the fetch a failed one.
@@ -159,7 +164,11 @@ final class CachedRemoteDocument<Value: Sendable>: Sendable {
                 if let issued = loaded.issuedAt, let held = state.issuedAt, state.value != nil, issued < held {
                     return held.timeIntervalSince(issued)
                 }
-                state.value = loaded.value
+                if let held = state.value, let combine = loaded.sameIssueTime, loaded.issuedAt != nil, loaded.issuedAt == state.issuedAt {
+                    state.value = combine(held)
+                } else {
+                    state.value = loaded.value
+                }
                 state.expiresAt = loaded.expiresAt
                 state.issuedAt = loaded.issuedAt
                 state.generation += 1

@@ -39,6 +39,20 @@ public final class StatusListChecker: Sendable {
             self.issuedAt = issuedAt
         }
 
+        /// This list with every status that is not VALID in `other` set too (the verifier refuses
+        /// any status but 0x00, so a bitwise OR keeps exactly what either list refuses).
+        func refusingAlso(_ other: List) -> List {
+            guard other.bits == bits else { return self }  // not one list in two copies: keep what was seen
+            var merged = self
+            if other.bytes.count > merged.bytes.count {
+                merged.bytes += [UInt8](repeating: 0, count: other.bytes.count - merged.bytes.count)
+            }
+            for (index, byte) in other.bytes.enumerated() { merged.bytes[index] |= byte }
+            merged.ttl = other.ttl
+            merged.expiresAt = other.expiresAt
+            return merged
+        }
+
         /// How many statuses the list holds.
         public var count: Int { bytes.count * 8 / bits }
 
@@ -111,7 +125,11 @@ public final class StatusListChecker: Sendable {
         let list = try await document(uri).value(at: date) { response in
             guard response.status == 200 else { throw AgentOSAuthError(.statusUnavailable, "HTTP status \(response.status)") }
             let list = try await load(response.data, uri)
-            return .init(value: list, lifetime: list.ttl, expiresAt: list.expiresAt, issuedAt: list.issuedAt)
+            return .init(value: list, lifetime: list.ttl, expiresAt: list.expiresAt, issuedAt: list.issuedAt) { held in
+                // Two lists of one second: a status refused by either stays refused, so a copy
+                // served late never undoes a revocation the OS has seen.
+                held.refusingAlso(list)
+            }
         }
         guard let list else { throw AgentOSAuthError(.statusUnavailable, "Invalid token: token status unavailable") }
         guard let status = list.status(at: index) else {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The last Status List Token signed per OS, reused while its content and key are unchanged
-/// and it is younger than `ttl`.
+/// and it is young enough (`StatusLists.resignAfter`, or `ttl` if shorter).
 actor StatusListCache {
     private var entries: [UUID: (digest: Data, document: StatusLists.Document, until: Date)] = [:]
 

@@ -32,6 +32,10 @@ public struct StatusLists: Sendable {
     /// between replicas and lists an OS still holds (its cache and `JWT_STATUS_LIST_MAX_STALENESS`,
     /// which must stay below this).
     static let reuseGrace: TimeInterval = 3600
+    /// The longest a signed list is served again: a verifier counts a list's age from its `iat`
+    /// (docs/agno-compatibility.md), so a list reused for a long `ttl` would reach an OS already
+    /// past its `JWT_STATUS_LIST_MAX_STALENESS` and be refused while all is well.
+    static let resignAfter: TimeInterval = 10
 
     init(
         client: PostgresClient,
@@ -114,8 +118,8 @@ public struct StatusLists: Sendable {
     /// The current Status List Token of an OS (public), signed with the OS's status-list key; the
     /// public-key routes' one 404 for an OS that publishes no key.
     /// Pending records are flushed first, so every token already handed out is in it. A token
-    /// signed for the same content within `ttl` is served again, so conditional requests see a
-    /// stable ETag.
+    /// signed for the same content within ``resignAfter`` (or `ttl`, if shorter) is served again,
+    /// so a flood of requests costs no signature each and conditional requests see a stable ETag.
     public func document(org slug: String, os osID: String) async throws -> Document {
         let os = try await keys.publishingOS(org: slug, id: osID)
         let signer = try await listKeys.signer(os: os.internalID)
@@ -137,7 +141,12 @@ public struct StatusLists: Sendable {
         let token = try signer.sign(claims)
         let etag = "\"" + SHA256.hash(data: Data(token.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
         let document = Document(token: token, etag: etag, ttl: ttl)
-        await cache.store(document, os: os.internalID, digest: digest, until: at.addingTimeInterval(TimeInterval(ttl)))
+        await cache.store(
+            document,
+            os: os.internalID,
+            digest: digest,
+            until: at.addingTimeInterval(min(TimeInterval(ttl), Self.resignAfter))
+        )
         return document
     }
 
