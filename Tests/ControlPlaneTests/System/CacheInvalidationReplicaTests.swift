@@ -10,9 +10,39 @@ extension SystemTests {
     struct CacheInvalidationReplicaTests {
         static let org = "/v1/orgs/acme"
 
-        /// A token for alice on `prod`, asked once of the replica at `base` with `key`.
-        static func aliceToken(_ base: String, key: String) async throws -> HTTP.Reply {
-            try await HTTP.send("POST", base + org + "/os/prod/tokens", bearer: key, json: ["subject": "alice@acme.test"])
+        /// A token for `subject` (alice unless named) on `prod`, asked once of the replica at `base` with `key`.
+        static func aliceToken(_ base: String, key: String, subject: String = "alice@acme.test") async throws -> HTTP.Reply {
+            try await HTTP.send("POST", base + org + "/os/prod/tokens", bearer: key, json: ["subject": subject])
+        }
+
+        /// An active member invited and accepted through `base`, granted `agents:web-agent:run` on
+        /// `prod`: returns the user id and the grant id.
+        static func member(_ email: String, at base: String, admin: String) async throws -> (user: String, grant: String) {
+            let invited = try await HTTP.send(
+                "POST",
+                base + org + "/members",
+                bearer: admin,
+                json: ["email": email, "name": email, "role": "member"]
+            )
+            let user = try #require((invited.json["user"] as? [String: Any])?["id"] as? String, "\(invited.text)")
+            let code = try #require((invited.json["invitation"] as? [String: Any])?["code"] as? String, "\(invited.text)")
+            let accepted = try await HTTP.send(
+                "POST",
+                base + "/v1/invitations/accept",
+                json: ["code": code, "name": email, "password": "correct horse battery staple"]
+            )
+            #expect((200...201).contains(accepted.status), "\(accepted.text)")
+            return (user, try await grant(user, at: base, admin: admin))
+        }
+
+        static func grant(_ user: String, at base: String, admin: String) async throws -> String {
+            let reply = try await HTTP.send(
+                "POST",
+                base + org + "/os/prod/grants",
+                bearer: admin,
+                json: ["subject": ["user": user], "scope": "agents:web-agent:run"]
+            )
+            return try #require(reply.json["id"] as? String, "\(reply.text)")
         }
 
         static func scopes(_ reply: HTTP.Reply) -> [String] { reply.json["scopes"] as? [String] ?? [] }
@@ -25,34 +55,37 @@ extension SystemTests {
             )
         }
 
-        /// Sets alice's membership `disabled` with triggers off: no replica is told.
-        static func silentlySetDisabled(_ disabled: Bool, alice: String, _ postgres: PostgresClient) async throws {
+        /// Sets a membership `disabled` with triggers off: no replica is told.
+        static func silentlySetDisabled(_ disabled: Bool, user: String, _ postgres: PostgresClient) async throws {
             try await postgres.withTransaction(logger: TestCluster.logger) { connection in
                 try await connection.query("SET LOCAL session_replication_role = replica", logger: TestCluster.logger)
                 try await connection.query(
-                    "UPDATE org_members SET disabled = \(disabled) WHERE user_id = \(UUID(uuidString: alice)!)",
+                    "UPDATE org_members SET disabled = \(disabled) WHERE user_id = \(UUID(uuidString: user)!)",
                     logger: TestCluster.logger
                 )
             }
         }
 
-        /// Waits (30 s at most) until both replicas are ready and B answers from its caches: alice
-        /// disabled behind B's back still gets a token there. A replica caches only from two hello
-        /// intervals after it listens (`ChangeFeed.warmUp`), once every other replica waits for it in
-        /// its fences; before that, the checks below would pass with no cache at all. Each probe
-        /// puts alice back as she was, so what B cached stays true.
-        static func waitUntilCaching(_ replicas: [String], alice: String, admin: String, _ postgres: PostgresClient) async throws
+        /// Waits (30 s at most) until both replicas are ready and B answers from its caches: the
+        /// probe member disabled behind B's back still gets a token there. A replica caches only from
+        /// two hello intervals after it listens (`ChangeFeed.warmUp`), once every other replica waits
+        /// for it in its fences; before that, the checks below would pass with no cache at all. The
+        /// probe is a member of its own: if B starts caching between a probe's two requests it caches
+        /// the probe disabled, which the silent re-enable never clears, so a `NOTIFY` (which drops
+        /// every cached row) follows each failed probe, and no assertion below reads the probe.
+        static func waitUntilCaching(_ replicas: [String], probe: String, admin: String, _ postgres: PostgresClient) async throws
             -> Bool
         {
             let started = ContinuousClock.now
             while ContinuousClock.now - started < .seconds(30) {
                 var ready = true
                 for base in replicas { ready = try await HTTP.send("GET", base + "/ready").status == 200 && ready }
-                if ready, try await aliceToken(replicas[1], key: admin).status == 201 {
-                    try await silentlySetDisabled(true, alice: alice, postgres)
-                    let cached = try await aliceToken(replicas[1], key: admin).status == 201
-                    try await silentlySetDisabled(false, alice: alice, postgres)
+                if ready, try await aliceToken(replicas[1], key: admin, subject: "probe@acme.test").status == 201 {
+                    try await silentlySetDisabled(true, user: probe, postgres)
+                    let cached = try await aliceToken(replicas[1], key: admin, subject: "probe@acme.test").status == 201
+                    try await silentlySetDisabled(false, user: probe, postgres)
                     if cached { return true }
+                    try await postgres.query("NOTIFY controlplane_changes", logger: TestCluster.logger)
                 }
                 try await Task.sleep(for: .milliseconds(250))
             }
@@ -63,36 +96,16 @@ extension SystemTests {
         func whatOneReplicaChangesTheOtherHonoursOnItsNextRequest() async throws {
             try await ReplicaFaultTests.withReplicas { replicas, _, admin, _, postgres in
                 let (a, b) = (replicas[0].url, replicas[1].url)
-                // Alice, a member with one grant, and a second superuser key: all made through A.
-                let invited = try await HTTP.send(
-                    "POST",
-                    a + Self.org + "/members",
-                    bearer: admin,
-                    json: ["email": "alice@acme.test", "name": "Alice", "role": "member"]
-                )
-                let alice = try #require((invited.json["user"] as? [String: Any])?["id"] as? String, "\(invited.text)")
-                let code = try #require((invited.json["invitation"] as? [String: Any])?["code"] as? String, "\(invited.text)")
-                let accepted = try await HTTP.send(
-                    "POST",
-                    a + "/v1/invitations/accept",
-                    json: ["code": code, "name": "Alice", "password": "correct horse battery staple"]
-                )
-                #expect((200...201).contains(accepted.status), "\(accepted.text)")
-                func grant() async throws -> String {
-                    let reply = try await HTTP.send(
-                        "POST",
-                        a + Self.org + "/os/prod/grants",
-                        bearer: admin,
-                        json: ["subject": ["user": alice], "scope": "agents:web-agent:run"]
-                    )
-                    return try #require(reply.json["id"] as? String, "\(reply.text)")
-                }
-                var grantID = try await grant()
+                // Alice, a member with one grant, a probe member, and a second superuser key: all made through A.
+                let made = try await Self.member("alice@acme.test", at: a, admin: admin)
+                let alice = made.user
+                var grantID = made.grant
+                let probe = try await Self.member("probe@acme.test", at: a, admin: admin).user
                 let created = try await HTTP.send("POST", a + "/v1/admin/keys", bearer: admin, json: ["name": "broker"])
                 let key = try #require(created.json["key"] as? String, "\(created.text)")
                 let keyID = try #require(created.json["id"] as? String, "\(created.text)")
 
-                #expect(try await Self.waitUntilCaching([a, b], alice: alice, admin: admin, postgres), "B never served from its caches")
+                #expect(try await Self.waitUntilCaching([a, b], probe: probe, admin: admin, postgres), "B never served from its caches")
                 // B answers twice from what it read (the second from its caches).
                 for _ in 0..<2 {
                     let warm = try await Self.aliceToken(b, key: key)
@@ -105,7 +118,7 @@ extension SystemTests {
                     #expect(try await HTTP.send("DELETE", a + Self.org + "/os/prod/grants/\(grantID)", bearer: admin).status == 204)
                     let ungranted = try await Self.aliceToken(b, key: key)
                     #expect(ungranted.status == 403 && ungranted.text.contains("no scopes"), "round \(round): \(ungranted.text)")
-                    grantID = try await grant()
+                    grantID = try await Self.grant(alice, at: a, admin: admin)
                     let granted = try await Self.aliceToken(b, key: key)
                     #expect(Self.scopes(granted) == ["agents:web-agent:run"], "round \(round): \(granted.status) \(granted.text)")
                 }
@@ -159,7 +172,7 @@ extension SystemTests {
                 // triggers off notifies no one, and B keeps issuing from its cached row until a change
                 // that notifies. (Why the notification comes from triggers: docs/decisions.md.)
                 #expect(try await Self.aliceToken(b, key: admin).status == 201)
-                try await Self.silentlySetDisabled(true, alice: alice, postgres)
+                try await Self.silentlySetDisabled(true, user: alice, postgres)
                 #expect(try await Self.aliceToken(b, key: admin).status == 201, "served from B's cache: no notification came")
                 // A change from outside a replica is not fenced: B drops the row when the notification
                 // arrives (docs/decisions.md), so B is asked until it has, for 2 s at most — far
