@@ -2,7 +2,8 @@
 
 Two agents, web-agent and finance-agent, answer with a local echo model: no LLM, no API key, no network.
 Configured like any AgentOS, from the environment that `controlplane os env <os>` prints:
-AGENT_OS_ID (the OS id, which tokens carry as `aud`) and JWT_VERIFICATION_KEY (the OS's public key).
+AGENT_OS_ID (the OS id, which tokens carry as `aud`) and JWT_VERIFICATION_KEY (the OS's public key) or
+JWT_JWKS_FILE (the path of a JWKS file holding its public keys).
 The control plane's console (/console) adds CORS_ORIGIN_LIST='["<console origin>"]' to the .env it
 offers: Agno reads it itself, so the browser may call this OS directly ("Use the OS").
 
@@ -16,14 +17,14 @@ import argparse
 import os
 import socket
 from dataclasses import dataclass
-from typing import Any, AsyncIterator, Iterator
+from typing import Any, AsyncIterator, Iterator, List, Optional
 
 import uvicorn
 from agno.agent import Agent
 from agno.models.base import Model
 from agno.models.response import ModelResponse
 from agno.os import AgentOS
-from agno.os.config import AuthorizationConfig
+from agno.os.authz import Authorization
 
 
 def _last_user_text(messages: Any) -> str:
@@ -61,13 +62,25 @@ class EchoModel(Model):
         return response
 
 
+class _AnnouncingServer(uvicorn.Server):
+    """Prints "listening on ..." once the app's startup has run and the socket accepts connections,
+    so whoever waits for that line (the README, the tests) can send its first request at once."""
+
+    async def startup(self, sockets: Optional[List[socket.socket]] = None) -> None:
+        await super().startup(sockets=sockets)
+        if self.started and sockets:
+            print(f"listening on http://127.0.0.1:{sockets[0].getsockname()[1]}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=7777, help="port on 127.0.0.1 (0: any free port)")
     port = parser.parse_args().port
     os_id = os.environ.get("AGENT_OS_ID")
-    if not os_id or not os.environ.get("JWT_VERIFICATION_KEY"):
-        raise SystemExit("set AGENT_OS_ID and JWT_VERIFICATION_KEY first: `controlplane os env <os>` prints them")
+    if not os_id or not (os.environ.get("JWT_VERIFICATION_KEY") or os.environ.get("JWT_JWKS_FILE")):
+        raise SystemExit(
+            "set AGENT_OS_ID and JWT_VERIFICATION_KEY (or JWT_JWKS_FILE) first: `controlplane os env <os>` prints them"
+        )
     agents = [
         Agent(id="web-agent", name="Web Agent", model=EchoModel(), telemetry=False),
         Agent(id="finance-agent", name="Finance Agent", model=EchoModel(), telemetry=False),
@@ -75,17 +88,16 @@ def main() -> None:
     agent_os = AgentOS(
         id=os_id,
         agents=agents,
-        authorization=True,
         # Refuse tokens issued for another OS (Agno's default skips this check; AGNO_VERIFY_AUDIENCE=false
         # keeps Agno's default, which the control plane's tests use to show other JWTs fail on their own).
-        authorization_config=AuthorizationConfig(verify_audience=os.environ.get("AGNO_VERIFY_AUDIENCE", "true") != "false"),
+        # The keys come from JWT_VERIFICATION_KEY or JWT_JWKS_FILE, which Agno reads on its own.
+        authorization=Authorization(verify_audience=os.environ.get("AGNO_VERIFY_AUDIENCE", "true") != "false"),
         telemetry=False,  # no network needed: telemetry calls would only wait for timeouts
     )
     listener = socket.socket()
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", port))
-    print(f"listening on http://127.0.0.1:{listener.getsockname()[1]}", flush=True)
-    uvicorn.Server(uvicorn.Config(agent_os.get_app(), log_level="warning")).run(sockets=[listener])
+    _AnnouncingServer(uvicorn.Config(agent_os.get_app(), log_level="warning")).run(sockets=[listener])
 
 
 if __name__ == "__main__":

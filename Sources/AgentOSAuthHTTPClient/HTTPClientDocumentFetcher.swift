@@ -61,6 +61,7 @@ public struct HTTPClientDocumentFetcher: Sendable {
     private static func get(_ request: DocumentRequest, deadline: Duration) async throws -> FetchedDocument {
         var get = HTTPClientRequest(url: request.url.absoluteString)
         get.headers.add(name: "Accept", value: request.accept)
+        if let osID = request.osID { get.headers.add(name: DocumentRequest.osIDHeader, value: osID) }
         // `fetch` ends the whole fetch (the body included) at the deadline by cancelling this task.
         // The client's own timeout, were it the same, would race that answer with an error of its
         // own, so it is only a backstop, set past the deadline.

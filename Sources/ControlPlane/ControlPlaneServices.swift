@@ -10,9 +10,13 @@ public struct ControlPlaneServices: Sendable {
     public let organizations: Organizations
     public let osRegistry: OSRegistry
     public let signingKeys: SigningKeys
+    /// What verifiers' JWKS fetches say about the keys each OS holds.
+    public let jwksFetches: JWKSFetchRecorder
     public let authentication: Authentication
     public let members: Members
     public let invitations: Invitations
+    /// The first organisation and owner of a fresh control plane.
+    public let setup: Setup
     public let accounts: Accounts
     public let secondFactor: SecondFactor
     public let accessControl: AccessControl
@@ -85,6 +89,7 @@ public struct ControlPlaneServices: Sendable {
         )
         stats = OperationalStats(store: StatsStore(client: client, logger: logger), now: now)
         self.signingKeys = signingKeys
+        jwksFetches = JWKSFetchRecorder(store: osStore, logger: logger, now: now)
         self.statusLists = statusLists
         organizations = Organizations(
             client: client,
@@ -102,7 +107,9 @@ public struct ControlPlaneServices: Sendable {
             audit: audit,
             logger: logger,
             now: now,
-            jwksMaxAge: settings.jwksMaxAge
+            jwksMaxAge: settings.jwksMaxAge,
+            publicURL: settings.issuer,
+            statusLists: settings.statusLists
         )
         let credentialStore = CredentialStore(client: client, epoch: cacheEpoch, logger: logger)
         // One throttle for sign-in, password changes and second-factor codes: all check a secret.
@@ -142,6 +149,18 @@ public struct ControlPlaneServices: Sendable {
             now: now
         )
         self.invitations = invitations
+        setup = Setup(
+            client: client,
+            store: SetupStore(client: client, logger: logger),
+            organizations: organizationStore,
+            members: memberStore,
+            roles: accessStore,
+            credentials: credentialStore,
+            audit: audit,
+            sessionLifetime: settings.sessionLifetime,
+            logger: logger,
+            now: now
+        )
         members = Members(
             client: client,
             store: memberStore,

@@ -68,6 +68,7 @@ public enum ControlPlaneServer {
         ConsoleRoutes(assets: dependencies.console).register(on: router)
         PublicKeyRoutes(
             signingKeys: services.signingKeys,
+            jwksFetches: services.jwksFetches,
             statusLists: services.statusLists,
             jwksMaxAge: services.settings.jwksMaxAge,
             metrics: metrics
@@ -76,6 +77,7 @@ public enum ControlPlaneServer {
         AuthRoutes(authentication: services.authentication, metrics: metrics, cookies: cookies).registerPublic(on: router)
         InvitationRoutes(invitations: services.invitations, authentication: services.authentication, cookies: cookies)
             .registerPublic(on: router)
+        SetupRoutes(setup: services.setup, cookies: cookies).register(on: router)
         OAuthRoutes(tokens: services.tokens, metrics: metrics).register(on: router)
         OpenAPIRoutes().register(on: router)
         let callers = CallerMiddleware(authentication: services.authentication, cookies: cookies)

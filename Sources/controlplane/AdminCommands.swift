@@ -45,14 +45,17 @@ struct AdminKeyCommand: AsyncParsableCommand {
 
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Revoke a superuser key (e.g. a leaked admin.key) over the API.",
+            abstract: "Revoke a superuser key (e.g. a leaked admin.key) over the API (asks first on a terminal).",
             discussion: "The last live key can only be revoked once an organisation has an active owner."
         )
         @Argument(help: "The key id (`admin-key list`).") var id: String
+        @OptionGroup var confirmation: Confirmation
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            _ = try await client.authenticated().call { try await $0.revokeSuperuserKey(path: .init(id: id)).noContent }
+            let api = try client.authenticated()
+            try confirmation.confirm("Revoke superuser key \(id)? Whoever holds it loses superuser access.")
+            _ = try await api.call { try await $0.revokeSuperuserKey(path: .init(id: id)).noContent }
             client.emitDone("revoked superuser key \(id)")
         }
     }

@@ -38,9 +38,13 @@ func makeLogger() -> Logger {
     return logger
 }
 
-/// Prints one line to stderr and exits non-zero: start-up failures are not stack traces.
-func fail(_ message: String) -> ExitCode {
-    // Messages quote the server's answers and the caller's input: inert on the terminal.
-    FileHandle.standardError.write(Data("controlplane: error: \(InertText.of(message, keepNewlines: true))\n".utf8))
+/// Reports one failure on stderr (a line, or JSON under `--json`) and returns exit code 1 to
+/// throw: failures are never stack traces.
+///
+/// - Parameters:
+///   - code: A word for scripts reading `--json` (the server's code when it answered).
+///   - status: The HTTP status the server answered, if it answered.
+func fail(_ message: String, code: String = "failed", status: Int? = nil) -> ExitCode {
+    ErrorReport.write(message, code: code, status: status)
     return ExitCode(1)
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ControlPlane
+import ControlPlaneHTTP
 import Foundation
 
 struct ControlPlaneCommand: AsyncParsableCommand {
@@ -9,8 +10,10 @@ struct ControlPlaneCommand: AsyncParsableCommand {
         discussion: """
             `serve` runs the service; the other commands call a running one over HTTP (--server, --token), except \
             `migrate`, `admin-key create` and `keys rewrap`, which work on the database. Exit codes: 0 done, 1 the \
-            server (or the database) said no and the message says why, 2 the command line was wrong.
+            server (or the database) said no and the message says why, 2 the command line was wrong. With --json, \
+            errors are JSON too: {"error":{"code","message","status"}} on stderr.
             """,
+        version: BuildInfo.version,
         subcommands: [
             ServeCommand.self, MigrateCommand.self, AdminKeyCommand.self, LoginCommand.self, OrgCommand.self, OSCommand.self,
             KeysCommand.self, MemberCommand.self, InvitationCommand.self, PasswordCommand.self, MFACommand.self, RoleCommand.self,
@@ -41,7 +44,7 @@ enum Main {
             }
         } catch let error as ValidationError {
             // Found while running (no credentials, no --org): one line, no root usage.
-            FileHandle.standardError.write(Data("controlplane: error: \(InertText.of(error.message, keepNewlines: true))\n".utf8))
+            ErrorReport.write(error.message, code: "usage", status: nil)
             exit(2)
         } catch {
             finish(error)
@@ -50,13 +53,23 @@ enum Main {
 
     static func finish(_ error: any Error) -> Never {
         let code = ControlPlaneCommand.exitCode(for: error)
-        // Error messages echo server answers, which may quote hostile input.
-        let message = InertText.of(ControlPlaneCommand.fullMessage(for: error), keepNewlines: true)
         if code == .success {
-            if !message.isEmpty { print(message) }
+            // Help, --version, a completion script: asked for, so printed on stdout.
+            let text = InertText.of(ControlPlaneCommand.fullMessage(for: error), keepNewlines: true)
+            if !text.isEmpty { print(text) }
             exit(0)
         }
-        if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
-        exit(code == .validationFailure ? 2 : code.rawValue)
+        let exitCode = code == .validationFailure ? 2 : code.rawValue
+        if ErrorReport.json {
+            // The message alone (the usage text is for people); `fail`'s exit code has none, as
+            // `fail` has reported already.
+            let message = ControlPlaneCommand.message(for: error)
+            if !message.isEmpty { ErrorReport.write(message, code: exitCode == 2 ? "usage" : "failed", status: nil) }
+        } else {
+            // Error messages echo server answers, which may quote hostile input.
+            let message = InertText.of(ControlPlaneCommand.fullMessage(for: error), keepNewlines: true)
+            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+        }
+        exit(exitCode)
     }
 }

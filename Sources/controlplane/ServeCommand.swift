@@ -31,6 +31,11 @@ struct ServeCommand: AsyncParsableCommand {
         guard let port = self.port ?? Int(environment["CONTROL_PLANE_PORT"] ?? "8080"), (0...65535).contains(port) else {
             throw fail("CONTROL_PLANE_PORT must be a port number")
         }
+        do {
+            try await Self.checkPortIsFree(host: host, port: port)
+        } catch {
+            throw fail("\(error)")
+        }
 
         let session: DatabaseSession
         do {
@@ -49,6 +54,7 @@ struct ServeCommand: AsyncParsableCommand {
         let requestTimeout: Duration
         let trustedProxies: TrustedProxies
         let console: ConsoleAssets
+        let setupCode: String?
         do {
             requestTimeout = try Self.requestTimeout(environment)
             trustedProxies = try TrustedProxies(parsing: environment["CONTROL_PLANE_TRUSTED_PROXIES"] ?? "")
@@ -58,7 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
             configured.issuer = environment["CONTROL_PLANE_ISSUER"] ?? "http://\(host):\(port)"
             settings = configured
             console = try Self.console(logger: logger)
-            try await migrateAndBootstrap(session: session, logger: logger)
+            setupCode = try await migrateAndBootstrap(session: session, logger: logger)
         } catch {
             throw fail("\(error)")
         }
@@ -70,6 +76,8 @@ struct ServeCommand: AsyncParsableCommand {
         let client = PostgresClient(configuration: session.clientConfiguration, backgroundLogger: logger)
         let services = ControlPlaneServices(client: client, masterKeys: masterKeys, settings: settings, logger: logger)
         let changeFeed = ChangeFeed(client: client, epoch: services.cacheEpoch, logger: logger)
+        let dataDirectory = database.dataDirectory
+        let terminal = isatty(STDOUT_FILENO) == 1
         let app = ControlPlaneServer.buildApplication(
             .init(
                 client: client,
@@ -86,7 +94,14 @@ struct ServeCommand: AsyncParsableCommand {
             services: [],
             logger: logger,
             onServerRunning: { port in
-                FileHandle.standardOutput.write(Data("controlplane listening on http://\(host):\(port)\n".utf8))
+                let base = environment["CONTROL_PLANE_ISSUER"] ?? "http://\(host):\(port)"
+                var lines = ["controlplane listening on http://\(host):\(port)"]
+                do {
+                    lines += try Self.firstRunLines(baseURL: base, setupCode: setupCode, dataDirectory: dataDirectory, terminal: terminal)
+                } catch {
+                    logger.error("could not write the setup link", metadata: ["error": "\(error)"])
+                }
+                FileHandle.standardOutput.write(Data(lines.map { $0 + "\n" }.joined().utf8))
             }
         )
         // Every replica runs the scheduler; its pass lock lets one act at a time.
@@ -117,31 +132,38 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// Migrates, then on first start against an empty database creates the superuser key. Embedded mode writes it to
-    /// `<data dir>/admin.key` (0600) and logs the path, never the key.
-    func migrateAndBootstrap(session: DatabaseSession, logger: Logger) async throws {
+    /// `<data dir>/admin.key` (0600) and logs the path, never the key. Returns a first-run setup
+    /// code while no organisation exists (``Setup``).
+    func migrateAndBootstrap(session: DatabaseSession, logger: Logger) async throws -> String? {
         let adminKeyFile = database.dataDirectory.appendingPathComponent("admin.key")
         let embedded = session.embedded != nil
-        try await session.withMigratedService(database, logger: logger) { service in
+        return try await session.withMigratedService(database, logger: logger) { service in
             try await service.organizations.installBuiltinRoles()
             // Chains written before the keyed MAC (migration 0007) are verified once and re-sealed.
             let sealing = try await service.audit.sealUnkeyedChains(at: Date())
             if !sealing.refused.isEmpty {
                 logger.error("audit chains left unsealed because they did not verify", metadata: ["count": "\(sealing.refused.count)"])
             }
-            guard try await !service.authentication.hasAPIKeys() else { return }
-            guard embedded else {
-                logger.warning("no API key exists yet: create one with `controlplane admin-key create`")
-                return
+            if try await !service.authentication.hasAPIKeys() {
+                if embedded {
+                    try await Self.writeAdminKey(service, to: adminKeyFile, logger: logger)
+                } else {
+                    logger.warning("no API key exists yet: create one with `controlplane admin-key create`")
+                }
             }
-            // Created exclusively with 0600 (never through an existing file or symlink); a leftover
-            // file is refused before a key that could not be written exists.
-            guard !FileManager.default.fileExists(atPath: adminKeyFile.path) else {
-                throw ControlPlaneError.invalid("\(adminKeyFile.path) exists but the database has no API key: remove the stale file")
-            }
-            let key = try await service.authentication.createSuperuserKey(name: "bootstrap admin")
-            try SecretFile.create(adminKeyFile.path, contents: Data((key + "\n").utf8))
-            logger.notice("superuser API key written", metadata: ["path": "\(adminKeyFile.path)"])
+            return try await service.setup.issueCode()
         }
+    }
+
+    /// Creates the superuser key and writes it exclusively with 0600 (never through an existing
+    /// file or symlink); a leftover file is refused before a key that could not be written exists.
+    static func writeAdminKey(_ service: ControlPlaneServices, to file: URL, logger: Logger) async throws {
+        guard !FileManager.default.fileExists(atPath: file.path) else {
+            throw ControlPlaneError.invalid("\(file.path) exists but the database has no API key: remove the stale file")
+        }
+        let key = try await service.authentication.createSuperuserKey(name: "bootstrap admin")
+        try SecretFile.create(file.path, contents: Data((key + "\n").utf8))
+        logger.notice("superuser API key written", metadata: ["path": "\(file.path)"])
     }
 
     /// The browser console's files (`CONTROL_PLANE_CONSOLE_DIR` or the defaults of ``ConsoleAssets/defaultDirectory``);

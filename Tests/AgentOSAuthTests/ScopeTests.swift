@@ -58,12 +58,15 @@ struct ScopeTests {
         #expect(ScopeSet(["agents:web-agent:run"]).accessibleIDs("agents", action: "read").isEmpty)
     }
 
+    /// Why a resource id is refused, in words (the rule, not a regular expression).
+    static let badID = "resource id must be '*' or 1 to 128 characters, each a letter (A-Z, a-z), a digit, '.', '_' or '-'"
+
     @Test(
         arguments: [
             ("agents:read", nil), ("agents:web-agent:run", nil), ("agents:*:run", nil), ("agent_os:admin", nil), ("system:read", nil),
             ("agents", "expected"), ("agents:read config:read", "whitespace"), ("bogus:read", "unknown resource 'bogus'"),
             ("agents:fly", "unknown action 'fly'"), ("sessions:web-agent:read", "only honoured for agents, teams and workflows"),
-            ("agents:bad/id:run", "resource id must match"), ("agents:\(String(repeating: "a", count: 129)):run", "resource id must match"),
+            ("agents:bad/id:run", badID), ("agents:\(String(repeating: "a", count: 129)):run", badID),
             ("agent_os:admin:extra", "unknown resource 'agent_os'"),
         ] as [(String, String?)]
     )

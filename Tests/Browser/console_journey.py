@@ -165,7 +165,7 @@ class Journey:
         self.type(owner, "connect-name", "Production")
         self.type(owner, "connect-id", "not an id!")
         owner.find_element(By.ID, "connect-submit").click()
-        self.observed["field_error"] = self.text_in(owner, "connect-id-error", "must match")
+        self.observed["field_error"] = self.text_in(owner, "connect-id-error", "must be 1 to 128 characters")
         self.type(owner, "connect-id", a.os_id)
         self.type(owner, "connect-url", agno_url)
         self.shot(owner, "02-connect-os")

@@ -28,7 +28,11 @@ struct GeneratedOSRoutesTests {
                 #expect(reply.status == 400 && Self.message(reply) == expected, "\(body): \(reply.text)")
             }
             #expect((try await cp.send(.get, "/v1/orgs/acme/os").json["os"] as? [Any])?.isEmpty == true)
-            let registered = try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "prod", "name": "Prod", "algorithm": "ES256"])
+            let registered = try await cp.send(
+                .post,
+                "/v1/orgs/acme/os",
+                json: ["id": "prod", "name": "Prod", "algorithm": "ES256", "verifier": "agentos-auth"]
+            )
             #expect(registered.status == 201 && Set(registered.json.keys) == ["os", "signing_key", "env"], "\(registered.text)")
             #expect(registered.text.contains(#""rotation_period":null"#), "always present: \(registered.text)")
             let env = registered.json["env"] as? [String: Any] ?? [:]
@@ -39,7 +43,10 @@ struct GeneratedOSRoutesTests {
                     && key["jwk"] is [String: String]
             )
             let os = registered.json["os"] as? [String: Any] ?? [:]
-            #expect(Set(os.keys) == ["id", "name", "authorization", "roles_claim", "rotation_period", "created_at", "updated_at"], "\(os)")
+            #expect(
+                Set(os.keys) == ["id", "name", "authorization", "roles_claim", "rotation_period", "verifier", "created_at", "updated_at"],
+                "\(os)"
+            )
             let withNull = try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "dev", "name": "Dev", "rotation_period": NSNull()])
             #expect(withNull.status == 201 && withNull.text.contains(#""rotation_period":null"#), "\(withNull.text)")
             let list = try await cp.send(.get, "/v1/orgs/acme/os")
@@ -50,7 +57,7 @@ struct GeneratedOSRoutesTests {
     @Test func updatingTellsAbsentFromNull() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
             try await cp.makeOrg()
-            try await cp.makeOS()
+            try await cp.makeOS(algorithm: "ES256")  // this project's verifier: a schedule is allowed
             let set = try await cp.send(.patch, "/v1/orgs/acme/os/prod", json: ["rotation_period": 7200])
             #expect(set.status == 200 && set.json["rotation_period"] as? Int == 7200, "\(set.text)")
             let renamed = try await cp.send(.patch, "/v1/orgs/acme/os/prod", json: ["name": "Production", "url": "https://os.acme.test"])

@@ -55,7 +55,11 @@ struct KeyCustodyTests {
     @Test func rewrapMovesEveryKeyToTheFirstKEK() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
             try await cp.makeOrg()
-            try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "prod", "name": "Prod", "algorithm": "ES256"])
+            try await cp.send(
+                .post,
+                "/v1/orgs/acme/os",
+                json: ["id": "prod", "name": "Prod", "algorithm": "ES256", "verifier": "agentos-auth"]
+            )
             let newKEK = MasterKeys.generate()
             let both = ControlPlaneServices(
                 client: cp.database,

@@ -43,7 +43,7 @@ struct KeyRotationScheduleTests {
     static func scheduledOS(_ cp: ControlPlaneHarness) async throws -> String {
         cp.clock.freeze()
         try await cp.makeOrg()
-        let body: [String: Any] = ["id": "prod", "name": "Prod", "algorithm": "ES256", "rotation_period": day]
+        let body: [String: Any] = ["id": "prod", "name": "Prod", "algorithm": "ES256", "rotation_period": day, "verifier": "agentos-auth"]
         let reply = try await cp.send(.post, "/v1/orgs/acme/os", json: body)
         #expect(reply.status == 201 && (reply.json["os"] as? [String: Any])?["rotation_period"] as? Int == day, "\(reply.text)")
         return try #require((reply.json["signing_key"] as? [String: Any])?["kid"] as? String)

@@ -36,7 +36,11 @@ struct OSRegistryTests {
     func registerPublishAndSign(algorithm: String) async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
             try await cp.makeOrg()
-            let reply = try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "prod", "name": "Prod", "algorithm": algorithm])
+            let reply = try await cp.send(
+                .post,
+                "/v1/orgs/acme/os",
+                json: ["id": "prod", "name": "Prod", "algorithm": algorithm, "verifier": "agentos-auth"]
+            )
             #expect(reply.status == 201)
             let signingKey = try #require(reply.json["signing_key"] as? [String: Any])
             let env = try #require(reply.json["env"] as? [String: String])
@@ -89,7 +93,11 @@ struct OSRegistryTests {
     @Test func enableAuthorizationLaterIsIdempotent() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
             try await cp.makeOrg()
-            let reply = try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "dev", "name": "Dev", "authorization": false])
+            let reply = try await cp.send(
+                .post,
+                "/v1/orgs/acme/os",
+                json: ["id": "dev", "name": "Dev", "authorization": false, "verifier": "agentos-auth"]
+            )
             #expect(reply.status == 201 && reply.json["signing_key"] == nil && reply.json["env"] == nil)
             try await cp.expectRefused(.get, "/v1/orgs/acme/os/dev/public-key", key: .some(nil), status: 404, message: "signing key")
             let first = try await cp.send(.post, "/v1/orgs/acme/os/dev/authorization", json: ["algorithm": "EdDSA"])
@@ -116,7 +124,7 @@ struct OSRegistryTests {
     @Test func rotationRetirementAndRevocation() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
             try await cp.makeOrg()
-            let registered = try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "prod", "name": "Prod"])
+            let registered = try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": "prod", "name": "Prod", "verifier": "agentos-auth"])
             let old = try #require((registered.json["signing_key"] as? [String: Any])?["kid"] as? String)
 
             let pending = try await cp.send(.post, "/v1/orgs/acme/os/prod/keys", json: ["algorithm": "ES256"])

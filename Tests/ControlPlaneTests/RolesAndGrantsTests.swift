@@ -35,7 +35,7 @@ struct RolesAndGrantsTests {
         ("agents:launch", "unknown action 'launch'"),
         ("sessions:abc:read", "only honoured for agents, teams and workflows"),
         ("agents:bad id!:run", "whitespace"),
-        ("agents:bad$id:run", "resource id must match"),
+        ("agents:bad$id:run", "resource id must be '*' or 1 to 128 characters, each a letter (A-Z, a-z), a digit, '.', '_' or '-'"),
         ("", "scope is empty"),
         ("agents read", "whitespace"),
         ("AGENTS:read", "unknown resource 'AGENTS'"),

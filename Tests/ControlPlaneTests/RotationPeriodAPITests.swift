@@ -15,7 +15,9 @@ struct RotationPeriodAPITests {
             let plain = try await cp.send(.get, "/v1/orgs/acme/os/plain")
             #expect(plain.json.keys.contains("rotation_period") && plain.json["rotation_period"] is NSNull, "\(plain.text)")
 
-            let body: [String: Any] = ["id": "prod", "name": "Prod", "algorithm": "ES256", "rotation_period": 7_776_000]
+            let body: [String: Any] = [
+                "id": "prod", "name": "Prod", "algorithm": "ES256", "rotation_period": 7_776_000, "verifier": "agentos-auth",
+            ]
             let created = try await cp.send(.post, "/v1/orgs/acme/os", json: body)
             #expect(
                 created.status == 201 && (created.json["os"] as? [String: Any])?["rotation_period"] as? Int == 7_776_000,

@@ -44,7 +44,8 @@ public struct AuthGate: Sendable {
                     url: url,
                     policy: configuration.jwksPolicy,
                     fetcher: try Self.fetcher(fetcher, for: "JWT_JWKS_URL"),
-                    onEvent: onEvent
+                    onEvent: onEvent,
+                    osID: configuration.osID
                 )
             }
             let keys = KeySet(

@@ -36,11 +36,13 @@ public final class RemoteJWKS: Sendable {
     ///   - fetcher: how to fetch (`AgentOSAuthHTTPClient` has one); it is asked for the URL
     ///     with the rules of ``DocumentRequest`` and a 64 KiB limit.
     ///   - onEvent: where failed fetches and stale keys are reported.
+    ///   - osID: the OS this verifier guards, named in each fetch (``DocumentRequest/osID``).
     public init(
         url: URL,
         policy: RemoteDocumentPolicy = .jwks,
         fetcher: @escaping DocumentFetcher,
-        onEvent: @escaping AuthEventHandler = AuthEvent.standardError
+        onEvent: @escaping AuthEventHandler = AuthEvent.standardError,
+        osID: String? = nil
     ) {
         self.url = url
         self.onEvent = onEvent
@@ -51,7 +53,8 @@ public final class RemoteJWKS: Sendable {
                 accept: "application/json",
                 maximumBytes: Self.maximumDocumentBytes,
                 setting: "JWT_JWKS_URL",
-                name: "the JWKS"
+                name: "the JWKS",
+                osID: osID
             ),
             fetcher: fetcher,
             policy: policy,

@@ -29,14 +29,22 @@ public struct DocumentRequest: Sendable, Hashable {
     public var setting: String
     /// What the document is ("the JWKS"), for messages.
     public var name: String
+    /// The OS the verifier guards (`AGENT_OS_ID`), sent as the ``osIDHeader`` header with a JWKS
+    /// fetch, so the control plane can show which keys this OS holds before a key is activated
+    /// (docs/keys.md). `nil`: no header.
+    public var osID: String?
+
+    /// The header that carries ``osID``.
+    public static let osIDHeader = "AgentOS-Id"
 
     /// A request.
-    public init(url: URL, accept: String, maximumBytes: Int, setting: String, name: String) {
+    public init(url: URL, accept: String, maximumBytes: Int, setting: String, name: String, osID: String? = nil) {
         self.url = url
         self.accept = accept
         self.maximumBytes = maximumBytes
         self.setting = setting
         self.name = name
+        self.osID = osID
     }
 
     /// Whether `url` may be fetched: `https`, or `http` to a loopback host (`localhost`,

@@ -38,7 +38,7 @@ public enum ScopeCatalog {
                 return "per-resource scopes are only honoured for agents, teams and workflows; Agno ignores '\(resource):<id>:\(action)'"
             }
             guard id == "*" || isValidID(id) else {
-                return "resource id must match [A-Za-z0-9._-]{1,128} or be '*'"
+                return "resource id must be '*' or 1 to 128 characters, each a letter (A-Z, a-z), a digit, '.', '_' or '-'"
             }
             return nil
         }

@@ -14,6 +14,10 @@ public struct OSRegistry: Sendable {
     let now: WallClock
     /// The JWKS max age, which bounds rotation periods from below.
     let jwksMaxAge: TimeInterval
+    /// The control plane's public URL (`CONTROL_PLANE_ISSUER`), which an OS's environment names.
+    let publicURL: String
+    /// Whether tokens carry a status claim (an OS's environment then names the list's origin).
+    let statusLists: Bool
 
     /// The result of registering an OS or enabling its authorization.
     public struct Registration: Sendable {
@@ -32,13 +36,16 @@ public struct OSRegistry: Sendable {
         url: String?,
         authorization: Bool,
         algorithm: SigningAlgorithm,
-        rotationPeriod: Int? = nil
+        rotationPeriod: Int? = nil,
+        verifier: OSVerifier = .agno
     ) async throws -> Registration {
         try access.require(.writeOS)
         try Validation.osID(id)
         try Validation.name(name)
         try Validation.url(url)
         try Validation.rotationPeriod(rotationPeriod, jwksMaxAge: jwksMaxAge)
+        if authorization { try verifier.allow(algorithm, os: id) }
+        try verifier.allowSchedule(rotationPeriod, os: id)
         let at = now()
         let os = OSInstance(
             id: id,
@@ -48,6 +55,7 @@ public struct OSRegistry: Sendable {
             createdAt: at,
             updatedAt: at,
             rotationPeriod: rotationPeriod,
+            verifier: verifier,
             internalID: UUID(),
             orgID: access.org.id
         )
@@ -55,7 +63,7 @@ public struct OSRegistry: Sendable {
         let actor = access.caller.actor
         return try await client.transaction(logger: logger) { connection in
             try await store.insert(os, orgSlug: access.org.slug, on: connection)
-            var details = ["name": name, "authorization": "\(authorization)"]
+            var details = ["name": name, "authorization": "\(authorization)", "verifier": verifier.rawValue]
             if let rotationPeriod { details["rotation_period"] = "\(rotationPeriod)" }
             let event = AuditEvent(.osRegistered, "os:\(id)", details)
             try await audit.append(event, org: os.orgID, by: actor, at: at, on: connection)
@@ -72,11 +80,13 @@ public struct OSRegistry: Sendable {
         if os.authorizationEnabled, let active = try await keys.keys(of: os).first(where: { $0.state == .active }) {
             return Registration(os: os, signingKey: active, created: false)
         }
+        try os.verifier.allow(algorithm, os: id)
         let material = try KeyMaterial.generate(algorithm)
         os.authorizationEnabled = true
         os.updatedAt = now()
         let updated = os
         let key = try await client.transaction(logger: logger) { connection in
+            try await store.lock(updated, on: connection).allow(algorithm, os: id)
             try await store.update(updated, on: connection)
             let event = AuditEvent(.osAuthorizationEnabled, "os:\(id)", ["algorithm": algorithm.name])
             try await audit.append(event, org: updated.orgID, by: access.caller.actor, at: updated.updatedAt, on: connection)
@@ -102,15 +112,18 @@ public struct OSRegistry: Sendable {
         return try await find(access.org, id)
     }
 
-    /// Updates name, url, the `roles` claim switch and/or the rotation period (`.some(nil)` ends
-    /// the schedule) (`writeOS`; `os.updated` audited).
+    /// Updates name, url, the `roles` claim switch, the rotation period (`.some(nil)` ends the
+    /// schedule) and/or the verifier (`writeOS`; `os.updated` audited). A schedule or published key
+    /// the verifier cannot follow is refused: 400 when this request asks for it, 409 when the OS
+    /// already has it.
     public func update(
         _ access: OrgAccess,
         id: String,
         name: String?,
         url: String??,
         rolesClaim: Bool? = nil,
-        rotationPeriod: Int?? = .none
+        rotationPeriod: Int?? = .none,
+        verifier: OSVerifier? = nil
     ) async throws -> OSInstance {
         try access.require(.writeOS)
         if let name { try Validation.name(name) }
@@ -120,17 +133,37 @@ public struct OSRegistry: Sendable {
         if let name { os.name = name }
         if let url { os.url = url }
         if let rolesClaim { os.rolesClaim = rolesClaim }
-        if let rotationPeriod { os.rotationPeriod = rotationPeriod }
+        if let rotationPeriod {
+            try (verifier ?? os.verifier).allowSchedule(rotationPeriod, os: id)
+            os.rotationPeriod = rotationPeriod
+        }
+        if let verifier, verifier != os.verifier {
+            do { try verifier.allowSchedule(os.rotationPeriod, os: id) } catch ControlPlaneError.invalid(let message) {
+                throw ControlPlaneError.conflict(message + " (end the schedule first: rotation_period null)")
+            }
+        }
+        os.verifier = verifier ?? os.verifier
         os.updatedAt = now()
         let updated = os
         try await client.transaction(logger: logger) { connection in
+            // Locked like every key change, so no key Agno cannot use is created meanwhile.
+            try await store.lock(updated, on: connection)
+            if updated.verifier == .agno,
+                let key = try await keys.store.keys(os: updated.internalID, now: updated.updatedAt, on: connection)
+                    .first(where: { $0.state.isPublished && $0.algorithm != .rs256 })
+            {
+                throw ControlPlaneError.conflict(
+                    "OS '\(id)' publishes \(key.algorithm.name) key \(key.kid), which stock Agno refuses; revoke it "
+                        + "(after an RS256 key is active) before setting verifier 'agno'"
+                )
+            }
             try await store.update(updated, on: connection)
             let event = AuditEvent(
                 .osUpdated,
                 "os:\(id)",
                 [
                     "name": updated.name, "url": updated.url ?? "", "roles_claim": "\(updated.rolesClaim)",
-                    "rotation_period": updated.rotationPeriod.map { "\($0)" } ?? "",
+                    "rotation_period": updated.rotationPeriod.map { "\($0)" } ?? "", "verifier": updated.verifier.rawValue,
                 ]
             )
             try await audit.append(event, org: updated.orgID, by: access.caller.actor, at: updated.updatedAt, on: connection)

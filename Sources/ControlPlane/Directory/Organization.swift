@@ -24,11 +24,15 @@ public struct OSInstance: Sendable, Encodable, Equatable {
     /// Seconds a key stays active before the scheduler rotates it (`nil`: rotated by hand only;
     /// `docs/keys.md`, rotation on a schedule).
     public var rotationPeriod: Int?
+    /// What verifies its tokens, which bounds its keys, schedule and environment.
+    public var verifier: OSVerifier = .agno
+    /// The last JWKS fetch a verifier made naming this OS (`nil`: none recorded).
+    public var jwksFetch: JWKSFetch?
     var internalID: UUID
     var orgID: UUID
 
     enum CodingKeys: String, CodingKey {
-        case id, name, url, authorizationEnabled, createdAt, updatedAt, rolesClaim, rotationPeriod
+        case id, name, url, authorizationEnabled, createdAt, updatedAt, rolesClaim, rotationPeriod, verifier, jwksFetch
     }
 }
 

@@ -7,7 +7,10 @@ enum Validation {
         guard value.utf8.count <= 63, let first = value.utf8.first, isLowerAlnum(first),
             value.utf8.allSatisfy({ isLowerAlnum($0) || $0 == UInt8(ascii: "-") })
         else {
-            throw ControlPlaneError.invalid("slug '\(value.prefix(80))' must match [a-z0-9][a-z0-9-]{0,62}")
+            throw ControlPlaneError.invalid(
+                "slug '\(value.prefix(80))' must be 1 to 63 characters, each a lowercase letter (a-z), a digit or '-', "
+                    + "starting with a letter or digit"
+            )
         }
     }
 
@@ -15,7 +18,10 @@ enum Validation {
         guard value.utf8.count <= 128, let first = value.utf8.first, isAlnum(first),
             value.utf8.allSatisfy({ isAlnum($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") })
         else {
-            throw ControlPlaneError.invalid("OS id '\(value.prefix(80))' must match [A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+            throw ControlPlaneError.invalid(
+                "OS id '\(value.prefix(80))' must be 1 to 128 characters, each a letter (A-Z, a-z), a digit, '.', '_' or '-', "
+                    + "starting with a letter or digit"
+            )
         }
     }
 

@@ -26,10 +26,15 @@ public struct SigningKeys: Sendable {
 
     /// Keys published in the JWKS (pending, active, retiring before `retire_at`); public.
     public func published(org slug: String, os id: String) async throws -> [SigningKeyInfo] {
+        try await publishedSet(org: slug, os: id).keys
+    }
+
+    /// The OS and its published keys; public.
+    public func publishedSet(org slug: String, os id: String) async throws -> (os: OSInstance, keys: [SigningKeyInfo]) {
         try Validation.slug(slug)
         try Validation.osID(id)
         guard let os = try await osStore.find(orgSlug: slug, id: id) else { throw Self.unpublished(org: slug, os: id) }
-        return try await keys(of: os).filter { $0.state.isPublished }
+        return (os, try await keys(of: os).filter { $0.state.isPublished })
     }
 
     /// The OS of a public route that publishes a key (pending, active or retiring); otherwise
@@ -56,10 +61,12 @@ public struct SigningKeys: Sendable {
         guard os.authorizationEnabled else {
             throw ControlPlaneError.conflict("authorization is off for OS '\(id)'; enable it first (POST …/authorization)")
         }
+        try os.verifier.allow(algorithm, os: id)
         let material = try KeyMaterial.generate(algorithm)
         let at = now()
         let key = try await client.transaction(logger: logger) { connection in
-            try await osStore.lock(os, on: connection)
+            // Again under the lock: a verifier switched meanwhile decides.
+            try await osStore.lock(os, on: connection).allow(algorithm, os: id)
             if activate { try await retireActive(os, at: at, by: access.caller.actor, on: connection) }
             return try await insert(material, os: os, state: activate ? .active : .pending, at: at, by: access.caller.actor, on: connection)
         }

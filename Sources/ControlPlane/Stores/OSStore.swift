@@ -7,7 +7,15 @@ struct OSStore: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    typealias Row = (UUID, UUID, String, String, String?, Bool, Date, Date, Bool, Int?)
+    typealias Row = (UUID, UUID, String, String, String?, Bool, Date, Date, Bool, Int?, String, Date?, [String]?)
+
+    /// The columns of `Row`, from ``from``.
+    static let columns = """
+        o.id, o.org_id, o.os_id, o.name, o.url, o.authorization_enabled, o.created_at, o.updated_at, o.roles_claim, \
+        o.rotation_period, o.verifier, f.fetched_at, f.kids
+        """
+    /// `os_instances` as `o` with its last JWKS fetch as `f`.
+    static let from = "os_instances o LEFT JOIN os_jwks_fetches f ON f.os_instance = o.id"
 
     static func os(_ row: Row) -> OSInstance {
         OSInstance(
@@ -19,6 +27,9 @@ struct OSStore: Sendable {
             updatedAt: row.7,
             rolesClaim: row.8,
             rotationPeriod: row.9,
+            // The column's CHECK allows only the enum's values.
+            verifier: OSVerifier(rawValue: row.10) ?? .agno,
+            jwksFetch: row.11.map { JWKSFetch(at: $0, kids: row.12 ?? []) },
             internalID: row.0,
             orgID: row.1
         )
@@ -29,9 +40,9 @@ struct OSStore: Sendable {
         do {
             try await connection.query(
                 """
-                INSERT INTO os_instances (id, org_id, os_id, name, url, authorization_enabled, created_at, updated_at, rotation_period)
+                INSERT INTO os_instances (id, org_id, os_id, name, url, authorization_enabled, created_at, updated_at, rotation_period, verifier)
                 VALUES (\(os.internalID), \(os.orgID), \(os.id), \(os.name), \(os.url), \(os.authorizationEnabled), \(os.createdAt), \(os.updatedAt),
-                        \(os.rotationPeriod))
+                        \(os.rotationPeriod), \(os.verifier.rawValue))
                 """,
                 logger: logger
             )
@@ -42,10 +53,7 @@ struct OSStore: Sendable {
 
     func list(org: UUID) async throws -> [OSInstance] {
         let rows = try await client.query(
-            """
-            SELECT id, org_id, os_id, name, url, authorization_enabled, created_at, updated_at, roles_claim, rotation_period
-            FROM os_instances WHERE org_id = \(org) ORDER BY os_id
-            """,
+            "SELECT \(unescaped: Self.columns) FROM \(unescaped: Self.from) WHERE o.org_id = \(org) ORDER BY o.os_id",
             logger: logger
         )
         return try await rows.decode(Row.self).collect().map(Self.os)
@@ -53,10 +61,7 @@ struct OSStore: Sendable {
 
     func find(org: UUID, id: String) async throws -> OSInstance? {
         let rows = try await client.query(
-            """
-            SELECT id, org_id, os_id, name, url, authorization_enabled, created_at, updated_at, roles_claim, rotation_period
-            FROM os_instances WHERE org_id = \(org) AND os_id = \(id)
-            """,
+            "SELECT \(unescaped: Self.columns) FROM \(unescaped: Self.from) WHERE o.org_id = \(org) AND o.os_id = \(id)",
             logger: logger
         )
         return try await rows.decode(Row.self).collect().first.map(Self.os)
@@ -66,8 +71,8 @@ struct OSStore: Sendable {
     func find(orgSlug: String, id: String) async throws -> OSInstance? {
         let rows = try await client.query(
             """
-            SELECT o.id, o.org_id, o.os_id, o.name, o.url, o.authorization_enabled, o.created_at, o.updated_at, o.roles_claim, o.rotation_period
-            FROM os_instances o JOIN organizations g ON g.id = o.org_id WHERE g.slug = \(orgSlug) AND o.os_id = \(id)
+            SELECT \(unescaped: Self.columns)
+            FROM \(unescaped: Self.from) JOIN organizations g ON g.id = o.org_id WHERE g.slug = \(orgSlug) AND o.os_id = \(id)
             """,
             logger: logger
         )
@@ -78,7 +83,7 @@ struct OSStore: Sendable {
         try await connection.query(
             """
             UPDATE os_instances SET name = \(os.name), url = \(os.url), authorization_enabled = \(os.authorizationEnabled),
-              roles_claim = \(os.rolesClaim), rotation_period = \(os.rotationPeriod), updated_at = \(os.updatedAt) WHERE id = \(os.internalID)
+              roles_claim = \(os.rolesClaim), rotation_period = \(os.rotationPeriod), verifier = \(os.verifier.rawValue), updated_at = \(os.updatedAt) WHERE id = \(os.internalID)
             """,
             logger: logger
         )
@@ -89,9 +94,13 @@ struct OSStore: Sendable {
         try await connection.query("DELETE FROM os_instances WHERE id = \(os.internalID)", logger: logger)
     }
 
-    /// Locks the OS row to the end of the transaction: key-state changes of one OS run one at a time.
-    func lock(_ os: OSInstance, on connection: PostgresConnection) async throws {
-        try await connection.query("SELECT 1 FROM os_instances WHERE id = \(os.internalID) FOR UPDATE", logger: logger)
+    /// Locks the OS row to the end of the transaction (key-state changes of one OS run one at a
+    /// time) and returns its verifier as of the lock, which bounds the keys it may get.
+    @discardableResult
+    func lock(_ os: OSInstance, on connection: PostgresConnection) async throws -> OSVerifier {
+        let rows = try await connection.query("SELECT verifier FROM os_instances WHERE id = \(os.internalID) FOR UPDATE", logger: logger)
+        let stored = try await rows.decode(String.self).collect().first
+        return stored.flatMap(OSVerifier.init(rawValue:)) ?? os.verifier
     }
 
     /// Replaces the OS's security key (only its hash is stored).
@@ -100,6 +109,19 @@ struct OSStore: Sendable {
             """
             INSERT INTO os_security_keys (os_instance, key_hash, created_at) VALUES (\(os.internalID), \(hash), \(at))
             ON CONFLICT (os_instance) DO UPDATE SET key_hash = EXCLUDED.key_hash, created_at = EXCLUDED.created_at
+            """,
+            logger: logger
+        )
+    }
+}
+
+extension OSStore {
+    /// Records a verifier's JWKS fetch for `os`: when, and the kids it was served.
+    func recordJWKSFetch(os: UUID, kids: [String], at: Date) async throws {
+        try await client.query(
+            """
+            INSERT INTO os_jwks_fetches (os_instance, fetched_at, kids) VALUES (\(os), \(at), \(kids))
+            ON CONFLICT (os_instance) DO UPDATE SET fetched_at = EXCLUDED.fetched_at, kids = EXCLUDED.kids
             """,
             logger: logger
         )

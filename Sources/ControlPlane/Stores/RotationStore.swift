@@ -24,9 +24,8 @@ struct RotationStore: Sendable {
     func due(now: Date, lead: TimeInterval, limit: Int, on connection: PostgresConnection) async throws -> [OSInstance] {
         let rows = try await connection.query(
             """
-            SELECT o.id, o.org_id, o.os_id, o.name, o.url, o.authorization_enabled, o.created_at, o.updated_at, o.roles_claim,
-              o.rotation_period
-            FROM os_instances o JOIN signing_keys a ON a.os_instance = o.id AND a.state = 'active'
+            SELECT \(unescaped: OSStore.columns)
+            FROM \(unescaped: OSStore.from) JOIN signing_keys a ON a.os_instance = o.id AND a.state = 'active'
             WHERE o.rotation_period IS NOT NULL AND o.authorization_enabled
               AND a.activated_at + make_interval(secs => o.rotation_period) <= \(now) + make_interval(secs => \(lead))
             ORDER BY a.activated_at + make_interval(secs => o.rotation_period), o.id

@@ -20,7 +20,8 @@ extension APIHandler {
             url: body.url,
             authorization: body.authorization ?? true,
             algorithm: try Self.algorithm(body.algorithm),
-            rotationPeriod: body.rotationPeriod?.value
+            rotationPeriod: body.rotationPeriod?.value,
+            verifier: try body.verifier.map { try OSVerifier(wire: $0.text) } ?? .agno
         )
         return .created(.init(body: .json(.init(registration))))
     }
@@ -39,9 +40,31 @@ extension APIHandler {
             name: body.name,
             url: body.url.map { Optional($0) },
             rolesClaim: body.roles_claim,
-            rotationPeriod: body.rotation_period
+            rotationPeriod: body.rotation_period,
+            verifier: try body.verifier.map(OSVerifier.init(wire:))
         )
         return .ok(.init(body: .json(.init(os))))
+    }
+
+    /// The one generator of an OS's environment (docs/keys.md, "Starting an OS from its .env").
+    func getOSEnvironment(_ input: Operations.GetOSEnvironment.Input) async throws -> Operations.GetOSEnvironment.Output {
+        let access = try await access(input.path.org)
+        let form = try input.query.form.map { try AgentOSEnvironment.Form(wire: $0.text) }
+        let environment = try await osRegistry.environment(access, os: input.path.os, form: form)
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        env: environment.text,
+                        files: environment.files.map { .init(content: $0.content, name: $0.name) },
+                        form: .init(environment.form.rawValue),
+                        os: environment.os,
+                        steps: environment.steps,
+                        verifier: .init(environment.verifier.rawValue)
+                    )
+                )
+            )
+        )
     }
 
     func deleteOS(_ input: Operations.DeleteOS.Input) async throws -> Operations.DeleteOS.Output {
@@ -78,9 +101,11 @@ extension Components.Schemas.Os {
             id: os.id,
             name: os.name,
             rolesClaim: os.rolesClaim,
+            jwksFetch: os.jwksFetch.map { .init(at: $0.at, kids: $0.kids) },
             rotationPeriod: .init(os.rotationPeriod),
             updatedAt: os.updatedAt,
-            url: os.url
+            url: os.url,
+            verifier: .init(os.verifier.rawValue)
         )
     }
 }

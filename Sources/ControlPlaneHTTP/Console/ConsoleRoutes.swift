@@ -3,8 +3,8 @@ import HTTPTypes
 import Hummingbird
 import NIOFoundationCompat
 
-/// `GET /console` (and `/console/invite` and `/console/reset`, whose codes stay in the URL
-/// fragment, never sent here) answers the console's page; `GET /console/assets/{file}` its
+/// `GET /console` (and `/console/invite`, `/console/reset` and `/console/setup`, whose codes stay
+/// in the URL fragment, never sent here) answers the console's page, and `/` leads to it; `GET /console/assets/{file}` its
 /// scripts and styles. The console is a client of the public `/v1` API only: nothing here reads
 /// or changes state.
 struct ConsoleRoutes {
@@ -15,6 +15,10 @@ struct ConsoleRoutes {
         router.get("/console/invite") { _, _ in try page() }
         // The page of the reset links OneTimeCode writes (`…/console/reset#cpr_…`).
         router.get("/console/reset") { _, _ in try page() }
+        // The first-run setup link `serve` prints (`…/console/setup#cpf_…`).
+        router.get("/console/setup") { _, _ in try page() }
+        // Someone who opens the bare address wants the console, not a JSON 404.
+        router.get("/") { _, _ in Response(status: .found, headers: [.location: "/console"]) }
         router.get("/console/assets/{file}") { _, context in
             let name = try context.parameters.require("file")
             guard name != "index.html", let asset = assets.files[name] else {

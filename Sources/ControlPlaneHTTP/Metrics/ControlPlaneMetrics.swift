@@ -1,60 +1,62 @@
 import ControlPlane
-import CoreMetrics
-import Foundation
 public import Prometheus
 
-/// The control plane's metrics (`docs/operations.md`, metrics), recorded through swift-metrics
-/// into one Prometheus registry that `/metrics` renders. Injected rather than global so every
-/// test server has its own registry.
+/// The control plane's metrics (`docs/operations.md`, metrics), made in one Prometheus registry
+/// that `/metrics` renders, each family with its help text (``MetricFamily``). Injected rather
+/// than global so every test server has its own registry.
 public struct ControlPlaneMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
-    let factory: any MetricsFactory
+    private let process: ProcessMetrics
+
+    /// Request latency buckets, 1 ms to 5 s.
+    private static let durationBuckets: [Duration] = [
+        .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+        .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5),
+    ]
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
-        var factory = PrometheusMetricsFactory(registry: registry)
-        factory.defaultDurationHistogramBuckets = [
-            .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
-            .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5),
-        ]
-        self.factory = factory
+        process = ProcessMetrics(registry: registry)
+        let build = [("version", BuildInfo.version), ("swift", BuildInfo.swiftVersion)]
+        registry.makeGauge(descriptor: MetricFamily.buildInfo.descriptor, labels: build).set(to: 1)
     }
 
     /// One answered request: `route` is the matched route template (never the raw path, which
     /// would carry ids and secrets in its labels).
     func request(method: String, route: String, status: Int, duration: Duration) {
-        let labels = [("method", method), ("route", route), ("status", "\(status)")]
-        Counter(label: "controlplane_http_requests_total", dimensions: labels, factory: factory).increment()
-        Timer(label: "controlplane_http_request_duration_seconds", dimensions: [("method", method), ("route", route)], factory: factory)
-            .recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        counter(.httpRequests, [("method", method), ("route", route), ("status", "\(status)")]).increment()
+        registry.makeDurationHistogram(
+            descriptor: MetricFamily.httpRequestDuration.descriptor,
+            labels: [("method", method), ("route", route)],
+            buckets: Self.durationBuckets
+        ).record(duration)
     }
 
     /// No organisation or OS label: `/metrics` is public, and nothing unauthenticated names a
     /// tenant (docs/security.md, "Nothing unauthenticated names a tenant").
     func tokenIssued(algorithm: String, grant: String) {
         let labels = [("algorithm", algorithm), ("grant", grant)]
-        Counter(label: "controlplane_tokens_issued_total", dimensions: labels, factory: factory).increment()
+        counter(.tokensIssued, labels).increment()
     }
 
     /// `outcome`: `success`, `failure` (wrong email or password) or `throttled`.
     func signIn(_ outcome: String) {
-        Counter(label: "controlplane_sign_ins_total", dimensions: [("outcome", outcome)], factory: factory).increment()
+        counter(.signIns, [("outcome", outcome)]).increment()
     }
 
     /// `document`: `jwks`, `pem` (and later `status_list`).
     func publicKeyServed(_ document: String, notModified: Bool) {
         let labels = [("document", document), ("result", notModified ? "not_modified" : "sent")]
-        Counter(label: "controlplane_public_documents_served_total", dimensions: labels, factory: factory).increment()
+        counter(.publicDocumentsServed, labels).increment()
     }
 
     /// One pass of the key-rotation scheduler: `result` is `acted`, `idle` (nothing due),
     /// `skipped` (another replica held the lock) or `failed`; steps count staged, activated and
     /// retired keys.
     func rotationPass(result: String, staged: Int = 0, activated: Int = 0, retired: Int = 0) {
-        Counter(label: "controlplane_key_rotation_passes_total", dimensions: [("result", result)], factory: factory).increment()
+        counter(.rotationPasses, [("result", result)]).increment()
         for (step, count) in [("staged", staged), ("activated", activated), ("retired", retired)] where count > 0 {
-            Counter(label: "controlplane_key_rotation_steps_total", dimensions: [("step", step)], factory: factory)
-                .increment(by: Int64(count))
+            counter(.rotationSteps, [("step", step)]).increment(by: Int64(count))
         }
     }
 
@@ -62,25 +64,33 @@ public struct ControlPlaneMetrics: Sendable {
     /// series per organisation or OS (which would list every tenant to anyone who asks).
     func record(_ snapshot: OperationalStats.Snapshot) {
         let withoutKey = snapshot.keyAges.filter { $0.seconds == nil }.count
-        Gauge(label: "controlplane_oses_without_active_key", factory: factory).record(Double(withoutKey))
+        gauge(.osesWithoutActiveKey).set(Double(withoutKey))
         for scheduled in [false, true] {
             let ages = snapshot.keyAges.filter { ($0.rotationPeriod != nil) == scheduled }.compactMap(\.seconds)
-            Gauge(
-                label: "controlplane_signing_key_age_max_seconds",
-                dimensions: [("schedule", scheduled ? "scheduled" : "manual")],
-                factory: factory
-            ).record(ages.max() ?? 0)
+            gauge(.signingKeyAge, [("schedule", scheduled ? "scheduled" : "manual")]).set(ages.max() ?? 0)
         }
         // Overdue: a schedule's key older than its period plus an hour (the scheduler's lead and a few passes).
         let overdue = snapshot.keyAges.filter { key in
             guard let seconds = key.seconds, let period = key.rotationPeriod else { return false }
             return seconds > Double(period) + 3600
         }
-        Gauge(label: "controlplane_rotations_overdue", factory: factory).record(Double(overdue.count))
+        gauge(.rotationsOverdue).set(Double(overdue.count))
         for connection in snapshot.connections {
-            Gauge(label: "controlplane_db_connections", dimensions: [("state", connection.state)], factory: factory)
-                .record(Double(connection.count))
+            gauge(.databaseConnections, [("state", connection.state)]).set(Double(connection.count))
         }
-        Gauge(label: "controlplane_migrations_applied", factory: factory).record(Double(snapshot.appliedMigrations))
+        gauge(.migrationsApplied).set(Double(snapshot.appliedMigrations))
+    }
+
+    /// Sets the `process_*` series from `/proc`, at scrape time; nothing where there is no `/proc`.
+    func recordProcess() {
+        if let stats = ProcessStats.current() { process.record(stats) }
+    }
+
+    private func counter(_ family: MetricFamily, _ labels: [(String, String)]) -> Counter {
+        registry.makeCounter(descriptor: family.descriptor, labels: labels)
+    }
+
+    private func gauge(_ family: MetricFamily, _ labels: [(String, String)] = []) -> Gauge {
+        registry.makeGauge(descriptor: family.descriptor, labels: labels)
     }
 }

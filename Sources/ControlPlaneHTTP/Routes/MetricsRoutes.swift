@@ -4,9 +4,9 @@ import Hummingbird
 import Logging
 import Prometheus
 
-/// `GET /metrics`: Prometheus text exposition of the registry, with the database gauges
-/// refreshed first. Public like `/health` (nothing in it is secret); restrict it at the proxy if
-/// the organisation and OS names should stay private.
+/// `GET /metrics`: Prometheus text exposition of the registry, with the database gauges and the
+/// process series refreshed first. Public like `/health`: nothing in it is secret or names a
+/// tenant (docs/security.md); restrict it at the proxy if the version should stay private.
 struct MetricsRoutes {
     let metrics: ControlPlaneMetrics
     let stats: OperationalStats
@@ -19,6 +19,7 @@ struct MetricsRoutes {
                 // The request and process metrics are still worth serving while the database is away.
                 context.logger.warning("metrics: database gauges not refreshed", metadata: ["error.type": "\(type(of: error))"])
             }
+            metrics.recordProcess()
             var buffer = ByteBuffer()
             buffer.writeBytes(metrics.registry.emitToBuffer())
             return Response(

@@ -1,3 +1,4 @@
+import AgentOSAuth
 import ControlPlane
 import Crypto
 import Foundation
@@ -8,6 +9,7 @@ import Hummingbird
 /// published key, the OS's Token Status List and the JWKS of the list's own key.
 struct PublicKeyRoutes {
     let signingKeys: SigningKeys
+    let jwksFetches: JWKSFetchRecorder
     let statusLists: StatusLists
     let jwksMaxAge: TimeInterval
     let metrics: ControlPlaneMetrics
@@ -21,13 +23,18 @@ struct PublicKeyRoutes {
             return cacheable(Data(active.publicKeyPEM.utf8), contentType: "application/x-pem-file", document: "pem", request: request)
         }
         router.get("/v1/orgs/{org}/os/{os}/jwks.json") { request, context in
-            let keys = try await signingKeys.published(org: try context.parameters.require("org"), os: try context.parameters.require("os"))
+            let osID = try context.parameters.require("os")
+            let (os, keys) = try await signingKeys.publishedSet(org: try context.parameters.require("org"), os: osID)
             // An OS with nothing published answers an empty set: a verifier must read it as "no key
             // is valid", not as an outage (unknown organisations and OSes stay 404).
             let data = try JSONSerialization.data(
                 withJSONObject: ["keys": keys.map(\.jwk)],
                 options: [.sortedKeys, .withoutEscapingSlashes]
             )
+            // A verifier names its OS (a 304 too: it holds this same set); browsers and curl do not.
+            if let named = HTTPField.Name(DocumentRequest.osIDHeader), request.headers[named] == osID {
+                await jwksFetches.record(os, kids: keys.map(\.kid))
+            }
             return cacheable(data, contentType: "application/json", document: "jwks", request: request)
         }
         router.get("/v1/orgs/{org}/os/{os}/status-list") { request, context in

@@ -2,8 +2,8 @@ import Foundation
 import HTTPTypes
 import OpenAPIRuntime
 
-/// What every call of the generated client shares: the bearer credential, and the CLI's one-line
-/// errors (printed by `fail`, exit code 1).
+/// What every call of the generated client shares: the bearer credential, and the CLI's errors
+/// (reported by `fail`, exit code 1).
 ///
 /// An answer of 400 or more becomes the server's own words here, before the generated code reads
 /// it: the documented error cases would only decode the API's envelope, and an answer from a proxy
@@ -26,16 +26,16 @@ struct ControlPlaneMiddleware: ClientMiddleware {
         do {
             (response, responseBody) = try await next(request, body, baseURL)
         } catch {
-            // The generated client hands the transport's error over wrapped; the line names the
-            // HTTP client's own ("connection refused", "connectTimeout", "deadlineExceeded").
+            // The generated client hands the transport's error over wrapped.
             let cause = (error as? ClientError)?.underlyingError ?? error
-            throw fail("cannot reach the control plane at \(server): \(cause)")
+            throw fail(NoAnswer(cause).sentence(server: server), code: "unreachable")
         }
         guard response.status.code < 400 else {
             // An error body that cannot be read whole is no message: the status still is.
             var data = Data()
             if let responseBody { data = (try? await Data(collecting: responseBody, upTo: Self.errorBodyLimit)) ?? Data() }
-            throw fail(ControlPlaneClient.message(status: response.status.code, body: data))
+            let refusal = ControlPlaneClient.refusal(body: data)
+            throw fail(refusal.message, code: refusal.code, status: response.status.code)
         }
         return (response, responseBody)
     }

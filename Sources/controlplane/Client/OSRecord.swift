@@ -16,9 +16,12 @@ struct OSRecord: Codable, Hashable, Sendable {
     var rotationPeriod: NullableInt
     var createdAt: Date?
     var updatedAt: Date?
+    var verifier: String?
+    var jwksFetch: Components.Schemas.JWKSFetch?
 
     enum CodingKeys: String, CodingKey {
-        case id, name, url, authorization
+        case id, name, url, authorization, verifier
+        case jwksFetch = "jwks_fetch"
         case rolesClaim = "roles_claim"
         case rotationPeriod = "rotation_period"
         case createdAt = "created_at"
@@ -36,5 +39,7 @@ struct OSRecord: Codable, Hashable, Sendable {
         rotationPeriod = try container.decodeIfPresent(NullableInt.self, forKey: .rotationPeriod) ?? NullableInt(nil)
         createdAt = try container.decodeIfPresent(Date.self, forKey: .createdAt)
         updatedAt = try container.decodeIfPresent(Date.self, forKey: .updatedAt)
+        verifier = try container.decodeIfPresent(String.self, forKey: .verifier)
+        jwksFetch = try container.decodeIfPresent(Components.Schemas.JWKSFetch.self, forKey: .jwksFetch)
     }
 }

@@ -33,6 +33,16 @@ extension AuthorizationMatrix {
             may: .role(.admin, org: "acme"),
             200
         ),
+        MatrixRow(
+            "updateOS",
+            .patch,
+            "/v1/orgs/acme/os/prod",
+            variant: "verifier",
+            json: ["verifier": "agentos-auth"],
+            may: .role(.admin, org: "acme"),
+            200
+        ),
+        MatrixRow("getOSEnvironment", .get, "/v1/orgs/acme/os/prod/env", may: .role(.member, org: "acme"), 200),
         // `noauth` was registered without authorization: enabling it makes its first key.
         MatrixRow(
             "enableAuthorization",

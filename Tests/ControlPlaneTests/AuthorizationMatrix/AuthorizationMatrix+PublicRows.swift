@@ -12,6 +12,22 @@ extension AuthorizationMatrix {
         MatrixRow("getConsole", .get, "/console", may: .everyone, 200),
         MatrixRow("getConsoleInvitePage", .get, "/console/invite", may: .everyone, 200),
         MatrixRow("getConsoleResetPage", .get, "/console/reset", may: .everyone, 200),
+        MatrixRow("getConsoleSetupPage", .get, "/console/setup", may: .everyone, 200),
+        MatrixRow("getRoot", .get, "/", may: .everyone, 302),
+        MatrixRow("getSetup", .get, "/v1/setup", may: .everyone, 200),
+        // The fixture has organisations: setup is over for everyone, whatever the code.
+        MatrixRow(
+            "completeSetup",
+            .post,
+            "/v1/setup",
+            json: [
+                "code": "cpf_0", "organization": ["slug": "late", "name": "Late"], "email": "late@acme.test", "name": "Late",
+                "password": "correct horse battery staple",
+            ],
+            may: .everyone,
+            409,
+            words: "public (the setup code; only while no organisation exists)"
+        ),
         MatrixRow("getConsoleAsset", .get, "/console/assets/app.js", may: .everyone, 200),
         MatrixRow("getPublicKey", .get, "/v1/orgs/acme/os/prod/public-key", may: .everyone, 200),
         MatrixRow("getJWKS", .get, "/v1/orgs/acme/os/prod/jwks.json", may: .everyone, 200),

@@ -13,10 +13,16 @@ extension ControlPlaneHarness {
         return reply
     }
 
-    /// Registers an OS with authorization on; returns its public key PEM.
+    /// Registers an OS with authorization on; returns its public key PEM. An algorithm stock Agno
+    /// cannot verify registers the OS for this project's verifier (`agentos-auth`).
     @discardableResult
     func makeOS(_ id: String = "prod", org: String = "acme", algorithm: String = "RS256") async throws -> String {
-        let reply = try await send(.post, "/v1/orgs/\(org)/os", json: ["id": id, "name": id, "algorithm": algorithm])
+        let verifier = algorithm == "RS256" ? "agno" : "agentos-auth"
+        let reply = try await send(
+            .post,
+            "/v1/orgs/\(org)/os",
+            json: ["id": id, "name": id, "algorithm": algorithm, "verifier": verifier]
+        )
         #expect(reply.status == 201, "register OS: \(reply.text)")
         return ((reply.json["signing_key"] as? [String: Any])?["public_key_pem"] as? String) ?? ""
     }

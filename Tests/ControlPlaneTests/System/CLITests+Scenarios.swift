@@ -6,7 +6,10 @@ extension SystemTests.CLITests {
     static let base: [Step] = [
         Step(args: ["org", "create", "acme", "--name", "Acme Corp"], out: ["slug:", "acme", "Acme Corp"]),
         Step(args: ["os", "register", "prod", "--org", "acme", "--name", "Production"], out: ["authorization: yes", "RS256", "kid:"]),
-        Step(args: ["os", "register", "other", "--no-authorization", "--json"], json: [("os.authorization", .bool(false))]),
+        Step(
+            args: ["os", "register", "other", "--no-authorization", "--verifier", "agentos-auth", "--json"],
+            json: [("os.authorization", .bool(false)), ("os.verifier", .string("agentos-auth"))]
+        ),
         Step(
             args: ["member", "add", "alice@example.com", "--name", "Alice", "--json"],
             json: [("user.email", .string("alice@example.com")), ("role", .string("member")), ("state", .string("invited"))],
@@ -53,10 +56,12 @@ extension SystemTests.CLITests {
                     Step(args: ["os", "jwks", "prod"], out: ["KID", "RS256", "sig"]),
                     Step(
                         args: ["os", "env", "prod"],
+                        err: ["* Start the AgentOS with this environment", "A PEM holds one key"],
                         matches:
-                            #"AGENT_OS_ID="prod"\nJWT_VERIFICATION_KEY="-----BEGIN PUBLIC KEY-----\n[A-Za-z0-9+/=\n]+-----END PUBLIC KEY-----"\n"#
+                            #"AGENT_OS_ID="prod"\nJWT_VERIFICATION_KEY="-----BEGIN PUBLIC KEY-----\n[A-Za-z0-9+/=\n]+-----END PUBLIC KEY-----"\nCORS_ORIGIN_LIST='\["https://cp\.test"\]'\n"#
                     ),
-                    Step(args: ["os", "env", "other"], exit: 1, err: ["(HTTP 404)"]),
+                    Step(args: ["os", "env", "nope"], exit: 1, err: ["(HTTP 404)"]),
+                    Step(args: ["os", "env", "other"], exit: 1, err: ["no active signing key", "(HTTP 409)"]),
                     Step(args: ["os", "enable-auth", "other", "--algorithm", "ES256"], out: ["authorization: yes", "ES256"]),
                 ]
             case .keys:
@@ -72,19 +77,38 @@ extension SystemTests.CLITests {
                         json: [("state", .string("pending"))],
                         capture: [("kid2", "kid")]
                     ),
-                    Step(args: ["keys", "activate", "--kid", "{kid2}", "--os", "prod"], out: ["{kid2}", "state:", "active"]),
+                    Step(
+                        args: ["keys", "activate", "--kid", "{kid2}", "--os", "prod"],
+                        out: ["{kid2}", "state:", "active"],
+                        err: ["warning: prod runs stock Agno: it refuses tokens of {kid2} unless it was restarted"]
+                    ),
                     Step(
                         args: ["keys", "list", "--os", "prod", "--json"],
                         json: [("keys.0.state", .string("active")), ("keys.1.state", .string("retiring"))]
                     ),
-                    Step(args: ["keys", "rotate", "--os", "prod"], out: ["state:", "active"]),
+                    // Staging is the default: the key is published, not signing, and the steps say how the OS gets it.
+                    Step(
+                        args: ["keys", "rotate", "--os", "prod"],
+                        out: ["state:", "pending"],
+                        err: ["runs stock Agno", "os env prod --form jwks-file", "then: controlplane keys activate --os prod --kid"]
+                    ),
                     Step(args: ["keys", "revoke", "--kid", "{kid1}", "--os", "prod"], out: ["{kid1}", "revoked"]),
                     Step(args: ["keys", "revoke", "--kid", "-h-no-such-kid", "--os", "prod"], exit: 1, err: ["(HTTP 404)"]),
                     // Rotation on a schedule: a period on registration and by update, shown, ended.
                     Step(
-                        args: ["os", "register", "daily", "--algorithm", "ES256", "--rotation-period", "1d", "--json"],
+                        args: [
+                            "os", "register", "daily", "--algorithm", "ES256", "--verifier", "agentos-auth", "--rotation-period", "1d",
+                            "--json",
+                        ],
                         json: [("os.rotation_period", .number(86_400))]
                     ),
+                    // A stock Agno OS takes no schedule; this project's verifier does.
+                    Step(
+                        args: ["os", "update", "prod", "--rotation-period", "90d"],
+                        exit: 1,
+                        err: ["reads its key once at start-up", "(HTTP 400)"]
+                    ),
+                    Step(args: ["os", "update", "prod", "--verifier", "agentos-auth"], out: ["verifier:", "agentos-auth"]),
                     Step(args: ["os", "update", "prod", "--rotation-period", "90d"], out: ["rotation:", "7776000"]),
                     Step(args: ["os", "update", "prod", "--rotation-period", "59"], exit: 1, err: ["rotation_period", "(HTTP 400)"]),
                     Step(args: ["os", "update", "prod", "--rotation-period", "soon"], exit: 2, err: ["'soon' is not a period"]),

@@ -82,7 +82,9 @@ extension SystemTests {
                 #expect(result["script_sees_session"] as? Bool == false)
                 // Usable without a manual: the empty state says what to do, the API's reason sits under its field.
                 #expect(result["empty_state"] as? String == "No OS yet: connect your first AgentOS below.")
-                #expect((result["field_error"] as? String)?.hasPrefix("OS id 'not an id!' must match") == true, "\(result)")
+                let idRule =
+                    "must be 1 to 128 characters, each a letter (A-Z, a-z), a digit, '.', '_' or '-', starting with a letter or digit"
+                #expect((result["field_error"] as? String)?.hasPrefix("OS id 'not an id!' \(idRule)") == true, "\(result)")
                 // The env modal and its .env download: the AgentOS started from exactly that file.
                 #expect(result["env_download_matches_block"] as? Bool == true)
                 #expect(result["env_lines"] as? [String] == ["AGENT_OS_ID", "JWT_VERIFICATION_KEY", "CORS_ORIGIN_LIST"])

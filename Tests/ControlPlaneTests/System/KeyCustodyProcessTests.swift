@@ -38,7 +38,11 @@ extension SystemTests {
                 try await cp.makeOrg()
                 for (id, algorithm) in [("r", "RS256"), ("e", "ES256"), ("d", "EdDSA")] {
                     #expect(
-                        try await cp.send(.post, "/v1/orgs/acme/os", json: ["id": id, "name": id, "algorithm": algorithm]).status == 201
+                        try await cp.send(
+                            .post,
+                            "/v1/orgs/acme/os",
+                            json: ["id": id, "name": id, "algorithm": algorithm, "verifier": "agentos-auth"]
+                        ).status == 201
                     )
                 }
                 // The private keys, recovered the only way possible: with the KEK.

@@ -75,7 +75,7 @@ extension SystemTests {
                             "POST",
                             base + "/v1/orgs/acme/os",
                             bearer: admin,
-                            json: ["id": "prod", "name": "Prod", "algorithm": "ES256"]
+                            json: ["id": "prod", "name": "Prod", "algorithm": "ES256", "verifier": "agentos-auth"]
                         )
                         #expect(os.status == 201, "\(os.text)")
                         let account = try await HTTP.send(

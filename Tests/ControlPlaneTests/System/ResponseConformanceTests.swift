@@ -48,7 +48,7 @@ extension SystemTests {
                 .post,
                 "/v1/orgs/acme/os",
                 "/v1/orgs/{org}/os",
-                json: ["id": "prod", "name": "Prod", "url": "http://os.test"]
+                json: ["id": "prod", "name": "Prod", "url": "http://os.test", "verifier": "agentos-auth"]
             )
             _ = try await record(
                 201,

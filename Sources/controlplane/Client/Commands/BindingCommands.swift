@@ -42,13 +42,14 @@ struct BindCommand: AsyncParsableCommand {
 struct UnbindCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "unbind",
-        abstract: "Remove a role binding: `unbind <binding id>` or `unbind <subject> --role R [--os X]`."
+        abstract: "Remove a role binding: `unbind <binding id>` or `unbind <subject> --role R [--os X]` (asks first on a terminal)."
     )
 
     @Argument(help: "A binding id, or the subject when --role is given.") var target: String
     @Option(help: "The bound role (find the binding by subject and role).") var role: String?
     @Option(help: "With --role: the binding's OS (default: the organisation-wide binding).") var os: String?
     @OptionGroup var org: OrgOption
+    @OptionGroup var confirmation: Confirmation
     @OptionGroup var client: ClientOptions
 
     func run() async throws {
@@ -62,6 +63,9 @@ struct UnbindCommand: AsyncParsableCommand {
                 throw fail("no binding of role \(role) for \(target) on \(os.map { "OS \($0)" } ?? "every OS")")
             }
             id = found.id
+            try confirmation.confirm("Remove the binding of role \(role) for \(target) on \(os.map { "OS \($0)" } ?? "every OS")?")
+        } else {
+            try confirmation.confirm("Remove role binding \(id)?")
         }
         _ = try await api.call { [id] in try await $0.deleteRoleBinding(path: .init(org: org, id: id)).noContent }
         client.emitDone("removed binding \(id)")
@@ -100,12 +104,14 @@ struct GrantCommand: AsyncParsableCommand {
 struct RevokeGrantCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "revoke-grant",
-        abstract: "Remove a grant: `revoke-grant <grant id> --os X` or `revoke-grant <subject> <scope> --os X`."
+        abstract:
+            "Remove a grant: `revoke-grant <grant id> --os X` or `revoke-grant <subject> <scope> --os X` (asks first on a terminal)."
     )
 
     @Argument(help: "A grant id, or the subject when a scope follows.") var target: String
     @Argument(help: "The granted scope (find the grant by subject and scope).") var scope: String?
     @OptionGroup var os: OSOption
+    @OptionGroup var confirmation: Confirmation
     @OptionGroup var client: ClientOptions
 
     func run() async throws {
@@ -119,6 +125,9 @@ struct RevokeGrantCommand: AsyncParsableCommand {
                 throw fail("no grant of \(scope) for \(target) on OS \(os)")
             }
             id = found.id
+            try confirmation.confirm("Revoke the grant of \(scope) for \(target) on OS \(os)?")
+        } else {
+            try confirmation.confirm("Revoke grant \(id) on OS \(os)?")
         }
         _ = try await api.call { [id] in try await $0.deleteGrant(path: .init(org: org, os: os, id: id)).noContent }
         client.emitDone("revoked grant \(id)")

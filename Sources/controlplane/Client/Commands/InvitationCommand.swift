@@ -46,14 +46,17 @@ struct InvitationCommand: AsyncParsableCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke an invitation by id.")
+        static let configuration = CommandConfiguration(abstract: "Revoke an invitation by id (asks first on a terminal).")
         @Argument(help: "The invitation id (`invitation list`).") var id: String
         @OptionGroup var org: OrgOption
+        @OptionGroup var confirmation: Confirmation
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
             let path = Operations.RevokeInvitation.Input.Path(org: try org.slug(), id: id)
-            _ = try await client.authenticated().call { try await $0.revokeInvitation(path: path).noContent }
+            let api = try client.authenticated()
+            try confirmation.confirm("Revoke invitation \(id)? Its code stops working.")
+            _ = try await api.call { try await $0.revokeInvitation(path: path).noContent }
             client.emitDone("revoked invitation \(id)")
         }
     }

@@ -37,19 +37,36 @@ struct KeysCommand: AsyncParsableCommand {
 
     struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create a new key and make it active; the previous key retires (stays in the JWKS until it expires)."
+            abstract: "Stage the next key: published (pending) but not yet signing; activate it with `keys activate` once the OS has it.",
+            discussion: """
+                An OS accepts tokens of a key only once it holds that key: a stock Agno OS after a restart with the new \
+                environment (`os env`), a JWKS-URL verifier after its next fetch (`os show` says when it last fetched and \
+                which keys it got). --activate signs with the new key at once, whatever the OS holds.
+                """
         )
         @OptionGroup var os: OSOption
-        @Option(help: "Signing algorithm: RS256, ES256 or EdDSA.") var algorithm: String?
-        @Flag(help: "Only publish the new key (pending, in the JWKS); activate it later with `keys activate`.") var pending = false
+        @Option(help: "Signing algorithm: RS256, or ES256 or EdDSA for an OS whose verifier is agentos-auth.") var algorithm: String?
+        @Flag(help: "Activate the new key at once (the previous key retires); the OS may refuse its tokens until it has the key.")
+        var activate = false
+        // Staging is the default now; the flag stays accepted for scripts written before.
+        @Flag(help: .hidden) var pending = false
         @OptionGroup var client: ClientOptions
+
+        func validate() throws {
+            if activate && pending { throw ValidationError("--activate and --pending exclude each other") }
+        }
 
         func run() async throws {
             let path = Operations.CreateSigningKey.Input.Path(org: try os.org.slug(), os: os.os)
-            let key = try await client.authenticated().call {
-                try await $0.createSigningKey(path: path, body: .json(.init(activate: !pending, algorithm: algorithm))).created.body.json
+            let api = try client.authenticated()
+            let key = try await api.call {
+                try await $0.createSigningKey(path: path, body: .json(.init(activate: activate, algorithm: algorithm))).created.body.json
             }
             try client.emit(key, record: KeysCommand.fields)
+            // Advice is for people; under --json stderr carries only errors.
+            guard !client.json else { return }
+            let record = try await KeysCommand.osRecord(os, api)
+            KeysCommand.advise(activate ? KeysCommand.mayNotHold(key.kid, record) : KeysCommand.beforeActivating(key.kid, record))
         }
     }
 
@@ -61,10 +78,13 @@ struct KeysCommand: AsyncParsableCommand {
         @OptionGroup var os: OSOption
         @OptionGroup var client: ClientOptions
 
-        /// Activates or revokes the key and prints it in its new state.
-        func transition(activate: Bool) async throws {
+        /// Activates or revokes the key and prints it in its new state; `confirm` runs once the
+        /// command line has been checked, before the call.
+        func transition(activate: Bool, confirm: () throws -> Void = {}) async throws {
             let (org, os) = (try self.os.org.slug(), self.os.os)
-            let key = try await client.authenticated().call { client in
+            let api = try client.authenticated()
+            try confirm()
+            let key = try await api.call { client in
                 activate
                     ? try await client.activateSigningKey(path: .init(org: org, os: os, kid: kid)).ok.body.json
                     : try await client.revokeSigningKey(path: .init(org: org, os: os, kid: kid)).ok.body.json
@@ -77,14 +97,26 @@ struct KeysCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Make a pending or retiring key the active one.")
         @OptionGroup var key: KeyTarget
 
-        func run() async throws { try await key.transition(activate: true) }
+        func run() async throws {
+            if !key.client.json {
+                KeysCommand.advise(KeysCommand.mayNotHold(key.kid, try await KeysCommand.osRecord(key.os, try key.client.authenticated())))
+            }
+            try await key.transition(activate: true)
+        }
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a key: it leaves the JWKS and signs nothing more.")
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a key: it leaves the JWKS and signs nothing more (asks first on a terminal)."
+        )
         @OptionGroup var key: KeyTarget
+        @OptionGroup var confirmation: Confirmation
 
-        func run() async throws { try await key.transition(activate: false) }
+        func run() async throws {
+            try await key.transition(activate: false) {
+                try confirmation.confirm("Revoke key \(key.kid) of OS \(key.os.os)? Tokens it signed stop verifying.")
+            }
+        }
     }
 
     /// Works on the database directly: key custody is not exposed over HTTP.

@@ -31,7 +31,10 @@ struct LoginCommand: AsyncParsableCommand {
                 try await $0.completeSignIn(body: .json(.init(code: code, mfaToken: mfaToken))).created.body.json
             }
         case let other:
-            throw fail("unexpected answer from the control plane at \(server.server): \(UnexpectedAnswer(other))")
+            throw fail(
+                "unexpected answer from the control plane at \(server.server): \(UnexpectedAnswer(other))",
+                code: "unexpected_answer"
+            )
         }
         // Asked without `X-Session-Delivery: cookie`, the session comes in the body.
         guard session.token != nil else { throw fail("the control plane at \(server.server) answered a session without its token") }

@@ -91,14 +91,19 @@ struct MemberCommand: AsyncParsableCommand {
     }
 
     struct Remove: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove a member with their bindings and grants in this organisation.")
+        static let configuration = CommandConfiguration(
+            abstract: "Remove a member with their bindings and grants in this organisation (asks first on a terminal)."
+        )
         @Argument(help: "The member's email or user id.") var user: String
         @OptionGroup var org: OrgOption
+        @OptionGroup var confirmation: Confirmation
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
             let path = Operations.RemoveMember.Input.Path(org: try org.slug(), user: user)
-            _ = try await client.authenticated().call { try await $0.removeMember(path: path).noContent }
+            let api = try client.authenticated()
+            try confirmation.confirm("Remove \(user) from \(path.org) with their bindings and grants there?")
+            _ = try await api.call { try await $0.removeMember(path: path).noContent }
             client.emitDone("removed \(user)")
         }
     }

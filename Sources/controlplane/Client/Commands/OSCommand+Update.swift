@@ -3,7 +3,7 @@ import ControlPlaneHTTP
 import Foundation
 
 extension OSCommand {
-    /// `controlplane os update <os> [--name] [--url] [--rotation-period P | --no-rotation]`.
+    /// `controlplane os update <os> [--name] [--url] [--rotation-period P | --no-rotation] [--verifier V]`.
     struct Update: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Rename an OS, change its URL, or set or end its key-rotation schedule."
@@ -14,19 +14,22 @@ extension OSCommand {
         @Option(help: "Rotate the signing key on a schedule: a period such as 90d, 12h or 3600 (seconds).")
         var rotationPeriod: String?
         @Flag(help: "End the rotation schedule (keys are then rotated by hand only).") var noRotation = false
+        @Option(help: "What verifies its tokens: agno (a stock Agno AgentOS) or agentos-auth (this project's verifier or gateway).")
+        var verifier: String?
         @OptionGroup var client: ClientOptions
 
         func validate() throws {
             if noRotation && rotationPeriod != nil { throw ValidationError("--rotation-period and --no-rotation exclude each other") }
-            if name == nil && url == nil && rotationPeriod == nil && !noRotation {
-                throw ValidationError("nothing to change: give --name, --url, --rotation-period or --no-rotation")
+            if name == nil && url == nil && rotationPeriod == nil && !noRotation && verifier == nil {
+                throw ValidationError("nothing to change: give --name, --url, --rotation-period, --no-rotation or --verifier")
             }
         }
 
         func run() async throws {
             // Absent: unchanged; null (--no-rotation): no schedule.
             let period: NullableInt? = noRotation ? NullableInt(nil) : try rotationPeriod.map { NullableInt(try OSCommand.seconds($0)) }
-            let update = Components.Schemas.OSUpdate(name: name, rotationPeriod: period, url: url)
+            var update = Components.Schemas.OSUpdate(name: name, rotationPeriod: period, url: url)
+            update.verifier = verifier
             let path = Operations.UpdateOS.Input.Path(org: try target.org.slug(), os: target.os)
             let os = try await client.authenticated().call { try await $0.updateOS(path: path, body: .json(update)).ok.body.json }
             try client.emit(os, record: OSCommand.fields)

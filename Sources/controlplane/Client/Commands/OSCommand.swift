@@ -1,4 +1,5 @@
 import ArgumentParser
+import ControlPlane
 import ControlPlaneHTTP
 import Foundation
 import OpenAPIRuntime
@@ -13,12 +14,16 @@ struct OSCommand: AsyncParsableCommand {
 
     static let fields: [Column<OSRecord>] = [
         Column("id") { Cell.text($0.id) }, Column("name") { Cell.text($0.name) }, Column("url") { Cell.text($0.url) },
-        Column("authorization") { Cell.flag($0.authorization) }, Column("rotation") { Cell.number($0.rotationPeriod.value) },
+        Column("authorization") { Cell.flag($0.authorization) }, Column("verifier") { Cell.text($0.verifier) },
+        Column("rotation") { Cell.number($0.rotationPeriod.value) },
+        Column("jwks fetched") { Cell.date($0.jwksFetch?.at) },
+        Column("fetched kids") { Cell.list($0.jwksFetch?.kids) },
         Column("created") { Cell.date($0.createdAt) },
     ]
     static let registrationFields: [Column<Components.Schemas.Registration>] = [
         Column("id") { Cell.text($0.os.id) }, Column("name") { Cell.text($0.os.name) },
-        Column("authorization") { Cell.flag($0.os.authorization) }, Column("kid") { Cell.text($0.signingKey?.kid) },
+        Column("authorization") { Cell.flag($0.os.authorization) }, Column("verifier") { Cell.text($0.os.verifier) },
+        Column("kid") { Cell.text($0.signingKey?.kid) },
         Column("algorithm") { Cell.text($0.signingKey?.alg) },
     ]
 
@@ -33,7 +38,14 @@ struct OSCommand: AsyncParsableCommand {
         @Argument(help: "The OS id (the AgentOS id; tokens carry it as aud).") var id: String
         @Option(help: "Display name (default: the id).") var name: String?
         @Option(help: "The OS's URL.") var url: String?
-        @Option(help: "Signing algorithm: RS256 (what Agno accepts by default), ES256 or EdDSA.") var algorithm: String?
+        @Option(
+            help: "Signing algorithm: RS256 (the default; the only one stock Agno accepts), or ES256 or EdDSA with --verifier agentos-auth."
+        )
+        var algorithm: String?
+        @Option(
+            help: "What verifies its tokens: agno (the default: a stock Agno AgentOS) or agentos-auth (this project's verifier or gateway)."
+        )
+        var verifier: String?
         @Flag(help: "Register without a signing key (enable it later with `os enable-auth`).") var noAuthorization = false
         @Option(help: "Rotate the signing key on a schedule: a period such as 90d, 12h or 3600 (seconds).")
         var rotationPeriod: String?
@@ -47,7 +59,8 @@ struct OSCommand: AsyncParsableCommand {
                 id: id,
                 name: name ?? id,
                 rotationPeriod: try rotationPeriod.map { NullableInt(try OSCommand.seconds($0)) },
-                url: url
+                url: url,
+                verifier: verifier
             )
             let path = Operations.RegisterOS.Input.Path(org: try org.slug())
             let registration = try await client.authenticated().call {
@@ -89,13 +102,16 @@ struct OSCommand: AsyncParsableCommand {
     }
 
     struct Delete: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete an OS with its keys and grants.")
+        static let configuration = CommandConfiguration(abstract: "Delete an OS with its keys and grants (asks first on a terminal).")
         @OptionGroup var target: Target
+        @OptionGroup var confirmation: Confirmation
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
             let path = Operations.DeleteOS.Input.Path(org: try target.org.slug(), os: target.os)
-            _ = try await client.authenticated().call { try await $0.deleteOS(path: path).noContent }
+            let api = try client.authenticated()
+            try confirmation.confirm("Delete OS \(target.os) with its keys and grants?")
+            _ = try await api.call { try await $0.deleteOS(path: path).noContent }
             client.emitDone("deleted OS \(target.os)")
         }
     }
@@ -165,22 +181,42 @@ struct OSCommand: AsyncParsableCommand {
 
     struct Env: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print the environment for the AgentOS: AGENT_OS_ID and JWT_VERIFICATION_KEY (quoted PEM).",
+            abstract: "Print the environment to start the AgentOS from (the console's .env, from the same generator).",
             discussion: """
-                The values are double-quoted with the PEM's newlines kept, so the output works both as an env file \
-                (python-dotenv) and in a shell: `set -a; . ./agentos.env; set +a`.
+                What the OS's verifier reads: AGENT_OS_ID, its keys in the chosen form and CORS_ORIGIN_LIST for the console. \
+                Values are double-quoted with the PEM's newlines kept, so the output works both as an env file (python-dotenv) \
+                and in a shell: `set -a; . ./agentos.env; set +a`. With --form jwks-file the JWKS file is written to the \
+                current directory (or --dir) under the name the environment gives it. What to do next goes to stderr.
                 """
         )
         @OptionGroup var target: Target
+        @Option(
+            help:
+                "pem (JWT_VERIFICATION_KEY), jwks-file (JWT_JWKS_FILE) or jwks-url (JWT_JWKS_URL; agentos-auth only). Default: what the OS's verifier reads best."
+        )
+        var form: String?
+        @Option(help: "Where to write the files the environment names (default: the current directory).") var dir: String?
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let pem = try await target.publicKey(client).trimmingCharacters(in: .whitespacesAndNewlines)
+            let path = Operations.GetOSEnvironment.Input.Path(org: try target.org.slug(), os: target.os)
+            let environment = try await client.authenticated().call {
+                try await $0.getOSEnvironment(path: path, query: .init(form: form)).ok.body.json
+            }
+            for file in environment.files {
+                // Named after the OS id by the server; a name that would leave the directory is refused all the same.
+                guard !file.name.contains("/"), !file.name.hasPrefix("."), !file.name.isEmpty else {
+                    throw ValidationError("the server named a file '\(InertText.of(String(file.name.prefix(60))))'; not written")
+                }
+                let url = URL(fileURLWithPath: dir ?? FileManager.default.currentDirectoryPath).appendingPathComponent(file.name)
+                try Data(file.content.utf8).write(to: url)
+                FileHandle.standardError.write(Data("wrote \(url.path)\n".utf8))
+            }
             if client.json {
-                print(Presenter.prettyJSON(try jsonData(["AGENT_OS_ID": target.os, "JWT_VERIFICATION_KEY": pem])))
+                try client.emit(environment, record: [])
             } else {
-                print("AGENT_OS_ID=\(shellQuoted(target.os))")
-                print("JWT_VERIFICATION_KEY=\(shellQuoted(pem))")
+                print(InertText.of(environment.env, keepNewlines: true), terminator: "")
+                FileHandle.standardError.write(Data(environment.steps.map { "* " + $0 + "\n" }.joined().utf8))
             }
         }
     }

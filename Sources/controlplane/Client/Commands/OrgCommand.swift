@@ -1,12 +1,12 @@
 import ArgumentParser
 import Foundation
 
-/// `controlplane org create|list|update`.
+/// `controlplane org create|list|update|delete`.
 struct OrgCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "org",
         abstract: "Organisations.",
-        subcommands: [Create.self, List.self, Update.self]
+        subcommands: [Create.self, List.self, Update.self, Delete.self]
     )
 
     static let fields: [Column<Components.Schemas.Organization>] = [
@@ -59,6 +59,29 @@ struct OrgCommand: AsyncParsableCommand {
                 try await $0.updateOrganization(path: .init(org: slug), body: .json(.init(requireMfa: requireMfa))).ok.body.json
             }
             try client.emit(organization, record: OrgCommand.fields)
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete an organisation and everything in it (owners; asks first on a terminal).",
+            discussion: """
+                Its OSes and their keys, memberships, invitations, roles, bindings, grants and service accounts go; \
+                its audit trail stays.
+                """
+        )
+        @Argument(help: "The organisation's slug.") var slug: String
+        @OptionGroup var confirmation: Confirmation
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            let api = try client.authenticated()
+            try confirmation.confirm(
+                "Delete organisation \(slug) with its OSes and keys, memberships, roles, bindings, grants and service accounts? "
+                    + "Its audit trail stays."
+            )
+            _ = try await api.call { try await $0.deleteOrganization(path: .init(org: slug)).noContent }
+            client.emitDone("deleted organisation \(slug)")
         }
     }
 }

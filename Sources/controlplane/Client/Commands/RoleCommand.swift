@@ -81,17 +81,22 @@ struct RoleCommand: AsyncParsableCommand {
     }
 
     struct Delete: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete a custom role (refused while bound unless --force).")
+        static let configuration = CommandConfiguration(
+            abstract: "Delete a custom role (refused while bound unless --force; asks first on a terminal)."
+        )
         @Argument(help: "The role's slug.") var slug: String
         @Flag(help: "Also drop the role's bindings.") var force = false
         @OptionGroup var org: OrgOption
+        @OptionGroup var confirmation: Confirmation
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
             let path = Operations.DeleteRole.Input.Path(org: try org.slug(), role: slug)
             // --force sends force=true; without it, no parameter (the server's default), as before.
             let query = Operations.DeleteRole.Input.Query(force: force ? true : nil)
-            _ = try await client.authenticated().call { try await $0.deleteRole(path: path, query: query).noContent }
+            let api = try client.authenticated()
+            try confirmation.confirm(force ? "Delete role \(slug) and every binding of it?" : "Delete role \(slug)?")
+            _ = try await api.call { try await $0.deleteRole(path: path, query: query).noContent }
             client.emitDone("deleted role \(slug)")
         }
     }

@@ -47,6 +47,7 @@ struct TokenCommand: AsyncParsableCommand {
         @Option(name: .customLong("access-token"), help: "The token to revoke ('-' reads it from standard input).")
         var accessToken: String?
         @Option(help: "Revoke every outstanding token of this subject on the OS: an email, a user id or svc:<id>.") var subject: String?
+        @OptionGroup var confirmation: Confirmation
         @OptionGroup var client: ClientOptions
 
         func validate() throws {
@@ -58,7 +59,10 @@ struct TokenCommand: AsyncParsableCommand {
         func run() async throws {
             let token = accessToken.map { $0 == "-" ? (readLine() ?? "").trimmingCharacters(in: .whitespacesAndNewlines) : $0 }
             let path = Operations.RevokeTokens.Input.Path(org: try os.org.slug(), os: os.os)
-            let answer = try await client.authenticated().call {
+            let api = try client.authenticated()
+            let which = subject.map { "every outstanding token of \($0)" } ?? jti.map { "token \($0)" } ?? "this token"
+            try confirmation.confirm("Revoke \(which) on OS \(os.os)?")
+            let answer = try await api.call {
                 try await $0.revokeTokens(path: path, body: .json(.init(jti: jti, subject: subject, token: token))).ok.body.json
             }
             try client.emit(answer) { "revoked \($0.revoked) token(s)" }
@@ -118,14 +122,19 @@ struct ServiceAccountCommand: AsyncParsableCommand {
     }
 
     struct Delete: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a service account: its secret and client id stop working.")
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a service account: its secret and client id stop working (asks first on a terminal)."
+        )
         @Argument(help: "The service account id.") var id: String
         @OptionGroup var org: OrgOption
+        @OptionGroup var confirmation: Confirmation
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
             let path = Operations.RevokeServiceAccount.Input.Path(org: try org.slug(), id: id)
-            _ = try await client.authenticated().call { try await $0.revokeServiceAccount(path: path).noContent }
+            let api = try client.authenticated()
+            try confirmation.confirm("Revoke service account \(id)? Its secret and client id stop working.")
+            _ = try await api.call { try await $0.revokeServiceAccount(path: path).noContent }
             client.emitDone("revoked service account \(id)")
         }
     }
