@@ -24,6 +24,8 @@ public struct ControlPlaneServices: Sendable {
     public let tokens: TokenIssuer
     public let statusLists: StatusLists
     public let audit: AuditTrail
+    /// Names for the ids in an organisation's audit events.
+    public let auditNames: AuditNames
     /// The key-rotation scheduler's passes (run by `KeyRotationScheduler` in `serve`).
     public let keyRotation: KeyRotation
     /// The gauges `/metrics` reads from the database.
@@ -201,6 +203,7 @@ public struct ControlPlaneServices: Sendable {
             logger: logger,
             now: now
         )
+        auditNames = AuditNames(members: memberStore, serviceAccounts: serviceAccountStore)
         let auditAppender = AuditAppender(client: client, trail: audit, logger: logger)
         backgroundServices = [statusLists.recorder, auditAppender]
         tokens = TokenIssuer(

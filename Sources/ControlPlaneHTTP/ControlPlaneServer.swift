@@ -78,6 +78,7 @@ public enum ControlPlaneServer {
         InvitationRoutes(invitations: services.invitations, authentication: services.authentication, cookies: cookies)
             .registerPublic(on: router)
         SetupRoutes(setup: services.setup, cookies: cookies).register(on: router)
+        ScopeCatalogRoutes().register(on: router)
         OAuthRoutes(tokens: services.tokens, metrics: metrics).register(on: router)
         OpenAPIRoutes().register(on: router)
         let callers = CallerMiddleware(authentication: services.authentication, cookies: cookies)
@@ -94,6 +95,7 @@ public enum ControlPlaneServer {
             serviceAccounts: services.serviceAccounts,
             secondFactor: services.secondFactor,
             audit: services.audit,
+            auditNames: services.auditNames,
             osRegistry: services.osRegistry,
             signingKeys: services.signingKeys,
             tokens: services.tokens,

@@ -34,7 +34,7 @@ enum ErrorReport {
         let inert = InertText.of(message, keepNewlines: true)
         let line: String
         if json {
-            line = jsonLine(message: inert, code: code, status: status)
+            line = jsonLine(message: inert, code: InertText.of(code), status: status)
         } else {
             line = "controlplane: error: " + inert + (status.map { " (HTTP \($0))" } ?? "")
         }

@@ -32,18 +32,19 @@ extension ServeCommand {
     /// only that path is printed.
     static func firstRunLines(baseURL: String, setupCode: String?, dataDirectory: URL, terminal: Bool) throws -> [String] {
         var lines = ["console: \(baseURL)/console"]
+        let file = dataDirectory.appendingPathComponent("setup-link")
+        // A link of an earlier start is stale (or used): never leave it lying around.
+        try? FileManager.default.removeItem(at: file)
         guard let setupCode else { return lines }
         let link = "\(baseURL)/console/setup#\(setupCode)"
         if terminal {
             lines.append("first run: open \(link) to create the organisation and its owner (once, within an hour)")
         } else {
-            let file = dataDirectory.appendingPathComponent("setup-link")
             try? FileManager.default.createDirectory(
                 at: dataDirectory,
                 withIntermediateDirectories: true,
                 attributes: [.posixPermissions: 0o700]
             )
-            try? FileManager.default.removeItem(at: file)
             try SecretFile.create(file.path, contents: Data((link + "\n").utf8))
             lines.append("first run: the link that creates the organisation and its owner (once, within an hour) is in \(file.path)")
         }

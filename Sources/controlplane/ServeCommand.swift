@@ -29,7 +29,7 @@ struct ServeCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let host = self.host ?? environment["CONTROL_PLANE_HOST"] ?? "127.0.0.1"
         guard let port = self.port ?? Int(environment["CONTROL_PLANE_PORT"] ?? "8080"), (0...65535).contains(port) else {
-            throw fail("CONTROL_PLANE_PORT must be a port number")
+            throw fail("the port must be a number from 0 to 65535 (--port or CONTROL_PLANE_PORT)")
         }
         do {
             try await Self.checkPortIsFree(host: host, port: port)
@@ -61,7 +61,9 @@ struct ServeCommand: AsyncParsableCommand {
             masterKeys = try session.masterKeys(database)
             var configured = try DatabaseSession.settings(environment)
             // Tokens name the control plane as their issuer; default to the address it serves on.
-            configured.issuer = environment["CONTROL_PLANE_ISSUER"] ?? "http://\(host):\(port)"
+            let bracketed = host.contains(":") ? "[\(host)]" : host
+            configured.issuer = environment["CONTROL_PLANE_ISSUER"] ?? "http://\(bracketed):\(port)"
+            try ControlPlaneSettings.checkIssuer(configured.issuer)
             settings = configured
             console = try Self.console(logger: logger)
             setupCode = try await migrateAndBootstrap(session: session, logger: logger)

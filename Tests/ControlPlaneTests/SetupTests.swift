@@ -77,6 +77,26 @@ struct SetupTests {
         }
     }
 
+    /// Setup spends every link: deleting the organisation later does not let an old link of
+    /// another start make one.
+    @Test func setupEndsEveryOtherLink() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            let first = try #require(try await cp.services.setup.issueCode())
+            let second = try #require(try await cp.services.setup.issueCode())
+            #expect(try await cp.send(.post, "/v1/setup", json: Self.body(first), key: .some(nil)).status == 201)
+            #expect(try await cp.send(.delete, "/v1/orgs/acme").status == 204)
+            #expect(try await cp.send(.get, "/v1/setup", key: .some(nil)).json["open"] as? Bool == true)
+            try await cp.expectRefused(
+                .post,
+                "/v1/setup",
+                json: Self.body(second, slug: "evil", email: "eve@evil.test"),
+                key: .some(nil),
+                status: 401,
+                message: "unknown, used or expired"
+            )
+        }
+    }
+
     @Test func anExpiredCodeIsRefused() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
             cp.clock.freeze()

@@ -115,9 +115,10 @@ public struct AgentOSEnvironment: Sendable, Equatable {
         return String(decoding: data ?? Data(), as: UTF8.self) + "\n"
     }
 
-    /// `scheme://host[:port]` of `url`: no path, and nothing that could break the quoting.
+    /// `scheme://host[:port]` of `url` (checked at start-up by `Validation.issuer`), rebuilt from
+    /// its parsed parts: no path, and never the raw text.
     static func origin(of url: String) -> String {
-        guard let parts = URLComponents(string: url), let scheme = parts.scheme, let host = parts.host else { return url }
+        guard let parts = URLComponents(string: url), let scheme = parts.scheme, let host = parts.host else { return "" }
         let bracketed = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
         return "\(scheme)://\(bracketed)" + (parts.port.map { ":\($0)" } ?? "")
     }

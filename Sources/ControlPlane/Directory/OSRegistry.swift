@@ -73,33 +73,33 @@ public struct OSRegistry: Sendable {
         }
     }
 
-    /// Turns authorization on and generates the first key (`manageKeys`); a second call returns the active key.
+    /// Turns authorization on and generates the first key (`manageKeys`); a second call returns
+    /// the active key. Decided on the row as of its lock, so a concurrent call, a verifier switch
+    /// or a key created meanwhile is seen (docs/security.md, 3.10).
     public func enableAuthorization(_ access: OrgAccess, os id: String, algorithm: SigningAlgorithm) async throws -> Registration {
         try access.require(.manageKeys)
-        var os = try await find(access.org, id)
+        let os = try await find(access.org, id)
         if os.authorizationEnabled, let active = try await keys.keys(of: os).first(where: { $0.state == .active }) {
             return Registration(os: os, signingKey: active, created: false)
         }
         try os.verifier.allow(algorithm, os: id)
         let material = try KeyMaterial.generate(algorithm)
-        os.authorizationEnabled = true
-        os.updatedAt = now()
-        let updated = os
-        let key = try await client.transaction(logger: logger) { connection in
-            try await store.lock(updated, on: connection).allow(algorithm, os: id)
-            try await store.update(updated, on: connection)
+        let at = now()
+        return try await client.transaction(logger: logger) { connection in
+            var locked = try await store.lock(os, on: connection)
+            let current = try await keys.store.keys(os: locked.internalID, now: at, on: connection)
+            if locked.authorizationEnabled, let active = current.first(where: { $0.state == .active }) {
+                return Registration(os: locked, signingKey: active, created: false)
+            }
+            try locked.verifier.allow(algorithm, os: id)
+            locked.authorizationEnabled = true
+            locked.updatedAt = at
+            try await store.update(locked, on: connection)
             let event = AuditEvent(.osAuthorizationEnabled, "os:\(id)", ["algorithm": algorithm.name])
-            try await audit.append(event, org: updated.orgID, by: access.caller.actor, at: updated.updatedAt, on: connection)
-            return try await keys.insert(
-                material,
-                os: updated,
-                state: .active,
-                at: updated.updatedAt,
-                by: access.caller.actor,
-                on: connection
-            )
+            try await audit.append(event, org: locked.orgID, by: access.caller.actor, at: at, on: connection)
+            let key = try await keys.insert(material, os: locked, state: .active, at: at, by: access.caller.actor, on: connection)
+            return Registration(os: locked, signingKey: key, created: true)
         }
-        return Registration(os: updated, signingKey: key, created: true)
     }
 
     public func list(_ access: OrgAccess) async throws -> [OSInstance] {
@@ -129,27 +129,28 @@ public struct OSRegistry: Sendable {
         if let name { try Validation.name(name) }
         if let url { try Validation.url(url) }
         if let rotationPeriod { try Validation.rotationPeriod(rotationPeriod, jwksMaxAge: jwksMaxAge) }
-        var os = try await find(access.org, id)
-        if let name { os.name = name }
-        if let url { os.url = url }
-        if let rolesClaim { os.rolesClaim = rolesClaim }
-        if let rotationPeriod {
-            try (verifier ?? os.verifier).allowSchedule(rotationPeriod, os: id)
-            os.rotationPeriod = rotationPeriod
-        }
-        if let verifier, verifier != os.verifier {
-            do { try verifier.allowSchedule(os.rotationPeriod, os: id) } catch ControlPlaneError.invalid(let message) {
-                throw ControlPlaneError.conflict(message + " (end the schedule first: rotation_period null)")
+        let found = try await find(access.org, id)
+        let at = now()
+        return try await client.transaction(logger: logger) { connection in
+            // The row as of its lock (as every key change takes it): a concurrent update is
+            // built on, not undone, and no key Agno cannot use is created meanwhile.
+            var os = try await store.lock(found, on: connection)
+            if let name { os.name = name }
+            if let url { os.url = url }
+            if let rolesClaim { os.rolesClaim = rolesClaim }
+            if let rotationPeriod {
+                try (verifier ?? os.verifier).allowSchedule(rotationPeriod, os: id)
+                os.rotationPeriod = rotationPeriod
             }
-        }
-        os.verifier = verifier ?? os.verifier
-        os.updatedAt = now()
-        let updated = os
-        try await client.transaction(logger: logger) { connection in
-            // Locked like every key change, so no key Agno cannot use is created meanwhile.
-            try await store.lock(updated, on: connection)
-            if updated.verifier == .agno,
-                let key = try await keys.store.keys(os: updated.internalID, now: updated.updatedAt, on: connection)
+            if let verifier, verifier != os.verifier {
+                do { try verifier.allowSchedule(os.rotationPeriod, os: id) } catch ControlPlaneError.invalid(let message) {
+                    throw ControlPlaneError.conflict(message + " (end the schedule first: rotation_period null)")
+                }
+            }
+            os.verifier = verifier ?? os.verifier
+            os.updatedAt = at
+            if os.verifier == .agno,
+                let key = try await keys.store.keys(os: os.internalID, now: at, on: connection)
                     .first(where: { $0.state.isPublished && $0.algorithm != .rs256 })
             {
                 throw ControlPlaneError.conflict(
@@ -157,18 +158,18 @@ public struct OSRegistry: Sendable {
                         + "(after an RS256 key is active) before setting verifier 'agno'"
                 )
             }
-            try await store.update(updated, on: connection)
+            try await store.update(os, on: connection)
             let event = AuditEvent(
                 .osUpdated,
                 "os:\(id)",
                 [
-                    "name": updated.name, "url": updated.url ?? "", "roles_claim": "\(updated.rolesClaim)",
-                    "rotation_period": updated.rotationPeriod.map { "\($0)" } ?? "", "verifier": updated.verifier.rawValue,
+                    "name": os.name, "url": os.url ?? "", "roles_claim": "\(os.rolesClaim)",
+                    "rotation_period": os.rotationPeriod.map { "\($0)" } ?? "", "verifier": os.verifier.rawValue,
                 ]
             )
-            try await audit.append(event, org: updated.orgID, by: access.caller.actor, at: updated.updatedAt, on: connection)
+            try await audit.append(event, org: os.orgID, by: access.caller.actor, at: at, on: connection)
+            return os
         }
-        return updated
     }
 
     /// Deletes an OS and, with it, its keys' ciphertext (`deleteOS`; `os.deleted` audited).

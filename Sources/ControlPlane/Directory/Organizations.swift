@@ -61,21 +61,28 @@ public struct Organizations: Sendable {
         return OrgAccess(org: stored.org, role: try standing.check(caller, slug: slug), caller: caller)
     }
 
-    /// Changes the organisation's settings (`manageMembers`: who may act depends on it):
-    /// `require_mfa`. A user turning the requirement on must have TOTP on themself, so the
-    /// change cannot lock its author out (409). Audited as `org.updated`.
-    public func update(_ access: OrgAccess, requireMFA: Bool?) async throws -> Organization {
+    /// Changes the organisation's settings (`manageMembers`: who may act depends on it): its
+    /// name and `require_mfa`. A user turning the requirement on must have TOTP on themself, so
+    /// the change cannot lock its author out (409). Audited as `org.updated`.
+    public func update(_ access: OrgAccess, name: String? = nil, requireMFA: Bool?) async throws -> Organization {
         try access.require(.manageMembers)
+        if let name { try Validation.name(name) }
         var org = access.org
-        guard let requireMFA, requireMFA != org.requireMFA else { return org }
-        if requireMFA, let user = access.caller.userID, try await !secondFactorOn(user: user, org: org.slug) {
+        let renamed = name.map { $0 != org.name } ?? false
+        let mfaChanged = requireMFA.map { $0 != org.requireMFA } ?? false
+        guard renamed || mfaChanged else { return org }
+        if mfaChanged, requireMFA == true, let user = access.caller.userID, try await !secondFactorOn(user: user, org: org.slug) {
             throw ControlPlaneError.conflict("turn on TOTP for your own account before requiring it of admins and owners")
         }
-        org.requireMFA = requireMFA
-        try await client.transaction(logger: logger) { [org] connection in
-            try await store.setRequireMFA(org.id, requireMFA, on: connection)
+        if let name { org.name = name }
+        if let requireMFA { org.requireMFA = requireMFA }
+        var details: [String: String] = [:]
+        if renamed { details["name"] = org.name }
+        if mfaChanged { details["require_mfa"] = "\(org.requireMFA)" }
+        try await client.transaction(logger: logger) { [org, details] connection in
+            try await store.update(org, on: connection)
             try await audit.append(
-                .init(.orgUpdated, "org:\(org.slug)", ["require_mfa": "\(requireMFA)"]),
+                .init(.orgUpdated, "org:\(org.slug)", details),
                 org: org.id,
                 by: access.caller.actor,
                 at: now(),

@@ -69,6 +69,8 @@ public struct Setup: Sendable {
             try await store.lock(on: connection)
             guard try await !store.organizationsExist(on: connection) else { throw Self.done }
             guard try await store.take(hash: hash, at: at, on: connection) else { throw Self.invalidCode }
+            // The other links (of earlier starts, of other replicas) end with this one.
+            try await store.spendAll(at: at, on: connection)
             guard try await members.userForUpdate(email: email, on: connection) == nil else {
                 throw ControlPlaneError.conflict("an account with this email exists; sign in with it and create an organisation there")
             }

@@ -127,6 +127,13 @@ public struct Invitations: Sendable {
         return Membership(org: org, role: role)
     }
 
+    /// What `code` invites to (public: the code is the credential), without spending it; the
+    /// acceptance's one answer for an unknown, spent, revoked or expired code.
+    public func lookup(code: String) async throws -> InvitationPreview {
+        guard let preview = try await store.describe(hash: try Self.hash(code), at: now()) else { throw Self.invalidCode }
+        return preview
+    }
+
     static func hash(_ code: String) throws -> Data {
         guard code.hasPrefix("cpi_"), code.utf8.count <= 128 else { throw invalidCode }
         return Secrets.hash(code)

@@ -56,8 +56,9 @@ public struct KeyRotation: Sendable {
             for os in try await store.due(now: at, lead: lead, limit: batch, on: connection) {
                 guard let period = os.rotationPeriod else { continue }
                 // Locked like every other key change of the OS, then read again: an admin's
-                // rotation that committed meanwhile is seen.
-                try await osStore.lock(os, on: connection)
+                // rotation, an ended schedule or a switch to stock Agno committed meanwhile is seen.
+                let locked = try await osStore.lock(os, on: connection)
+                guard locked.rotationPeriod == period, locked.verifier == .agentosAuth else { continue }
                 let current = try await keys.store.keys(os: os.internalID, now: at, on: connection)
                 switch schedule(period: period).step(keys: current, now: at) {
                 case .stage(let algorithm):

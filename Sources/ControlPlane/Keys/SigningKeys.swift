@@ -66,7 +66,7 @@ public struct SigningKeys: Sendable {
         let at = now()
         let key = try await client.transaction(logger: logger) { connection in
             // Again under the lock: a verifier switched meanwhile decides.
-            try await osStore.lock(os, on: connection).allow(algorithm, os: id)
+            try await osStore.lock(os, on: connection).verifier.allow(algorithm, os: id)
             if activate { try await retireActive(os, at: at, by: access.caller.actor, on: connection) }
             return try await insert(material, os: os, state: activate ? .active : .pending, at: at, by: access.caller.actor, on: connection)
         }
@@ -86,7 +86,8 @@ public struct SigningKeys: Sendable {
         }
         let at = now()
         try await client.transaction(logger: logger) { connection in
-            try await osStore.lock(os, on: connection)
+            // A key staged while the OS had another verifier signs only if this one accepts it.
+            try await osStore.lock(os, on: connection).verifier.allow(current.algorithm, os: id)
             try await retireActive(os, at: at, by: access.caller.actor, on: connection)
             try await store.activate(os: os.internalID, kid: kid, at: at, on: connection)
             try await audit.append(

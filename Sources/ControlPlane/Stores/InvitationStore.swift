@@ -126,3 +126,23 @@ struct InvitationStore: Sendable {
         return try await !rows.decode(UUID.self).collect().isEmpty
     }
 }
+
+extension InvitationStore {
+    /// What a live invitation is for, read without spending it (the invitation page shows it
+    /// before anyone types a password).
+    func describe(hash: Data, at: Date) async throws -> InvitationPreview? {
+        let rows = try await client.query(
+            """
+            SELECT g.slug, g.name, u.email, m.role, i.expires_at, i.code_hash
+            FROM invitations i JOIN users u ON u.id = i.user_id JOIN organizations g ON g.id = i.org_id
+            JOIN org_members m ON m.org_id = i.org_id AND m.user_id = i.user_id
+            WHERE i.code_hash = \(hash) AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > \(at)
+            """,
+            logger: logger
+        )
+        guard let row = try await rows.decode((String, String, String, String, Date, Data).self).collect().first,
+            AuthGate.constantTimeEquals(row.5, hash)
+        else { return nil }
+        return InvitationPreview(organizationSlug: row.0, organizationName: row.1, email: row.2, role: row.3, expiresAt: row.4)
+    }
+}

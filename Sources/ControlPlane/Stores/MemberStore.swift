@@ -131,3 +131,14 @@ struct MemberStore: Sendable {
         return try await rows.decode((UUID, String).self).collect().first.map { Subject(kind: .user, id: $0.0, label: $0.1) }
     }
 }
+
+extension MemberStore {
+    /// "Name <email>" of each of `users` that exists, for the audit trail's labels.
+    func labels(users: [UUID]) async throws -> [UUID: String] {
+        guard !users.isEmpty else { return [:] }
+        let rows = try await client.query("SELECT id, name, email FROM users WHERE id = ANY(\(users))", logger: logger)
+        var labels: [UUID: String] = [:]
+        for try await (id, name, email) in rows.decode((UUID, String, String).self) { labels[id] = "\(name) <\(email)>" }
+        return labels
+    }
+}

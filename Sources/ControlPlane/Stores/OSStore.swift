@@ -94,13 +94,19 @@ struct OSStore: Sendable {
         try await connection.query("DELETE FROM os_instances WHERE id = \(os.internalID)", logger: logger)
     }
 
-    /// Locks the OS row to the end of the transaction (key-state changes of one OS run one at a
-    /// time) and returns its verifier as of the lock, which bounds the keys it may get.
+    /// Locks the OS row to the end of the transaction (key-state changes and updates of one OS
+    /// run one at a time) and returns the row as of the lock: what a change decides on and
+    /// writes back, never a copy read before (which a concurrent change may have outdated).
     @discardableResult
-    func lock(_ os: OSInstance, on connection: PostgresConnection) async throws -> OSVerifier {
-        let rows = try await connection.query("SELECT verifier FROM os_instances WHERE id = \(os.internalID) FOR UPDATE", logger: logger)
-        let stored = try await rows.decode(String.self).collect().first
-        return stored.flatMap(OSVerifier.init(rawValue:)) ?? os.verifier
+    func lock(_ os: OSInstance, on connection: PostgresConnection) async throws -> OSInstance {
+        let rows = try await connection.query(
+            "SELECT \(unescaped: Self.columns) FROM \(unescaped: Self.from) WHERE o.id = \(os.internalID) FOR UPDATE OF o",
+            logger: logger
+        )
+        guard let fresh = try await rows.decode(Row.self).collect().first.map(Self.os) else {
+            throw ControlPlaneError.notFound("no OS '\(os.id)'")
+        }
+        return fresh
     }
 
     /// Replaces the OS's security key (only its hash is stored).

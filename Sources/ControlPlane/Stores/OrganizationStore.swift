@@ -73,8 +73,12 @@ struct OrganizationStore: Sendable {
     }
 
     /// Sets the organisation's MFA requirement.
-    func setRequireMFA(_ org: UUID, _ value: Bool, on connection: PostgresConnection) async throws {
-        try await connection.query("UPDATE organizations SET require_mfa = \(value) WHERE id = \(org)", logger: logger)
+    /// Writes the organisation's name and `require_mfa`.
+    func update(_ org: Organization, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "UPDATE organizations SET name = \(org.name), require_mfa = \(org.requireMFA) WHERE id = \(org.id)",
+            logger: logger
+        )
     }
 
     /// The organisations `user` is an active member of (joined, not disabled).

@@ -61,3 +61,17 @@ struct ServiceAccountStore: Sendable {
         return try await rows.decode((UUID, String).self).collect().first.map { Subject(kind: .serviceAccount, id: $0.0, label: $0.1) }
     }
 }
+
+extension ServiceAccountStore {
+    /// The names of `ids` among `org`'s service accounts (revoked ones too), for the audit trail's labels.
+    func names(org: UUID, ids: [UUID]) async throws -> [UUID: String] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await client.query(
+            "SELECT id, name FROM service_accounts WHERE org_id = \(org) AND id = ANY(\(ids))",
+            logger: logger
+        )
+        var names: [UUID: String] = [:]
+        for try await (id, name) in rows.decode((UUID, String).self) { names[id] = name }
+        return names
+    }
+}

@@ -43,6 +43,11 @@ struct SetupStore: Sendable {
         return try await rows.decode(Int.self).collect().isEmpty == false
     }
 
+    /// Spends every live code: once setup is done, no other link may ever make an organisation.
+    func spendAll(at: Date, on connection: PostgresConnection) async throws {
+        try await connection.query("UPDATE setup_codes SET used_at = \(at) WHERE used_at IS NULL", logger: logger)
+    }
+
     /// One setup at a time, to the end of the transaction.
     func lock(on connection: PostgresConnection) async throws {
         try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended('first-run-setup', 7))", logger: logger)

@@ -8,7 +8,8 @@ extension APIHandler {
         let access = try await access(input.path.org)
         let (limit, before) = try Self.paging(limit: input.query.limit, before: input.query.before)
         let events = try await audit.list(access, limit: limit, before: before)
-        return .ok(.init(body: .json(.init(events: events.map(Components.Schemas.AuditEvent.init)))))
+        let labels = try await auditNames.labels(access, for: events)
+        return .ok(.init(body: .json(.init(events: events.map { Components.Schemas.AuditEvent($0, labels: labels) }))))
     }
 
     func verifyAuditChain(_ input: Operations.VerifyAuditChain.Input) async throws -> Operations.VerifyAuditChain.Output {
@@ -21,7 +22,7 @@ extension APIHandler {
         let (limit, before) = try Self.paging(limit: input.query.limit, before: input.query.before)
         let org = try Self.chain(input.query.org)
         let events = try await audit.listSystem(try RequestScope.current.requireCaller(), org: org, limit: limit, before: before)
-        return .ok(.init(body: .json(.init(events: events.map(Components.Schemas.AuditEvent.init)))))
+        return .ok(.init(body: .json(.init(events: events.map { Components.Schemas.AuditEvent($0) }))))
     }
 
     func verifySystemAuditChain(
@@ -53,16 +54,19 @@ extension APIHandler {
 }
 
 extension Components.Schemas.AuditEvent {
-    init(_ event: AuditRecord) {
+    /// `labels`: names for the ids among actors and targets (``AuditNames``); none for the system chain.
+    init(_ event: AuditRecord, labels: [String: String] = [:]) {
         self.init(
             action: event.action,
             actor: event.actor,
+            actorLabel: labels[event.actor],
             at: event.at,
             details: .init(additionalProperties: event.details),
             hash: event.hash,
             prevHash: event.prevHash,
             seq: Int(event.seq),
-            target: event.target
+            target: event.target,
+            targetLabel: labels[event.target]
         )
     }
 }
@@ -71,7 +75,7 @@ extension Components.Schemas.AuditVerification {
     /// The chain recomputed; `broken_at` is the first altered event, `head` the one to pin.
     init(_ report: AuditTrail.ChainReport) {
         self.init(
-            brokenAt: report.firstBroken.map(Components.Schemas.AuditEvent.init),
+            brokenAt: report.firstBroken.map { Components.Schemas.AuditEvent($0) },
             events: report.events,
             head: report.head.map { .init(mac: $0.mac, seq: Int($0.seq)) },
             reason: report.problem,

@@ -24,7 +24,7 @@ extension APIHandler {
     func updateOrganization(_ input: Operations.UpdateOrganization.Input) async throws -> Operations.UpdateOrganization.Output {
         let access = try await access(input.path.org)
         guard case .json(let body) = input.body else { throw APIError.badRequest("a JSON body is required") }
-        return .ok(.init(body: .json(.init(try await organizations.update(access, requireMFA: body.requireMfa)))))
+        return .ok(.init(body: .json(.init(try await organizations.update(access, name: body.name, requireMFA: body.requireMfa)))))
     }
 
     func deleteOrganization(_ input: Operations.DeleteOrganization.Input) async throws -> Operations.DeleteOrganization.Output {

@@ -20,6 +20,7 @@ struct APIHandler: APIProtocol {
     let serviceAccounts: ServiceAccounts
     let secondFactor: SecondFactor
     let audit: AuditTrail
+    let auditNames: AuditNames
     let osRegistry: OSRegistry
     let signingKeys: SigningKeys
     let tokens: TokenIssuer

@@ -13,6 +13,18 @@ struct InvitationRoutes {
     /// Accepting is reachable without a credential (a new account has none yet); with one, it
     /// must be the invited account's own.
     func registerPublic(on router: Router<APIRequestContext>) {
+        router.post("/v1/invitations/lookup") { request, context in
+            let body = try await request.decodeJSON(Components.Schemas.InvitationLookupRequest.self, context: context)
+            let preview = try await invitations.lookup(code: body.code)
+            return try JSONResponse(
+                Components.Schemas.InvitationPreview(
+                    email: preview.email,
+                    expiresAt: preview.expiresAt,
+                    organization: .init(name: preview.organizationName, slug: preview.organizationSlug),
+                    role: preview.role
+                )
+            )
+        }
         router.post("/v1/invitations/accept") { request, context in
             let body = try await request.decodeJSON(Components.Schemas.AcceptInvitationRequest.self, context: context)
             _ = try cookies.wantsCookie(request)  // a cross-origin cookie redemption is refused before the code is spent

@@ -28,7 +28,7 @@ struct ControlPlaneMiddleware: ClientMiddleware {
         } catch {
             // The generated client hands the transport's error over wrapped.
             let cause = (error as? ClientError)?.underlyingError ?? error
-            throw fail(NoAnswer(cause).sentence(server: server), code: "unreachable")
+            throw fail(NoAnswer(cause).sentence(server: Self.withoutCredentials(server)), code: "unreachable")
         }
         guard response.status.code < 400 else {
             // An error body that cannot be read whole is no message: the status still is.
@@ -38,6 +38,14 @@ struct ControlPlaneMiddleware: ClientMiddleware {
             throw fail(refusal.message, code: refusal.code, status: response.status.code)
         }
         return (response, responseBody)
+    }
+
+    /// `url` without a `user:password@` part: a hint repeats where it tried, never a secret.
+    static func withoutCredentials(_ url: String) -> String {
+        guard var parts = URLComponents(string: url), parts.user != nil || parts.password != nil else { return url }
+        parts.user = nil
+        parts.password = nil
+        return parts.string ?? url
     }
 
     /// The server's errors are one short envelope; 1 MiB is the API's own body limit.

@@ -7,7 +7,24 @@ extension AuthorizationMatrix {
         MatrixRow("getOrganization", .get, "/v1/orgs/acme", may: .role(.member, org: "acme"), 200),
         // The cross-organisation case the other way round: `other`'s people may, nobody of acme.
         MatrixRow("getOrganization", .get, "/v1/orgs/other", variant: "organisation other", may: .role(.member, org: "other"), 200),
-        MatrixRow("updateOrganization", .patch, "/v1/orgs/acme", json: ["require_mfa": false], may: .role(.admin, org: "acme"), 200),
+        MatrixRow(
+            "updateOrganization",
+            .patch,
+            "/v1/orgs/acme",
+            variant: "require_mfa",
+            json: ["require_mfa": false],
+            may: .role(.admin, org: "acme"),
+            200
+        ),
+        MatrixRow(
+            "updateOrganization",
+            .patch,
+            "/v1/orgs/acme",
+            variant: "name",
+            json: ["name": "Acme Corporation"],
+            may: .role(.admin, org: "acme"),
+            200
+        ),
         MatrixRow("listAuditEvents", .get, "/v1/orgs/acme/audit", may: .role(.admin, org: "acme"), 200),
         MatrixRow("verifyAuditChain", .get, "/v1/orgs/acme/audit/verify", may: .role(.admin, org: "acme"), 200),
         MatrixRow("listMembers", .get, "/v1/orgs/acme/members", may: .role(.admin, org: "acme"), 200),

@@ -15,6 +15,17 @@ extension AuthorizationMatrix {
         MatrixRow("getConsoleSetupPage", .get, "/console/setup", may: .everyone, 200),
         MatrixRow("getRoot", .get, "/", may: .everyone, 302),
         MatrixRow("getSetup", .get, "/v1/setup", may: .everyone, 200),
+        MatrixRow("getScopeCatalog", .get, "/v1/scope-catalog", may: .everyone, 200),
+        // A code nobody was given: everyone gets the same refusal, and nothing is spent.
+        MatrixRow(
+            "lookUpInvitation",
+            .post,
+            "/v1/invitations/lookup",
+            json: ["code": "cpi_unknown"],
+            may: .everyone,
+            400,
+            words: "public (the invitation code)"
+        ),
         // The fixture has organisations: setup is over for everyone, whatever the code.
         MatrixRow(
             "completeSetup",

@@ -94,14 +94,21 @@ struct KeysCommand: AsyncParsableCommand {
     }
 
     struct Activate: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Make a pending or retiring key the active one.")
+        static let configuration = CommandConfiguration(
+            abstract: "Make a pending or retiring key the active one (asks first on a terminal when the OS may not hold it)."
+        )
         @OptionGroup var key: KeyTarget
+        @OptionGroup var confirmation: Confirmation
 
         func run() async throws {
-            if !key.client.json {
-                KeysCommand.advise(KeysCommand.mayNotHold(key.kid, try await KeysCommand.osRecord(key.os, try key.client.authenticated())))
+            let advice =
+                key.client.json
+                ? [] : KeysCommand.mayNotHold(key.kid, try await KeysCommand.osRecord(key.os, try key.client.authenticated()))
+            KeysCommand.advise(advice)
+            try await key.transition(activate: true) {
+                // A person is asked when the OS may refuse the key's tokens; scripts never are.
+                if advice.contains(where: { $0.hasPrefix("warning:") }) { try confirmation.confirm("Activate \(key.kid) now?") }
             }
-            try await key.transition(activate: true)
         }
     }
 

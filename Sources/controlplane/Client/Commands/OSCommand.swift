@@ -203,20 +203,25 @@ struct OSCommand: AsyncParsableCommand {
             let environment = try await client.authenticated().call {
                 try await $0.getOSEnvironment(path: path, query: .init(form: form)).ok.body.json
             }
+            // The one file an environment names is the JWKS file of this OS; a server that names
+            // anything else (another file to overwrite) is not trusted with the disk.
+            let expected = "\(target.os).jwks.json"
             for file in environment.files {
-                // Named after the OS id by the server; a name that would leave the directory is refused all the same.
-                guard !file.name.contains("/"), !file.name.hasPrefix("."), !file.name.isEmpty else {
-                    throw ValidationError("the server named a file '\(InertText.of(String(file.name.prefix(60))))'; not written")
+                guard environment.form == "jwks-file", file.name == expected else {
+                    throw fail(
+                        "the server named a file '\(String(file.name.prefix(60)))' (expected \(expected) for form jwks-file); nothing written",
+                        code: "unexpected_answer"
+                    )
                 }
-                let url = URL(fileURLWithPath: dir ?? FileManager.default.currentDirectoryPath).appendingPathComponent(file.name)
-                try Data(file.content.utf8).write(to: url)
-                FileHandle.standardError.write(Data("wrote \(url.path)\n".utf8))
+                let path = URL(fileURLWithPath: dir ?? FileManager.default.currentDirectoryPath).appendingPathComponent(file.name).path
+                try SafeFile.replace(path, with: Data(file.content.utf8))
+                FileHandle.standardError.write(Data("wrote \(InertText.of(path))\n".utf8))
             }
             if client.json {
                 try client.emit(environment, record: [])
             } else {
                 print(InertText.of(environment.env, keepNewlines: true), terminator: "")
-                FileHandle.standardError.write(Data(environment.steps.map { "* " + $0 + "\n" }.joined().utf8))
+                FileHandle.standardError.write(Data(environment.steps.map { "* " + InertText.of($0) + "\n" }.joined().utf8))
             }
         }
     }
