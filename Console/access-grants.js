@@ -4,9 +4,10 @@ import { clear, field, form, h, notice, removeButton, section, table, when } fro
 import { describeSource, resources, subjectBody, subjectQuery } from './subjects.js';
 import { beforeSending } from './ostarget.js';
 
-const FAMILIES = ['agents', 'teams', 'workflows'];
-
-export function grantsSection({ base, org, os, people, rerender }) {
+export function grantsSection(shared) {
+  const { base, org, os, people, catalog, rerender } = shared;
+  // Families whose scopes name one id, and the actions, from the server's catalogue.
+  const FAMILIES = catalog.per_resource;
   const body = h('div', { id: 'grants' });
   const osSelect = h('select', { id: 'grants-os', 'aria-label': 'OS' }, os.map((o) => h('option', { value: o.id }, o.name)));
   let shown = 0;
@@ -18,11 +19,11 @@ export function grantsSection({ base, org, os, people, rerender }) {
     if (ticket !== shown) return; // another OS was picked meanwhile: its answer is the one to show
     const rows = grants.map((g) => [g.subject.label, h('code', {}, g.scope), when(g.created_at),
       removeButton(`revoke-grant-${g.subject.label}-${g.scope}`, async () => { await del(`${base}/os/${enc(target.id)}/grants/${enc(g.id)}`); await rerender(); })]);
-    const found = { agents: [], teams: [], workflows: [] };
+    const found = Object.fromEntries(FAMILIES.map((f) => [f, []]));
     const resourceSelect = h('select', { id: 'grant-resource', name: 'resource' });
     const familySelect = h('select', { id: 'grant-family', name: 'family' }, FAMILIES.map((f) => h('option', { value: f }, f)));
     const fill = () => clear(resourceSelect, h('option', { value: '*' }, `every ${familySelect.value.slice(0, -1)} (*)`),
-      found[familySelect.value].map((r) => h('option', { value: r.id }, `${r.name} (${r.id})`)));
+      (found[familySelect.value] ?? []).map((r) => h('option', { value: r.id }, `${r.name} (${r.id})`)));
     familySelect.addEventListener('change', fill);
     fill();
     // The picker is filled from the OS itself, once the admin has seen where the tokens go.
@@ -45,7 +46,7 @@ export function grantsSection({ base, org, os, people, rerender }) {
         field('grant', { name: 'subject', label: 'Subject', options: people }),
         h('div', { class: 'field' }, h('label', { for: 'grant-family' }, 'Kind'), familySelect),
         h('div', { class: 'field' }, h('label', { for: 'grant-resource' }, `Resource (listed by ${target.name})`), resourceSelect),
-        field('grant', { name: 'action', label: 'Action', options: ['run', 'read', 'write', 'delete'], value: 'run' }),
+        field('grant', { name: 'action', label: 'Action', options: catalog.actions, value: 'run' }),
         field('grant', { name: 'scope', label: 'Or any scope', placeholder: 'agents:web-agent:run', match: 'scope', hint: 'Leave empty to grant the choice above.' }),
       ], 'Grant', async ({ subject, family, resource, action, scope }) => {
         await post(`${base}/os/${enc(target.id)}/grants`, { subject: subjectBody(subject), scope: scope || `${family}:${resource}:${action}` });
@@ -54,6 +55,11 @@ export function grantsSection({ base, org, os, people, rerender }) {
   };
   osSelect.addEventListener('change', show);
   setTimeout(show);
+  // Explain's "Grant this" shows the OS it granted on, with the new grant in the table.
+  shared.showGrants = (osID) => {
+    osSelect.value = osID;
+    return show();
+  };
   return section('Grants', h('p', { class: 'hint' }, 'One scope for one subject on one OS, e.g. run one agent.'),
     h('div', { class: 'field' }, h('label', { for: 'grants-os' }, 'OS'), osSelect), body);
 }
@@ -74,8 +80,82 @@ export function effectiveSection({ base, os, people, me }) {
     }), out);
 }
 
-export function explainSection({ base, os, people, me }) {
+/** Whether holding `held` meets the required scope `needed`: AgentOSAuth's ScopeSet.satisfies, for
+ * wording the answer only (the server decides). */
+function covers(held, needed, adminScope) {
+  if (held === adminScope || held === needed) return true;
+  const [resource, ...rest] = needed.split(':');
+  if (rest.length === 2) return held === `${resource}:${rest[1]}` || held === `${resource}:*:${rest[1]}`;
+  if (rest.length === 1) return held === `${resource}:*:${rest[0]}`;
+  return false;
+}
+
+/** `agents:finance-agent:run (or agents:run)`: a per-id scope and the family-wide one that also meets it. */
+function scopeWithBroader(scope) {
+  const parts = scope.split(':');
+  return parts.length === 3 ? [h('code', {}, scope), ' (or ', h('code', {}, `${parts[0]}:${parts[2]}`), ')'] : [h('code', {}, scope)];
+}
+
+function joined(items, word) {
+  return items.flatMap((item, i) => (i === 0 ? [item] : [i === items.length - 1 ? ` ${word} ` : ', ', item]));
+}
+
+/**
+ * One sentence from the explain answer: the scopes the request needs (the server's
+ * `required_scopes`, with the id of the path already in them), those of them the subject lacks,
+ * and where the ones it holds come from. The gate's own message ("Required scope(s): agents:run",
+ * the route's rule before the id is put in) is not repeated beside it.
+ */
+export function verdict(answer, { who, self, osName, adminScope }) {
+  const required = answer.required_scopes ?? [];
+  const matched = answer.matched_scopes ?? [];
+  const missing = required.filter((needed) => !matched.some((held) => covers(held, needed, adminScope)));
+  const [needs, holds] = self ? ['you need', 'you hold'] : [`${who} needs`, `${who} holds`];
+  if (answer.allowed) {
+    const sources = matched.map((scope) => [h('code', {}, scope), ` (${(answer.granted_by?.[scope] ?? []).map(describeSource).join(', ') || 'held'})`]);
+    const words = sources.length
+      ? ['Allowed: ', holds, ' ', joined(sources, 'and'), ` on ${osName}`, answer.detail ? ` (${answer.detail})` : '', '.']
+      : ['Allowed', answer.detail ? `: ${answer.detail}` : '', ` on ${osName}.`];
+    return { missing: [], words };
+  }
+  if (missing.length) {
+    return { missing, words: ['Refused: ', needs, ' ', joined(missing.map(scopeWithBroader), 'and'), ` on ${osName}.`] };
+  }
+  return { missing: [], words: [`Refused (${answer.status}): `, answer.detail ?? 'the OS would refuse this request', '.'] };
+}
+
+export function explainSection(shared) {
+  const { base, os, people, me, admin, catalog } = shared;
   const out = h('div', { id: 'explain-result', 'aria-live': 'polite' });
+  const run = async ({ subject, os: target, method, path }) => {
+    if (!target) throw Object.assign(new Error('connect an OS first'), { field: 'os' });
+    const self = subject === `user:${me.user.id}`;
+    const body = self ? { method, path } : { subject: subjectBody(subject), method, path };
+    const answer = await post(`${base}/os/${enc(target)}/explain`, body);
+    const chosen = os.find((o) => o.id === target);
+    const osName = chosen && chosen.name !== chosen.id ? `${chosen.name} (${chosen.id})` : target;
+    const who = people.find(([value]) => value === subject)?.[1] ?? subject;
+    const { missing, words } = verdict(answer, { who, self, osName, adminScope: catalog.admin_scope });
+    // An admin grants the narrowest scope the request lacks (the per-id one), then asks again.
+    const grant = admin && missing.length ? h('button', { type: 'button', class: 'primary', id: 'explain-grant' },
+      `Grant ${missing.join(' and ')} to ${self ? 'yourself' : who} on ${osName}`) : null;
+    grant?.addEventListener('click', async () => {
+      grant.disabled = true;
+      try {
+        for (const scope of missing) await post(`${base}/os/${enc(target)}/grants`, { subject: subjectBody(subject), scope });
+        await shared.showGrants?.(target);
+        await run({ subject, os: target, method, path });
+        out.prepend(notice(`Granted ${missing.join(' and ')}; explained again:`, 'success'));
+      } catch (error) {
+        grant.disabled = false;
+        grant.after(notice(error.message, 'error'));
+      }
+    });
+    clear(out,
+      h('p', { class: `notice ${answer.allowed ? 'success' : 'error'}`, id: 'explain-verdict', role: 'status' }, words),
+      grant ? h('div', { class: 'actions' }, grant) : null,
+      h('p', { class: 'hint' }, `${method} ${path}: ${answer.allowed ? 'the OS would answer' : 'the OS would refuse with'} ${answer.status}.`));
+  };
   return section('Explain',
     h('p', { class: 'hint' }, 'Would this request be allowed on the OS, and why?'),
     form('explain', [
@@ -83,16 +163,5 @@ export function explainSection({ base, os, people, me }) {
       field('explain', { name: 'os', label: 'OS', options: os.map((o) => [o.id, o.name]) }),
       field('explain', { name: 'method', label: 'Method', options: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'], value: 'POST' }),
       field('explain', { name: 'path', label: 'Path', required: true, value: '/agents/web-agent/runs', match: 'path' }),
-    ], 'Explain', async ({ subject, os: target, method, path }) => {
-      if (!target) throw Object.assign(new Error('connect an OS first'), { field: 'os' });
-      const body = subject === `user:${me.user.id}` ? { method, path } : { subject: subjectBody(subject), method, path };
-      const answer = await post(`${base}/os/${enc(target)}/explain`, body);
-      const sources = Object.entries(answer.granted_by ?? {}).map(([scope, list]) => h('li', {}, h('code', {}, scope), ' from ', list.map(describeSource).join(', ')));
-      clear(out,
-        notice(answer.allowed ? `Allowed (${answer.status})` : `Refused (${answer.status})`, answer.allowed ? 'success' : 'error'),
-        answer.detail ? h('p', {}, answer.detail) : null,
-        h('p', {}, 'Needs one of: ', answer.required_scopes.map((s) => h('code', {}, s, ' '))),
-        answer.matched_scopes.length ? h('p', {}, 'Matched: ', answer.matched_scopes.map((s) => h('code', {}, s, ' '))) : null,
-        sources.length ? h('ul', {}, sources) : null);
-    }), out);
+    ], 'Explain', run), out);
 }

@@ -2,8 +2,9 @@
 // (#/o/<org>/<page>[?query], e.g. #/o/acme/use?os=prod). Every page is a module rendering from
 // the public /v1 API.
 import { ApiError, get, post, whenSignedOut } from './api.js';
-import { clear, h, notice } from './dom.js';
+import { clear, h, loading, notice } from './dom.js';
 import { renderSignIn, renderInvite, renderReset } from './page-auth.js';
+import { renderSetup } from './page-setup.js';
 import { renderOrgs } from './page-orgs.js';
 import { renderOSList } from './page-os.js';
 import { renderOSSettings } from './page-os-settings.js';
@@ -13,6 +14,7 @@ import { renderTokens } from './page-tokens.js';
 import { renderAudit } from './page-audit.js';
 import { renderUse } from './page-use.js';
 import { renderAccount } from './page-account.js';
+import { renderSettings } from './page-settings.js';
 
 const root = document.getElementById('app');
 const state = { me: null };
@@ -24,6 +26,7 @@ const PAGES = [
   ['access', 'Access', renderAccess, 'member'],
   ['tokens', 'Tokens', renderTokens, 'member'],
   ['audit', 'Audit', renderAudit, 'admin'],
+  ['settings', 'Settings', renderSettings, 'admin'],
 ];
 
 export function navigate(hash) {
@@ -71,10 +74,17 @@ function header(org, current) {
 
 async function route() {
   const main = h('main', { id: 'main', tabindex: -1 });
+  // The first visit asks who is signed in before anything else: never a blank page meanwhile.
+  if (!root.hasChildNodes()) root.append(h('main', { id: 'main' }, loading()));
   if (location.pathname.replace(/\/+$/, '') === '/console/invite') {
     await loadMe().catch(() => null);
     clear(root, main);
     return renderInvite(main, { me: state.me, navigate, reload: loadMe });
+  }
+  if (location.pathname.replace(/\/+$/, '') === '/console/setup') {
+    // The first owner of a fresh control plane (the link `serve` printed): nobody is signed in yet.
+    clear(root, main);
+    return renderSetup(main, { navigate, reload: loadMe });
   }
   if (location.pathname.replace(/\/+$/, '') === '/console/reset') {
     // Nobody is signed in to redeem a reset: the code is the credential.
@@ -100,6 +110,8 @@ async function route() {
   // Pages outside an organisation (account, organisations) keep the navigation of the first one.
   clear(root, header(org ?? joined()[0]?.organization.slug ?? null, page === 'os' && rest.length ? 'os' : page), main);
   const context = { me: state.me, org, params: rest, query, navigate, reload: loadMe, role: joined().find((m) => m.organization.slug === org)?.role };
+  // Until the page's first fetch answers (each page replaces <main> when it renders).
+  main.append(loading());
   try {
     if (page === 'orgs') return await renderOrgs(main, context);
     if (page === 'account') return await renderAccount(main, context);
@@ -108,6 +120,7 @@ async function route() {
     if (!entry || !org) return clear(main, notice('No such page. Pick one from the navigation.', 'error'));
     await entry[2](main, context);
   } catch (error) {
+    main.querySelector('#loading')?.remove();
     main.append(notice(error.message || String(error), 'error'));
   }
   main.focus({ preventScroll: true });

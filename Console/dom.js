@@ -214,6 +214,11 @@ export function when(iso) {
   return iso ? new Date(iso).toLocaleString() : '—';
 }
 
+/** What a page shows until its first fetch answers: never a blank page (app.js puts it in <main>). */
+export function loading(text = 'Loading…') {
+  return h('p', { class: 'loading', role: 'status', 'aria-busy': 'true', id: 'loading' }, text);
+}
+
 export function notice(text, kind = 'info') {
   return h('p', { class: `notice ${kind}`, role: kind === 'error' ? 'alert' : 'status' }, text);
 }

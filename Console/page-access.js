@@ -4,19 +4,25 @@ import { ask, clear, field, form, h, removeButton, section, table, when } from '
 import { subjects, subjectBody } from './subjects.js';
 import { grantsSection, effectiveSection, explainSection } from './access-grants.js';
 
-// Agno's resources and actions (AgentOSAuth's ScopeCatalog); the server lints every scope again.
-export const RESOURCES = ['agents', 'teams', 'workflows', 'sessions', 'memories', 'knowledge', 'evals', 'metrics', 'traces', 'config',
-  'learnings', 'filesystem', 'schedules', 'approvals', 'components', 'registry', 'service_accounts'];
-export const ACTIONS = ['read', 'run', 'write', 'delete'];
+let catalogue = null;
+
+/**
+ * Agno's resources and actions as the server lints scopes (`GET /v1/scope-catalog`: AgentOSAuth's
+ * ScopeCatalog, Company's resources included), asked once per page load; the console keeps no copy.
+ */
+export function scopeCatalog() {
+  catalogue ??= get('/v1/scope-catalog').catch((error) => { catalogue = null; throw error; });
+  return catalogue;
+}
 
 export async function renderAccess(main, context) {
   const { org, me, role } = context;
   const admin = role === 'admin' || role === 'owner';
   const base = `/v1/orgs/${enc(org)}`;
-  const [{ roles }, { role_bindings: bindings }, { os }, people] = await Promise.all([
-    get(`${base}/roles`), get(`${base}/role-bindings`), get(`${base}/os`), subjects(org, me, admin)]);
+  const [{ roles }, { role_bindings: bindings }, { os }, people, catalog] = await Promise.all([
+    get(`${base}/roles`), get(`${base}/role-bindings`), get(`${base}/os`), subjects(org, me, admin), scopeCatalog()]);
   const rerender = () => renderAccess(main, context);
-  const shared = { ...context, admin, base, roles, os, people, rerender };
+  const shared = { ...context, admin, base, roles, os, people, catalog, rerender };
   clear(main,
     h('h1', {}, 'Access'),
     effectiveSection(shared),
@@ -42,17 +48,25 @@ function bindingsSection({ admin, base, roles, os, people, rerender }, bindings)
     }) : null);
 }
 
-function scopePicker(name, selected = []) {
+/** Resources × actions from the server's catalogue, Agno's own first, then Company's; free scopes below. */
+function scopePicker(name, catalog, selected = []) {
   const chosen = new Set(selected);
-  const grid = h('table', { class: 'scope-grid' },
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Resource'), ACTIONS.map((a) => h('th', { scope: 'col' }, a)))),
-    h('tbody', {}, RESOURCES.map((resource) => h('tr', {}, h('th', { scope: 'row' }, resource), ACTIONS.map((action) => {
-      const scope = `${resource}:${action}`;
-      return h('td', {}, h('input', { type: 'checkbox', class: 'scope', value: scope, checked: chosen.has(scope), 'aria-label': scope, id: `${name}-scope-${resource}-${action}` }));
-    })))));
-  const known = new Set(RESOURCES.flatMap((r) => ACTIONS.map((a) => `${r}:${a}`)));
+  const { actions, company_resources: company } = catalog;
+  const row = (resource) => h('tr', {}, h('th', { scope: 'row' }, resource), actions.map((action) => {
+    const scope = `${resource}:${action}`;
+    return h('td', {}, h('input', { type: 'checkbox', class: 'scope', value: scope, checked: chosen.has(scope), 'aria-label': scope, id: `${name}-scope-${resource}-${action}` }));
+  }));
+  const group = (title, resources) => (resources.length ? h('tbody', {},
+    h('tr', { class: 'scope-group' }, h('th', { scope: 'colgroup', colspan: String(actions.length + 1) }, title)), resources.map(row)) : null);
+  const grid = h('table', { class: 'scope-grid', id: `${name}-scope-grid` },
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Resource'), actions.map((a) => h('th', { scope: 'col' }, a)))),
+    group('Agno', catalog.resources.filter((r) => !company.includes(r))),
+    group('Company', catalog.resources.filter((r) => company.includes(r))));
+  const known = new Set(catalog.resources.flatMap((r) => actions.map((a) => `${r}:${a}`)));
+  const perId = catalog.per_resource[0] ?? 'agents';
   return h('fieldset', { class: 'scopes' }, h('legend', {}, 'Scopes'), h('div', { class: 'table-wrap' }, grid),
-    field(name, { name: 'scopes', label: 'More scopes, one a line (e.g. agents:web-agent:run or agent_os:admin)', type: 'textarea', match: 'scope',
+    field(name, { name: 'scopes', label: `More scopes, one a line (e.g. ${perId}:web-agent:run or ${catalog.admin_scope})`, type: 'textarea', match: 'scope',
+      hint: `One id: ${catalog.per_resource.join(', ')}. ${catalog.admin_scope} is everything on the OS.`,
       value: selected.filter((s) => !known.has(s)).join('\n') }));
 }
 
@@ -62,7 +76,7 @@ function pickedScopes(el) {
   return boxes.concat(typed);
 }
 
-function rolesSection({ admin, base, roles, rerender }) {
+function rolesSection({ admin, base, roles, catalog, rerender }) {
   const rows = roles.map((r) => [h('code', {}, r.slug), r.name, r.builtin ? 'built-in (read-only)' : 'custom',
     h('div', { class: 'scope-list' }, r.scopes.map((s) => h('code', {}, s))),
     admin && !r.builtin ? h('div', { class: 'row-actions' },
@@ -73,7 +87,7 @@ function rolesSection({ admin, base, roles, rerender }) {
         await rerender();
       }, 'Delete')) : '']);
   const editor = h('div', { id: 'role-editor' });
-  const editRole = (r) => clear(editor, h('h3', {}, `Scopes of ${r.slug}`), form('edit-role', [scopePicker('edit-role', r.scopes)], 'Save scopes', async (_, el) => {
+  const editRole = (r) => clear(editor, h('h3', {}, `Scopes of ${r.slug}`), form('edit-role', [scopePicker('edit-role', catalog, r.scopes)], 'Save scopes', async (_, el) => {
     await put(`${base}/roles/${enc(r.slug)}/scopes`, { scopes: pickedScopes(el) });
     await rerender();
   }));
@@ -82,7 +96,7 @@ function rolesSection({ admin, base, roles, rerender }) {
     admin ? h('details', {}, h('summary', {}, 'Create a custom role'), form('role', [
       field('role', { name: 'slug', label: 'Slug', required: true, placeholder: 'support-agent' }),
       field('role', { name: 'name', label: 'Name' }),
-      scopePicker('role'),
+      scopePicker('role', catalog),
     ], 'Create role', async ({ slug, name }, el) => {
       const body = { slug, scopes: pickedScopes(el) };
       if (name) body.name = name;

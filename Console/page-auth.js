@@ -1,7 +1,8 @@
 // Sign in (with the TOTP step when enrolled), accepting an invitation (/console/invite#<code>) and
 // redeeming a password reset (/console/reset#<code>).
-import { ApiError, post } from './api.js';
-import { clear, field, form, h, notice } from './dom.js';
+import { ApiError, get, post } from './api.js';
+import { withCode } from './envblock.js';
+import { clear, field, form, h, loading, notice, when } from './dom.js';
 
 function page(main, title, ...content) {
   return clear(main, h('div', { class: 'narrow' }, h('h1', {}, 'AgentOS Control Plane'), h('section', { class: 'card' }, h('h2', {}, title), content)));
@@ -40,26 +41,63 @@ export function renderSignIn(main, { navigate, reload }) {
       }));
     main.querySelector('#mfa-code')?.focus();
   };
-  page(main, 'Sign in', signIn,
+  const firstRun = h('div', { id: 'signin-setup', 'aria-live': 'polite' });
+  page(main, 'Sign in', firstRun, signIn,
     h('p', { class: 'hint' }, 'Invited? Open the link you were given (/console/invite#…) to choose your password.'));
   main.querySelector('#signin-email')?.focus();
+  // A fresh control plane: nobody can sign in yet; say how the first owner comes to be.
+  get('/v1/setup').then(({ open }) => {
+    firstRun.dataset.open = String(open);
+    if (open) {
+      clear(firstRun, notice(withCode('This control plane has no organisation yet. Open the setup link `controlplane serve` printed in its terminal (or in `.controlplane/setup-link`).')));
+    }
+  }, () => {});
 }
 
-export function renderInvite(main, { me, navigate, reload }) {
+export async function renderInvite(main, { me, navigate, reload }) {
   const code = decodeURIComponent(location.hash.replace(/^#/, ''));
-  // The code stays in the fragment (never sent to a server); drop it from the address bar.
+  // The code stays in the fragment (never sent to a server in a URL); it leaves the address bar once used or refused.
   if (!code.startsWith('cpi_')) {
-    return page(main, 'Accept an invitation', notice('This link has no invitation code. Ask the admin who invited you for the full link (…/console/invite#cpi_…).', 'error'));
+    return page(main, 'Accept an invitation', h('div', { id: 'invite-invalid' },
+      notice('This link has no invitation code. Ask the admin who invited you for the full link (…/console/invite#cpi_…).', 'error')));
   }
+  // What the code is for, asked before anyone types a password (the code in the body, never in a URL).
+  page(main, 'Accept an invitation', loading('Checking the invitation…'));
+  let invitation;
+  try {
+    invitation = await post('/v1/invitations/lookup', { code });
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 400)) {
+      return page(main, 'Accept an invitation', notice(`The invitation could not be checked: ${error.message}`, 'error'));
+    }
+    history.replaceState(null, '', '/console/invite');
+    return page(main, 'This invitation does not work', h('div', { id: 'invite-invalid' },
+      notice('This invitation link is invalid, already used, revoked or expired. Ask the admin who invited you for a new one.', 'error')),
+      h('p', { class: 'hint' }, 'Already a member? ', h('a', { href: '/console#/signin' }, 'Sign in'), '.'));
+  }
+  const { organization, email, role } = invitation;
+  const summary = h('dl', { class: 'probe', id: 'invite-summary' },
+    h('dt', {}, 'Organisation'), h('dd', { id: 'invite-org' }, organization.name),
+    h('dt', {}, 'Email'), h('dd', { id: 'invite-email' }, email),
+    h('dt', {}, 'Role'), h('dd', { id: 'invite-role' }, role),
+    h('dt', {}, 'Expires'), h('dd', {}, when(invitation.expires_at)));
   const joinedTo = (answer) => clear(main.querySelector('.card'), h('h2', {}, 'Welcome'),
     notice(`You joined ${answer.organization.name} as ${answer.role}.`, 'success'),
     h('a', { href: `/console#/o/${answer.organization.slug}/use`, class: 'button primary', id: 'invite-continue' }, 'Continue to the console'));
   if (me) {
-    return page(main, 'Accept an invitation', h('p', {}, `You are signed in as ${me.user.email}. Join with this account:`),
-      form('join', [], 'Join the organisation', async () => joinedTo(await post('/v1/invitations/accept', { code }))));
+    const other = me.user.email.toLowerCase() !== email.toLowerCase();
+    return page(main, `Join ${organization.name}`, summary,
+      other
+        ? notice(`You are signed in as ${me.user.email}, but this invitation is for ${email}: sign out, then open the link again to accept it as ${email}.`, 'error')
+        : h('div', {}, h('p', {}, `You are signed in as ${me.user.email}. Join with this account:`),
+          form('join', [], `Join ${organization.name}`, async () => {
+            const answer = await post('/v1/invitations/accept', { code });
+            history.replaceState(null, '', '/console/invite');
+            joinedTo(answer);
+          })));
   }
-  page(main, 'Accept an invitation',
-    h('p', {}, 'Choose your name and password. Nobody else ever sets or learns your password.'),
+  page(main, `Join ${organization.name}`, summary,
+    h('p', {}, `Choose your name and password for ${email}. Nobody else ever sets or learns your password.`),
     form('invite', [
       field('invite', { name: 'name', label: 'Your name', required: true, autocomplete: 'name' }),
       field('invite', { name: 'password', label: 'Password', type: 'password', required: true, autocomplete: 'new-password', hint: '8 to 72 characters; not your email or a common password.' }),
@@ -73,7 +111,7 @@ export function renderInvite(main, { me, navigate, reload }) {
         joinedTo(answer);
       } catch (error) {
         if (error instanceof ApiError && error.status === 409) {
-          error.message = 'This email already has an account: sign in first, then open the invitation link again to join with it.';
+          error.message = `${email} already has an account: sign in first, then open the invitation link again to join with it.`;
         }
         throw error;
       }

@@ -1,12 +1,17 @@
 // Subjects (members and service accounts) for pickers, and the OS's real agents, teams and workflows.
 import { callOS, enc, get, isResourceID } from './api.js';
 
+/** "Alice <alice@acme.test>", or the email alone when there is no other name: how people are named. */
+export function person(user) {
+  return user.name && user.name !== user.email ? `${user.name} <${user.email}>` : user.email;
+}
+
 /** [[value, label]] with values `user:<id>` / `svc:<id>`; members and service accounts need an admin. */
 export async function subjects(org, me, admin) {
-  if (!admin) return [[`user:${me.user.id}`, `${me.user.name} (you)`]];
+  if (!admin) return [[`user:${me.user.id}`, `${person(me.user)} (you)`]];
   const base = `/v1/orgs/${enc(org)}`;
   const [{ members }, { service_accounts: accounts }] = await Promise.all([get(`${base}/members`), get(`${base}/service-accounts`)]);
-  return members.map((m) => [`user:${m.user.id}`, `${m.user.email}${m.state === 'invited' ? ' (invited)' : ''}`])
+  return members.map((m) => [`user:${m.user.id}`, `${person(m.user)}${m.user.id === me.user.id ? ' (you)' : ''}${m.state === 'invited' ? ' (invited)' : ''}`])
     .concat(accounts.filter((a) => !a.revoked_at).map((a) => [`svc:${a.id}`, `${a.name} (service account)`]));
 }
 

@@ -10,7 +10,10 @@ scroll bar) and no visible part of any element lies outside it; content clipped 
 ancestor is not visible, so it counts only as far as that ancestor reaches. Closed <details> are
 opened for the measurement (a tap shows them) and closed again.
 decode_qr: the texts of the QR codes in a PNG (a screenshot of the canvas), decoded by zxing-cpp.
+secret_in_requests: whether a secret (the setup code) appears in the URL or headers of any request
+the browser sent, from its DevTools network log; and that the log did see it in the body it belongs in.
 """
+import base64
 import json
 import re
 
@@ -25,7 +28,9 @@ def expected_failures(a):
     org = f"{a.console}/v1/orgs/{a.org}"
     return {
         ("owner", f"{a.console}/v1/me", 401): (2, "the console asks who is signed in: first visit, and after signing out"),
+        ("owner", f"{a.console}/v1/setup", 401): (1, "a setup link with a code serve never printed, to show the refusal in words"),
         ("owner", f"{org}/os", 400): (1, "the connect form sent the id 'not an id!' to show the API's reason under the field"),
+        ("owner", f"{org}/os/{a.os_id}", 409): (1, "back to stock Agno while a rotation schedule is set, to show the server's 409"),
         ("alice", f"{a.console}/v1/me", 401): (1, "the console asks who is signed in: alice opens her invitation with no account yet"),
         ("alice", f"{org}/os/{a.os_id}/tokens", 403): (2, "tokens for agents:finance-agent:run, then web-agent's after the revoke: not held"),
         ("alice", f"{a.console}/v1/auth/password-reset", 400): (1, "bob's reset link used a second time: the code is spent"),
@@ -119,3 +124,26 @@ def decode_qr(png_bytes):
 def redacted(uri):
     """An otpauth:// URI with its secret left out, for a failure message."""
     return re.sub(r"secret=[^&]*", "secret=<redacted>", uri or "")
+
+
+def secret_in_requests(driver, secret, body_url):
+    """What `driver`'s network log (performance log, since its last read) says of `secret`: how many
+    requests were sent, the URLs of those whose URL or headers hold it (a fragment is never sent, and
+    DevTools reports it apart), and whether a POST to `body_url` carried it in its body."""
+    sent, naming, in_body = 0, [], False
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        params = message.get("params", {})
+        if message.get("method") == "Network.requestWillBeSent":
+            request = params["request"]
+            sent += 1
+            if secret in request["url"] or secret in json.dumps(request.get("headers", {})):
+                naming.append(request["url"])
+            body = request.get("postData", "") + "".join(
+                base64.b64decode(part.get("bytes", "")).decode("utf-8", "replace") for part in request.get("postDataEntries", []))
+            if request["method"] == "POST" and request["url"] == body_url and secret in body:
+                in_body = True
+        elif message.get("method") == "Network.requestWillBeSentExtraInfo":
+            if secret in json.dumps(params.get("headers", {})):
+                naming.append(f"headers of request {params.get('requestId')}")
+    return {"sent": sent, "naming_the_code": naming, "code_in_setup_body": in_body}
