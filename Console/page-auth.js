@@ -55,8 +55,11 @@ export function renderSignIn(main, { navigate, reload }) {
 }
 
 export async function renderInvite(main, { me, navigate, reload }) {
-  const code = decodeURIComponent(location.hash.replace(/^#/, ''));
-  // The code stays in the fragment (never sent to a server in a URL); it leaves the address bar once used or refused.
+  // The code is never sent to a server in a URL, and it leaves the address bar (and the history)
+  // at once, as the setup page's does: this page keeps it in memory only.
+  let code = '';
+  try { code = decodeURIComponent(location.hash.replace(/^#/, '')); } catch { code = ''; }
+  history.replaceState(null, '', '/console/invite');
   if (!code.startsWith('cpi_')) {
     return page(main, 'Accept an invitation', h('div', { id: 'invite-invalid' },
       notice('This link has no invitation code. Ask the admin who invited you for the full link (…/console/invite#cpi_…).', 'error')));
@@ -122,11 +125,13 @@ export async function renderInvite(main, { me, navigate, reload }) {
 }
 
 /**
- * `/console/reset#cpr_…`: the code is read from the fragment (never sent in a URL) and posted
- * with the new password; once used, or refused, it leaves the address bar.
+ * `/console/reset#cpr_…`: the code is read from the fragment (never sent in a URL), leaves the
+ * address bar at once, and is posted with the new password.
  */
 export function renderReset(main) {
-  const code = decodeURIComponent(location.hash.replace(/^#/, ''));
+  let code = '';
+  try { code = decodeURIComponent(location.hash.replace(/^#/, '')); } catch { code = ''; }
+  history.replaceState(null, '', '/console/reset');
   if (!code.startsWith('cpr_')) {
     return page(main, 'Set a new password', h('div', { id: 'reset-no-code' },
       notice('This link has no reset code. Ask the admin who gave it to you for the full link (…/console/reset#cpr_…).', 'error')));
