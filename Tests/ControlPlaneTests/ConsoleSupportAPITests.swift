@@ -101,7 +101,7 @@ struct ConsoleSupportAPITests {
             #expect(added["target"] as? String == "user:\(alice)")
             #expect(added["target_label"] as? String == "Alice <alice@acme.test>", "\(added)")
             let created = try #require(events.first { $0["action"] as? String == "service_account.created" })
-            #expect(created["target_label"] as? String == "robot", "\(created)")
+            #expect(created["target"] as? String == "svc:\(robot.id)" && created["target_label"] as? String == "robot", "\(created)")
             // The superuser key has no name to show.
             #expect(added["actor_label"] == nil, "\(added)")
             // Names are beside the chain, not in it: it still verifies.

@@ -79,7 +79,7 @@ public struct AgentOSEnvironment: Sendable, Equatable {
             ]
         case .jwksFile:
             lines.append("JWT_JWKS_FILE=" + quoted(jwksName))
-            files.append(File(name: jwksName, content: Self.jwks(published)))
+            files.append(File(name: jwksName, content: String(decoding: try SigningKeys.jwksDocument(published), as: UTF8.self) + "\n"))
             steps = [
                 "Put \(jwksName) in the AgentOS's working directory (JWT_JWKS_FILE is relative to it) and start the OS with this environment.",
                 "The OS reads the file once, at start-up. To rotate: `controlplane keys rotate` stages the next key; fetch this "
@@ -106,13 +106,6 @@ public struct AgentOSEnvironment: Sendable, Equatable {
             files: files,
             steps: steps
         )
-    }
-
-    /// The JWKS document of `published`, as the public `jwks.json` serves it.
-    static func jwks(_ published: [SigningKeyInfo]) -> String {
-        let data =
-            (try? JSONSerialization.data(withJSONObject: ["keys": published.map(\.jwk)], options: [.sortedKeys, .withoutEscapingSlashes]))
-        return String(decoding: data ?? Data(), as: UTF8.self) + "\n"
     }
 
     /// `scheme://host[:port]` of `url` (checked at start-up by `Validation.issuer`), rebuilt from

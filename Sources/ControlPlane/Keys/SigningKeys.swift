@@ -1,5 +1,5 @@
 public import AgentOSAuth
-import Foundation
+public import Foundation
 import Logging
 import PostgresNIO
 
@@ -27,6 +27,12 @@ public struct SigningKeys: Sendable {
     /// Keys published in the JWKS (pending, active, retiring before `retire_at`); public.
     public func published(org slug: String, os id: String) async throws -> [SigningKeyInfo] {
         try await publishedSet(org: slug, os: id).keys
+    }
+
+    /// The JWKS document of `keys` (`{"keys": [...]}`, sorted keys): what `…/jwks.json` serves and
+    /// what a JWKS file for `JWT_JWKS_FILE` holds, byte for byte.
+    public static func jwksDocument(_ keys: [SigningKeyInfo]) throws -> Data {
+        try JSONSerialization.data(withJSONObject: ["keys": keys.map(\.jwk)], options: [.sortedKeys, .withoutEscapingSlashes])
     }
 
     /// The OS and its published keys; public.

@@ -27,10 +27,7 @@ struct PublicKeyRoutes {
             let (os, keys) = try await signingKeys.publishedSet(org: try context.parameters.require("org"), os: osID)
             // An OS with nothing published answers an empty set: a verifier must read it as "no key
             // is valid", not as an outage (unknown organisations and OSes stay 404).
-            let data = try JSONSerialization.data(
-                withJSONObject: ["keys": keys.map(\.jwk)],
-                options: [.sortedKeys, .withoutEscapingSlashes]
-            )
+            let data = try SigningKeys.jwksDocument(keys)
             // A verifier names its OS (a 304 too: it holds this same set); browsers and curl do not.
             if let named = HTTPField.Name(DocumentRequest.osIDHeader), request.headers[named] == osID {
                 await jwksFetches.record(os, kids: keys.map(\.kid))

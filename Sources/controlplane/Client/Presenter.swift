@@ -63,17 +63,7 @@ enum Presenter {
     }
 }
 
-/// Double-quotes a value for a shell or an env file, keeping newlines (a PEM must keep them).
-func shellQuoted(_ value: String) -> String {
-    var quoted = "\""
-    for character in value {
-        if "\\\"$`".contains(character) { quoted.append("\\") }
-        quoted.append(character)
-    }
-    return quoted + "\""
-}
-
-/// JSON for values the CLI builds itself (`os env --json`, `os public-key --json`).
+/// JSON for values the CLI builds itself (`os public-key --json`).
 func jsonData(_ object: [String: String]) throws -> Data {
     try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
 }

@@ -53,6 +53,23 @@ struct ControlPlaneHarness: Sendable {
         settings: ControlPlaneSettings = settings,
         _ body: @Sendable (ControlPlaneHarness) async throws -> Void
     ) async throws {
+        try await withRouter(settings: settings) { router, harness in
+            let app = Application(
+                router: router,
+                configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                logger: TestCluster.logger
+            )
+            try await app.test(live ? .live : .router) { client in try await body(harness(client)) }
+        }
+    }
+
+    /// The router of a control plane on its own test database (a superuser key made, the group
+    /// commits running) while `body` runs; `body` serves it and gets the harness for its client.
+    /// `run` serves it in process; a test that needs a fixed address serves it itself.
+    static func withRouter(
+        settings: ControlPlaneSettings,
+        _ body: @Sendable (Router<APIRequestContext>, @Sendable (any TestClientProtocol) -> ControlPlaneHarness) async throws -> Void
+    ) async throws {
         try await TestCluster.withNamedDatabase { postgres, _, name in
             let clock = TestClock()
             let services = ControlPlaneServices(
@@ -71,22 +88,15 @@ struct ControlPlaneHarness: Sendable {
                     console: try ConsoleAssets(directory: consoleDirectory)
                 )
             )
-            let app = Application(
-                router: router,
-                configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                logger: TestCluster.logger
-            )
             try await services.withBackgroundServices {
-                try await app.test(live ? .live : .router) { client in
-                    try await body(
-                        ControlPlaneHarness(
-                            services: services,
-                            database: postgres,
-                            client: client,
-                            adminKey: adminKey,
-                            databaseName: name,
-                            clock: clock
-                        )
+                try await body(router) { client in
+                    ControlPlaneHarness(
+                        services: services,
+                        database: postgres,
+                        client: client,
+                        adminKey: adminKey,
+                        databaseName: name,
+                        clock: clock
                     )
                 }
             }

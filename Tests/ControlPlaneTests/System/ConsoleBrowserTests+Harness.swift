@@ -40,24 +40,6 @@ extension SystemTests.ConsoleBrowserTests {
     /// journey's end; it judges their 390-px layout itself); its helper lists them here.
     static let adminPages: [String] = []
 
-    /// A free port on 127.0.0.1 (the kernel's pick, released at once).
-    static func freePort() throws -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        try #require(socket >= 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0
-            }
-        }
-        try #require(bound)
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     /// `ControlPlaneHarness.run(live: true)`, but served on `port` with its issuer at that address,
     /// as `serve` is: the `.env` the server generates names the issuer's origin in
     /// CORS_ORIGIN_LIST, so the AgentOS started from it lets this console (same origin) call it.
@@ -69,24 +51,7 @@ extension SystemTests.ConsoleBrowserTests {
             settings.issuer = "http://127.0.0.1:\(port)"
             return settings
         }()
-        try await TestCluster.withNamedDatabase { postgres, _, name in
-            let clock = ControlPlaneHarness.TestClock()
-            let services = ControlPlaneServices(
-                client: postgres,
-                masterKeys: ControlPlaneHarness.masterKeys,
-                settings: settings,
-                logger: TestCluster.logger,
-                now: { clock.now() }
-            )
-            let adminKey = try await services.authentication.createSuperuserKey(name: "test admin")
-            let router = ControlPlaneServer.buildRouter(
-                .init(
-                    client: postgres,
-                    services: services,
-                    migrations: .init(migrations: try TestCluster.migrations),
-                    console: try ConsoleAssets(directory: ControlPlaneHarness.consoleDirectory)
-                )
-            )
+        try await ControlPlaneHarness.withRouter(settings: settings) { router, harness in
             let listening = AsyncStream<Void>.makeStream()
             let app = Application(
                 router: router,
@@ -95,36 +60,21 @@ extension SystemTests.ConsoleBrowserTests {
                 logger: TestCluster.logger
             )
             let server = ServiceGroup(services: [app], logger: TestCluster.logger)
-            try await services.withBackgroundServices {
-                try await withThrowingTaskGroup(of: Void.self) { tasks in
-                    tasks.addTask {
-                        defer { listening.continuation.finish() }
-                        try await server.run()
-                    }
-                    for await _ in listening.stream {}
-                    let result: Result<Void, any Error>
-                    do {
-                        result = .success(
-                            try await app.test(.router) { client in
-                                try await body(
-                                    ControlPlaneHarness(
-                                        services: services,
-                                        database: postgres,
-                                        client: client,
-                                        adminKey: adminKey,
-                                        databaseName: name,
-                                        clock: clock
-                                    )
-                                )
-                            }
-                        )
-                    } catch {
-                        result = .failure(error)
-                    }
-                    await server.triggerGracefulShutdown()
-                    try await tasks.waitForAll()
-                    try result.get()
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask {
+                    defer { listening.continuation.finish() }
+                    try await server.run()
                 }
+                for await _ in listening.stream {}
+                let result: Result<Void, any Error>
+                do {
+                    result = .success(try await app.test(.router) { client in try await body(harness(client)) })
+                } catch {
+                    result = .failure(error)
+                }
+                await server.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+                try result.get()
             }
         }
     }

@@ -53,7 +53,7 @@ extension SystemTests {
             try? FileManager.default.removeItem(at: Self.output)
             try FileManager.default.createDirectory(at: Self.output, withIntermediateDirectories: true)
 
-            let port = try Self.freePort()
+            let port = try NginxProxy.freePort()
             try await Self.withControlPlane(on: port) { (cp: ControlPlaneHarness) async throws in
                 // A fresh control plane: no organisation, so a setup link, as `serve` prints it. Everything
                 // else is the browser: the owner comes to be there.
