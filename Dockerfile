@@ -34,6 +34,9 @@ RUN --mount=type=cache,target=/src/.build \
     swift build -c release --product controlplane --static-swift-stdlib \
     && install -D -m 0755 "$(swift build -c release --show-bin-path)/controlplane" /staging/usr/local/bin/controlplane \
     && strip --strip-debug /staging/usr/local/bin/controlplane \
+    && swift build -c release --product agentos-gateway --static-swift-stdlib \
+    && install -D -m 0755 "$(swift build -c release --show-bin-path)/agentos-gateway" /staging/usr/local/bin/agentos-gateway \
+    && strip --strip-debug /staging/usr/local/bin/agentos-gateway \
     && install -D -m 0755 /usr/libexec/swift/linux/swift-backtrace-static /staging/usr/local/libexec/swift-backtrace-static \
     && install -d /staging/usr/share/controlplane/migrations \
     && install -m 0644 Migrations/*.sql /staging/usr/share/controlplane/migrations/ \

@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "ControlPlaneHTTP", targets: ["ControlPlaneHTTP"]),
         .executable(name: "controlplane", targets: ["controlplane"]),
         .executable(name: "demo-os", targets: ["demo-os"]),
+        .library(name: "AgentOSGateway", targets: ["AgentOSGateway"]),
+        .executable(name: "agentos-gateway", targets: ["agentos-gateway"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -164,6 +166,7 @@ let package = Package(
             dependencies: [
                 "AgentOSAuth",
                 "AgentOSAuthHTTPClient",
+                "AgentOSAuthHummingbird",
                 "DemoOS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -180,6 +183,40 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The verifier in front of any AgentOS (docs/gateway.md): a reverse proxy whose every
+        // request the gate decides before it is forwarded. A library, so tests run it in process.
+        .target(
+            name: "AgentOSGateway",
+            dependencies: [
+                "AgentOSAuth",
+                "AgentOSAuthHummingbird",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "agentos-gateway",
+            dependencies: [
+                "AgentOSAuth",
+                "AgentOSAuthHTTPClient",
+                "AgentOSGateway",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -220,6 +257,24 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AgentOSGatewayTests",
+            dependencies: [
+                "AgentOSAuth",
+                "AgentOSAuthTestSupport",
+                "AgentOSGateway",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,5 +1,6 @@
 import AgentOSAuth
 import AgentOSAuthHTTPClient
+import AgentOSAuthHummingbird
 import ArgumentParser
 import DemoOS
 import Foundation

@@ -1,4 +1,5 @@
 import AgentOSAuth
+import AgentOSAuthHummingbird
 import AgentOSAuthTestSupport
 import DemoOS
 import HTTPTypes

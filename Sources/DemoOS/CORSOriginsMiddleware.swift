@@ -1,28 +1,9 @@
-import Foundation
+import AgentOSAuthHummingbird
 import HTTPTypes
 import Hummingbird
 
-/// Agno's `CORS_ORIGIN_LIST`: browsers on these origins (e.g. the control plane's console) may
-/// call the OS. Outermost, so preflights are answered before the token check and refusals (401,
-/// 403) still carry the headers a page needs to read their `detail`.
-public struct CORSOrigins: Sendable {
-    public var origins: Set<String>
-
-    public init(_ origins: some Sequence<String>) { self.origins = Set(origins) }
-
-    /// A JSON list (`["http://127.0.0.1:8080"]`, as Agno reads it) or comma-separated origins.
-    public init(parsing raw: String?) {
-        let trimmed = (raw ?? "").trimmingCharacters(in: .whitespaces)
-        let inner = trimmed.hasPrefix("[") && trimmed.hasSuffix("]") ? String(trimmed.dropFirst().dropLast()) : trimmed
-        self.init(
-            inner.split(separator: ",").map {
-                $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
-            }
-            .filter { !$0.isEmpty }
-        )
-    }
-}
-
+/// Answers for the origins of `CORS_ORIGIN_LIST`. Outermost, so preflights are answered before the
+/// token check and refusals (401, 403) still carry the headers a page needs to read their `detail`.
 struct CORSOriginsMiddleware<Context: RequestContext>: RouterMiddleware {
     let allowed: CORSOrigins
 

@@ -1,0 +1,71 @@
+public import AgentOSAuth
+public import AsyncHTTPClient
+import Foundation
+public import Hummingbird
+public import Logging
+import NIOCore
+public import Prometheus
+
+/// Builds the gateway's two listeners (docs/gateway.md): the proxied one, whose every request
+/// ``GatewayResponder`` decides and forwards, and `/metrics` on its own address, so the upstream's
+/// routes and the gateway's never share a path.
+public enum Gateway {
+    /// The client to the upstream: no redirects followed (a redirect is the upstream's answer to
+    /// pass on), no decompression (bodies pass through as sent), the configured timeouts.
+    public static func makeHTTPClient(configuration: GatewayConfiguration) -> HTTPClient {
+        var client = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(
+                connect: .nanoseconds(Int64(configuration.connectTimeout * 1e9)),
+                read: .nanoseconds(Int64(configuration.upstreamTimeout * 1e9))
+            ),
+            decompression: .disabled
+        )
+        client.httpVersion = .http1Only
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: client)
+    }
+
+    /// The proxied listener on `configuration.host:port`.
+    public static func application(
+        configuration: GatewayConfiguration,
+        gate: AuthGate,
+        client: HTTPClient,
+        registry: PrometheusCollectorRegistry,
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            responder: GatewayResponder(configuration: configuration, gate: gate, client: client, registry: registry),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+    }
+
+    /// `GET /metrics` (Prometheus text) on `configuration.metricsHost:metricsPort`.
+    public static func metricsApplication(
+        configuration: GatewayConfiguration,
+        registry: PrometheusCollectorRegistry,
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let router = Router()
+        router.get("/metrics") { _, _ -> Response in
+            var buffer = ByteBuffer()
+            var bytes: [UInt8] = []
+            registry.emit(into: &bytes)
+            buffer.writeBytes(bytes)
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: buffer)
+            )
+        }
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.metricsHost, port: configuration.metricsPort ?? 0)),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import NIOPosix
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Bytes written to a socket as they are, and everything read back until the peer closes or 5 s
+/// pass: for requests no HTTP client library would send (smuggling shapes, hop-by-hop tricks).
+enum RawHTTP {
+    static func exchange(port: Int, _ request: String) async throws -> String {
+        // Blocking calls on NIO's thread pool: on the cooperative pool (2 threads here) they would
+        // starve the in-process servers they talk to.
+        try await NIOThreadPool.singleton.runIfActive {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard fd >= 0 else { throw POSIXError(.EIO) }
+            defer { close(fd) }
+            var timeout = timeval(tv_sec: 5, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+            let bytes = Array(request.utf8)
+            _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            var answer: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                if count < 0 && answer.isEmpty { return "<recv failed: errno \(errno)>" }
+                if count <= 0 { break }
+                answer += chunk[0..<count]
+            }
+            return String(decoding: answer, as: UTF8.self)
+        }
+    }
+}

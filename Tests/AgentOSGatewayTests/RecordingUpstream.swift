@@ -1,0 +1,75 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Synchronization
+
+/// A stand-in AgentOS that records every request it receives, exactly as it arrived (raw target,
+/// every header, the whole body), and answers by path: a few paths stream, stall or misbehave.
+final class RecordingUpstream: Sendable {
+    struct Received: Sendable {
+        let method: String
+        let target: String
+        let headers: HTTPFields
+        let body: [UInt8]
+    }
+
+    private let log = Mutex<[Received]>([])
+    /// `POST /agents/stream-agent/runs` sends its second event only once this yields.
+    let release: AsyncStream<Void>
+    let releaseContinuation: AsyncStream<Void>.Continuation
+
+    init() {
+        (release, releaseContinuation) = AsyncStream.makeStream()
+    }
+
+    var received: [Received] { log.withLock { $0 } }
+
+    func respond(to request: Request) async throws -> Response {
+        var body: [UInt8] = []
+        for try await buffer in request.body { body += Array(buffer.readableBytesView) }
+        let target = request.head.path ?? ""
+        log.withLock { $0.append(Received(method: request.method.rawValue, target: target, headers: request.headers, body: body)) }
+        let path = target.split(separator: "?").first.map(String.init) ?? ""
+        switch path {
+        case "/agents/stream-agent/runs":
+            let release = self.release
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/event-stream"],
+                body: ResponseBody { writer in
+                    try await writer.write(ByteBuffer(string: "event: RunStarted\ndata: {\"n\":1}\n\n"))
+                    for await _ in release { break }
+                    try await writer.write(ByteBuffer(string: "event: RunCompleted\ndata: {\"n\":2}\n\n"))
+                    try await writer.finish(nil)
+                }
+            )
+        case "/agents/slow-agent":
+            try await Task.sleep(for: .seconds(5))
+            return Response(status: .ok)
+        case "/agents/private-agent":
+            // Hop-by-hop headers of the upstream's own connection must not reach the client.
+            return Response(
+                status: .ok,
+                headers: [
+                    HTTPField.Name("Connection")!: "X-Upstream-Private", HTTPField.Name("X-Upstream-Private")!: "1",
+                    HTTPField.Name("Keep-Alive")!: "timeout=5", HTTPField.Name("X-Agno")!: "kept",
+                ],
+                body: .init(byteBuffer: ByteBuffer(string: "{}"))
+            )
+        default:
+            let json = try JSONSerialization.data(withJSONObject: ["path": path, "bytes": body.count])
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: json)))
+        }
+    }
+}
+
+/// The upstream as a Hummingbird responder that sees the raw target, as uvicorn would.
+struct RecordingResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+    let upstream: RecordingUpstream
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        try await upstream.respond(to: request)
+    }
+}
