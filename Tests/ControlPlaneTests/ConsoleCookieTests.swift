@@ -64,11 +64,16 @@ struct ConsoleCookieTests {
     func theSessionIsReadFromTheCookieHeaderOnlyWithoutAuthorization() throws {
         let jar = "theme=dark; cp_session=cps_first; cp_csrf=x"
         #expect(try Self.cookies.credential(Self.request([.cookie: jar], method: .get)) == "cps_first")
-        // A browser may split cookies over several fields (HTTP/2); the first `cp_session` counts.
+        // A browser may split cookies over several fields (HTTP/2); they are read together.
         var split: HTTPFields = [.cookie: "theme=dark"]
         split.append(HTTPField(name: .cookie, value: "cp_session=cps_second"))
-        split.append(HTTPField(name: .cookie, value: "cp_session=cps_third"))
         #expect(try Self.cookies.credential(Self.request(split, method: .get)) == "cps_second")
+        // A second `cp_session`, in either field, is a tossed cookie: neither is used.
+        split.append(HTTPField(name: .cookie, value: "cp_session=cps_third"))
+        #expect(throws: APIError.self) { try Self.cookies.credential(Self.request(split, method: .get)) }
+        #expect(throws: APIError.self) {
+            try Self.cookies.credential(Self.request([.cookie: "cp_session=cps_a; theme=dark; cp_session=cps_b"], method: .get))
+        }
         #expect(try Self.cookies.credential(Self.request([.cookie: "theme=dark; cp_sessionx=cps_no"], method: .get)) == nil)
         #expect(try Self.cookies.credential(Self.request([.cookie: jar, .authorization: "Bearer cpk_x"], method: .get)) == nil)
     }

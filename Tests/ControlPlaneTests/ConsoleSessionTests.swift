@@ -131,6 +131,17 @@ struct ConsoleSessionTests {
             let kept = try await cp.send(.get, "/v1/orgs/made", key: .some(nil), headers: jar)
             #expect(kept.status == 200 && kept.json["name"] as? String == "made", "\(kept.text)")
 
+            // Cookie tossing (docs/security.md, 3.13): a page elsewhere on this site set a second
+            // cp_session at a narrower path; the browser sends both, and neither is used.
+            let tossed = try await cp.send(
+                .get,
+                "/v1/me",
+                key: .some(nil),
+                headers: [.cookie: "cp_session=cps_attackers; cp_session=\(token); cp_csrf=\(csrf)"]
+            )
+            #expect(tossed.status == 401 && tossed.errorMessage?.contains("more than one session cookie") == true, "\(tossed.text)")
+            #expect(tossed.headers[values: .setCookie].contains { $0.hasPrefix("cp_session=;") && $0.contains("Path=/v1") })
+
             // Only sessions ride in the cookie: an API key there is refused.
             let apiKey = try await cp.send(.get, "/v1/me", key: .some(nil), headers: [.cookie: "cp_session=\(cp.adminKey)"])
             #expect(apiKey.status == 401 && apiKey.errorCode == "unauthorized", "\(apiKey.text)")

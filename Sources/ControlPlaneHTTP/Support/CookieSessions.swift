@@ -52,6 +52,16 @@ struct CookieSessions: Sendable {
     /// methods must carry the matching `X-CSRF-Token` and, when the browser sends one, our `Origin`.
     func credential(_ request: Request) throws -> String? {
         guard request.headers[.authorization] == nil, let token = request.cookies[Self.sessionCookie]?.value else { return nil }
+        // Two session cookies: one was set by another page of this site (another port, a sibling
+        // subdomain) at a narrower path, to swap the console into its account (cookie tossing).
+        guard Self.count(Self.sessionCookie, in: request) == 1 else {
+            throw APIError(
+                .unauthorized,
+                code: "unauthorized",
+                message: "more than one session cookie was sent (another page on this site may have set one): sign in again",
+                headers: clear(request, alsoAt: ["/v1"])
+            )
+        }
         guard token.hasPrefix("cps_") else {
             throw APIError(
                 .unauthorized,
@@ -93,12 +103,24 @@ struct CookieSessions: Sendable {
     }
 
     /// `Set-Cookie` headers that delete both cookies (sign-out, a dead session).
-    func clear(_ request: Request) -> HTTPFields {
+    func clear(_ request: Request, alsoAt paths: [String] = []) -> HTTPFields {
         let secure = isSecure(request)
         var headers = HTTPFields()
         headers.setCookie(Self.cookie(Self.sessionCookie, "", maxAge: 0, secure: secure, httpOnly: true))
         headers.setCookie(Self.cookie(Self.csrfCookie, "", maxAge: 0, secure: secure, httpOnly: false))
+        for path in paths {
+            for name in [Self.sessionCookie, Self.csrfCookie] {
+                headers.setCookie(Cookie(name: name, value: "", maxAge: 0, path: path, secure: secure, httpOnly: false, sameSite: .strict))
+            }
+        }
         return headers
+    }
+
+    /// How many cookies called `name` the request's `Cookie` headers carry.
+    static func count(_ name: String, in request: Request) -> Int {
+        request.headers[values: .cookie].reduce(0) { total, header in
+            total + header.split(separator: ";").filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix(name + "=") }.count
+        }
     }
 
     /// What both cookies share: the whole site (`Path=/`), never sent cross-site (`SameSite=Strict`).
