@@ -1,6 +1,6 @@
 // Grants chosen from the OS's real agents, teams and workflows; effective access; Explain.
-import { enc, get, post, del } from './api.js';
-import { clear, field, form, h, notice, removeButton, section, table, when } from './dom.js';
+import { enc, get, isResourceID, post, del } from './api.js';
+import { ask, clear, field, form, h, notice, removeButton, section, table, when } from './dom.js';
 import { describeSource, resources, subjectBody, subjectQuery } from './subjects.js';
 import { beforeSending } from './ostarget.js';
 
@@ -18,20 +18,32 @@ export function grantsSection(shared) {
     const { grants } = await get(`${base}/os/${enc(target.id)}/grants`);
     if (ticket !== shown) return; // another OS was picked meanwhile: its answer is the one to show
     const rows = grants.map((g) => [g.subject.label, h('code', {}, g.scope), when(g.created_at),
-      removeButton(`revoke-grant-${g.subject.label}-${g.scope}`, async () => { await del(`${base}/os/${enc(target.id)}/grants/${enc(g.id)}`); await rerender(); })]);
+      removeButton(`revoke-grant-${g.subject.label}-${g.scope}`, async () => {
+        if (!ask(`Remove the grant of ${g.scope} to ${g.subject.label} on ${target.name}? Their new tokens no longer carry it.`)) return;
+        await del(`${base}/os/${enc(target.id)}/grants/${enc(g.id)}`);
+        await rerender();
+      })]);
     const found = Object.fromEntries(FAMILIES.map((f) => [f, []]));
     const resourceSelect = h('select', { id: 'grant-resource', name: 'resource' });
     const familySelect = h('select', { id: 'grant-family', name: 'family' }, FAMILIES.map((f) => h('option', { value: f }, f)));
-    const fill = () => clear(resourceSelect, h('option', { value: '*' }, `every ${familySelect.value.slice(0, -1)} (*)`),
-      (found[familySelect.value] ?? []).map((r) => h('option', { value: r.id }, `${r.name} (${r.id})`)));
+    // The first choice grants nothing: every agent (*) is picked on purpose, never by default. A
+    // name is whatever the OS answered (maybe not a string): passed as text, never templated.
+    const fill = () => clear(resourceSelect, h('option', { value: '', selected: true }, 'Choose…'),
+      h('option', { value: '*' }, `every ${familySelect.value.slice(0, -1)} (*)`),
+      (found[familySelect.value] ?? []).map((r) => h('option', { value: r.id }, r.name, ' (', r.id, ')')));
     familySelect.addEventListener('change', fill);
     fill();
     // The picker is filled from the OS itself, once the admin has seen where the tokens go.
     const listed = h('div', { id: 'grants-listed', 'aria-live': 'polite' });
     const list = async () => {
       clear(listed, notice(`Loading ${target.name}'s agents, teams and workflows …`));
-      Object.assign(found, await resources(org, target));
-      fill();
+      try {
+        Object.assign(found, await resources(org, target));
+        fill();
+      } catch (error) {
+        // An answer the page cannot show is said so, never left at "Loading …".
+        return clear(listed, notice(`Could not list what ${target.name} answered: ${error.message}. You can still type a scope below.`, 'error'));
+      }
       clear(listed, found.errors?.length
         ? notice(`Could not list everything from the OS: ${found.errors.join('; ')}. You can still type a scope below.`, 'error')
         : h('p', { class: 'hint' }, `Resources below are listed by ${target.name}.`));
@@ -45,10 +57,12 @@ export function grantsSection(shared) {
       form('grant', [
         field('grant', { name: 'subject', label: 'Subject', options: people }),
         h('div', { class: 'field' }, h('label', { for: 'grant-family' }, 'Kind'), familySelect),
-        h('div', { class: 'field' }, h('label', { for: 'grant-resource' }, `Resource (listed by ${target.name})`), resourceSelect),
+        h('div', { class: 'field' }, h('label', { for: 'grant-resource' }, `Resource (listed by ${target.name})`), resourceSelect,
+          h('p', { class: 'error', id: 'grant-resource-error', 'aria-live': 'polite' })),
         field('grant', { name: 'action', label: 'Action', options: catalog.actions, value: 'run' }),
         field('grant', { name: 'scope', label: 'Or any scope', placeholder: 'agents:web-agent:run', match: 'scope', hint: 'Leave empty to grant the choice above.' }),
       ], 'Grant', async ({ subject, family, resource, action, scope }) => {
+        if (!scope && !resource) throw Object.assign(new Error('choose a resource (or type a scope below)'), { field: 'resource' });
         await post(`${base}/os/${enc(target.id)}/grants`, { subject: subjectBody(subject), scope: scope || `${family}:${resource}:${action}` });
         await rerender();
       }));
@@ -136,16 +150,24 @@ export function explainSection(shared) {
     const osName = chosen && chosen.name !== chosen.id ? `${chosen.name} (${chosen.id})` : target;
     const who = people.find(([value]) => value === subject)?.[1] ?? subject;
     const { missing, words } = verdict(answer, { who, self, osName, adminScope: catalog.admin_scope });
-    // An admin grants the narrowest scope the request lacks (the per-id one), then asks again.
-    const grant = admin && missing.length ? h('button', { type: 'button', class: 'primary', id: 'explain-grant' },
-      `Grant ${missing.join(' and ')} to ${self ? 'yourself' : who} on ${osName}`) : null;
+    // An admin grants the narrowest scope the request lacks (the per-id one), then asks again. Only
+    // a scope whose id names one resource, as in the grant picker (isResourceID): explaining
+    // `/agents/*/runs` must not grant agents:*:run, which is every agent.
+    const grantable = missing.filter((scope) => {
+      const parts = scope.split(':');
+      return parts.length === 3 && isResourceID(parts[1]);
+    });
+    const grant = admin && grantable.length ? h('button', { type: 'button', class: 'primary', id: 'explain-grant' },
+      `Grant ${grantable.join(' and ')} to ${self ? 'yourself' : who} on ${osName}`) : null;
+    const noGrant = admin && missing.length && !grantable.length
+      ? h('p', { class: 'hint', id: 'explain-no-grant' }, 'No "Grant this": none of these scopes names one resource; grant or bind it below on purpose.') : null;
     grant?.addEventListener('click', async () => {
       grant.disabled = true;
       try {
-        for (const scope of missing) await post(`${base}/os/${enc(target)}/grants`, { subject: subjectBody(subject), scope });
+        for (const scope of grantable) await post(`${base}/os/${enc(target)}/grants`, { subject: subjectBody(subject), scope });
         await shared.showGrants?.(target);
         await run({ subject, os: target, method, path });
-        out.prepend(notice(`Granted ${missing.join(' and ')}; explained again:`, 'success'));
+        out.prepend(notice(`Granted ${grantable.join(' and ')}; explained again:`, 'success'));
       } catch (error) {
         grant.disabled = false;
         grant.after(notice(error.message, 'error'));
@@ -153,7 +175,7 @@ export function explainSection(shared) {
     });
     clear(out,
       h('p', { class: `notice ${answer.allowed ? 'success' : 'error'}`, id: 'explain-verdict', role: 'status' }, words),
-      grant ? h('div', { class: 'actions' }, grant) : null,
+      grant ? h('div', { class: 'actions' }, grant) : noGrant,
       h('p', { class: 'hint' }, `${method} ${path}: ${answer.allowed ? 'the OS would answer' : 'the OS would refuse with'} ${answer.status}.`));
   };
   return section('Explain',

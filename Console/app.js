@@ -94,12 +94,21 @@ async function route() {
   // The query after the page (`?os=prod`) is the page's, not part of its name.
   const [path, search = ''] = location.hash.replace(/^#\/?/, '').split(/\?(.*)/s);
   const query = new URLSearchParams(search);
-  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  // A segment that does not decode (`%`) is no page; nor is `.` or `..` as an org, OS or any id:
+  // pages put ids in API paths, where the browser would resolve them (`#/o/org1/os/..` would
+  // fetch /v1/orgs/org1).
+  const decode = (segment) => { try { return decodeURIComponent(segment); } catch { return null; } };
+  const parts = path.split('/').filter(Boolean).map(decode);
+  const malformed = parts.some((part) => part === null || part === '.' || part === '..');
   if (!state.me) await loadMe();
   if (!state.me || parts[0] === 'signin') {
     if (state.me) return navigate('#/');
     clear(root, main);
     return renderSignIn(main, { navigate, reload: loadMe });
+  }
+  if (malformed) {
+    clear(root, header(joined()[0]?.organization.slug ?? null, ''), main);
+    return clear(main, notice('No such page. Pick one from the navigation.', 'error'));
   }
   let org = null, page = parts[0] ?? '', rest = [];
   if (parts[0] === 'o' && parts[1]) [org, page, ...rest] = [parts[1], parts[2] ?? 'os', ...parts.slice(3)];

@@ -18,7 +18,17 @@ const CONTROL_BUT_NEWLINE = /(?!\n)[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
  * showError() and ask() use it.
  */
 export function inert(text, { keepNewlines = false } = {}) {
-  return String(text).replace(keepNewlines ? CONTROL_BUT_NEWLINE : CONTROL, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
+  return textOf(text).replace(keepNewlines ? CONTROL_BUT_NEWLINE : CONTROL, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
+}
+
+/**
+ * Any value as text, never throwing: an OS's answer can hold an object where a name belongs, and
+ * String() of `{"toString": 1}` throws (which would stop the page mid-render). Non-strings are
+ * written as JSON; what JSON cannot write is `?`.
+ */
+function textOf(value) {
+  if (typeof value === 'string') return value;
+  try { return JSON.stringify(value) ?? '?'; } catch { return '?'; }
 }
 
 /** A text node that keeps its line breaks (for <pre> and answers); otherwise as `inert`. */

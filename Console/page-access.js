@@ -34,7 +34,11 @@ export async function renderAccess(main, context) {
 
 function bindingsSection({ admin, base, roles, os, people, rerender }, bindings) {
   const rows = bindings.map((b) => [b.subject.label, b.role, b.os ?? 'every OS', when(b.created_at),
-    admin ? removeButton(`unbind-${b.subject.label}-${b.role}`, async () => { await del(`${base}/role-bindings/${enc(b.id)}`); await rerender(); }) : '']);
+    admin ? removeButton(`unbind-${b.subject.label}-${b.role}`, async () => {
+      if (!ask(`Remove the binding of ${b.role} to ${b.subject.label} on ${b.os ?? 'every OS'}? Their new tokens no longer carry its scopes.`)) return;
+      await del(`${base}/role-bindings/${enc(b.id)}`);
+      await rerender();
+    }) : '']);
   return section('Role bindings',
     h('p', { class: 'hint' }, 'A binding gives a subject every scope of a role, on one OS or on all of them.'),
     table(['Subject', 'Role', 'OS', 'Since', ''], rows, 'No bindings yet: nobody gets a token with any scope until you bind a role or grant a scope.'),

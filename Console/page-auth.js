@@ -55,8 +55,9 @@ export function renderSignIn(main, { navigate, reload }) {
 }
 
 export async function renderInvite(main, { me, navigate, reload }) {
-  // The code is never sent to a server in a URL, and it leaves the address bar (and the history)
-  // at once, as the setup page's does: this page keeps it in memory only.
+  // The code is never sent to a server in a URL, and it leaves the address bar (and the current
+  // history entry) at once, as the setup page's does: this page keeps it in memory only. The
+  // browser's history may still keep the link as opened (docs/console.md).
   let code = '';
   try { code = decodeURIComponent(location.hash.replace(/^#/, '')); } catch { code = ''; }
   history.replaceState(null, '', '/console/invite');

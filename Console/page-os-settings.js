@@ -119,13 +119,14 @@ export async function renderOSSettings(main, context) {
   clear(main,
     h('p', { class: 'crumbs' }, h('a', { href: `#/o/${org}/os` }, 'OSes'), ' / ', osID),
     h('h1', {}, `${os.name} settings`),
-    section('Details', form('details', [
+    // Members see the details; only admins get the form the server would otherwise refuse.
+    section('Details', admin ? form('details', [
       field('details', { name: 'name', label: 'Name', value: os.name, required: true }),
       field('details', { name: 'url', label: 'URL', type: 'url', value: os.url ?? '' }),
     ], 'Save', async ({ name, url }) => {
       await patch(base, url ? { name, url } : { name });
       await rerender();
-    })),
+    }) : h('dl', { class: 'probe', id: 'os-details' }, h('dt', {}, 'Name'), h('dd', {}, os.name), h('dt', {}, 'URL'), h('dd', {}, os.url ?? '—'))),
     section('Verifier', verifier),
     os.url ? section('Reachability', h('p', { class: 'hint' }, `Asks ${os.url}/info from this browser.`),
       h('div', { class: 'actions' }, action('Probe /info', 'probe', () => probeInfo(main.querySelector('#probe-result'), os.url, osID)),
@@ -150,6 +151,7 @@ export async function renderOSSettings(main, context) {
       h('p', {}, 'For an AgentOS in security-key mode (OS_SECURITY_KEY) instead of JWTs. A new one replaces the old at once.'),
       h('div', { id: 'security-key' }),
       action('Generate a new security key', 'rotate-security-key', async () => {
+        if (!ask(`Generate a new security key for ${osID}? It replaces the old one at once: set the new one as the OS's OS_SECURITY_KEY and in every client that sends the old one.`)) return;
         const { security_key: value } = await post(`${base}/security-key`);
         clear(main.querySelector('#security-key'), secret('OS_SECURITY_KEY', value, 'security-key-value'));
       })) : null,

@@ -79,9 +79,9 @@ export async function probeInfo(out, url, id) {
     const info = await osCall(url, 'GET', '/info');
     const matches = id ? info.os_id === id : null;
     clear(out, h('dl', { class: 'probe' },
-      h('dt', {}, 'os_id'), h('dd', { id: 'probe-os-id' }, String(info.os_id ?? '—')),
-      h('dt', {}, 'auth_mode'), h('dd', { id: 'probe-auth-mode' }, String(info.auth_mode ?? 'not reported')),
-      h('dt', {}, 'id matches'), h('dd', { id: 'probe-match' }, matches === null ? 'enter the OS id' : matches ? 'yes' : `no: the OS says ${info.os_id}`)));
+      h('dt', {}, 'os_id'), h('dd', { id: 'probe-os-id' }, info.os_id ?? '—'),
+      h('dt', {}, 'auth_mode'), h('dd', { id: 'probe-auth-mode' }, info.auth_mode ?? 'not reported'),
+      h('dt', {}, 'id matches'), h('dd', { id: 'probe-match' }, matches === null ? 'enter the OS id' : matches ? 'yes' : ['no: the OS says ', info.os_id])));
     return info;
   } catch (error) {
     clear(out, notice(error instanceof ApiError ? error.message : String(error), 'error'));

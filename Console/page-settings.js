@@ -6,6 +6,8 @@ import { clear, field, form, h, notice, section, when } from './dom.js';
 export async function renderSettings(main, context) {
   const { org, me, role, reload, navigate } = context;
   const owner = role === 'owner';
+  // A member opening this page by its URL sees the settings, not forms the server would refuse.
+  const admin = role === 'admin' || owner;
   const base = `/v1/orgs/${enc(org)}`;
   // What a deletion takes with it, counted for the owner who may delete.
   const [organisation, os, members] = await Promise.all([
@@ -36,7 +38,7 @@ export async function renderSettings(main, context) {
   clear(main,
     h('h1', {}, 'Settings'),
     h('p', { class: 'crumbs' }, `${organisation.name} · slug `, h('code', {}, organisation.slug), ` · created ${when(organisation.created_at)}`),
-    section('Name',
+    admin ? section('Name',
       form('org-rename', [
         field('org-rename', { name: 'name', label: 'Name', value: organisation.name, required: true,
           hint: `Shown in the console and on invitations. The slug (${organisation.slug}) never changes: it is part of every URL and token.` }),
@@ -45,14 +47,14 @@ export async function renderSettings(main, context) {
         await reload();
         // Drawn again from the server's answers: the header's organisation switcher shows the new name too.
         navigate(`#/o/${enc(org)}/settings`);
-      })),
+      })) : null,
     section('Two-factor authentication',
       h('p', {}, 'Now: ', h('strong', { id: 'org-mfa-state' }, organisation.require_mfa ? 'required for admins and owners' : 'not required')),
       h('p', { class: 'hint' }, 'When required, admins and owners without an authenticator app get 403 (mfa_required) on every route of this organisation, from the console and with their API keys, until they set one up. Members, service accounts and superuser keys are not affected.'),
-      !organisation.require_mfa && !hasTOTP
+      admin && !organisation.require_mfa && !hasTOTP
         ? notice('You have no authenticator app yourself: the control plane will refuse to turn this on for you. Set one up under Your account first.', 'info')
         : null,
-      h('div', { class: 'actions' }, mfaButton), mfaOut),
+      admin ? h('div', { class: 'actions' }, mfaButton) : h('p', { class: 'hint', id: 'org-settings-admins' }, 'Only admins and owners change these settings.'), mfaOut),
     owner ? deleteSection(organisation, os, members, { reload, navigate }) : null);
 }
 

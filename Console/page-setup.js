@@ -14,7 +14,8 @@ export function slugFrom(name) {
 }
 
 export async function renderSetup(main, { navigate, reload }) {
-  // The code leaves the address bar (and the history) at once; this page keeps it in memory only.
+  // The code leaves the address bar (and the current history entry) at once; this page keeps it in
+  // memory only. The browser's history may still keep the link as opened (docs/console.md).
   let code = '';
   try { code = decodeURIComponent(location.hash.replace(/^#/, '')); } catch { code = ''; }
   history.replaceState(null, '', '/console/setup');

@@ -1,6 +1,6 @@
 // Tokens: one for yourself (copy), service accounts (secret shown once), revocations.
 import { enc, get, post, del } from './api.js';
-import { clear, field, form, h, notice, removeButton, section, secret, table, when } from './dom.js';
+import { ask, clear, field, form, h, notice, removeButton, section, secret, table, when } from './dom.js';
 
 export async function renderTokens(main, context) {
   const { org, role } = context;
@@ -32,7 +32,11 @@ export async function renderTokens(main, context) {
       h('p', { class: 'hint' }, 'Machine clients: they get tokens with the OAuth2 client-credentials grant at /oauth/token.'),
       table(['Name', 'Client id', 'Token broker', 'Created', ''], accounts.map((a) => [a.name, h('code', {}, a.client_id), a.token_broker ? 'yes' : 'no',
         a.revoked_at ? `revoked ${when(a.revoked_at)}` : when(a.created_at),
-        a.revoked_at ? '' : removeButton(`revoke-sa-${a.name}`, async () => { await del(`${base}/service-accounts/${enc(a.id)}`); await rerender(); }, 'Revoke')]),
+        a.revoked_at ? '' : removeButton(`revoke-sa-${a.name}`, async () => {
+          if (!ask(`Revoke the service account ${a.name} (${a.client_id})? Its secret stops getting tokens at once.`)) return;
+          await del(`${base}/service-accounts/${enc(a.id)}`);
+          await rerender();
+        }, 'Revoke')]),
       'No service accounts.'),
       form('service-account', [
         field('service-account', { name: 'name', label: 'Name', required: true }),

@@ -33,7 +33,9 @@ function showOS(body, org, os) {
   const sent = (method, path) => (token) => calls.append(h('li', {}, h('code', {}, `${method} ${baseOf(os.url)}${path}`),
     token.jti ? ` · token ${token.jti}` : ' · a token', ' for ', token.scopes.map((s) => h('code', {}, s, ' ')), `· ${token.expires_in} s`));
   clear(body,
-    beforeSending(org, os, 'use', 'List agents, teams and workflows', () => load(lists, org, os, sent)),
+    // Whatever the OS answered, the page says so: a rejection must not leave "Asking …" forever.
+    beforeSending(org, os, 'use', 'List agents, teams and workflows', () => load(lists, org, os, sent)
+      .catch((error) => clear(lists, notice(`Could not show what ${baseOf(os.url)} answered: ${error.message}`, 'error')))),
     h('details', { class: 'calls' }, h('summary', {}, 'Tokens sent from this page'), calls),
     lists);
 }
@@ -73,7 +75,7 @@ async function load(lists, org, os, sent) {
         const path = `/agents/${enc(agent)}/runs`;
         try {
           const run = await callOS(org, os, [`agents:${agent}:run`], 'POST', path, { form: { message, stream: 'false' }, onToken: sent('POST', path) });
-          clear(answer, h('div', { class: 'answer', id: 'run-content' }, lines(String(run?.content ?? JSON.stringify(run)))));
+          clear(answer, h('div', { class: 'answer', id: 'run-content' }, lines(run?.content ?? run)));
         } catch (error) {
           clear(answer, notice(error.message, 'error'));
           answer.firstChild.id = 'run-refused';

@@ -275,7 +275,11 @@ class Journey:
         self.element(owner, "grants-send").click()
         listed = lambda d: [o.get_attribute("value") for o in Select(d.find_element(By.ID, "grant-resource")).options]  # noqa: E731
         self.wait(owner, lambda d: "web-agent" in listed(d) and "finance-agent" in listed(d), 20, "the OS's agents in the grant picker")
-        self.observed["grant_picker"] = listed(owner)
+        # The first choice is a placeholder that grants nothing ("Choose…", value ""), selected until
+        # the admin picks: recorded apart, the picker's real choices as before.
+        first = Select(owner.find_element(By.ID, "grant-resource")).options[0]
+        self.observed["grant_picker_first"] = [first.get_attribute("value"), first.text, first.is_selected()]
+        self.observed["grant_picker"] = [v for v in listed(owner) if v]
         Select(owner.find_element(By.ID, "grant-subject")).select_by_visible_text(alice_option(owner).text)
         Select(owner.find_element(By.ID, "grant-family")).select_by_value("agents")
         Select(owner.find_element(By.ID, "grant-resource")).select_by_value("web-agent")
@@ -299,6 +303,7 @@ class Journey:
 
         # The owner removes alice's grant; after a reload (a fresh token) her web-agent run is refused.
         self.go(owner, f"/o/{a.org}/access", grant_button).click()
+        self.wait(owner, ec.alert_is_present(), 5, "the grant removal's question").accept()
         self.wait(owner, lambda d: not d.find_elements(By.ID, grant_button), what="the grant to disappear")
         alice.refresh()
         self.element(alice, "use-send").click()

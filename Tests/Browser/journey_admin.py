@@ -418,6 +418,7 @@ class AdminJourney:
         # Removed again: the journey ends with no grant on the OS.
         for grant in made:
             j.element(owner, f"revoke-grant-{grant['subject']['label']}-{grant['scope']}").click()
+            self.confirm(owner, accept=True)  # removing a grant is asked first
             self.wait(owner, lambda d: grant["id"] not in [g["id"] for g in self.api.ok("GET", grants_path)["grants"]], 10, "the grant to go")
 
     def scope_picker(self):

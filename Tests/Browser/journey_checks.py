@@ -6,7 +6,8 @@ a status of <n> (...)"; the journey's deliberate ones are listed in `expected_fa
 browser, exact URL, status, how often and why. Anything else (another URL, status or count, a
 script error) is reported.
 narrow_layout: the page is no wider than the window's viewport (its width less a vertical
-scroll bar) and no visible part of any element lies outside it; content clipped by a scrolling
+scroll bar: the document's scrollWidth, which also catches overflowing text, is listed among the
+overflowing when wider) and no visible part of any element lies outside it; content clipped by a scrolling
 ancestor is not visible, so it counts only as far as that ancestor reaches. Closed <details> are
 opened for the measurement (a tap shows them) and closed again.
 decode_qr: the texts of the QR codes in a PNG (a screenshot of the canvas), decoded by zxing-cpp.
@@ -89,7 +90,9 @@ for (const el of document.body.querySelectorAll('*')) {
   // Only where the overflow starts: its children are carried out with it.
   if (!offenders.has(el.parentElement)) found.push(`${path(el)} [${Math.round(box.left)}..${Math.round(box.right)} px]`);
 }
+// Text is no element: a long word overflowing its box shows only in the document's width.
 const scrollWidth = document.documentElement.scrollWidth;
+if (scrollWidth > width) found.unshift(`document [scrollWidth ${scrollWidth} px > ${width} px]`);
 closed.forEach((d) => { d.open = false; });
 return {inner_width: window.innerWidth, client_width: width, scroll_width: scrollWidth, overflowing: found.slice(0, 20)};
 """

@@ -45,10 +45,15 @@ extension SystemTests.ConsoleBrowserTests {
     /// CORS_ORIGIN_LIST, so the AgentOS started from it lets this console (same origin) call it.
     /// (HummingbirdTesting's live mode always picks its own port, so the server runs here and the
     /// harness's `send` goes through the same router in-process.)
-    static func withControlPlane(on port: Int, _ body: @Sendable (ControlPlaneHarness) async throws -> Void) async throws {
+    static func withControlPlane(
+        on port: Int,
+        statusListTTL: TimeInterval? = nil,
+        _ body: @Sendable (ControlPlaneHarness) async throws -> Void
+    ) async throws {
         let settings = {
             var settings = ControlPlaneHarness.settings
             settings.issuer = "http://127.0.0.1:\(port)"
+            if let statusListTTL { settings.statusListTTL = statusListTTL }
             return settings
         }()
         try await ControlPlaneHarness.withRouter(settings: settings) { router, harness in

@@ -118,6 +118,9 @@ extension SystemTests {
                 #expect(result["invite_link_has_fragment_code"] as? Bool == true && result["invite_code_left_in_url"] as? Bool == false)
                 // The grant was picked from the OS's own agent list.
                 #expect(result["grant_picker"] as? [String] == ["*", "web-agent", "finance-agent"])
+                // Nothing is granted by pressing Grant without a choice: the selected first option grants nothing.
+                let first = result["grant_picker_first"] as? [Any]
+                #expect(first?.first as? String == "" && first?.last as? Bool == true, "\(String(describing: first))")
                 // Alice, from her browser, straight to the OS with her own short-lived token.
                 #expect(result["alice_sees_agents"] as? [String] == ["finance-agent", "web-agent"])
                 #expect(result["web_agent_answer"] as? String == "echo: hello from the console")
