@@ -36,7 +36,7 @@ enum GatewayError: Error, Equatable {
         case .ambiguousAuthorization: "Ambiguous Authorization header"
         case .upstreamUnreachable: "The AgentOS behind the gateway cannot be reached"
         case .upstreamTimeout: "The AgentOS behind the gateway did not answer in time (GATEWAY_UPSTREAM_TIMEOUT)"
-        case .upstreamFailed: "The AgentOS behind the gateway closed the connection without an answer"
+        case .upstreamFailed: "The AgentOS behind the gateway gave no answer the gateway can pass on"
         }
     }
 

@@ -12,7 +12,9 @@ public import AgentOSAuth
 /// * a `.` or `..` segment, plain or encoded;
 /// * an empty segment (`//agents`): Starlette keeps it, other readers merge it;
 /// * a `%` not followed by two hex digits, and bytes outside printable ASCII, raw or decoded;
-/// * anything that is not an origin-form target (`http://…`, `*`).
+/// * a character outside RFC 3986's path and query set anywhere in the target (`#`, `|`, `{`, …:
+///   AsyncHTTPClient would drop or re-encode it, and the upstream would route another target);
+/// * anything that is not a path (`*`); NIO hands an absolute-form target over as its path.
 ///
 /// One trailing `/` is decided without it: Agno normalises `/agents/` to `/agents` before its
 /// gate (docs/agno-compatibility.md).
@@ -21,6 +23,11 @@ public enum GatewayPath {
     ///
     /// - Throws: 400 ``AgentOSAuth/AgentOSAuthError/Code/invalidPath`` naming the problem.
     public static func decided(fromTarget target: String) throws(AgentOSAuthError) -> String {
+        // Only RFC 3986's characters for a path and a query, anywhere in the target: a `#` or a
+        // character an HTTP client re-encodes would make the target sent differ from the one decided.
+        guard target.utf8.allSatisfy(isTargetByte) else {
+            throw refusal("only RFC 3986 path and query characters may appear in the target ('#', '|', '{', '\"', spaces … are not)")
+        }
         let raw = target.utf8.split(separator: UInt8(ascii: "?"), maxSplits: 1, omittingEmptySubsequences: false).first ?? []
         guard raw.first == UInt8(ascii: "/") else {
             throw refusal("the request target must be a path starting with '/'")
@@ -64,6 +71,14 @@ public enum GatewayPath {
             }
         }
         return String(decoding: decoded, as: UTF8.self)
+    }
+
+    /// unreserved, sub-delims, `:`, `@`, `/`, `?` and `%` (RFC 3986 §3.3, §3.4).
+    private static func isTargetByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+        default: Array("-._~!$&'()*+,;=:@/?%".utf8).contains(byte)
+        }
     }
 
     private static func refusal(_ reason: String) -> AgentOSAuthError {

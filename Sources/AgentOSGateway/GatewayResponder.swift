@@ -83,6 +83,9 @@ public struct GatewayResponder: HTTPResponder {
         } catch {
             throw Self.classify(error)
         }
+        // A 1xx final answer (101 Switching Protocols) would turn the client's connection into a
+        // tunnel the gateway does not relay: WebSocket upgrades are not passed on yet.
+        guard upstream.status.code >= 200 else { throw .upstreamFailed }
         metrics.upstreamAnswered(after: ContinuousClock.now - started)
         metrics.count("forwarded")
         var headers = HTTPFields()

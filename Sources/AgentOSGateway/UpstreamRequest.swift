@@ -25,7 +25,9 @@ struct UpstreamRequest {
     ) throws(GatewayError) -> HTTPClientRequest {
         var outgoing = HTTPClientRequest(url: upstream.absoluteString + target)
         outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
-        let listed = HopByHop.listed(in: request.headers)
+        // `Connection: authorization` must not take away the credential the gate decided on.
+        var listed = HopByHop.listed(in: request.headers)
+        listed.remove("authorization")
         var forwardedFor: [String] = []
         var forwardedHost: String?
         var forwardedProto: String?
@@ -43,6 +45,9 @@ struct UpstreamRequest {
                 if trustForwarded { forwardedProto = field.value }
             case .xRequestID:
                 continue
+            case .forwarded, .xRealIP:
+                // The other spellings of "who asked": the client's own claim unless a proxy is trusted.
+                if trustForwarded { outgoing.headers.add(name: field.name.rawName, value: field.value) }
             default:
                 outgoing.headers.add(name: field.name.rawName, value: field.value)
             }
@@ -72,4 +77,6 @@ extension HTTPField.Name {
     static let xForwardedProto = Self("X-Forwarded-Proto")!
     static let xRequestID = Self("X-Request-ID")!
     static let hostField = Self("Host")!
+    static let forwarded = Self("Forwarded")!
+    static let xRealIP = Self("X-Real-IP")!
 }

@@ -38,6 +38,13 @@ struct GatewayProxyTests {
             #expect(disguised.status == 403, "\(disguised)")
             let slashed = try await gateway.send(.GET, "/agents/web-agent%2F..%2Ffinance-agent", token: Self.reader)
             #expect(slashed.status == 400 && slashed.body.contains("encoded '/'"), "\(slashed)")
+            // A fragment would be dropped by the client to the upstream: decided on one route, sent to another.
+            let fragment = try await RawHTTP.exchange(
+                port: gateway.gatewayPort,
+                "POST /agents/finance-agent/runs#/runs/x/resume HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer "
+                    + TestTokens.scoped([String]()) + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            )
+            #expect(fragment.hasPrefix("HTTP/1.1 400"), "\(fragment.prefix(200))")
             #expect(gateway.upstream.received.count == 1)
         }
     }
@@ -67,15 +74,19 @@ struct GatewayProxyTests {
             let answer = try await RawHTTP.exchange(
                 port: gateway.gatewayPort,
                 "GET /agents/private-agent HTTP/1.1\r\nHost: gw.example\r\nAuthorization: Bearer \(token)\r\n"
-                    + "Connection: close, X-Secret\r\nX-Secret: drop-me\r\nKeep-Alive: timeout=5\r\n"
+                    + "Connection: close, X-Secret, Authorization\r\nX-Secret: drop-me\r\nKeep-Alive: timeout=5\r\n"
+                    + "Forwarded: for=6.6.6.6;host=evil\r\nX-Real-IP: 6.6.6.6\r\n"
                     + "Proxy-Authorization: Basic eDp5\r\nTE: trailers\r\nX-Forwarded-For: 6.6.6.6\r\n"
                     + "X-Forwarded-Host: evil.example\r\nX-Forwarded-Proto: https\r\nX-Request-ID: req-123\r\n\r\n"
             )
             #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer.prefix(300))")
             let seen = try #require(gateway.upstream.received.last)
             let field = { (name: String) in seen.headers[HTTPField.Name(name)!] }
-            #expect(field("Authorization") == "Bearer \(token)", "Authorization must reach the upstream unchanged")
-            for dropped in ["X-Secret", "Keep-Alive", "Proxy-Authorization", "TE"] {
+            #expect(
+                field("Authorization") == "Bearer \(token)",
+                "Authorization must reach the upstream unchanged, even when Connection lists it"
+            )
+            for dropped in ["X-Secret", "Keep-Alive", "Proxy-Authorization", "TE", "Forwarded", "X-Real-IP"] {
                 #expect(field(dropped) == nil, "\(dropped) crossed the gateway")
             }
             #expect(field("X-Forwarded-For") == "127.0.0.1", "the client named itself: \(field("X-Forwarded-For") ?? "-")")
