@@ -2,6 +2,8 @@ public import AgentOSAuth
 public import AsyncHTTPClient
 import Foundation
 public import Hummingbird
+import HummingbirdCore
+import HummingbirdWebSocket
 public import Logging
 import NIOCore
 public import Prometheus
@@ -34,8 +36,24 @@ public enum Gateway {
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        Application(
+        let relay = WorkflowSocketRelay(gate: gate, upstream: configuration.upstream)
+        return Application(
             responder: GatewayResponder(configuration: configuration, gate: gate, client: client, registry: registry),
+            // Only Agno's workflow socket is upgraded; any other upgrade request is a plain
+            // request to the responder, which drops `Upgrade` as hop-by-hop.
+            server: HTTPServerBuilder { responder in
+                RefusingUpgradeChannel(
+                    base: HTTP1WebSocketUpgradeChannel(
+                        responder: responder,
+                        configuration: .init(ws: .init(maxFrameSize: WorkflowSocketRelay.maxMessage))
+                    ) { head, _, _ in
+                        guard WorkflowSocketRelay.accepts(head), let target = head.path else { return .dontUpgrade }
+                        return .upgrade([:]) { inbound, outbound, context in
+                            try await relay.relay(target: target, client: inbound, outbound, logger: context.logger)
+                        }
+                    }
+                )
+            },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger

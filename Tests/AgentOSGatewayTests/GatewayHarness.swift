@@ -4,6 +4,7 @@ import AgentOSGateway
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -91,8 +92,13 @@ struct GatewayHarness {
         _ body: (Int) async throws -> T
     ) async throws -> T {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let upstream = responder.upstream
         let running = Application(
             responder: responder,
+            server: .http1WebSocketUpgrade { head, _, _ in
+                guard head.path == "/workflows/ws" else { return .dontUpgrade }
+                return .upgrade([:]) { inbound, outbound, _ in try await upstream.socket(inbound, outbound) }
+            },
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) },
             logger: logger

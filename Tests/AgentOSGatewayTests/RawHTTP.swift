@@ -1,5 +1,4 @@
 import Foundation
-import NIOPosix
 
 #if canImport(Glibc)
     import Glibc
@@ -9,9 +8,10 @@ import NIOPosix
 /// pass: for requests no HTTP client library would send (smuggling shapes, hop-by-hop tricks).
 enum RawHTTP {
     static func exchange(port: Int, _ request: String) async throws -> String {
-        // Blocking calls on NIO's thread pool: on the cooperative pool (2 threads here) they would
-        // starve the in-process servers they talk to.
-        try await NIOThreadPool.singleton.runIfActive {
+        // Blocking calls on a thread of their own: on the cooperative pool (2 threads here) they
+        // would starve the in-process servers they talk to, and on NIO's shared thread pool the
+        // password hashing of the tests running beside them.
+        try await onOwnThread {
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             guard fd >= 0 else { throw POSIXError(.EIO) }
             defer { close(fd) }
@@ -36,6 +36,12 @@ enum RawHTTP {
                 answer += chunk[0..<count]
             }
             return String(decoding: answer, as: UTF8.self)
+        }
+    }
+
+    private static func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try work() }) }.start()
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdWebSocket
 import NIOCore
 import Synchronization
 
@@ -15,6 +16,7 @@ final class RecordingUpstream: Sendable {
     }
 
     private let log = Mutex<[Received]>([])
+    private let socketLog = Mutex<[String]>([])
     /// `POST /agents/stream-agent/runs` sends its second event only once this yields.
     let release: AsyncStream<Void>
     let releaseContinuation: AsyncStream<Void>.Continuation
@@ -24,6 +26,18 @@ final class RecordingUpstream: Sendable {
     }
 
     var received: [Received] { log.withLock { $0 } }
+    /// The text messages that reached the upstream's `/workflows/ws`.
+    var socketMessages: [String] { socketLog.withLock { $0 } }
+
+    /// Agno's workflow socket, reduced to an echo: each text message is recorded and answered
+    /// `{"event":"echo"}` (the test reads one answer per message it sends).
+    func socket(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter) async throws {
+        for try await message in inbound.messages(maxSize: 1 << 20) {
+            guard case .text(let text) = message else { continue }
+            socketLog.withLock { $0.append(text) }
+            try await outbound.write(.text(#"{"event":"echo"}"#))
+        }
+    }
 
     func respond(to request: Request) async throws -> Response {
         var body: [UInt8] = []

@@ -137,41 +137,53 @@ public struct AuthGate: Sendable {
         if authorizer.isExcluded(method: method, path: path) { return .excluded }
 
         let principal: Principal
+        switch await authenticate(authorization) {
+        case .success(let found): principal = found
+        case .failure(let error): return .denied(error)
+        }
+        if let refusal = authorizer.refusal(principal.scopes, method: method, path: path) { return .denied(refusal) }
+        return .allowed(principal)
+    }
+
+    /// Verifies a credential on its own, with no route: the principal it names, or the refusal
+    /// (401) the gate would answer. For credentials that arrive outside a request's
+    /// `Authorization` header, such as the `authenticate` message of Agno's workflow WebSocket.
+    public func authenticate(_ authorization: String?) async -> Result<Principal, AgentOSAuthError> {
         switch authMode {
         case .none:
             // Only reachable with `disabled` (validate() refuses a silent open gate).
-            return .allowed(Principal(mode: .none, subject: nil, sessionID: nil, scopes: ScopeSet([]), claims: [:], enforcesScopes: false))
+            return .success(Principal(mode: .none, subject: nil, sessionID: nil, scopes: ScopeSet([]), claims: [:], enforcesScopes: false))
         case .securityKey:
             guard let token = Self.credential(authorization) else {
-                return .denied(AgentOSAuthError(.missingCredentials, "Authorization header required"))
+                return .failure(AgentOSAuthError(.missingCredentials, "Authorization header required"))
             }
             guard let key = securityKey, Self.constantTimeEquals(token.utf8, key) else {
-                return .denied(AgentOSAuthError(.invalidSecurityKey, "Invalid authentication token"))
+                return .failure(AgentOSAuthError(.invalidSecurityKey, "Invalid authentication token"))
             }
-            return .allowed(
+            return .success(
                 Principal(mode: .securityKey, subject: nil, sessionID: nil, scopes: ScopeSet([]), claims: [:], enforcesScopes: false)
             )
         case .jwt:
             guard let token = Self.credential(authorization) else {
-                return .denied(AgentOSAuthError(.missingCredentials, "Authorization header missing"))
+                return .failure(AgentOSAuthError(.missingCredentials, "Authorization header missing"))
             }
-            guard let verifier else { return .denied(AgentOSAuthError(.invalidConfiguration, "no verifier")) }
+            guard let verifier else { return .failure(AgentOSAuthError(.invalidConfiguration, "no verifier")) }
             do {
                 let verified = try await verifier.verify(token)
-                principal = Principal(
-                    mode: .jwt,
-                    subject: verified.subject,
-                    sessionID: verified.sessionID,
-                    scopes: verified.scopeSet,
-                    claims: verified.claims,
-                    enforcesScopes: configuration.authorization
+                return .success(
+                    Principal(
+                        mode: .jwt,
+                        subject: verified.subject,
+                        sessionID: verified.sessionID,
+                        scopes: verified.scopeSet,
+                        claims: verified.claims,
+                        enforcesScopes: configuration.authorization
+                    )
                 )
             } catch {
-                return .denied(error)
+                return .failure(error)
             }
         }
-        if let refusal = authorizer.refusal(principal.scopes, method: method, path: path) { return .denied(refusal) }
-        return .allowed(principal)
     }
 
     /// What the gate would answer for a caller holding `scopes`; see ``RouteAuthorizer/evaluate(_:method:path:)``.

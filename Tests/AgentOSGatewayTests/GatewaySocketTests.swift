@@ -1,0 +1,59 @@
+import AgentOSAuthTestSupport
+import AgentOSGateway
+import HummingbirdWSClient
+import Logging
+import NIOWebSocket
+import Synchronization
+import Testing
+
+/// Agno's workflow WebSocket through the gateway (docs/gateway.md, "WebSocket"): in-band
+/// authentication and per-workflow `workflows:<id>:run`, decided before a message reaches the
+/// upstream, whose own record says what arrived.
+@Suite("Gateway: the workflow WebSocket")
+struct GatewaySocketTests {
+    @Test func messagesAreDecidedBeforeTheyReachTheUpstream() async throws {
+        try await GatewayHarness.run { gateway in
+            let token = TestTokens.scoped(["workflows:w1:run"])
+            var logger = Logger(label: "socket-test")
+            logger.logLevel = .critical
+            let collected = Mutex<[String]>([])
+            try await WebSocketClient.connect(url: "ws://127.0.0.1:\(gateway.gatewayPort)/workflows/ws", logger: logger) {
+                inbound,
+                outbound,
+                _ in
+                var replies = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+                for message in [
+                    #"{"action":"start-workflow","workflow_id":"w1"}"#,
+                    #"{"action":"authenticate","token":"\#(TestTokens.scoped(["workflows:w1:run"], key: .rsa2))"}"#,
+                    #"{"action":"authenticate","token":"\#(token)"}"#,
+                    #"{"action":"start-workflow","workflow_id":"w1","message":"hi"}"#,
+                    #"{"action":"start-workflow","workflow_id":"w2","message":"hi"}"#,
+                    #"{"action":"start-workflow","workflow_id":"w1/../w2"}"#,
+                    #"{"action":"drop-tables"}"#,
+                    "not json",
+                ] {
+                    try await outbound.write(.text(message))
+                    guard case .text(let reply) = try await replies.next() else { break }
+                    collected.withLock { $0.append(reply) }
+                }
+                try await outbound.close(.normalClosure, reason: nil)
+            }
+            let answers = collected.withLock { $0 }
+            #expect(answers.count == 8, "\(answers)")
+            #expect(answers[0].contains(#""event":"auth_error""#) && answers[0].contains("authenticate action first"), "\(answers[0])")
+            #expect(answers[1].contains(#""event":"auth_error""#) && answers[1].contains(#""error_type":"invalid_token""#), "\(answers[1])")
+            #expect(answers[2] == #"{"event":"echo"}"# && answers[3] == #"{"event":"echo"}"#, "\(answers)")
+            #expect(answers[4].contains("Insufficient permissions"), "\(answers[4])")
+            #expect(answers[5].contains("workflow_id must name one workflow"), "\(answers[5])")
+            #expect(answers[6].contains("Unknown action") && answers[7].contains("Invalid message"), "\(answers)")
+            #expect(
+                gateway.upstream.socketMessages
+                    == [
+                        #"{"action":"authenticate","token":"\#(token)"}"#,
+                        #"{"action":"start-workflow","workflow_id":"w1","message":"hi"}"#,
+                    ],
+                "\(gateway.upstream.socketMessages)"
+            )
+        }
+    }
+}
