@@ -1,6 +1,7 @@
 """An Agno AgentOS (agno[os]==3.1.10) protected by tokens from the control plane.
 
-Two agents, web-agent and finance-agent, answer with a local echo model: no LLM, no API key, no network.
+Two agents, web-agent and finance-agent, answer with a local echo model: no LLM, no API key, no network;
+one workflow, echo-workflow, runs web-agent (for the workflow WebSocket, /workflows/ws).
 Configured like any AgentOS, from the environment that `controlplane os env <os>` prints:
 AGENT_OS_ID (the OS id, which tokens carry as `aud`) and JWT_VERIFICATION_KEY (the OS's public key) or
 JWT_JWKS_FILE (the path of a JWKS file holding its public keys).
@@ -25,6 +26,8 @@ from agno.models.base import Model
 from agno.models.response import ModelResponse
 from agno.os import AgentOS
 from agno.os.authz import Authorization
+from agno.workflow import Workflow
+from agno.workflow.step import Step
 
 
 def _last_user_text(messages: Any) -> str:
@@ -85,9 +88,12 @@ def main() -> None:
         Agent(id="web-agent", name="Web Agent", model=EchoModel(), telemetry=False),
         Agent(id="finance-agent", name="Finance Agent", model=EchoModel(), telemetry=False),
     ]
+    # One workflow, for Agno's workflow WebSocket (/workflows/ws): a single step run by web-agent.
+    workflows = [Workflow(id="echo-workflow", name="Echo Workflow", steps=[Step(name="echo", agent=agents[0])], telemetry=False)]
     agent_os = AgentOS(
         id=os_id,
         agents=agents,
+        workflows=workflows,
         # Refuse tokens issued for another OS (Agno's default skips this check; AGNO_VERIFY_AUDIENCE=false
         # keeps Agno's default, which the control plane's tests use to show other JWTs fail on their own).
         # The keys come from JWT_VERIFICATION_KEY or JWT_JWKS_FILE, which Agno reads on its own.

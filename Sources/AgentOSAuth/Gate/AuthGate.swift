@@ -141,6 +141,8 @@ public struct AuthGate: Sendable {
         case .success(let found): principal = found
         case .failure(let error): return .denied(error)
         }
+        // The security key and a disabled gate carry no scopes: only a JWT meets the scope gate.
+        guard principal.mode == .jwt else { return .allowed(principal) }
         if let refusal = authorizer.refusal(principal.scopes, method: method, path: path) { return .denied(refusal) }
         return .allowed(principal)
     }
