@@ -272,6 +272,7 @@ let package = Package(
                 "AgentOSAuth",
                 "AgentOSAuthTestSupport",
                 "AgentOSGateway",
+                "DemoOS",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

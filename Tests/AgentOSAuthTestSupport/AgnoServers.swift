@@ -1,16 +1,15 @@
 import AgentOSAuth
-import AgentOSAuthTestSupport
 import Foundation
 
 /// The servers of Agno's live probe (docs/agno-compatibility.md), configured through the same
 /// environment variables an OS uses, plus N: an OS with no authentication (Agno's default when
 /// nothing is configured; here only with AGENTOS_AUTH_DISABLED=true).
-enum AgnoServer: String, CaseIterable, Sendable {
+public enum AgnoServer: String, CaseIterable, Sendable {
     case A, B, C, J, S, E, N
 
-    static let securityKey = "sk-demo-0123456789abcdef0123456789abcdef"
+    public static let securityKey = "sk-demo-0123456789abcdef0123456789abcdef"
 
-    var environment: [String: String] {
+    public var environment: [String: String] {
         switch self {
         case .A: ["JWT_VERIFICATION_KEY": TestTokens.rsa1PEM, "AGENT_OS_ID": TestTokens.osID]
         case .B:
@@ -33,7 +32,7 @@ enum AgnoServer: String, CaseIterable, Sendable {
     }
 
     /// A JWKS file with kids k1 (key 1) and k2 (key 2).
-    static let jwksFile: String = {
+    public static let jwksFile: String = {
         let path = NSTemporaryDirectory() + "agentos-test-jwks-\(UUID().uuidString).json"
         let data = TestTokens.jwks([TestTokens.rsaJWK(TestKeys.rsa1, kid: "k1"), TestTokens.rsaJWK(TestKeys.rsa2, kid: "k2")])
         try! data.write(to: URL(fileURLWithPath: path))

@@ -1,19 +1,18 @@
 // swift-format-ignore-file
 // (A conformance table reads best one row per line.)
-import AgentOSAuthTestSupport
 import Foundation
 
 /// What a real AgentOS 3.1.10 answered (docs/agno-compatibility.md), row by row. Rows the safer
 /// defaults change are marked `DIFFERS` and listed in docs/agno-compatibility.md; service-account
 /// (`agno_pat_`) rows are out of scope (see there).
-enum ConformanceTable {
+public enum ConformanceTable {
     typealias Row = ConformanceRow
     static let all2 = ["web-agent", "finance-agent"]
     static let runForm = "message=hi&stream=false"
 
     static func insufficient(_ scope: String) -> String { "Insufficient permissions. Required scope(s): \(scope)" }
 
-    static func rows(for server: AgnoServer) -> [Row] {
+    public static func rows(for server: AgnoServer) -> [ConformanceRow] {
         let admin = TestTokens.scoped(["agent_os:admin"])
         switch server {
         case .A: return serverA(admin: admin)
