@@ -25,6 +25,9 @@ public struct GatewayConfiguration: Sendable {
     /// Seconds the upstream may take to answer, and to stay silent within a streamed answer
     /// (`GATEWAY_UPSTREAM_TIMEOUT`, default 300: agent runs are long): past it, 504.
     public var upstreamTimeout: TimeInterval
+    /// Connections kept to the upstream (`GATEWAY_UPSTREAM_CONNECTIONS`, default 256): one per
+    /// request in flight, so this bounds the requests the upstream sees at once.
+    public var upstreamConnections: Int
     /// Keep the `X-Forwarded-*` headers a proxy in front of the gateway set, and append to them
     /// (`GATEWAY_TRUST_FORWARDED`, default false: the gateway's own view replaces them).
     public var trustForwarded: Bool
@@ -44,6 +47,7 @@ public struct GatewayConfiguration: Sendable {
         self.maxBodyBytes = 32 * 1024 * 1024
         self.connectTimeout = 5
         self.upstreamTimeout = 300
+        self.upstreamConnections = 256
         self.trustForwarded = false
         self.corsOrigins = []
         self.auth = auth
