@@ -110,8 +110,11 @@ struct SetupTests {
         }
     }
 
+    /// Four setups at once through the router in process: the race is in the database, not the
+    /// socket, and a socket client's read timeout fired when the full suite's password hashing
+    /// queued these four behind it on NIO's thread pool.
     @Test func concurrentSetupsMakeOneOrganisation() async throws {
-        try await ControlPlaneHarness.run(live: true) { (cp: ControlPlaneHarness) async throws in
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
             let code = try #require(try await cp.services.setup.issueCode())
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for index in 0..<4 {
