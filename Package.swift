@@ -214,6 +214,7 @@ let package = Package(
             dependencies: [
                 "AgentOSAuth",
                 "AgentOSAuthHTTPClient",
+                "AgentOSAuthHummingbird",
                 "AgentOSGateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

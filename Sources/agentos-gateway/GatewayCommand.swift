@@ -1,5 +1,6 @@
 import AgentOSAuth
 import AgentOSAuthHTTPClient
+import AgentOSAuthHummingbird
 import AgentOSGateway
 import ArgumentParser
 import AsyncHTTPClient
@@ -32,17 +33,10 @@ struct GatewayCommand: AsyncParsableCommand {
         let gate: AuthGate
         do {
             configuration = try GatewayConfiguration(environment: ProcessInfo.processInfo.environment)
-            let eventLogger = logger
             gate = try AuthGate(
                 configuration: configuration.auth,
                 fetcher: HTTPClientDocumentFetcher().fetch,
-                onEvent: { event in
-                    switch event.level {
-                    case .info: eventLogger.info("\(event.message)")
-                    case .warning: eventLogger.warning("\(event.message)")
-                    case .error: eventLogger.error("\(event.message)")
-                    }
-                }
+                onEvent: AuthEvent.logging(to: logger)
             )
             try await gate.start()
         } catch {

@@ -29,18 +29,10 @@ struct DemoOSCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let gate: AuthGate
         do {
-            // The verifier's events (JWKS failures, keys too stale to use, auth disabled) go to the log.
-            let eventLogger = logger
             gate = try AuthGate(
                 configuration: try AgentOSAuthConfiguration(environment: environment),
                 fetcher: HTTPClientDocumentFetcher().fetch,
-                onEvent: { event in
-                    switch event.level {
-                    case .info: eventLogger.info("\(event.message)")
-                    case .warning: eventLogger.warning("\(event.message)")
-                    case .error: eventLogger.error("\(event.message)")
-                    }
-                }
+                onEvent: AuthEvent.logging(to: logger)
             )
             try await gate.start()
         } catch {

@@ -50,12 +50,6 @@ struct GatewayHarness {
             let gate = try AuthGate(configuration: configuration.auth, onEvent: { _ in })
             let forwarder = Gateway.makeHTTPClient(configuration: configuration)
             let client = HTTPClient(eventLoopGroupProvider: .singleton)
-            defer {
-                Task {
-                    try? await forwarder.shutdown()
-                    try? await client.shutdown()
-                }
-            }
             let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
             let gateway = Gateway.application(
                 configuration: configuration,
@@ -69,19 +63,30 @@ struct GatewayHarness {
                 continuation.yield(-$0)
             }
             let group = ServiceGroup(services: [gateway, metrics], logger: logger)
-            return try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
-                var gatewayPort = 0
-                var metricsPort = 0
-                for await port in ports {
-                    if port > 0 { gatewayPort = port } else { metricsPort = -port }
-                    if gatewayPort > 0 && metricsPort > 0 { break }
-                }
-                defer { tasks.cancelAll() }
-                return try await body(
-                    GatewayHarness(upstream: upstream, gatewayPort: gatewayPort, metricsPort: metricsPort, client: client)
+            let result: Result<T, any Error>
+            do {
+                result = .success(
+                    try await withThrowingTaskGroup(of: Void.self) { tasks in
+                        tasks.addTask { try await group.run() }
+                        var gatewayPort = 0
+                        var metricsPort = 0
+                        for await port in ports {
+                            if port > 0 { gatewayPort = port } else { metricsPort = -port }
+                            if gatewayPort > 0 && metricsPort > 0 { break }
+                        }
+                        defer { tasks.cancelAll() }
+                        return try await body(
+                            GatewayHarness(upstream: upstream, gatewayPort: gatewayPort, metricsPort: metricsPort, client: client)
+                        )
+                    }
                 )
+            } catch {
+                result = .failure(error)
             }
+            // Both clients end before the harness returns, whatever the body did.
+            try await forwarder.shutdown()
+            try await client.shutdown()
+            return try result.get()
         }
     }
 
