@@ -292,6 +292,7 @@ let package = Package(
         .testTarget(
             name: "ControlPlaneTests",
             dependencies: [
+                "AgentOSAuthTestSupport",
                 "ControlPlane",
                 "ControlPlaneHTTP",
                 "AgentOSAuth",

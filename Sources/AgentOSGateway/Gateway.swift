@@ -44,6 +44,7 @@ public enum Gateway {
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let relay = WorkflowSocketRelay(gate: gate, upstream: configuration.upstream)
+        let clientTimeout = TimeAmount.nanoseconds(Int64(configuration.clientTimeout * 1e9))
         return Application(
             responder: GatewayResponder(configuration: configuration, gate: gate, client: client, registry: registry),
             // Only Agno's workflow socket is upgraded; any other upgrade request is a plain
@@ -52,13 +53,17 @@ public enum Gateway {
                 RefusingUpgradeChannel(
                     base: HTTP1WebSocketUpgradeChannel(
                         responder: responder,
-                        configuration: .init(ws: .init(maxFrameSize: WorkflowSocketRelay.maxMessage))
+                        configuration: .init(
+                            http1: .init(idleTimeout: clientTimeout),
+                            ws: .init(maxFrameSize: WorkflowSocketRelay.maxMessage)
+                        )
                     ) { head, _, _ in
                         guard WorkflowSocketRelay.accepts(head), let target = head.path else { return .dontUpgrade }
                         return .upgrade([:]) { inbound, outbound, context in
                             try await relay.relay(target: target, client: inbound, outbound, logger: context.logger)
                         }
-                    }
+                    },
+                    firstHeadTimeout: clientTimeout
                 )
             },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),

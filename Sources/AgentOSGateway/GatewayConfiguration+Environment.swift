@@ -38,6 +38,7 @@ extension GatewayConfiguration {
         maxBodyBytes = try number("GATEWAY_MAX_BODY_BYTES", 0...Double(1 << 40)).map { Int($0) } ?? maxBodyBytes
         connectTimeout = try number("GATEWAY_CONNECT_TIMEOUT", 0.1...600) ?? connectTimeout
         upstreamTimeout = try number("GATEWAY_UPSTREAM_TIMEOUT", 0.1...86_400) ?? upstreamTimeout
+        clientTimeout = try number("GATEWAY_CLIENT_TIMEOUT", 0.1...3_600) ?? clientTimeout
         upstreamConnections = try number("GATEWAY_UPSTREAM_CONNECTIONS", 1...65_536).map { Int($0) } ?? upstreamConnections
         switch value("GATEWAY_TRUST_FORWARDED")?.lowercased() {
         case nil, "0", "false", "no", "off": trustForwarded = false

@@ -25,6 +25,11 @@ public struct GatewayConfiguration: Sendable {
     /// Seconds the upstream may take to answer, and to stay silent within a streamed answer
     /// (`GATEWAY_UPSTREAM_TIMEOUT`, default 300: agent runs are long): past it, 504.
     public var upstreamTimeout: TimeInterval
+    /// Seconds a client may stay silent (`GATEWAY_CLIENT_TIMEOUT`, default 30): to send a
+    /// request's head on a new or kept-alive connection, and between parts of its body. Past it
+    /// the connection is closed (slow-header attacks); a client waiting for a long answer is
+    /// never cut by it.
+    public var clientTimeout: TimeInterval
     /// Connections kept to the upstream (`GATEWAY_UPSTREAM_CONNECTIONS`, default 256): one per
     /// request in flight, so this bounds the requests the upstream sees at once.
     public var upstreamConnections: Int
@@ -34,7 +39,8 @@ public struct GatewayConfiguration: Sendable {
     /// Origins whose pages may read the gateway's own refusals (`CORS_ORIGIN_LIST`, as Agno's).
     public var corsOrigins: Set<String>
     /// The verifier; ``GatewayConfiguration/init(environment:)`` adds `GATEWAY_ALLOW_ROUTES` to
-    /// its route table as routes any authenticated caller may reach.
+    /// its route table as routes any authenticated caller may reach, and every initialiser opens
+    /// ``mcpServerCard`` as Agno does.
     public var auth: AgentOSAuthConfiguration
 
     /// A configuration with the defaults above.
@@ -47,11 +53,18 @@ public struct GatewayConfiguration: Sendable {
         self.maxBodyBytes = 32 * 1024 * 1024
         self.connectTimeout = 5
         self.upstreamTimeout = 300
+        self.clientTimeout = 30
         self.upstreamConnections = 256
         self.trustForwarded = false
         self.corsOrigins = []
         self.auth = auth
+        // Agno opens its MCP server card whenever it serves MCP (discovery before authentication,
+        // no secrets); when it does not, its own gate answers the forwarded request 401 anyway.
+        if !auth.excludedPaths.contains(Self.mcpServerCard) { self.auth.excludedPaths.append(Self.mcpServerCard) }
     }
+
+    /// Agno's MCP server card (`agno.os.config.MCP_SERVER_CARD_PATH`), open without a token.
+    public static let mcpServerCard = "/mcp/server-card"
 
     /// Opens `routes` (`"METHOD /pattern"`, `*` wildcards as in Agno's table) to any
     /// authenticated caller; the table's own entries keep their scopes.

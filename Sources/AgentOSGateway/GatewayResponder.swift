@@ -63,13 +63,15 @@ public struct GatewayResponder: HTTPResponder {
         let credentials = request.headers[values: .authorization]
         if credentials.count > 1 { throw .ambiguousAuthorization }
         // Framing is checked before the gate, as a parser would: nothing is sent until `execute`.
+        let breach = BodyCapBreach()
         let outgoing = try UpstreamRequest.make(
             request,
             target: target,
             upstream: configuration.upstream,
             client: .init(address: context.remoteAddress, requestID: requestID),
             trustForwarded: configuration.trustForwarded,
-            maxBodyBytes: configuration.maxBodyBytes
+            maxBodyBytes: configuration.maxBodyBytes,
+            breach: breach
         )
         if case .denied(let error) = await gate.decide(method: request.method.rawValue, path: path, authorization: credentials.first) {
             throw .refused(error)
@@ -78,10 +80,9 @@ public struct GatewayResponder: HTTPResponder {
         let upstream: HTTPClientResponse
         do {
             upstream = try await client.execute(outgoing, timeout: .nanoseconds(Int64(configuration.upstreamTimeout * 1e9)))
-        } catch let error as GatewayError {
-            throw error
         } catch {
-            throw Self.classify(error)
+            if breach.happened { throw .bodyTooLarge(limit: configuration.maxBodyBytes) }
+            throw (error as? GatewayError) ?? Self.classify(error)
         }
         // A 1xx final answer (101 Switching Protocols) would turn the client's connection into a
         // tunnel the gateway does not relay: WebSocket upgrades are not passed on yet.

@@ -8,16 +8,19 @@ import NIOHTTP1
 /// otherwise), answering what it leaves unanswered: when the first request cannot be parsed
 /// (`Content-Length` twice, `Content-Length` with `Transfer-Encoding`, …), its upgrade
 /// negotiation (2.8.1) never settles and the connection stays open without a word. Here the
-/// client gets the 400 plain Hummingbird answers, and the connection is closed.
+/// client gets the 400 plain Hummingbird answers, and the connection is closed. A first head
+/// that does not arrive within `firstHeadTimeout` closes the connection (``FirstHeadDeadline``).
 struct RefusingUpgradeChannel: ServerChildChannel {
     typealias Value = HTTP1WebSocketUpgradeChannel.Value
 
     let base: HTTP1WebSocketUpgradeChannel
+    let firstHeadTimeout: TimeAmount
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         base.setup(channel: channel, logger: logger).flatMapThrowing { value in
             let decoder = try channel.pipeline.syncOperations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
             try channel.pipeline.syncOperations.addHandler(ParserErrorRefusal(), position: .after(decoder))
+            try channel.pipeline.syncOperations.addHandler(FirstHeadDeadline(timeout: firstHeadTimeout), position: .after(decoder))
             return value
         }
     }

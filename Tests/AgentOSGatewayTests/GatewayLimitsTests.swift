@@ -33,6 +33,33 @@ struct GatewayLimitsTests {
         }
     }
 
+    /// F4: a chunked body cut at the cap was sometimes answered 504 after the upstream timeout,
+    /// when the HTTP client reported the abandoned upload as a timeout. Each of these is 413 at
+    /// once, though the upstream would wait 30 s for the rest of the body.
+    @Test func chunkedBodiesOverTheCapAre413AtOnce() async throws {
+        try await GatewayHarness.run({
+            $0.maxBodyBytes = 1024
+            $0.upstreamTimeout = 30
+        }) { gateway in
+            // Crossing the cap in the first chunk, in a later one, and with the body never ended.
+            let shapes = [[2048], [768, 768], [512, 512, 512]]
+            for round in 0..<12 {
+                let started = ContinuousClock.now
+                let chunks = shapes[round % shapes.count].map {
+                    String($0, radix: 16) + "\r\n" + String(repeating: "B", count: $0) + "\r\n"
+                }
+                let chunked = try await RawHTTP.exchange(
+                    port: gateway.gatewayPort,
+                    "POST /agents/web-agent/runs HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer \(Self.runner)\r\nConnection: close\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n" + chunks.joined() + (round % 2 == 0 ? "0\r\n\r\n" : "")
+                )
+                #expect(chunked.hasPrefix("HTTP/1.1 413"), "round \(round): \(chunked.prefix(200))")
+                #expect(ContinuousClock.now - started < .seconds(4), "round \(round): answered after \(ContinuousClock.now - started)")
+            }
+            #expect(gateway.upstream.received.isEmpty, "no body over the cap arrived whole")
+        }
+    }
+
     @Test func upstreamFailuresAre502And504() async throws {
         // A port nothing listens on: bound, then closed.
         let closed = try await GatewayHarness.run { $0.gatewayPort }

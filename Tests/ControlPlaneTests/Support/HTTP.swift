@@ -33,6 +33,8 @@ enum HTTP {
         bearer: String? = nil,
         json: [String: Any]? = nil,
         form: String? = nil,
+        headers extra: HTTPFields = [:],
+        raw: ByteBuffer? = nil,
         timeout: TimeInterval = 10
     ) async throws -> Reply {
         guard let components = URLComponents(string: url), components.scheme == "http", let host = components.host,
@@ -41,9 +43,9 @@ enum HTTP {
         let port = components.port ?? 80
         var target = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
         if let query = components.percentEncodedQuery { target += "?" + query }
-        var headers: HTTPFields = [:]
+        var headers = extra
         if let bearer { headers[.authorization] = "Bearer \(bearer)" }
-        var body: ByteBuffer?
+        var body = raw
         if let json {
             body = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json))
             headers[.contentType] = "application/json"

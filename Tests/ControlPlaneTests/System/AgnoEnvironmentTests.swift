@@ -10,13 +10,18 @@ extension SystemTests {
     /// rotation (docs/keys.md, "Staged rotation").
     @Suite("A stock Agno OS from its .env")
     struct AgnoEnvironmentTests {
-        /// `examples/agno_os.py` started by a shell that sources `prod.env` in `directory` (where
-        /// a JWKS file lies too), answering `/health`, while `body` runs.
-        static func withAgno(_ python: String, in directory: URL, _ body: (ServerProcess) async throws -> Void) async throws {
-            let command = #"cd "$1" && set -a && . ./prod.env && set +a && exec "$2" "$3" --port 0"#
+        /// `examples/agno_os.py` (with `arguments`) started by a shell that sources `prod.env` in
+        /// `directory` (where a JWKS file lies too), answering `/health`, while `body` runs.
+        static func withAgno(
+            _ python: String,
+            in directory: URL,
+            arguments: [String] = [],
+            _ body: (ServerProcess) async throws -> Void
+        ) async throws {
+            let command = #"cd "$1" && set -a && . ./prod.env && set +a && shift && exec "$@" --port 0"#
             try await ServerProcess.withServer(
                 "/bin/sh",
-                ["-c", command, "sh", directory.path, python, AgnoInteropTests.script],
+                ["-c", command, "sh", directory.path, python, AgnoInteropTests.script] + arguments,
                 environment: ["HOME": NSTemporaryDirectory()],
                 seconds: 60
             ) { agno in

@@ -12,12 +12,15 @@ extension SystemTests {
     struct AgnoInteropTests {
         static let script = TestCluster.migrationsDirectory.deletingLastPathComponent().appendingPathComponent("examples/agno_os.py").path
 
-        /// The venv's Python with Agno and PyJWT (which needs `cryptography` for RS256; agno[os] does not pull it in).
+        /// The venv's Python with Agno (and its MCP server: `examples/agno_os.py --mcp`) and PyJWT
+        /// (which needs `cryptography` for RS256; agno[os] does not pull it in).
         static func python() async throws -> String {
             try await PythonEnvironment.python(
-                installing: "agno[os]==3.1.10",
+                installing: "agno[os,mcp]==3.1.10",
+                "mcp==2.3.0",
+                "fastmcp==4.2.3",
                 "pyjwt[crypto]==2.15.1",
-                marker: "agno.os, jwt, cryptography"
+                marker: "agno.os, jwt, cryptography, fastmcp"
             )
         }
 

@@ -15,9 +15,11 @@ extension SystemTests {
         }
 
         /// The control plane on `port` (issuer there, so tokens' status lists are fetchable), an
-        /// Agno OS `prod` from its PEM `.env`, and the gateway in front of it with the JWKS URL and
-        /// status lists, while `body` runs.
+        /// Agno OS `prod` from its PEM `.env` serving MCP too (`--mcp`), and the gateway in front of
+        /// it with the JWKS URL, status lists and `gatewayEnvironment`, while `body` runs.
         static func withStack(
+            gatewayPort: Int = 0,
+            gatewayEnvironment: [String: String] = [:],
             _ body: @Sendable (ControlPlaneHarness, _ agno: ServerProcess, _ gateway: ServerProcess) async throws -> Void
         ) async throws {
             let python = try await AgnoInteropTests.python()
@@ -29,7 +31,9 @@ extension SystemTests {
                 let directory = try makeTemporaryDirectory(prefix: "gateway-agno")
                 defer { try? FileManager.default.removeItem(at: directory) }
                 try await AgnoEnvironmentTests.write(cp, form: "pem", to: directory)
-                try await AgnoEnvironmentTests.withAgno(python, in: directory) { agno in
+                // The MCP server card names the gateway's /mcp when its port is known beforehand.
+                let mcp = gatewayPort == 0 ? ["--mcp"] : ["--mcp", "--mcp-url", "http://127.0.0.1:\(gatewayPort)/mcp"]
+                try await AgnoEnvironmentTests.withAgno(python, in: directory, arguments: mcp) { agno in
                     let origin = "http://127.0.0.1:\(port)"
                     try await ServerProcess.withServer(
                         binary,
@@ -38,8 +42,8 @@ extension SystemTests {
                             "AGENTOS_UPSTREAM_URL": agno.baseURL, "AGENT_OS_ID": "prod",
                             "JWT_JWKS_URL": "\(origin)/v1/orgs/acme/os/prod/jwks.json", "JWT_ISSUER": origin,
                             "JWT_STATUS_LIST_ORIGIN": origin, "JWT_STATUS_LIST_REFETCH_INTERVAL": "0",
-                            "GATEWAY_PORT": "0", "GATEWAY_METRICS_PORT": "off",
-                        ]
+                            "GATEWAY_PORT": "\(gatewayPort)", "GATEWAY_METRICS_PORT": "off",
+                        ].merging(gatewayEnvironment) { $1 }
                     ) { gateway in
                         try await body(cp, agno, gateway)
                     }
