@@ -126,9 +126,10 @@ public struct Accounts: Sendable {
         }
     }
 
-    /// A reset code for a member (`manageMembers`; owners: `manageOwners`), only when the account
-    /// belongs to no other organisation: otherwise this admin could take over a person another
-    /// organisation trusts (403; a superuser can still do it).
+    /// A reset code for a member (`manageMembers`; owners: `manageOwners`) who has accepted the
+    /// invitation (409 before), only when the account belongs to no other organisation: otherwise
+    /// this admin could take over a person another organisation trusts (403; a superuser can
+    /// still do it).
     public func issueReset(_ access: OrgAccess, member reference: String) async throws -> OneTimeCode {
         try access.require(.manageMembers)
         return try await client.transaction(logger: logger) { connection in
@@ -136,6 +137,13 @@ public struct Accounts: Sendable {
                 throw ControlPlaneError.notFound("no member '\(reference.prefix(80))' in '\(access.org.slug)'")
             }
             if member.role == .owner { try access.require(.manageOwners) }
+            // Until the person redeems the invitation, a reset would let the admin choose the
+            // account's first password, and so be that person wherever the address goes next.
+            guard member.state == .active else {
+                throw ControlPlaneError.conflict(
+                    "'\(member.user.email)' has not accepted the invitation yet: send a new invitation instead of a password reset"
+                )
+            }
             if try await members.belongsElsewhere(user: member.user.id, than: access.org.id, on: connection) {
                 throw ControlPlaneError.forbidden(
                     "'\(member.user.email)' belongs to another organisation too; only a superuser can issue their password reset"

@@ -145,15 +145,18 @@ extension IdentityLifecycleDriver {
         return true
     }
 
-    /// An org admin issues a reset code (only for an account of their organisation alone, which
-    /// they mostly pick; the others are refused).
+    /// An org admin issues a reset code (only for an account of their organisation alone that has
+    /// accepted its invitation, which they mostly pick; the others are refused).
     mutating func issueOrgReset() async throws -> Bool {
         let org = anyOrg()
         let alone = existing.filter { Set(model.accounts[$0].memberships.keys) == [org] }
         guard let admin = adminActor(in: org), let target = !alone.isEmpty && chance(0.6) ? pick(alone) : memberOrAnyone(of: org) else {
             return false
         }
-        let expected = model.memberRefusal(admin, on: target, in: org) ?? (alone.contains(target) ? 201 : 403)
+        // A member who has not accepted the invitation gets no reset (409): the admin would choose
+        // the account's first password.
+        let invited = model.accounts[target].memberships[org]?.joined == false
+        let expected = model.memberRefusal(admin, on: target, in: org) ?? (invited ? 409 : alone.contains(target) ? 201 : 403)
         let reply = try await send(.post, path(org, target, "/password-reset"), key: key(admin))
         let what = "\(Model.label(admin)) issues \(Model.orgs[org])'s reset code for \(Model.label(target))"
         guard check(reply, expected, what, [admin, target]), reply.status == 201 else { return true }
