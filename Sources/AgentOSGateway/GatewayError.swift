@@ -8,6 +8,7 @@ enum GatewayError: Error, Equatable {
     case refused(AgentOSAuthError)
     case bodyTooLarge(limit: Int)
     case badLength
+    case bodyIncomplete
     case badTransferEncoding
     case duplicateHost
     case ambiguousAuthorization
@@ -19,7 +20,7 @@ enum GatewayError: Error, Equatable {
         switch self {
         case .refused(let error): HTTPResponse.Status(code: error.status)
         case .bodyTooLarge: .contentTooLarge
-        case .badLength, .badTransferEncoding, .duplicateHost: .badRequest
+        case .badLength, .bodyIncomplete, .badTransferEncoding, .duplicateHost: .badRequest
         case .ambiguousAuthorization: .unauthorized
         case .upstreamUnreachable, .upstreamFailed: .badGateway
         case .upstreamTimeout: .gatewayTimeout
@@ -31,6 +32,7 @@ enum GatewayError: Error, Equatable {
         case .refused(let error): error.message
         case .bodyTooLarge(let limit): "Request body larger than the gateway accepts (\(limit) bytes, GATEWAY_MAX_BODY_BYTES)"
         case .badLength: "Content-Length is not a non-negative integer"
+        case .bodyIncomplete: "The request body ended before its Content-Length"
         case .badTransferEncoding: "Transfer-Encoding must be chunked alone"
         case .duplicateHost: "More than one Host header"
         case .ambiguousAuthorization: "Ambiguous Authorization header"
@@ -44,7 +46,7 @@ enum GatewayError: Error, Equatable {
     var outcome: String {
         switch self {
         case .refused(let error): error.status == 400 ? "invalid" : "refused"
-        case .bodyTooLarge, .badLength, .badTransferEncoding, .duplicateHost, .ambiguousAuthorization: "invalid"
+        case .bodyTooLarge, .badLength, .bodyIncomplete, .badTransferEncoding, .duplicateHost, .ambiguousAuthorization: "invalid"
         case .upstreamUnreachable, .upstreamFailed: "upstream_error"
         case .upstreamTimeout: "upstream_timeout"
         }

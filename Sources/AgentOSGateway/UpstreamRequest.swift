@@ -22,7 +22,7 @@ struct UpstreamRequest {
         client: Client,
         trustForwarded: Bool,
         maxBodyBytes: Int,
-        breach: BodyCapBreach
+        upload: RequestUpload
     ) throws(GatewayError) -> HTTPClientRequest {
         var outgoing = HTTPClientRequest(url: upstream.absoluteString + target)
         outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
@@ -62,11 +62,11 @@ struct UpstreamRequest {
         if let declared = request.headers[.contentLength] {
             guard let length = Int64(declared), length >= 0 else { throw .badLength }
             guard length <= maxBodyBytes else { throw .bodyTooLarge(limit: maxBodyBytes) }
-            outgoing.body = .stream(CappedBody(base: request.body, limit: maxBodyBytes, breach: breach), length: .known(length))
+            outgoing.body = .stream(CappedBody(base: request.body, limit: maxBodyBytes, upload: upload), length: .known(length))
         } else if let coding = request.headers[.transferEncoding] {
             // RFC 9112 §6.3: a request whose final coding is not chunked has no knowable length.
             guard coding.trimmingCharacters(in: .whitespaces).lowercased() == "chunked" else { throw .badTransferEncoding }
-            outgoing.body = .stream(CappedBody(base: request.body, limit: maxBodyBytes, breach: breach), length: .unknown)
+            outgoing.body = .stream(CappedBody(base: request.body, limit: maxBodyBytes, upload: upload), length: .unknown)
         }
         return outgoing
     }

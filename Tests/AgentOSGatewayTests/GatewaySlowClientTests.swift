@@ -47,6 +47,40 @@ struct GatewaySlowClientTests {
         }
     }
 
+    /// The attack's crash: the upstream answers before the body has arrived, and the rest of the
+    /// body comes later, crosses the cap, or never ends (streamed bodies: over 64 KiB, or
+    /// chunked). Each time the answer arrives, the connection serves its next request, and the
+    /// gateway lives on.
+    @Test func anAnswerBeforeTheBodyEndsKeepsTheGatewayUp() async throws {
+        try await GatewayHarness.run({
+            $0.clientTimeout = 2
+            $0.maxBodyBytes = 80_000
+        }) { gateway in
+            let next = "GET /health HTTP/1.1\r\nHost: gw\r\n\r\n"
+            let late = try await RawHTTP.trickle(
+                port: gateway.gatewayPort,
+                ["GET /health HTTP/1.1\r\nHost: gw\r\nContent-Length: 1\r\n\r\n", "x", next],
+                every: .milliseconds(700)
+            )
+            #expect(late.answer.components(separatedBy: "HTTP/1.1 200").count == 3, "two answers: \(late.answer)")
+            let chunks = (0..<4).map { _ in "6000\r\n" + String(repeating: "B", count: 0x6000) + "\r\n" }
+            let overCap = try await RawHTTP.trickle(
+                port: gateway.gatewayPort,
+                ["POST /health HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked\r\n\r\n"] + chunks + ["0\r\n\r\n"],
+                every: .milliseconds(200)
+            )
+            #expect(overCap.answer.hasPrefix("HTTP/1.1 200"), "\(overCap.answer.prefix(200))")
+            let endless = try await RawHTTP.trickle(
+                port: gateway.gatewayPort,
+                ["POST /health HTTP/1.1\r\nHost: gw\r\nContent-Length: 70000\r\n\r\n", "a", "b", "c"],
+                every: .milliseconds(500)
+            )
+            #expect(endless.answer.hasPrefix("HTTP/1.1 200") && endless.closedAfter != nil, "\(endless)")
+            let after = try await gateway.send(.GET, "/agents/web-agent", token: Self.runner)
+            #expect(after.status == 200, "the gateway still answers: \(after)")
+        }
+    }
+
     /// The client is silent while it waits, longer than the client timeout: a streamed run whose
     /// second event comes after 2.5 s, and an answer that takes 5 s.
     @Test func answersLongerThanTheClientTimeoutAreNotCut() async throws {

@@ -6,7 +6,8 @@ import NIOCore
 import Synchronization
 
 /// A stand-in AgentOS that records every request it receives, exactly as it arrived (raw target,
-/// every header, the whole body), and answers by path: a few paths stream, stall or misbehave.
+/// every header, the whole body), and answers by path: a few paths stream, stall or misbehave;
+/// `/health` answers before reading the body, as Agno's does.
 final class RecordingUpstream: Sendable {
     struct Received: Sendable {
         let method: String
@@ -40,6 +41,14 @@ final class RecordingUpstream: Sendable {
     }
 
     func respond(to request: Request) async throws -> Response {
+        // As Agno's `/health`: answered at once, whatever body the request is still sending.
+        if request.head.path == "/health" {
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#))
+            )
+        }
         var body: [UInt8] = []
         for try await buffer in request.body { body += Array(buffer.readableBytesView) }
         let target = request.head.path ?? ""
