@@ -10,28 +10,27 @@ public func withDeadline<T: Sendable>(
     _ duration: Duration,
     _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T? {
-    // The first outcome wins: a result, or nil from the timer.
-    let (outcomes, continuation) = AsyncStream<Result<T, any Error>?>.makeStream(bufferingPolicy: .bufferingOldest(1))
+    // One task per call and no timer of its own: the deadline joins the process's one
+    // ``DeadlineWheel`` (a timer task and a stream per call led the request path's profile).
+    let race = DeadlineRace<T>()
     let work = Task {
         do {
-            continuation.yield(.success(try await operation()))
+            race.settle(.success(try await operation()))
         } catch {
-            continuation.yield(.failure(error))
+            race.settle(.failure(error))
         }
     }
-    let timer = Task {
-        guard (try? await Task.sleep(for: duration)) != nil else { return }
-        continuation.yield(nil)
-    }
+    let ticket = DeadlineWheel.shared.add(due: .now + duration) { race.settle(.success(nil)) }
     defer {
-        timer.cancel()
+        DeadlineWheel.shared.remove(ticket)
         work.cancel()
-        continuation.finish()
     }
-    var iterator = outcomes.makeAsyncIterator()
-    // `next()` answers nil at once when the caller itself is cancelled.
-    guard let first = await iterator.next() else { throw CancellationError() }
-    return try first?.get()
+    // The caller's own cancellation answers at once, as the operation may never return.
+    return try await withTaskCancellationHandler {
+        try await race.outcome()
+    } onCancel: {
+        race.settle(.failure(CancellationError()))
+    }
 }
 
 /// Runs `operation`, failing with `TimeoutError` when it takes longer than `duration`.

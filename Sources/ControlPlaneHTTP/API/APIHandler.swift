@@ -10,7 +10,11 @@ import OpenAPIRuntime
 ///
 /// Handlers throw the API's errors; `APIErrorMiddleware` answers them in the error envelope, as
 /// for the hand-written routes. The caller comes from the request context (``RequestScope``).
-struct APIHandler: APIProtocol {
+///
+/// A class: the generated server copies its handler into every operation's closure, and with
+/// sixteen services held by value that copy led the request path's profile
+/// (docs/performance.md).
+final class APIHandler: APIProtocol, Sendable {
     let organizations: Organizations
     let authentication: Authentication
     let accounts: Accounts
@@ -27,6 +31,42 @@ struct APIHandler: APIProtocol {
     let statusLists: StatusLists
     let readiness: ReadinessCheck
     let metrics: ControlPlaneMetrics
+
+    init(
+        organizations: Organizations,
+        authentication: Authentication,
+        accounts: Accounts,
+        accessControl: AccessControl,
+        members: Members,
+        invitations: Invitations,
+        serviceAccounts: ServiceAccounts,
+        secondFactor: SecondFactor,
+        audit: AuditTrail,
+        auditNames: AuditNames,
+        osRegistry: OSRegistry,
+        signingKeys: SigningKeys,
+        tokens: TokenIssuer,
+        statusLists: StatusLists,
+        readiness: ReadinessCheck,
+        metrics: ControlPlaneMetrics
+    ) {
+        self.organizations = organizations
+        self.authentication = authentication
+        self.accounts = accounts
+        self.accessControl = accessControl
+        self.members = members
+        self.invitations = invitations
+        self.serviceAccounts = serviceAccounts
+        self.secondFactor = secondFactor
+        self.audit = audit
+        self.auditNames = auditNames
+        self.osRegistry = osRegistry
+        self.signingKeys = signingKeys
+        self.tokens = tokens
+        self.statusLists = statusLists
+        self.readiness = readiness
+        self.metrics = metrics
+    }
 
     /// The caller's standing in organisation `org`, as `APIRequestContext.access` resolves it for
     /// the hand-written routes; the use case it is handed to checks its own permission.

@@ -12,7 +12,9 @@ public import ServiceLifecycle
 /// Caching is on only while listening, and only from ``warmUp`` after the LISTEN, once the other
 /// replicas have heard this one's hello and wait for it in their fences: a change in a gap would
 /// go unseen. Run by `controlplane serve` beside the client; retried until graceful shutdown.
-public struct ChangeFeed: Service {
+/// A class: every request's fence holds it, and a copy of its fields per request showed in the
+/// request path's profile (docs/performance.md).
+public final class ChangeFeed: Service, Sendable {
     let client: PostgresClient
     let epoch: CacheEpoch
     public let fence: ReplicaFence
@@ -45,17 +47,17 @@ public struct ChangeFeed: Service {
             try await cancelWhenGracefulShutdown {
                 while !Task.isCancelled {
                     do {
-                        try await listen()
+                        try await self.listen()
                     } catch is CancellationError {
                         break
                     } catch {
-                        logger.warning(
+                        self.logger.warning(
                             "change notifications lost; token-path caches are off until they resume",
                             metadata: ["error": "\(String(reflecting: error))"]
                         )
                     }
-                    epoch.setLive(false)
-                    try await Task.sleep(for: retryInterval)
+                    self.epoch.setLive(false)
+                    try await Task.sleep(for: self.retryInterval)
                 }
             }
         } catch is CancellationError {
@@ -74,9 +76,9 @@ public struct ChangeFeed: Service {
             defer { onEventLoop.stop() }
             try await connection.listen(on: ChangeNotifier.channel) { notifications in
                 try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { try await announce() }
+                    group.addTask { try await self.announce() }
                     // Handled in order: a fence is acknowledged after every change before it.
-                    for try await notification in notifications { try await handle(ChangeMessage(notification.payload)) }
+                    for try await notification in notifications { try await self.handle(ChangeMessage(notification.payload)) }
                     group.cancelAll()
                 }
             }
