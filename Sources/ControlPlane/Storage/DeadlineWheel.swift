@@ -1,10 +1,16 @@
+import Dispatch
 import Synchronization
 
-/// Every pending deadline of the process on one timer: a task that wakes every ``tick`` and
-/// fires what is due, so a call of ``withDeadline(_:_:)`` costs a dictionary entry rather than a
-/// timer and a task of its own. Deadlines fire up to one tick late.
+/// Every pending deadline of the process on one timer: a dispatch timer on a queue of its own
+/// wakes every ``tick`` and fires what is due, so a call of ``withDeadline(_:_:)`` costs a
+/// dictionary entry rather than a timer and a task of its own. Deadlines fire up to one tick late.
+///
+/// Not a task on the cooperative pool: a pool busy with (or blocked by) request work would delay
+/// every deadline at once, which is when they matter (an earlier shared timer, a task, was
+/// withdrawn after loaded test runs where servers answered nothing, cause not found:
+/// docs/decisions.md).
 final class DeadlineWheel: Sendable {
-    /// The process's wheel; its task starts with the first deadline.
+    /// The process's wheel; its timer starts with the first deadline.
     static let shared = DeadlineWheel(tick: .milliseconds(50))
 
     struct Ticket: Hashable, Sendable {
@@ -19,11 +25,12 @@ final class DeadlineWheel: Sendable {
     private struct State {
         var next: UInt64 = 0
         var entries: [UInt64: Entry] = [:]
-        var running = false
+        var timer: (any DispatchSourceTimer)?
     }
 
     let tick: Duration
     private let state = Mutex(State())
+    private let queue = DispatchQueue(label: "controlplane.deadlines", qos: .userInitiated)
 
     init(tick: Duration) {
         self.tick = tick
@@ -31,35 +38,37 @@ final class DeadlineWheel: Sendable {
 
     /// Calls `fire` at `due` (up to one tick late) unless removed first.
     func add(due: ContinuousClock.Instant, _ fire: @escaping @Sendable () -> Void) -> Ticket {
-        let (ticket, start) = state.withLock { state in
+        state.withLock { state in
             state.next &+= 1
             state.entries[state.next] = Entry(due: due, fire: fire)
-            defer { state.running = true }
-            return (Ticket(id: state.next), !state.running)
+            if state.timer == nil { state.timer = startTimer() }
+            return Ticket(id: state.next)
         }
-        if start {
-            Task.detached { [self] in await run() }
-        }
-        return ticket
     }
 
     func remove(_ ticket: Ticket) {
         _ = state.withLock { $0.entries.removeValue(forKey: ticket.id) }
     }
 
-    private func run() async {
-        while true {
-            try? await Task.sleep(for: tick)
-            let now = ContinuousClock.now
-            let due = state.withLock { state -> [Entry] in
-                var due: [Entry] = []
-                for (key, entry) in state.entries where entry.due <= now {
-                    due.append(entry)
-                    state.entries.removeValue(forKey: key)
-                }
-                return due
+    private func startTimer() -> any DispatchSourceTimer {
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        let milliseconds = Int(tick.components.seconds * 1000 + tick.components.attoseconds / 1_000_000_000_000_000)
+        timer.schedule(deadline: .now() + .milliseconds(milliseconds), repeating: .milliseconds(milliseconds))
+        timer.setEventHandler { [self] in fireDue() }
+        timer.resume()
+        return timer
+    }
+
+    private func fireDue() {
+        let now = ContinuousClock.now
+        let due = state.withLock { state -> [Entry] in
+            var due: [Entry] = []
+            for (key, entry) in state.entries where entry.due <= now {
+                due.append(entry)
+                state.entries.removeValue(forKey: key)
             }
-            for entry in due { entry.fire() }
+            return due
         }
+        for entry in due { entry.fire() }
     }
 }
