@@ -43,8 +43,12 @@ public enum Gateway {
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let relay = WorkflowSocketRelay(gate: gate, upstream: configuration.upstream)
         let clientTimeout = TimeAmount.nanoseconds(Int64(configuration.clientTimeout * 1e9))
+        let relay = WorkflowSocketRelay(
+            gate: gate,
+            upstream: configuration.upstream,
+            authenticationTimeout: .nanoseconds(clientTimeout.nanoseconds)
+        )
         return Application(
             responder: GatewayResponder(configuration: configuration, gate: gate, client: client, registry: registry),
             // Only Agno's workflow socket is upgraded; any other upgrade request is a plain

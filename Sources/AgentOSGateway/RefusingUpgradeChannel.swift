@@ -30,7 +30,8 @@ struct RefusingUpgradeChannel: ServerChildChannel {
     }
 }
 
-/// Right after the request decoder: a parse error is answered 400 and the connection closed.
+/// Right after the request decoder: a parse error is answered 400, the connection closed, and
+/// the error passed on to fail the request body being read.
 final class ParserErrorRefusal: ChannelInboundHandler, RemovableChannelHandler, Sendable {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -45,5 +46,9 @@ final class ParserErrorRefusal: ChannelInboundHandler, RemovableChannelHandler, 
             )
         }
         context.close(promise: nil)
+        // Passed on too, so a request whose body the parser could not finish (the client's
+        // connection ended mid-body) fails its body stream instead of ending it: the upload then
+        // fails, and the upstream never gets half a request as a whole one (the third attack).
+        context.fireErrorCaught(error)
     }
 }

@@ -17,6 +17,10 @@ struct WorkflowSocketRelay: Sendable {
 
     let gate: AuthGate
     let upstream: URL
+    /// A client that has not authenticated within this is closed (`GATEWAY_CLIENT_TIMEOUT`): an
+    /// idle socket would otherwise hold a socket to the upstream for ever (the third attack held
+    /// 3,000 of each).
+    let authenticationTimeout: Duration
 
     /// Whether this upgrade request is for the workflow socket, decided on the path the upstream routes.
     static func accepts(_ head: HTTPRequest) -> Bool {
@@ -34,16 +38,21 @@ struct WorkflowSocketRelay: Sendable {
         var url = upstream.absoluteString + target
         url = (url.hasPrefix("https") ? "wss" : "ws") + url.drop { $0 != ":" }
         let gate = self.gate
+        let timeout = authenticationTimeout
+        let authenticated = SocketAuthentication()
         let closing = try await WebSocketClient.connect(
             url: url,
             configuration: .init(maxFrameSize: Self.maxMessage),
             logger: logger
         ) { upstreamInbound, upstreamOutbound, _ in
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            // Each child answers whether its ending ends the relay: either side's does; the
+            // authentication timer's does only when the client has not authenticated.
+            try await withThrowingTaskGroup(of: Bool.self) { group in
                 group.addTask {
                     for try await message in upstreamInbound.messages(maxSize: Self.maxMessage) {
                         try await outbound.write(Self.frame(message))
                     }
+                    return true
                 }
                 group.addTask {
                     var filter = WorkflowSocketFilter(gate: gate)
@@ -56,11 +65,24 @@ struct WorkflowSocketRelay: Sendable {
                         case .forward: try await upstreamOutbound.write(.text(text))
                         case .answer(let answer): try await outbound.write(.text(answer))
                         }
+                        if filter.credential != nil { authenticated.record() }
                     }
                     try await upstreamOutbound.close(.normalClosure, reason: nil)
+                    return true
                 }
-                // Either side ending ends the relay.
-                try await group.next()
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    guard authenticated.happened else {
+                        let reason = "Authenticate within \(Int(timeout.components.seconds)) s (GATEWAY_CLIENT_TIMEOUT)"
+                        try await outbound.write(.text(WorkflowSocketFilter.event("auth_error", reason, type: "invalid_token")))
+                        try? await outbound.close(.policyViolation, reason: "authentication timeout")
+                        return true
+                    }
+                    return false
+                }
+                while let ends = try await group.next() {
+                    if ends { break }
+                }
                 group.cancelAll()
             }
         }

@@ -26,4 +26,25 @@ struct GatewaySmugglingTests {
             #expect(gateway.upstream.received.isEmpty, "\(shape): forwarded \(gateway.upstream.received.map(\.target))")
         }
     }
+
+    /// The third attack: a client that stops mid-body (half-closing, or closing) got a 400, and
+    /// the upstream ran the half it had sent as a whole request. Now nothing incomplete reaches it:
+    /// a read-whole body (≤ 64 KiB), a streamed one (over 64 KiB), a chunked one.
+    @Test func aBodyTheClientNeverFinishesIsNeverForwardedWhole() async throws {
+        let runner = TestTokens.scoped(["agents:run"])
+        try await GatewayHarness.run { gateway in
+            let head = "POST /agents/web-agent/runs HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer \(runner)\r\n"
+            let shapes = [
+                head + "Content-Length: 1000\r\n\r\n" + String(repeating: "a", count: 60),
+                head + "Content-Length: 70000\r\n\r\n" + String(repeating: "b", count: 100),
+                head + "Transfer-Encoding: chunked\r\n\r\n10\r\n0123456789abcdef\r\n",
+            ]
+            for shape in shapes {
+                let answer = try await RawHTTP.exchange(port: gateway.gatewayPort, shape, halfClose: true)
+                #expect(!answer.hasPrefix("HTTP/1.1 200"), "\(answer.prefix(120))")
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(gateway.upstream.received.isEmpty, "\(gateway.upstream.received.map { ($0.target, $0.body.count) })")
+        }
+    }
 }

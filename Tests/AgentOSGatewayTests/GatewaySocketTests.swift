@@ -56,4 +56,49 @@ struct GatewaySocketTests {
             )
         }
     }
+
+    /// The third attack held 3,000 sockets open without a word, each with a socket to the
+    /// upstream. A client that has not authenticated within `GATEWAY_CLIENT_TIMEOUT` is told and
+    /// closed; one that has stays, however quiet.
+    @Test func aSocketThatNeverAuthenticatesIsClosed() async throws {
+        try await GatewayHarness.run({ $0.clientTimeout = 1 }) { gateway in
+            var logger = Logger(label: "socket-test")
+            logger.logLevel = .critical
+            let started = ContinuousClock.now
+            let silent = Mutex<[String]>([])
+            let closed = Mutex<Duration?>(nil)
+            let port = gateway.gatewayPort
+            // In a task of its own, watched for 6 s: a gateway that never closes fails the test
+            // instead of hanging it.
+            let client = Task {
+                try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/workflows/ws", logger: logger) { inbound, _, _ in
+                    for try await message in inbound.messages(maxSize: 1 << 20) {
+                        if case .text(let text) = message { silent.withLock { $0.append(text) } }
+                    }
+                }
+                closed.withLock { $0 = ContinuousClock.now - started }
+            }
+            for _ in 0..<60 where closed.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(100)) }
+            client.cancel()
+            let closedAfter = closed.withLock { $0 }
+            #expect(closedAfter.map { $0 < .seconds(4) } == true, "closed after \(String(describing: closedAfter))")
+            #expect(silent.withLock { $0 }.first?.contains("Authenticate within 1 s") == true, "\(silent.withLock { $0 })")
+
+            let token = TestTokens.scoped(["workflows:w1:run"])
+            let replies = Mutex<[String]>([])
+            try await WebSocketClient.connect(url: "ws://127.0.0.1:\(gateway.gatewayPort)/workflows/ws", logger: logger) {
+                inbound,
+                outbound,
+                _ in
+                var answers = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+                try await outbound.write(.text(#"{"action":"authenticate","token":"\#(token)"}"#))
+                if case .text(let reply) = try await answers.next() { replies.withLock { $0.append(reply) } }
+                try await Task.sleep(for: .milliseconds(2500))
+                try await outbound.write(.text(#"{"action":"ping"}"#))
+                if case .text(let reply) = try await answers.next() { replies.withLock { $0.append(reply) } }
+                try await outbound.close(.normalClosure, reason: nil)
+            }
+            #expect(replies.withLock { $0 } == [#"{"event":"echo"}"#, #"{"event":"echo"}"#], "\(replies.withLock { $0 })")
+        }
+    }
 }

@@ -7,7 +7,9 @@ import Foundation
 /// Bytes written to a socket as they are, and everything read back until the peer closes or 5 s
 /// pass: for requests no HTTP client library would send (smuggling shapes, hop-by-hop tricks).
 enum RawHTTP {
-    static func exchange(port: Int, _ request: String) async throws -> String {
+    /// With `halfClose`, the sending side is shut once the request is written (a client that
+    /// stops mid-body).
+    static func exchange(port: Int, _ request: String, halfClose: Bool = false) async throws -> String {
         // Blocking calls on a thread of their own: on the cooperative pool (2 threads here) they
         // would starve the in-process servers they talk to, and on NIO's shared thread pool the
         // password hashing of the tests running beside them.
@@ -16,6 +18,7 @@ enum RawHTTP {
             defer { close(fd) }
             let bytes = Array(request.utf8)
             _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if halfClose { shutdown(fd, Int32(SHUT_WR)) }
             var answer: [UInt8] = []
             var chunk = [UInt8](repeating: 0, count: 4096)
             while true {
