@@ -21,6 +21,8 @@ struct RefusingUpgradeChannel: ServerChildChannel {
             let decoder = try channel.pipeline.syncOperations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
             try channel.pipeline.syncOperations.addHandler(ParserErrorRefusal(), position: .after(decoder))
             try channel.pipeline.syncOperations.addHandler(FirstHeadDeadline(timeout: firstHeadTimeout), position: .after(decoder))
+            let deadline = try channel.pipeline.syncOperations.handler(type: FirstHeadDeadline.self)
+            try channel.pipeline.syncOperations.addHandler(UpgradeOnlyTheWorkflowSocket(), position: .after(deadline))
             return value
         }
     }

@@ -1,5 +1,6 @@
 import AgentOSAuthTestSupport
 import AgentOSGateway
+import HTTPTypes
 import HummingbirdWSClient
 import Logging
 import NIOWebSocket
@@ -99,6 +100,27 @@ struct GatewaySocketTests {
                 try await outbound.close(.normalClosure, reason: nil)
             }
             #expect(replies.withLock { $0 } == [#"{"event":"echo"}"#, #"{"event":"echo"}"#], "\(replies.withLock { $0 })")
+        }
+    }
+
+    /// The third attack: a WebSocket handshake to any other path got a 400 (and an error line in
+    /// the log for each), `Upgrade: h2c` no answer at all. Both are plain requests now.
+    @Test func otherUpgradeRequestsArePlainRequests() async throws {
+        let token = TestTokens.scoped(["agents:read"])
+        try await GatewayHarness.run { gateway in
+            let handshake =
+                "GET /agents/web-agent HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer \(token)\r\nConnection: Upgrade\r\n"
+                + "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+            let socket = try await RawHTTP.exchange(port: gateway.gatewayPort, handshake)
+            #expect(socket.hasPrefix("HTTP/1.1 200"), "\(socket.prefix(200))")
+            let h2c =
+                "GET /health HTTP/1.1\r\nHost: gw\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n"
+            let plain = try await RawHTTP.exchange(port: gateway.gatewayPort, h2c)
+            #expect(plain.hasPrefix("HTTP/1.1 200"), "\(plain.prefix(200))")
+            let received = gateway.upstream.received
+            // The test upstream answers /health without recording it; the run is recorded.
+            #expect(received.map(\.target) == ["/agents/web-agent"], "\(received.map(\.target))")
+            #expect(received.allSatisfy { $0.headers[HTTPField.Name("Upgrade")!] == nil }, "Upgrade is hop-by-hop: never forwarded")
         }
     }
 }
