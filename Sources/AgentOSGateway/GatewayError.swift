@@ -13,6 +13,8 @@ enum GatewayError: Error, Equatable {
     case duplicateHost
     case ambiguousAuthorization
     case upstreamUnreachable
+    /// Every connection to the upstream stayed in use for the whole connect timeout.
+    case upstreamBusy
     case upstreamTimeout
     case upstreamFailed
 
@@ -23,6 +25,7 @@ enum GatewayError: Error, Equatable {
         case .badLength, .bodyIncomplete, .badTransferEncoding, .duplicateHost: .badRequest
         case .ambiguousAuthorization: .unauthorized
         case .upstreamUnreachable, .upstreamFailed: .badGateway
+        case .upstreamBusy: .serviceUnavailable
         case .upstreamTimeout: .gatewayTimeout
         }
     }
@@ -37,6 +40,8 @@ enum GatewayError: Error, Equatable {
         case .duplicateHost: "More than one Host header"
         case .ambiguousAuthorization: "Ambiguous Authorization header"
         case .upstreamUnreachable: "The AgentOS behind the gateway cannot be reached"
+        case .upstreamBusy:
+            "Every connection to the AgentOS behind the gateway is in use (GATEWAY_UPSTREAM_CONNECTIONS); try again shortly"
         case .upstreamTimeout: "The AgentOS behind the gateway did not answer in time (GATEWAY_UPSTREAM_TIMEOUT)"
         case .upstreamFailed: "The AgentOS behind the gateway gave no answer the gateway can pass on"
         }
@@ -48,6 +53,7 @@ enum GatewayError: Error, Equatable {
         case .refused(let error): error.status == 400 ? "invalid" : "refused"
         case .bodyTooLarge, .badLength, .bodyIncomplete, .badTransferEncoding, .duplicateHost, .ambiguousAuthorization: "invalid"
         case .upstreamUnreachable, .upstreamFailed: "upstream_error"
+        case .upstreamBusy: "upstream_busy"
         case .upstreamTimeout: "upstream_timeout"
         }
     }

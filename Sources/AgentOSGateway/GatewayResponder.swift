@@ -42,6 +42,7 @@ public struct GatewayResponder: HTTPResponder {
                 context.logger.warning("upstream unreachable", metadata: ["request.id": "\(requestID)"])
             }
             response = Self.detail(error)
+            if case .upstreamBusy = error { response.headers[.retryAfter] = "1" }
             if let origin = request.headers[.origin], configuration.corsOrigins.contains(origin) {
                 // What Starlette's CORSMiddleware (Agno's, credentials allowed) adds for a listed origin.
                 response.headers[.accessControlAllowOrigin] = origin
@@ -153,6 +154,8 @@ public struct GatewayResponder: HTTPResponder {
             return .upstreamTimeout
         case let error as HTTPClientError where error == .remoteConnectionClosed:
             return .upstreamFailed
+        case let error as HTTPClientError where error == .getConnectionFromPoolTimeout:
+            return .upstreamBusy
         default:
             return .upstreamUnreachable
         }

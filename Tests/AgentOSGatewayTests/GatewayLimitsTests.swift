@@ -75,6 +75,22 @@ struct GatewayLimitsTests {
         }
     }
 
+    /// The third attack held every upstream connection with slow uploads, and other callers were
+    /// told the AgentOS "cannot be reached". A full pool is a 503 with `Retry-After` that says so.
+    @Test func aFullUpstreamPoolIs503() async throws {
+        try await GatewayHarness.run({
+            $0.upstreamConnections = 1
+            $0.connectTimeout = 0.5
+        }) { gateway in
+            let holder = Task { try await gateway.send(.GET, "/agents/slow-agent", token: Self.runner) }
+            try await Task.sleep(for: .milliseconds(300))
+            let busy = try await gateway.send(.GET, "/agents/web-agent", token: Self.runner)
+            #expect(busy.status == 503 && busy.body.contains("GATEWAY_UPSTREAM_CONNECTIONS"), "\(busy)")
+            #expect(busy.headers["retry-after"].first == "1", "\(busy.headers)")
+            #expect(try await holder.value.status == 200)
+        }
+    }
+
     /// Server-sent events pass one by one: the upstream sends its second event only after the
     /// client has read the first through the gateway, so a buffering gateway never answers.
     @Test func streamedAnswersArriveAsTheyAreSent() async throws {
