@@ -51,8 +51,10 @@ public struct GatewayResponder: HTTPResponder {
             }
         }
         response.headers[.xRequestID] = requestID
-        // The answer is done only once the upload has stopped reading the request's body: then
-        // Hummingbird may read (and discard) the rest of it (``RequestUpload``).
+        // The answer is done only once a streamed upload has stopped reading the request's body:
+        // then Hummingbird may read (and discard) the rest of it (``RequestUpload``). Requests
+        // without one (most) answer as they are.
+        guard upload.streams else { return response }
         let body = response.body
         response.body = ResponseBody(contentLength: body.contentLength) { writer in
             do {
@@ -104,6 +106,8 @@ public struct GatewayResponder: HTTPResponder {
             // A client that stops early must not have its half a request run (the third attack).
             guard body.readableBytes == declared else { throw .bodyIncomplete }
             outgoing.body = .bytes(body)
+        } else if outgoing.body != nil {
+            upload.willStream()
         }
         let started = ContinuousClock.now
         let upstream: HTTPClientResponse

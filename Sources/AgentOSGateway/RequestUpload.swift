@@ -14,6 +14,7 @@ import Synchronization
 /// error the HTTP client then reports for the upload it abandoned.
 final class RequestUpload: Sendable {
     private struct State {
+        var streams = false
         var breached = false
         var closed = false
         var reading = false
@@ -21,6 +22,14 @@ final class RequestUpload: Sendable {
     }
 
     private let state = Mutex(State())
+
+    /// The body goes upstream as the client sends it (not read whole first): only then can the
+    /// upload still be reading when the answer is written.
+    var streams: Bool { state.withLock { $0.streams } }
+
+    func willStream() {
+        state.withLock { $0.streams = true }
+    }
 
     /// The body went past the cap.
     var breached: Bool { state.withLock { $0.breached } }

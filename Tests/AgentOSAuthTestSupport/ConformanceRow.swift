@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One probed request: a credential, a request, and what Agno answered (shared by the verifier's
 /// and the gateway's conformance tests).
@@ -42,6 +42,22 @@ public struct ConformanceRow: Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(label): \(method) \(path) → \(status)" }
+
+    /// How an answer differs from the row (its status, `detail`, listed ids and check), one line
+    /// each; empty when it matches. The three conformance tests judge every answer with it.
+    public func mismatches(status got: Int, body: Data) -> [String] {
+        let json = try? JSONSerialization.jsonObject(with: body)
+        var found: [String] = []
+        if got != status { found.append("status \(got), expected \(status)") }
+        if let detail, (json as? [String: Any])?["detail"] as? String != detail { found.append("detail, expected \(detail)") }
+        if let ids {
+            let listed = (json as? [[String: Any]])?.compactMap { $0["id"] as? String }
+            if listed != ids { found.append("ids \(listed ?? []), expected \(ids)") }
+        }
+        if let check, !check(json as? [String: Any] ?? [:]) { found.append("the row's check failed") }
+        if !found.isEmpty { found.append("body: \(String(decoding: body, as: UTF8.self).prefix(300))") }
+        return found
+    }
 }
 
 extension ConformanceRow.Credential {
