@@ -20,6 +20,14 @@ ARG RUNTIME_IMAGE=debian:bookworm-slim
 FROM ${SWIFT_IMAGE} AS build
 WORKDIR /src
 
+# RS256 signs on the system's OpenSSL 3 (the COpenSSL system-library target). Unpinned, as in
+# the runtime stage below (DL3008).
+# hadolint ignore=DL3008
+RUN export DEBIAN_FRONTEND=noninteractive \
+    && apt-get update \
+    && apt-get install -y --no-install-recommends libssl-dev pkg-config \
+    && rm -rf /var/lib/apt/lists/*
+
 # Resolve dependencies in their own layer: it is reused while only sources change.
 COPY Package.swift ./
 RUN --mount=type=cache,target=/src/.build swift package resolve
@@ -46,7 +54,7 @@ RUN --mount=type=cache,target=/src/.build \
 # ---------------------------------------------------------------------------------------------
 FROM ${RUNTIME_IMAGE} AS runtime
 
-# libcurl4: FoundationNetworking; ca-certificates: TLS to PostgreSQL (sslmode=prefer/require
+# libcurl4: FoundationNetworking; libssl3: RS256 signatures (OpenSSL's libcrypto); ca-certificates: TLS to PostgreSQL (sslmode=prefer/require
 # verify the server certificate); tzdata: Foundation time zones; curl: the HEALTHCHECK below
 # (same libcurl, ~0.3 MB more). Versions are not pinned (DL3008): bookworm's point and security
 # releases replace them, so a pin breaks the build within weeks; the base image tag fixes the
@@ -54,7 +62,7 @@ FROM ${RUNTIME_IMAGE} AS runtime
 # hadolint ignore=DL3008
 RUN export DEBIAN_FRONTEND=noninteractive \
     && apt-get update \
-    && apt-get install -y --no-install-recommends ca-certificates curl libcurl4 libstdc++6 tzdata \
+    && apt-get install -y --no-install-recommends ca-certificates curl libcurl4 libssl3 libstdc++6 tzdata \
     && rm -rf /var/lib/apt/lists/*
 
 # A fixed, unprivileged identity (Kubernetes' runAsNonRoot needs a numeric USER).

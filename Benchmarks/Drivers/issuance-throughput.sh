@@ -29,7 +29,9 @@ start true
 "$BIN" org create bench --name Bench >/dev/null
 for alg in RS256 ES256; do
     os=$(echo "$alg" | tr 'A-Z' 'a-z')
-    "$BIN" os register "$os" --name "$os" --algorithm "$alg" >/dev/null
+    verifier=agentos-auth # stock Agno verifies RS256 only
+    [ "$alg" = RS256 ] && verifier=agno
+    "$BIN" os register "$os" --name "$os" --algorithm "$alg" --verifier "$verifier" >/dev/null
 done
 "$BIN" member add alice@bench.test --name Alice >/dev/null
 "$BIN" bind alice@bench.test --role os-viewer >/dev/null

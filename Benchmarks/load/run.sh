@@ -10,7 +10,7 @@
 #   Benchmarks/load/run.sh
 # Needs wrk, openssl, curl and python3; for the Agno row a Python with agno[os]==3.1.10 and
 # pyjwt[crypto] (AGNO_PYTHON, by default the venv the test suite creates: .build/test-python).
-# AGNO=off leaves the Agno row out. DURATION (10s), ISSUE_CONNECTIONS (32: enough requests in flight
+# AGNO=off leaves the Agno row out; PARTS=issue stops after the issuance runs. DURATION (10s), ISSUE_CONNECTIONS (32: enough requests in flight
 # to cover a group commit's fsync), OS_CONNECTIONS (32).
 set -euo pipefail
 BIN=${BIN:-$PWD/.build/release}
@@ -21,6 +21,7 @@ PORT=${PORT:-18700}
 OS_PORT=${OS_PORT:-18701}
 AGNO_PORT=${AGNO_PORT:-18702}
 AGNO=${AGNO:-on}
+PARTS=${PARTS:-all}
 AGNO_PYTHON=${AGNO_PYTHON:-$PWD/.build/test-python/bin/python}
 LOAD=$(cd "$(dirname "$0")" && pwd)
 
@@ -64,10 +65,12 @@ raw_rs256=$(speed rsa2048 | awk '/^rsa 2048 bits/ {print $6}')
 raw_es256=$(speed ecdsap256 | awk '/ecdsa \(nistp256\)/ {print $7}')
 raw_eddsa=$(speed ed25519 | awk '/EdDSA \(Ed25519\)/ {print $7}')
 echo "RS256 $raw_rs256 sign/s, ES256 $raw_es256 sign/s, EdDSA $raw_eddsa sign/s"
-echo "== raw signatures: controlplane keys speed (the issuance signer, swift-crypto/BoringSSL, both cores)"
-own() { "$BIN/controlplane" keys speed --algorithm "$1" --seconds 5 | awk '{print $2}'; }
+echo "== raw signatures: controlplane keys speed (the issuance signer: RS256 on OpenSSL, the rest on swift-crypto; both cores)"
+own() { "$BIN/controlplane" keys speed --algorithm "$1" --seconds 5 "${@:2}" | awk '{print $2}'; }
 own_rs256=$(own RS256) own_es256=$(own ES256) own_eddsa=$(own EdDSA)
-echo "RS256 $own_rs256 sign/s, ES256 $own_es256 sign/s, EdDSA $own_eddsa sign/s"
+# BoringSSL's RSA, the signer RS256 used before (binaries older than --rsa-backend: the same figure).
+boring_rs256=$(own RS256 --rsa-backend boringssl 2>/dev/null || echo "$own_rs256")
+echo "RS256 $own_rs256 sign/s (BoringSSL: $boring_rs256), ES256 $own_es256 sign/s, EdDSA $own_eddsa sign/s"
 
 echo "== control plane: set-up"
 CONTROL_PLANE_ISSUER=$CONTROL_PLANE_URL "$BIN/controlplane" serve --port "$PORT" --data-dir "$work/data" \
@@ -78,7 +81,9 @@ until curl -sf "$CONTROL_PLANE_URL/ready" >/dev/null; do sleep 0.2; done
 cp_cli org create bench --name Bench >/dev/null
 for alg in RS256 ES256 EdDSA; do
     os=$(echo "$alg" | tr 'A-Z' 'a-z')
-    cp_cli os register "$os" --name "$os" --algorithm "$alg" >/dev/null
+    verifier=agentos-auth # stock Agno verifies RS256 only; the RS256 OS is also the one Agno runs with
+    [ "$alg" = RS256 ] && verifier=agno
+    cp_cli os register "$os" --name "$os" --algorithm "$alg" --verifier "$verifier" >/dev/null
 done
 cp_cli member add alice@bench.test --name Alice >/dev/null
 cp_cli bind alice@bench.test --role os-viewer >/dev/null
@@ -109,6 +114,15 @@ LUA
     echo "rss:oauth:$alg $(rss_mb "$cp_pid")" >>"$results"
 done
 
+report() {
+    RAW_RS256=$raw_rs256 RAW_ES256=$raw_es256 RAW_EDDSA=$raw_eddsa OWN_RS256=$own_rs256 OWN_ES256=$own_es256 OWN_EDDSA=$own_eddsa \
+        BORING_RS256=$boring_rs256 python3 "$LOAD/report.py" "$results"
+}
+if [ "$PARTS" = issue ]; then
+    report
+    exit 0
+fi
+
 echo "== tokens for the OS runs"
 token=$(cp_cli token issue --os rs256 --subject alice@bench.test --ttl 3600)
 mkdir "$work/tokens"
@@ -133,9 +147,11 @@ until curl -sf "http://127.0.0.1:$OS_PORT/health" >/dev/null; do sleep 0.2; done
 [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "http://127.0.0.1:$OS_PORT/agents")" = 200 ] ||
     fail "demo-os refused the token"
 echo "wrk.headers[\"Authorization\"] = \"Bearer $token\"" >"$work/warm.lua"
+measure "cp:/health" "$CONTROL_PLANE_URL/health" -c"$OS_CONNECTIONS"
 measure "os:demo:/health" "http://127.0.0.1:$OS_PORT/health" -c"$OS_CONNECTIONS"
 measure "os:demo:/agents:warm" "http://127.0.0.1:$OS_PORT/agents" -c"$OS_CONNECTIONS" -s "$work/warm.lua"
 TOKENS=$work/cold.txt measure "os:demo:/agents:cold" "http://127.0.0.1:$OS_PORT/agents" -c"$OS_CONNECTIONS" -s "$LOAD/cold-tokens.lua"
+measure "cp:/health" "$CONTROL_PLANE_URL/health" -c"$OS_CONNECTIONS"
 measure "os:demo:/health" "http://127.0.0.1:$OS_PORT/health" -c"$OS_CONNECTIONS"
 measure "os:demo:/agents:warm" "http://127.0.0.1:$OS_PORT/agents" -c"$OS_CONNECTIONS" -s "$work/warm.lua"
 
@@ -155,4 +171,4 @@ if [ "$AGNO" = on ]; then
     measure "os:agno:/agents:warm" "http://127.0.0.1:$AGNO_PORT/agents" -c"$OS_CONNECTIONS" -s "$work/warm.lua"
 fi
 
-RAW_RS256=$raw_rs256 RAW_ES256=$raw_es256 RAW_EDDSA=$raw_eddsa OWN_RS256=$own_rs256 OWN_ES256=$own_es256 OWN_EDDSA=$own_eddsa python3 "$LOAD/report.py" "$results"
+report

@@ -204,15 +204,13 @@ public struct ControlPlaneServices: Sendable {
             now: now
         )
         auditNames = AuditNames(members: memberStore, serviceAccounts: serviceAccountStore)
-        let auditAppender = AuditAppender(client: client, trail: audit, logger: logger)
-        backgroundServices = [statusLists.recorder, auditAppender]
+        backgroundServices = [statusLists.ledger]
         tokens = TokenIssuer(
             client: client,
             store: IssuanceStore(client: client, epoch: cacheEpoch, logger: logger),
             keys: signingKeys,
             statusLists: statusLists,
             audit: audit,
-            auditAppender: auditAppender,
             settings: settings,
             logger: logger,
             now: now

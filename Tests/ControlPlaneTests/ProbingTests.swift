@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import PostgresNIO
 import Testing
 
 @testable import ControlPlane
@@ -73,7 +74,41 @@ struct TokenAuditTests {
         }
     }
 
-    /// Delegated tokens are audited in groups (`AuditAppender`): a burst of them, for two
+    /// One durable write per token: a token for someone else has its status record and its audit
+    /// event committed by one transaction (PostgreSQL's `xmin` names the transaction that wrote a
+    /// row), a burst of them included; an own token has its record and no event.
+    @Test func aTokensStatusRecordAndAuditEventCommitInOneTransaction() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            try await cp.makeOrg()
+            try await cp.makeOS()
+            let alice = try await cp.addMember("alice@acme.test")
+            try await cp.bind(["user": alice], role: "os-viewer")
+            let jtis = try await withThrowingTaskGroup(of: String?.self) { group in
+                for _ in 0..<40 { group.addTask { try await cp.token(["subject": alice]).json["jti"] as? String } }
+                return try await group.reduce(into: Set<String>()) { $0.insert($1 ?? "") }
+            }
+            #expect(jtis.count == 40 && !jtis.contains(""))
+            let pairs = try await cp.database.query(
+                """
+                SELECT s.jti, s.xmin::text, a.xmin::text FROM token_status s
+                JOIN audit_events a ON a.action = 'token.issued' AND a.details->>'jti' = s.jti
+                """,
+                logger: TestCluster.logger
+            ).decode((String, String, String).self).collect()
+            #expect(Set(pairs.map(\.0)) == jtis, "every token has its record and its event")
+            let apart = pairs.filter { $0.1 != $0.2 }
+            #expect(apart.count == 0, "records and events committed apart: \(apart.count) of \(pairs.count)")
+            let own = try await cp.token([:], key: try await cp.apiKey(forUser: alice))
+            let ownJTI = try #require(own.json["jti"] as? String)
+            let ownRows = try await cp.database.query(
+                "SELECT (SELECT count(*) FROM token_status WHERE jti = \(ownJTI)), (SELECT count(*) FROM audit_events WHERE details->>'jti' = \(ownJTI))",
+                logger: TestCluster.logger
+            ).decode((Int, Int).self).collect()
+            #expect(ownRows.first.map { [$0.0, $0.1] } == [1, 0], "an own token: its record, no event")
+        }
+    }
+
+    /// Delegated tokens are audited in groups (`IssuanceLedger`): a burst of them, for two
     /// organisations at once, leaves every token's event in its own chain, each chain whole.
     @Test func aBurstOfTokensForOthersIsAuditedEventByEvent() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in

@@ -47,8 +47,8 @@ struct StatusListSchemeTests {
             let revoked = try await cp.services.statusLists.revoke(access, os: "prod", .subject(alice))
             #expect(revoked == 200)
             #expect(try await revokedCount(cp) == 200)
-            let written = cp.services.statusLists.recorder.written
-            let batches = cp.services.statusLists.recorder.batches
+            let written = cp.services.statusLists.ledger.written
+            let batches = cp.services.statusLists.ledger.batches
             #expect(written == 200 && batches >= 1 && batches <= 200)
         }
     }
@@ -70,12 +70,18 @@ struct StatusListSchemeTests {
                 expiresAt: Int64(cp.clock.now().timeIntervalSince1970) + 600,
                 generation: 0
             )
-            try await cp.services.statusLists.recorder.record(record)
+            try await cp.services.statusLists.ledger.record(IssuanceEntry(status: record))
             #expect(try await revokedCount(cp) == 1)
             // A record that read the current generation is not.
-            try await cp.services.statusLists.recorder.record(
-                .init(os: os.internalID, index: index + 1, jti: "fresh", subject: alice, expiresAt: record.expiresAt, generation: 1)
+            let fresh = StatusListStore.Record(
+                os: os.internalID,
+                index: index + 1,
+                jti: "fresh",
+                subject: alice,
+                expiresAt: record.expiresAt,
+                generation: 1
             )
+            try await cp.services.statusLists.ledger.record(IssuanceEntry(status: fresh))
             #expect(try await revokedCount(cp) == 1)
         }
     }

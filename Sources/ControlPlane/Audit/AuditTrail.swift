@@ -72,6 +72,9 @@ public struct AuditTrail: Sendable {
     /// the way to the old chain (`GET /v1/audit?org=<id>`, superuser) outlive the slug, which a
     /// new organisation may take (docs/security.md, "The audit trail outlives what it describes").
     func closeChain(org: Organization, by actor: AuditActor, at date: Date, on connection: PostgresConnection) async throws {
+        // The system chain's lock first, as every transaction that appends to several chains
+        // takes them (the all-zero id first, then by id): no cycle of waits.
+        _ = try await store.lockHead(org: Self.systemChain, on: connection)
         guard let head = try await append(.init(.orgDeleted, "org:\(org.slug)"), org: org.id, by: actor, at: date, on: connection)
         else { return }
         let event = AuditEvent(

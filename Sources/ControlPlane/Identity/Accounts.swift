@@ -177,7 +177,11 @@ public struct Accounts: Sendable {
         let event = AuditEvent(.passwordResetIssued, "user:\(user.id.lowercased)", ["email": user.email, "reset": code.id.lowercased])
         // The system chain too: an account of no organisation would otherwise leave no record.
         try await audit.appendSystem(event, by: actor, at: at, on: connection)
-        for org in orgs { try await audit.append(event, org: org, by: actor, at: at, on: connection) }
+        // Chain locks in one order everywhere (the all-zero system chain first, then by id), so two
+        // transactions that append to several chains never wait on each other in a cycle.
+        for org in orgs.sorted(by: { $0.uuidString < $1.uuidString }) {
+            try await audit.append(event, org: org, by: actor, at: at, on: connection)
+        }
         return code
     }
 

@@ -3,7 +3,8 @@ import Crypto
 import CryptoExtras
 import Foundation
 
-/// Signs JWS compact serialisations (RFC 7515 §7.1) with one OS key, straight on swift-crypto.
+/// Signs JWS compact serialisations (RFC 7515 §7.1) with one OS key, straight on swift-crypto
+/// (ES256, EdDSA) or the system's OpenSSL (RS256, ``OpenSSLRSAKey``).
 ///
 /// The token path used jwt-kit's `JWTKeyCollection`, an actor: every token hopped onto it and
 /// through its generic encoder and header handling, a visible share of each token
@@ -16,7 +17,10 @@ import Foundation
 /// "Every JWT kind has its own typ and key"). No header ever carries `crit`.
 struct CompactSigner: Sendable {
     enum Key: Sendable {
-        case rs256(_RSA.Signing.PrivateKey)
+        /// RS256 on the system's OpenSSL 3 (every RS256 token).
+        case rs256(OpenSSLRSAKey)
+        /// RS256 on swift-crypto's BoringSSL: only the baseline of `controlplane keys speed`.
+        case rs256BoringSSL(_RSA.Signing.PrivateKey)
         case es256(P256.Signing.PrivateKey)
         case eddsa(Curve25519.Signing.PrivateKey)
     }
@@ -59,6 +63,8 @@ struct CompactSigner: Sendable {
         let signature: [UInt8]
         switch key {
         case .rs256(let key):
+            signature = try key.signature(for: message)
+        case .rs256BoringSSL(let key):
             signature = Array(try key.signature(for: SHA256.hash(data: message), padding: .insecurePKCS1v1_5).rawRepresentation)
         case .es256(let key):
             signature = Array(try key.signature(for: message).rawRepresentation)

@@ -37,7 +37,7 @@ extension SigningKeys {
         )
         let key: CompactSigner.Key
         switch sealed.algorithm {
-        case .rs256: key = .rs256(try _RSA.Signing.PrivateKey(derRepresentation: secret))
+        case .rs256: key = .rs256(try OpenSSLRSAKey(derRepresentation: secret))
         case .es256: key = .es256(try P256.Signing.PrivateKey(derRepresentation: secret))
         case .eddsa: key = .eddsa(try Curve25519.Signing.PrivateKey(rawRepresentation: secret))
         default:

@@ -9,11 +9,23 @@ import Synchronization
 /// claims, with a fresh key, on `tasks` concurrent tasks. `controlplane keys speed` prints it, so
 /// capacity can be planned, and the load script sets token rates beside it (docs/performance.md).
 public enum SigningSpeed {
-    /// Signatures per second over `seconds`, all tasks together.
-    public static func measure(_ algorithm: SigningAlgorithm, seconds: Double, tasks: Int) async throws -> Double {
+    /// Which library signs RS256.
+    public enum RSABackend: String, Sendable, CaseIterable {
+        /// The system's OpenSSL 3 libcrypto: what issuance uses.
+        case openSSL = "openssl"
+        /// swift-crypto's BoringSSL: the baseline it replaced.
+        case boringSSL = "boringssl"
+    }
+
+    /// Signatures per second over `seconds`, all tasks together; `rsa` picks RS256's library.
+    public static func measure(_ algorithm: SigningAlgorithm, seconds: Double, tasks: Int, rsa: RSABackend = .openSSL) async throws
+        -> Double
+    {
         let key: CompactSigner.Key
         switch algorithm {
-        case .rs256: key = .rs256(try _RSA.Signing.PrivateKey(keySize: .bits2048))
+        case .rs256:
+            let generated = try _RSA.Signing.PrivateKey(keySize: .bits2048)
+            key = rsa == .openSSL ? .rs256(try OpenSSLRSAKey(derRepresentation: generated.derRepresentation)) : .rs256BoringSSL(generated)
         case .es256: key = .es256(P256.Signing.PrivateKey())
         case .eddsa: key = .eddsa(Curve25519.Signing.PrivateKey())
         default: throw ControlPlaneError.invalid("the control plane signs RS256, ES256 and EdDSA, not \(algorithm)")

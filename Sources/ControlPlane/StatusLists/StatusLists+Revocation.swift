@@ -21,7 +21,7 @@ extension StatusLists {
             target = ("subject", try await tokenSubject(text, org: access.org.id))
         }
         // Records of tokens issued by this process are committed before the lookup.
-        try await recorder.flush()
+        try await ledger.flush()
         let at = now()
         return try await client.transaction(logger: logger) { connection in
             let count =
@@ -50,7 +50,7 @@ extension StatusLists {
     }
 
     /// Commits this process's pending records (before a transaction that revokes by subject).
-    func flushRecords() async throws { try await recorder.flush() }
+    func flushRecords() async throws { try await ledger.flush() }
 
     /// The `jti` of a token of this OS, verified with its published keys (an expired token is a
     /// 400: it is refused everywhere already).

@@ -14,7 +14,8 @@ public struct StatusLists: Sendable {
     let store: StatusListStore
     let members: MemberStore
     let allocator: StatusIndexAllocator
-    let recorder: TokenRecorder
+    /// Where issued tokens' records (and audit events) are group-committed.
+    let ledger: IssuanceLedger
     let cache: StatusListCache
     let keys: SigningKeys
     /// The lists' own signing keys (never the access-token keys).
@@ -57,7 +58,7 @@ public struct StatusLists: Sendable {
             reuseDelay: settings.maxTokenLifetime + Self.reuseGrace,
             now: now
         )
-        self.recorder = TokenRecorder(store: store, now: now)
+        self.ledger = IssuanceLedger(client: client, store: store, trail: audit, logger: logger, now: now)
         self.cache = StatusListCache()
         self.keys = keys
         self.listKeys = StatusListKeys(
@@ -90,19 +91,20 @@ public struct StatusLists: Sendable {
         return TokenStatusClaim(index: Int(index), uri: uri(org: slug, os: osID))
     }
 
-    /// Records an issued token; returns once the record is committed (``TokenRecorder``).
-    func record(_ claims: AccessTokenClaims, os osInternalID: UUID, generation: Int64) async throws {
-        guard let status = claims.status else { return }
-        try await recorder.record(
-            .init(
+    /// Records an issued token and, for a token for someone else, its audit event; returns once
+    /// both are committed, in one transaction (``IssuanceLedger``).
+    func record(_ claims: AccessTokenClaims, os osInternalID: UUID, generation: Int64, audit: PendingAuditEvent?) async throws {
+        let status = claims.status.map {
+            StatusListStore.Record(
                 os: osInternalID,
-                index: Int32(status.status_list.idx),
+                index: Int32($0.status_list.idx),
                 jti: claims.jti,
                 subject: claims.sub,
                 expiresAt: Int64(claims.exp),
                 generation: generation
             )
-        )
+        }
+        try await ledger.record(IssuanceEntry(status: status, audit: audit))
     }
 
     /// A signed Status List Token and how it may be cached.
@@ -123,7 +125,7 @@ public struct StatusLists: Sendable {
     public func document(org slug: String, os osID: String) async throws -> Document {
         let os = try await keys.publishingOS(org: slug, id: osID)
         let signer = try await listKeys.signer(os: os.internalID)
-        try await recorder.flush()
+        try await ledger.flush()
         let at = now()
         let (size, revoked) = try await store.snapshot(os: os.internalID, at: at)
         let bytes = Self.bits(size: size, set: revoked)

@@ -63,34 +63,28 @@ struct StatusListStore: Sendable {
         }
     }
 
-    /// Writes a batch of records in one transaction. The share locks on the OSes' counter rows
-    /// order the batch against revocations by subject (which lock them for update): a record
-    /// whose subject's generation changed since issuance read it is written revoked.
-    func write(_ records: [Record], at: Date) async throws {
+    /// Writes a batch of records inside the caller's transaction (``IssuanceLedger``). The share
+    /// locks on the OSes' counter rows order the batch against revocations by subject (which lock
+    /// them for update): a record whose subject's generation changed since issuance read it is
+    /// written revoked.
+    func write(_ records: [Record], at: Date, on connection: PostgresConnection) async throws {
         guard !records.isEmpty else { return }
         let osIDs = Array(Set(records.map(\.os))).sorted { $0.uuidString < $1.uuidString }
-        let os = records.map(\.os)
-        let indices = records.map(\.index)
-        let jtis = records.map(\.jti)
-        let subjects = records.map(\.subject)
-        let expiries = records.map(\.expiresAt)
-        let generations = records.map(\.generation)
-        try await client.transaction(logger: logger) { connection in
-            try await connection.query(
-                "SELECT os_instance FROM status_list_counters WHERE os_instance = ANY(\(osIDs)) ORDER BY os_instance FOR SHARE",
-                logger: logger
-            )
-            try await connection.query(
-                """
-                INSERT INTO token_status (os_instance, idx, jti, subject, expires_at, revoked_at)
-                SELECT u.os, u.idx, u.jti, u.sub, to_timestamp(u.exp), CASE WHEN coalesce(w.generation, 0) <> u.gen THEN \(at) END
-                FROM unnest(\(os)::uuid[], \(indices)::int4[], \(jtis)::text[], \(subjects)::text[], \(expiries)::int8[], \(generations)::int8[])
-                  AS u(os, idx, jti, sub, exp, gen)
-                LEFT JOIN subject_revocations w ON w.os_instance = u.os AND w.subject = u.sub
-                """,
-                logger: logger
-            )
-        }
+        try await connection.query(
+            "SELECT os_instance FROM status_list_counters WHERE os_instance = ANY(\(osIDs)) ORDER BY os_instance FOR SHARE",
+            logger: logger
+        )
+        try await connection.query(
+            """
+            INSERT INTO token_status (os_instance, idx, jti, subject, expires_at, revoked_at)
+            SELECT u.os, u.idx, u.jti, u.sub, to_timestamp(u.exp), CASE WHEN coalesce(w.generation, 0) <> u.gen THEN \(at) END
+            FROM unnest(\(records.map(\.os))::uuid[], \(records.map(\.index))::int4[], \(records.map(\.jti))::text[],
+                        \(records.map(\.subject))::text[], \(records.map(\.expiresAt))::int8[], \(records.map(\.generation))::int8[])
+              AS u(os, idx, jti, sub, exp, gen)
+            LEFT JOIN subject_revocations w ON w.os_instance = u.os AND w.subject = u.sub
+            """,
+            logger: logger
+        )
     }
 
     /// Revokes every outstanding token of `subject` (a token `sub`) on `osInstances`, inside the

@@ -4,8 +4,8 @@ import Logging
 
 extension TokenIssuer {
     /// The one issuance path of both doors: scope resolution, the claims, the status-list entry,
-    /// the status record written while the token is signed, the audit event of a token for
-    /// someone else, the log line.
+    /// the status record and the audit event of a token for someone else (one
+    /// commit), the log line.
     func mint(_ grant: TokenGrant<some IssuanceRow>) async throws -> IssuedToken {
         let scopes = try Self.resolve(grant.read.scopes, requested: grant.requested, os: grant.os)
         let claims = AccessTokenClaims(
@@ -23,27 +23,24 @@ extension TokenIssuer {
             roles: grant.read.roles
         )
         guard let activeKid = grant.read.activeKid else { throw SigningKeys.noActiveKey(grant.os) }
-        // No token leaves before a revocation can find it: the answer waits for the status record,
-        // written while the token is signed. A token for someone else is a grant of their access
-        // to the caller: not handed out unless its audit event (which names the kid that signed,
-        // so it follows the signature) is committed too.
-        async let recorded: Void = statusLists.record(claims, os: grant.osInternalID, generation: grant.read.generation)
-        let signed: SigningKeys.SignedToken
-        do {
-            signed = try await keys.sign(claims, osInternalID: grant.osInternalID, osID: grant.os, activeKid: activeKid)
-            if let org = grant.auditedIn {
-                let event = AuditEvent(
+        let signed = try await keys.sign(claims, osInternalID: grant.osInternalID, osID: grant.os, activeKid: activeKid)
+        // No token leaves before a revocation can find it: the answer waits for its status
+        // record. A token for someone else is a grant of their access to the caller: not handed
+        // out unless its audit event (which names the kid that signed, so it follows the
+        // signature) is committed too, in the same transaction as the record.
+        let audit = grant.auditedIn.map { org in
+            PendingAuditEvent(
+                event: AuditEvent(
                     .tokenIssued,
                     "os:\(grant.os)",
                     ["sub": claims.sub, "jti": "\(claims.jti)", "kid": signed.kid, "exp": "\(claims.exp)"]
-                )
-                try await auditAppender.append(event, org: org, by: grant.caller, at: now())
-            }
-        } catch {
-            try? await recorded
-            throw error
+                ),
+                org: org,
+                actor: grant.caller,
+                at: now()
+            )
         }
-        try await recorded
+        try await statusLists.record(claims, os: grant.osInternalID, generation: grant.read.generation, audit: audit)
         logger.info(
             "token issued",
             metadata: [

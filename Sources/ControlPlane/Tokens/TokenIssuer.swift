@@ -12,8 +12,6 @@ public struct TokenIssuer: Sendable {
     let keys: SigningKeys
     let statusLists: StatusLists
     let audit: AuditTrail
-    /// Where the audit events of tokens for others are group-committed.
-    let auditAppender: AuditAppender
     let settings: ControlPlaneSettings
     let logger: Logger
     let now: WallClock

@@ -130,11 +130,13 @@ extension SystemTests {
             #expect(output.stdout.isEmpty)
         }
 
-        /// `keys speed` signs in process with the issuance signer: a rate for each algorithm.
-        @Test(arguments: ["RS256", "ES256", "EdDSA"])
-        func keysSpeedMeasuresTheSigner(_ algorithm: String) async throws {
+        /// `keys speed` signs in process with the issuance signer: a rate for each algorithm, RS256
+        /// on either library.
+        @Test(arguments: [("RS256", "openssl"), ("RS256", "boringssl"), ("ES256", nil), ("EdDSA", nil)])
+        func keysSpeedMeasuresTheSigner(_ algorithm: String, _ backend: String?) async throws {
             let output = try await CLI.run(
-                ["keys", "speed", "--algorithm", algorithm, "--seconds", "0.2", "--tasks", "1"],
+                ["keys", "speed", "--algorithm", algorithm, "--seconds", "0.2", "--tasks", "1"]
+                    + (backend.map { ["--rsa-backend", $0] } ?? []),
                 environment: [:]
             )
             #expect(output.status == 0, "\(output)")
@@ -143,7 +145,8 @@ extension SystemTests {
                 words.first.map(String.init) == algorithm && (words.dropFirst().first.flatMap { Double($0) } ?? 0) > 0,
                 "\(output.stdout)"
             )
-            #expect(output.stdout.contains("signatures/s (1 tasks, 0.2 s)"), "\(output.stdout)")
+            let library = algorithm == "RS256" ? " on \(backend ?? "openssl")" : ""
+            #expect(output.stdout.contains("signatures/s (1 tasks, 0.2 s\(library))"), "\(output.stdout)")
         }
 
         @Test func helpAndUnreachableServer() async throws {
