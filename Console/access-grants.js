@@ -1,5 +1,5 @@
 // Grants chosen from the OS's real agents, teams and workflows; effective access; Explain.
-import { enc, get, isResourceID, post, del } from './api.js';
+import { enc, get, getAll, isResourceID, post, del } from './api.js';
 import { ask, clear, field, form, h, notice, removeButton, section, table, when } from './dom.js';
 import { describeSource, resources, subjectBody, subjectQuery } from './subjects.js';
 import { beforeSending } from './ostarget.js';
@@ -15,7 +15,7 @@ export function grantsSection(shared) {
     const target = os.find((o) => o.id === osSelect.value);
     if (!target) return clear(body, h('p', { class: 'empty' }, 'Connect an OS first (OSes page); grants are per OS.'));
     const ticket = ++shown;
-    const { grants } = await get(`${base}/os/${enc(target.id)}/grants`);
+    const { grants } = await getAll(`${base}/os/${enc(target.id)}/grants`, 'grants');
     if (ticket !== shown) return; // another OS was picked meanwhile: its answer is the one to show
     const rows = grants.map((g) => [g.subject.label, h('code', {}, g.scope), when(g.created_at),
       removeButton(`revoke-grant-${g.subject.label}-${g.scope}`, async () => {

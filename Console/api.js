@@ -52,6 +52,25 @@ export const put = (path, body) => api('PUT', path, body);
 
 export const enc = encodeURIComponent;
 
+/**
+ * A paged list (docs/api.md, "Lists page"): up to `pages` pages of `limit` items, following
+ * `next_cursor`; answers `{ [key]: items, next_cursor }`, `next_cursor` set when more follow.
+ */
+export async function getPages(path, key, { pages = Infinity, limit = 500 } = {}) {
+  const items = [];
+  let cursor = null;
+  for (let page = 0; page < pages; page += 1) {
+    const answer = await get(`${path}?limit=${limit}${cursor ? `&cursor=${enc(cursor)}` : ''}`);
+    items.push(...answer[key]);
+    cursor = answer.next_cursor ?? null;
+    if (!cursor) break;
+  }
+  return { [key]: items, next_cursor: cursor };
+}
+
+/** Every item of a paged list, as `{ [key]: items }`. */
+export const getAll = (path, key) => getPages(path, key);
+
 // Every token the console sends to an AgentOS is minted for that one call: narrowed to the
 // scopes the call needs and 60 s long (issue #24). The OS's URL is whatever was registered, so a
 // URL pointing at someone else's server receives one read or one run for a minute, never the

@@ -1,5 +1,5 @@
 // Access: roles (built-in read-only, custom with a scope picker), bindings, grants, effective access, Explain.
-import { enc, get, post, put, del } from './api.js';
+import { enc, get, getAll, post, put, del } from './api.js';
 import { ask, clear, field, form, h, removeButton, section, table, when } from './dom.js';
 import { subjects, subjectBody } from './subjects.js';
 import { grantsSection, effectiveSection, explainSection } from './access-grants.js';
@@ -20,7 +20,7 @@ export async function renderAccess(main, context) {
   const admin = role === 'admin' || role === 'owner';
   const base = `/v1/orgs/${enc(org)}`;
   const [{ roles }, { role_bindings: bindings }, { os }, people, catalog] = await Promise.all([
-    get(`${base}/roles`), get(`${base}/role-bindings`), get(`${base}/os`), subjects(org, me, admin), scopeCatalog()]);
+    getAll(`${base}/roles`, 'roles'), getAll(`${base}/role-bindings`, 'role_bindings'), getAll(`${base}/os`, 'os'), subjects(org, me, admin), scopeCatalog()]);
   const rerender = () => renderAccess(main, context);
   const shared = { ...context, admin, base, roles, os, people, catalog, rerender };
   clear(main,

@@ -1,13 +1,13 @@
 // Your account: change password, two-factor authentication (TOTP with a QR code, recovery codes
 // once), your API keys (the key shown once) and your sign-in sessions.
-import { enc, get, post, del } from './api.js';
+import { enc, getAll, post, del } from './api.js';
 import { ask, clear, codeBlock, field, form, h, notice, section, secret, table, when } from './dom.js';
 import { qrCanvas } from './qr.js';
 
 export async function renderAccount(main, context) {
   const { me, reload } = context;
   const rerender = async () => renderAccount(main, { ...context, me: await reload() });
-  const [{ api_keys: keys }, { sessions }] = await Promise.all([get('/v1/api-keys'), get('/v1/me/sessions')]);
+  const [{ api_keys: keys }, { sessions }] = await Promise.all([getAll('/v1/api-keys', 'api_keys'), getAll('/v1/me/sessions', 'sessions')]);
   const mfa = me.mfa ?? {};
   const totp = mfa.totp ?? false;
   const enrol = h('div', { id: 'mfa-enrol' });
@@ -40,7 +40,7 @@ function apiKeysSection(initial) {
   const show = (keys) => clear(list, table(['Name', 'Starts with', 'Created', 'Expires', ''], keys.map((k) => [
     k.name, h('code', {}, `${k.prefix}…`), when(k.created_at), k.expires_at ? when(k.expires_at) : 'never',
     revoke(k)]), 'No API keys: create one below for the CLI or a script.'));
-  const refresh = async () => show((await get('/v1/api-keys')).api_keys);
+  const refresh = async () => show((await getAll('/v1/api-keys', 'api_keys')).api_keys);
   const revoke = (k) => {
     const button = h('button', { type: 'button', class: 'danger', id: `revoke-api-key-${k.name}` }, 'Revoke');
     button.addEventListener('click', async () => {
@@ -87,7 +87,7 @@ function sessionsSection(initial) {
       button.disabled = true;
       try {
         await del(`/v1/me/sessions/${enc(s.id)}`);
-        show((await get('/v1/me/sessions')).sessions);
+        show((await getAll('/v1/me/sessions', 'sessions')).sessions);
       } catch (error) {
         button.disabled = false;
         button.after(notice(error.message, 'error'));

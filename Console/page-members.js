@@ -1,7 +1,7 @@
 // Members: invite (the link shown once), pending invitations, roles, disable, remove, and a
 // password-reset link for an active member (shown once). Every change that takes something from
 // someone is confirmed first.
-import { enc, get, patch, post, del } from './api.js';
+import { enc, getAll, getPages, patch, post, del } from './api.js';
 import { ask, clear, field, form, h, notice, section, secret, table, when } from './dom.js';
 import { person } from './subjects.js';
 
@@ -21,11 +21,13 @@ const ROLE_MEANS = {
 };
 
 
-export async function renderMembers(main, context) {
+/** Members come a page at a time (100 each, `pages` of them): an organisation of 100,000 loads no faster than its first page would otherwise. */
+export async function renderMembers(main, context, pages = 1) {
   const { org, me, role } = context;
   const base = `/v1/orgs/${enc(org)}`;
-  const [{ members }, { invitations }] = await Promise.all([get(`${base}/members`), get(`${base}/invitations`)]);
-  const rerender = () => renderMembers(main, context);
+  const [{ members, next_cursor: more }, { invitations }] = await Promise.all([
+    getPages(`${base}/members`, 'members', { pages, limit: 100 }), getAll(`${base}/invitations`, 'invitations')]);
+  const rerender = () => renderMembers(main, context, pages);
   const owner = role === 'owner';
   const link = h('div', { id: 'invite-link' });
   const resetOut = h('div', { id: 'reset-link', 'aria-live': 'polite' });
@@ -107,6 +109,7 @@ export async function renderMembers(main, context) {
     section('Members',
       h('p', { class: 'hint' }, 'A reset code lets an active member who lost their password choose a new one: a link for them alone, shown here once.'),
       resetOut,
-      table(['Name', 'Role', 'State', 'Since', ''], memberRows, 'Nobody here yet: invite someone above.')),
+      table(['Name', 'Role', 'State', 'Since', ''], memberRows, 'Nobody here yet: invite someone above.'),
+      more ? run('Show more members', 'more-members', () => renderMembers(main, context, pages + 1)) : null),
     section('Pending invitations', table(['Invited', 'Role', 'State', 'Expires', ''], invitationRows, 'No open invitations.')));
 }

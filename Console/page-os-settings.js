@@ -1,6 +1,6 @@
 // One OS's settings: details, its verifier, enable authorization, keys (stage → activate, revoke)
 // with what the OS holds before an activation, the rotation schedule, the security key.
-import { enc, get, patch, post, del } from './api.js';
+import { enc, get, getAll, patch, post, del } from './api.js';
 import { age, ask, clear, field, form, h, notice, section, secret, table, when } from './dom.js';
 import { showEnvModal, VERIFIERS, verifierName } from './envblock.js';
 import { AGNO_RS256, probeInfo } from './page-os.js';
@@ -43,7 +43,7 @@ export async function renderOSSettings(main, context) {
   const { org, params, role, navigate } = context;
   const osID = params[0];
   const base = `/v1/orgs/${enc(org)}/os/${enc(osID)}`;
-  const [os, { keys }] = await Promise.all([get(base), get(`${base}/keys`)]);
+  const [os, { keys }] = await Promise.all([get(base), getAll(`${base}/keys`, 'keys')]);
   const admin = role === 'admin' || role === 'owner';
   const agno = os.verifier === 'agno';
   const rerender = () => renderOSSettings(main, context);

@@ -1,5 +1,5 @@
 // OSes: the list (verifier, authorization, algorithm, active key and its age) and "Connect a new OS".
-import { ApiError, enc, get, osCall, post } from './api.js';
+import { ApiError, enc, get, getAll, osCall, post } from './api.js';
 import { age, clear, field, form, h, notice, section, table } from './dom.js';
 import { showEnvModal, VERIFIERS, verifierName } from './envblock.js';
 
@@ -8,8 +8,8 @@ export const AGNO_RS256 = 'Stock Agno verifies RS256 only (its algorithm is set 
 
 export async function renderOSList(main, { org, me, role }) {
   const base = `/v1/orgs/${enc(org)}`;
-  const list = (await get(`${base}/os`)).os;
-  const keys = await Promise.all(list.map((os) => get(`${base}/os/${enc(os.id)}/keys`).then((r) => r.keys).catch(() => [])));
+  const list = (await getAll(`${base}/os`, 'os')).os;
+  const keys = await Promise.all(list.map((os) => getAll(`${base}/os/${enc(os.id)}/keys`, 'keys').then((r) => r.keys).catch(() => [])));
   const rows = list.map((os, i) => {
     const active = keys[i].find((k) => k.state === 'active');
     return [

@@ -1,6 +1,6 @@
 // Organisation settings (admins and owners): its name, whether admins and owners need two-factor
 // authentication (require_mfa), and deleting it (owners), with what goes spelled out first.
-import { ApiError, enc, get, patch, del } from './api.js';
+import { ApiError, enc, get, getAll, patch, del } from './api.js';
 import { clear, field, form, h, notice, section, when } from './dom.js';
 
 export async function renderSettings(main, context) {
@@ -12,8 +12,8 @@ export async function renderSettings(main, context) {
   // What a deletion takes with it, counted for the owner who may delete.
   const [organisation, os, members] = await Promise.all([
     get(base),
-    owner ? get(`${base}/os`).then((r) => r.os) : null,
-    owner ? get(`${base}/members`).then((r) => r.members) : null,
+    owner ? getAll(`${base}/os`, 'os').then((r) => r.os) : null,
+    owner ? getAll(`${base}/members`, 'members').then((r) => r.members) : null,
   ]);
   const rerender = () => renderSettings(main, context);
   const mfaOut = h('div', { id: 'org-mfa-result', 'aria-live': 'polite' });

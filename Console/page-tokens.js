@@ -1,13 +1,13 @@
 // Tokens: one for yourself (copy), service accounts (secret shown once), revocations.
-import { enc, get, post, del } from './api.js';
+import { enc, getAll, post, del } from './api.js';
 import { ask, clear, field, form, h, notice, removeButton, section, secret, table, when } from './dom.js';
 
 export async function renderTokens(main, context) {
   const { org, role } = context;
   const admin = role === 'admin' || role === 'owner';
   const base = `/v1/orgs/${enc(org)}`;
-  const { os } = await get(`${base}/os`);
-  const accounts = admin ? (await get(`${base}/service-accounts`)).service_accounts : [];
+  const { os } = await getAll(`${base}/os`, 'os');
+  const accounts = admin ? (await getAll(`${base}/service-accounts`, 'service_accounts')).service_accounts : [];
   const rerender = () => renderTokens(main, context);
   const issued = h('div', { id: 'token-result' });
   const created = h('div', { id: 'service-account-secret' });

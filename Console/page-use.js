@@ -1,7 +1,7 @@
 // "Use the OS": the browser calls the AgentOS itself, each call with its own token minted for
 // the signed-in user, narrowed to that call's scopes and 60 s long (held in memory for the call
 // only). The control plane never proxies this traffic; the page shows where the tokens go first.
-import { baseOf, callOS, enc, get, isResourceID } from './api.js';
+import { baseOf, callOS, enc, get, getAll, isResourceID } from './api.js';
 import { clear, field, form, h, lines, notice, section, table } from './dom.js';
 import { beforeSending } from './ostarget.js';
 
@@ -9,7 +9,7 @@ const FAMILIES = ['agents', 'teams', 'workflows'];
 
 export async function renderUse(main, context) {
   const { org, query } = context;
-  const { os } = await get(`/v1/orgs/${enc(org)}/os`);
+  const { os } = await getAll(`/v1/orgs/${enc(org)}/os`, 'os');
   const usable = os.filter((o) => o.url);
   const wanted = query?.get('os');
   const chosen = usable.find((o) => o.id === wanted)?.id ?? usable[0]?.id;

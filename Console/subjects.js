@@ -1,5 +1,5 @@
 // Subjects (members and service accounts) for pickers, and the OS's real agents, teams and workflows.
-import { callOS, enc, get, isResourceID } from './api.js';
+import { callOS, enc, get, getAll, isResourceID } from './api.js';
 
 /** "Alice <alice@acme.test>", or the email alone when there is no other name: how people are named. */
 export function person(user) {
@@ -10,7 +10,8 @@ export function person(user) {
 export async function subjects(org, me, admin) {
   if (!admin) return [[`user:${me.user.id}`, `${person(me.user)} (you)`]];
   const base = `/v1/orgs/${enc(org)}`;
-  const [{ members }, { service_accounts: accounts }] = await Promise.all([get(`${base}/members`), get(`${base}/service-accounts`)]);
+  const [{ members }, { service_accounts: accounts }] = await Promise.all([
+    getAll(`${base}/members`, 'members'), getAll(`${base}/service-accounts`, 'service_accounts')]);
   return members.map((m) => [`user:${m.user.id}`, `${person(m.user)}${m.user.id === me.user.id ? ' (you)' : ''}${m.state === 'invited' ? ' (invited)' : ''}`])
     .concat(accounts.filter((a) => !a.revoked_at).map((a) => [`svc:${a.id}`, `${a.name} (service account)`]));
 }

@@ -31,7 +31,11 @@ struct AdminKeyCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let answer = try await client.authenticated().call { try await $0.listSuperuserKeys().ok.body.json }
+            let items = try await client.authenticated().everyPage { api, cursor in
+                let page = try await api.listSuperuserKeys(query: .init(limit: ControlPlaneClient.pageLimit, cursor: cursor)).ok.body.json
+                return (page.keys, page.nextCursor)
+            }
+            let answer = Operations.ListSuperuserKeys.Output.Ok.Body.JsonPayload(keys: items)
             try client.emit(
                 answer,
                 table: answer.keys,

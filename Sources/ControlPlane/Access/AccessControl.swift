@@ -36,9 +36,15 @@ public struct AccessControl: Sendable {
         return role
     }
 
-    public func listRoles(_ access: OrgAccess) async throws -> [Role] {
+    /// A page of the organisation's roles, built-in first, then by slug.
+    public func listRoles(_ access: OrgAccess, page: PageRequest) async throws -> Page<Role> {
         try access.require(.readAccess)
-        return try await store.roles(org: access.org.id, slug: nil)
+        let after = try page.after(.roles).map { key in
+            guard key[0] == "0" || key[0] == "1" else { throw ControlPlaneError.invalid("cursor is not one of this list's") }
+            return (custom: key[0] == "1", slug: key[1])
+        }
+        let rows = try await store.roles(org: access.org.id, slug: nil, after: after, limit: page.fetch)
+        return Page.of(rows, page, list: .roles) { [$0.builtin ? "0" : "1", $0.slug] }
     }
 
     public func role(_ access: OrgAccess, slug: String) async throws -> Role {
@@ -99,9 +105,12 @@ public struct AccessControl: Sendable {
         return binding
     }
 
-    public func listBindings(_ access: OrgAccess) async throws -> [RoleBinding] {
+    /// A page of the organisation's role bindings, oldest first.
+    public func listBindings(_ access: OrgAccess, page: PageRequest) async throws -> Page<RoleBinding> {
         try access.require(.readAccess)
-        return try await store.bindings(org: access.org.id)
+        let after = try page.after(.bindings).map(ListCursor.TimeKey.init)
+        let rows = try await store.bindings(org: access.org.id, after: after, limit: page.fetch)
+        return Page.of(rows, page, list: .bindings) { ListCursor.TimeKey($0.createdAt, $0.id).fields }
     }
 
     public func deleteBinding(_ access: OrgAccess, id: UUID) async throws {
@@ -144,9 +153,13 @@ public struct AccessControl: Sendable {
         return grant
     }
 
-    public func listGrants(_ access: OrgAccess, os osID: String) async throws -> [ScopeGrant] {
+    /// A page of the grants on one OS, oldest first.
+    public func listGrants(_ access: OrgAccess, os osID: String, page: PageRequest) async throws -> Page<ScopeGrant> {
         try access.require(.readAccess)
-        return try await store.grants(os: try await find(os: osID, in: access.org))
+        let os = try await find(os: osID, in: access.org)
+        let after = try page.after(.grants).map(ListCursor.TimeKey.init)
+        let rows = try await store.grants(os: os, after: after, limit: page.fetch)
+        return Page.of(rows, page, list: .grants) { ListCursor.TimeKey($0.createdAt, $0.id).fields }
     }
 
     /// Deletes a grant of this OS (`manageAccess`); a grant id of another OS is not found here.

@@ -17,9 +17,12 @@ extension Authentication {
         return (info, secret)
     }
 
-    public func listAPIKeys(_ caller: Caller) async throws -> [APIKeyInfo] {
+    /// A page of the caller's live API keys, oldest first.
+    public func listAPIKeys(_ caller: Caller, page: PageRequest) async throws -> Page<APIKeyInfo> {
         guard let user = caller.userID else { throw ControlPlaneError.invalid("only users have API keys") }
-        return try await credentials.apiKeys(user: user)
+        let after = try page.after(.apiKeys).map(ListCursor.TimeKey.init)
+        let rows = try await credentials.apiKeys(user: user, after: after, limit: page.fetch)
+        return Page.of(rows, page, list: .apiKeys) { ListCursor.TimeKey($0.createdAt, $0.id).fields }
     }
 
     /// Revokes one of the caller's keys (404 for anyone else's).
@@ -50,9 +53,11 @@ extension Authentication {
     }
 
     /// Live superuser keys (never the secrets).
-    public func listSuperuserKeys(_ caller: Caller) async throws -> [APIKeyInfo] {
+    public func listSuperuserKeys(_ caller: Caller, page: PageRequest) async throws -> Page<APIKeyInfo> {
         try Self.requireSuperuser(caller)
-        return try await credentials.superuserKeys(at: now())
+        let after = try page.after(.superuserKeys).map(ListCursor.TimeKey.init)
+        let rows = try await credentials.superuserKeys(at: now(), after: after, limit: page.fetch)
+        return Page.of(rows, page, list: .superuserKeys) { ListCursor.TimeKey($0.createdAt, $0.id).fields }
     }
 
     /// Revokes a superuser key (a leaked `admin.key`, too). The last live one can only go once an

@@ -102,9 +102,11 @@ public struct OSRegistry: Sendable {
         }
     }
 
-    public func list(_ access: OrgAccess) async throws -> [OSInstance] {
+    /// A page of the organisation's OSes, by id.
+    public func list(_ access: OrgAccess, page: PageRequest) async throws -> Page<OSInstance> {
         try access.require(.readOS)
-        return try await store.list(org: access.org.id)
+        let rows = try await store.list(org: access.org.id, after: try page.after(.oses).map { $0[0] }, limit: page.fetch)
+        return Page.of(rows, page, list: .oses) { [$0.id] }
     }
 
     public func get(_ access: OrgAccess, id: String) async throws -> OSInstance {

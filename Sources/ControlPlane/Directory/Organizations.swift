@@ -38,12 +38,15 @@ public struct Organizations: Sendable {
     }
 
     /// The organisations the caller can see: all for the superuser, memberships for users.
-    public func list(for caller: Caller) async throws -> [Organization] {
-        switch caller.identity {
-        case .superuser: try await store.all()
-        case .user(let id): try await store.memberships(user: id)
-        case .serviceAccount(_, let org, _): try await store.all().filter { $0.id == org }
-        }
+    public func list(for caller: Caller, page: PageRequest) async throws -> Page<Organization> {
+        let after = try page.after(.organizations).map { $0[0] }
+        let rows: [Organization] =
+            switch caller.identity {
+            case .superuser: try await store.all(only: nil, after: after, limit: page.fetch)
+            case .user(let id): try await store.memberships(user: id, after: after, limit: page.fetch)
+            case .serviceAccount(_, let org, _): try await store.all(only: org, after: after, limit: page.fetch)
+            }
+        return Page.of(rows, page, list: .organizations) { [$0.slug] }
     }
 
     /// The caller's standing in the organisation `slug` (``Standing/check(_:slug:)``), checked

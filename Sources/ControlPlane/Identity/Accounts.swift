@@ -88,13 +88,16 @@ public struct Accounts: Sendable {
         logger.notice("password changed", metadata: ["user": "\(id.lowercased)"])
     }
 
-    public func sessions(_ caller: Caller) async throws -> [SessionInfo] {
+    /// A page of the caller's live sessions, oldest first.
+    public func sessions(_ caller: Caller, page: PageRequest) async throws -> Page<SessionInfo> {
         let id = try Self.user(caller)
         var current: Data?
         if case .session(let hash) = caller.credential { current = hash }
-        return try await store.sessions(user: id, at: now()).map {
+        let after = try page.after(.sessions).map(ListCursor.TimeKey.init)
+        let rows = try await store.sessions(user: id, at: now(), after: after, limit: page.fetch).map {
             SessionInfo(id: $0.0, createdAt: $0.1, expiresAt: $0.2, current: $0.3 == current)
         }
+        return Page.of(rows, page, list: .sessions) { ListCursor.TimeKey($0.createdAt, $0.id).fields }
     }
 
     /// Ends one of the caller's sessions (404 for anyone else's).

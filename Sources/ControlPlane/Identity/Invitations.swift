@@ -55,9 +55,11 @@ public struct Invitations: Sendable {
     }
 
     /// Invitations neither accepted nor revoked (`readMembers`), newest first.
-    public func list(_ access: OrgAccess) async throws -> [Invitation] {
+    public func list(_ access: OrgAccess, page: PageRequest) async throws -> Page<Invitation> {
         try access.require(.readMembers)
-        return try await store.open(org: access.org.id, at: now())
+        let after = try page.after(.invitations).map(ListCursor.TimeKey.init)
+        let rows = try await store.open(org: access.org.id, at: now(), after: after, limit: page.fetch)
+        return Page.of(rows, page, list: .invitations) { ListCursor.TimeKey($0.createdAt, $0.id).fields }
     }
 
     /// Revokes an unspent invitation (`manageMembers`; `invitation.revoked` audited).

@@ -50,9 +50,12 @@ public struct Members: Sendable {
         }
     }
 
-    public func list(_ access: OrgAccess) async throws -> [Member] {
+    /// A page of the members, by email.
+    public func list(_ access: OrgAccess, page: PageRequest) async throws -> Page<Member> {
         try access.require(.readMembers)
-        return try await store.members(org: access.org.id)
+        let after = try page.after(.members).map { $0[0] }
+        let rows = try await store.members(org: access.org.id, after: after, limit: page.fetch)
+        return Page.of(rows, page, list: .members) { [$0.user.email.lowercased()] }
     }
 
     /// Changes a member's role or disabled flag (`member.updated` audited). Owners are managed by

@@ -48,9 +48,12 @@ public struct ServiceAccounts: Sendable {
         return (account, secret)
     }
 
-    public func list(_ access: OrgAccess) async throws -> [ServiceAccount] {
+    /// A page of the organisation's service accounts, oldest first.
+    public func list(_ access: OrgAccess, page: PageRequest) async throws -> Page<ServiceAccount> {
         try access.require(.manageServiceAccounts)
-        return try await store.list(org: access.org.id)
+        let after = try page.after(.serviceAccounts).map(ListCursor.TimeKey.init)
+        let rows = try await store.list(org: access.org.id, after: after, limit: page.fetch)
+        return Page.of(rows, page, list: .serviceAccounts) { ListCursor.TimeKey($0.createdAt, $0.id).fields }
     }
 
     /// Revokes a service account (`manageServiceAccounts`): no new tokens and no API calls; its

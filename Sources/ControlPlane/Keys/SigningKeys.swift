@@ -19,9 +19,17 @@ public struct SigningKeys: Sendable {
     let now: WallClock
 
     /// Every key of an OS, newest first (`readOS`).
-    public func list(_ access: OrgAccess, os id: String) async throws -> [SigningKeyInfo] {
+    public func list(_ access: OrgAccess, os id: String, page: PageRequest) async throws -> Page<SigningKeyInfo> {
         try access.require(.readOS)
-        return try await keys(of: try await os(access, id))
+        let os = try await os(access, id)
+        let after = try page.after(.signingKeys).map { fields in
+            guard let micros = Int64(fields[0]), !fields[1].isEmpty, fields[1].utf8.count <= 128 else {
+                throw ControlPlaneError.invalid("cursor is not one of this list's (take it from this list's next_cursor)")
+            }
+            return (micros: micros, kid: fields[1])
+        }
+        let rows = try await store.keys(os: os.internalID, now: now(), after: after, limit: page.fetch)
+        return Page.of(rows, page, list: .signingKeys) { [String(ListCursor.TimeKey.micros($0.createdAt)), $0.kid] }
     }
 
     /// Keys published in the JWKS (pending, active, retiring before `retire_at`); public.

@@ -54,15 +54,18 @@ struct AccessStore: Sendable {
         Role(slug: row.1, name: row.2, description: row.3, builtin: row.4, scopes: row.5, id: row.0)
     }
 
-    /// The roles of `org` (built-in first), or the one named `slug`.
-    func roles(org: UUID, slug: String?) async throws -> [Role] {
+    /// The roles of `org` (built-in first, then by slug) after the key `after` (custom, slug),
+    /// at most `limit`; or the one named `slug`.
+    func roles(org: UUID, slug: String?, after: (custom: Bool, slug: String)? = nil, limit: Int = 1) async throws -> [Role] {
+        let from = after ?? (false, "")
         let rows = try await client.query(
             """
             SELECT r.id, r.slug, r.name, r.description, r.builtin,
                    coalesce(array_agg(s.scope ORDER BY s.scope) FILTER (WHERE s.scope IS NOT NULL), '{}')
             FROM roles r LEFT JOIN role_scopes s ON s.role_id = r.id
             WHERE r.org_id = \(org) AND (\(slug == nil) OR r.slug = \(slug))
-            GROUP BY r.id ORDER BY r.builtin DESC, r.slug
+              AND (\(after == nil) OR (NOT r.builtin, r.slug) > (\(from.custom), \(from.slug)))
+            GROUP BY r.id ORDER BY NOT r.builtin, r.slug LIMIT \(limit)
             """,
             logger: logger
         )
@@ -102,14 +105,18 @@ struct AccessStore: Sendable {
         return Subject(kind: .serviceAccount, id: serviceAccount!, label: label)
     }
 
-    func bindings(org: UUID) async throws -> [RoleBinding] {
+    /// Up to `limit` bindings created after `after`, oldest first.
+    func bindings(org: UUID, after: ListCursor.TimeKey?, limit: Int) async throws -> [RoleBinding] {
+        let key = after ?? .start
         let rows = try await client.query(
             """
             SELECT b.id, b.user_id, b.service_account_id, coalesce(u.email, sa.name), r.slug, o.os_id, b.created_at
             FROM role_bindings b JOIN roles r ON r.id = b.role_id
             LEFT JOIN users u ON u.id = b.user_id LEFT JOIN service_accounts sa ON sa.id = b.service_account_id
             LEFT JOIN os_instances o ON o.id = b.os_instance
-            WHERE b.org_id = \(org) ORDER BY b.created_at, b.id
+            WHERE b.org_id = \(org)
+              AND (\(after == nil) OR (b.created_at, b.id) > (timestamptz 'epoch' + \(key.micros) * interval '1 microsecond', \(key.id)))
+            ORDER BY b.created_at, b.id LIMIT \(limit)
             """,
             logger: logger
         )
@@ -141,12 +148,16 @@ struct AccessStore: Sendable {
         }
     }
 
-    func grants(os: OSInstance) async throws -> [ScopeGrant] {
+    /// Up to `limit` grants on `os` created after `after`, oldest first.
+    func grants(os: OSInstance, after: ListCursor.TimeKey?, limit: Int) async throws -> [ScopeGrant] {
+        let key = after ?? .start
         let rows = try await client.query(
             """
             SELECT g.id, g.user_id, g.service_account_id, coalesce(u.email, sa.name), g.scope, g.created_at
             FROM scope_grants g LEFT JOIN users u ON u.id = g.user_id LEFT JOIN service_accounts sa ON sa.id = g.service_account_id
-            WHERE g.os_instance = \(os.internalID) ORDER BY g.created_at, g.id
+            WHERE g.os_instance = \(os.internalID)
+              AND (\(after == nil) OR (g.created_at, g.id) > (timestamptz 'epoch' + \(key.micros) * interval '1 microsecond', \(key.id)))
+            ORDER BY g.created_at, g.id LIMIT \(limit)
             """,
             logger: logger
         )

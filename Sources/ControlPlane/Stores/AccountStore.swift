@@ -69,11 +69,14 @@ struct AccountStore: Sendable {
     }
 
     /// Live sessions: (id, created, expires, token hash).
-    func sessions(user: UUID, at: Date) async throws -> [(UUID, Date, Date, Data)] {
+    func sessions(user: UUID, at: Date, after: ListCursor.TimeKey?, limit: Int) async throws -> [(UUID, Date, Date, Data)] {
+        let key = after ?? .start
         let rows = try await client.query(
             """
             SELECT id, created_at, expires_at, token_hash FROM sessions
-            WHERE user_id = \(user) AND revoked_at IS NULL AND expires_at > \(at) ORDER BY created_at
+            WHERE user_id = \(user) AND revoked_at IS NULL AND expires_at > \(at)
+              AND (\(after == nil) OR (created_at, id) > (timestamptz 'epoch' + \(key.micros) * interval '1 microsecond', \(key.id)))
+            ORDER BY created_at, id LIMIT \(limit)
             """,
             logger: logger
         )

@@ -68,11 +68,14 @@ struct CredentialStore: Sendable {
     }
 
     /// Superuser keys neither revoked nor expired, oldest first.
-    func superuserKeys(at: Date) async throws -> [APIKeyInfo] {
+    func superuserKeys(at: Date, after: ListCursor.TimeKey?, limit: Int) async throws -> [APIKeyInfo] {
+        let key = after ?? .start
         let rows = try await client.query(
             """
             SELECT id, name, prefix, created_at, expires_at FROM api_keys
-            WHERE superuser AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > \(at)) ORDER BY created_at
+            WHERE superuser AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > \(at))
+              AND (\(after == nil) OR (created_at, id) > (timestamptz 'epoch' + \(key.micros) * interval '1 microsecond', \(key.id)))
+            ORDER BY created_at, id LIMIT \(limit)
             """,
             logger: logger
         )
@@ -119,9 +122,14 @@ struct CredentialStore: Sendable {
         )
     }
 
-    func apiKeys(user: UUID) async throws -> [APIKeyInfo] {
+    func apiKeys(user: UUID, after: ListCursor.TimeKey?, limit: Int) async throws -> [APIKeyInfo] {
+        let key = after ?? .start
         let rows = try await client.query(
-            "SELECT id, name, prefix, created_at, expires_at FROM api_keys WHERE user_id = \(user) AND revoked_at IS NULL ORDER BY created_at",
+            """
+            SELECT id, name, prefix, created_at, expires_at FROM api_keys WHERE user_id = \(user) AND revoked_at IS NULL
+              AND (\(after == nil) OR (created_at, id) > (timestamptz 'epoch' + \(key.micros) * interval '1 microsecond', \(key.id)))
+            ORDER BY created_at, id LIMIT \(limit)
+            """,
             logger: logger
         )
         return try await rows.decode((UUID, String, String, Date, Date?).self).collect().map {

@@ -42,13 +42,17 @@ struct InvitationStore: Sendable {
     }
 
     /// The organisation's invitations that were neither accepted nor revoked, newest first.
-    func open(org: UUID, at: Date) async throws -> [Invitation] {
+    /// Up to `limit` of them created before `after` (newest first).
+    func open(org: UUID, at: Date, after: ListCursor.TimeKey?, limit: Int) async throws -> [Invitation] {
+        let key = after ?? .start
         let rows = try await client.query(
             """
             SELECT i.id, u.id, u.email, u.name, m.role, i.created_by, i.created_at, i.expires_at
             FROM invitations i JOIN users u ON u.id = i.user_id
             JOIN org_members m ON m.org_id = i.org_id AND m.user_id = i.user_id
-            WHERE i.org_id = \(org) AND i.accepted_at IS NULL AND i.revoked_at IS NULL ORDER BY i.created_at DESC
+            WHERE i.org_id = \(org) AND i.accepted_at IS NULL AND i.revoked_at IS NULL
+              AND (\(after == nil) OR (i.created_at, i.id) < (timestamptz 'epoch' + \(key.micros) * interval '1 microsecond', \(key.id)))
+            ORDER BY i.created_at DESC, i.id DESC LIMIT \(limit)
             """,
             logger: logger
         )

@@ -46,6 +46,22 @@ struct KeyStore: Sendable {
         )
     }
 
+    /// Up to `limit` keys of an OS created before `after` (creation time in microseconds, kid),
+    /// newest first.
+    func keys(os: UUID, now: Date, after: (micros: Int64, kid: String)?, limit: Int) async throws -> [SigningKeyInfo] {
+        let from = after ?? (0, "")
+        let rows = try await client.query(
+            """
+            SELECT kid, algorithm, state, created_at, activated_at, retire_at, public_key_pem, public_jwk
+            FROM signing_keys WHERE os_instance = \(os)
+              AND (\(after == nil) OR (created_at, kid) < (timestamptz 'epoch' + \(from.micros) * interval '1 microsecond', \(from.kid)))
+            ORDER BY created_at DESC, kid DESC LIMIT \(limit)
+            """,
+            logger: logger
+        )
+        return try await rows.decode(Row.self).collect().map { Self.key($0, now: now) }
+    }
+
     /// Every key of an OS, newest first.
     func keys(os: UUID, now: Date) async throws -> [SigningKeyInfo] {
         let rows = try await client.query(Self.keysQuery(os: os), logger: logger)

@@ -55,12 +55,13 @@ struct MemberStore: Sendable {
         return try await !rows.decode(UUID.self).collect().isEmpty
     }
 
-    func members(org: UUID) async throws -> [Member] {
+    /// Up to `limit` members whose email (case-insensitive) sorts after `after`, by email.
+    func members(org: UUID, after: String?, limit: Int) async throws -> [Member] {
         let rows = try await client.query(
             """
             SELECT u.id, u.email, u.name, m.role, m.disabled, m.created_at, m.state = 'active'
             FROM org_members m JOIN users u ON u.id = m.user_id
-            WHERE m.org_id = \(org) ORDER BY lower(u.email)
+            WHERE m.org_id = \(org) AND lower(u.email) > \(after ?? "") ORDER BY lower(u.email) LIMIT \(limit)
             """,
             logger: logger
         )

@@ -51,9 +51,13 @@ struct OSStore: Sendable {
         }
     }
 
-    func list(org: UUID) async throws -> [OSInstance] {
+    /// Up to `limit` OSes whose id sorts after `after`, by id.
+    func list(org: UUID, after: String?, limit: Int) async throws -> [OSInstance] {
         let rows = try await client.query(
-            "SELECT \(unescaped: Self.columns) FROM \(unescaped: Self.from) WHERE o.org_id = \(org) ORDER BY o.os_id",
+            """
+            SELECT \(unescaped: Self.columns) FROM \(unescaped: Self.from)
+            WHERE o.org_id = \(org) AND o.os_id > \(after ?? "") ORDER BY o.os_id LIMIT \(limit)
+            """,
             logger: logger
         )
         return try await rows.decode(Row.self).collect().map(Self.os)

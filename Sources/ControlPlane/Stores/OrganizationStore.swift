@@ -25,8 +25,15 @@ struct OrganizationStore: Sendable {
         }
     }
 
-    func all() async throws -> [Organization] {
-        let rows = try await client.query("SELECT id, slug, name, created_at, require_mfa FROM organizations ORDER BY slug", logger: logger)
+    /// Up to `limit` organisations whose slug sorts after `after`, by slug; only `org` when given.
+    func all(only org: UUID?, after: String?, limit: Int) async throws -> [Organization] {
+        let rows = try await client.query(
+            """
+            SELECT id, slug, name, created_at, require_mfa FROM organizations
+            WHERE (\(org == nil) OR id = \(org)) AND slug > \(after ?? "") ORDER BY slug LIMIT \(limit)
+            """,
+            logger: logger
+        )
         return try await rows.decode(Row.self).collect().map(Self.organization)
     }
 
@@ -82,11 +89,12 @@ struct OrganizationStore: Sendable {
     }
 
     /// The organisations `user` is an active member of (joined, not disabled).
-    func memberships(user: UUID) async throws -> [Organization] {
+    func memberships(user: UUID, after: String?, limit: Int) async throws -> [Organization] {
         let rows = try await client.query(
             """
             SELECT g.id, g.slug, g.name, g.created_at, g.require_mfa FROM organizations g
-            JOIN org_members m ON m.org_id = g.id AND m.user_id = \(user) AND NOT m.disabled AND m.state = 'active' ORDER BY g.slug
+            JOIN org_members m ON m.org_id = g.id AND m.user_id = \(user) AND NOT m.disabled AND m.state = 'active'
+            WHERE g.slug > \(after ?? "") ORDER BY g.slug LIMIT \(limit)
             """,
             logger: logger
         )

@@ -23,11 +23,15 @@ struct ServiceAccountStore: Sendable {
         )
     }
 
-    func list(org: UUID) async throws -> [ServiceAccount] {
+    /// Up to `limit` accounts created after `after`, oldest first.
+    func list(org: UUID, after: ListCursor.TimeKey?, limit: Int) async throws -> [ServiceAccount] {
+        let key = after ?? .start
         let rows = try await client.query(
             """
             SELECT id, name, client_id, token_broker, created_at, revoked_at FROM service_accounts
-            WHERE org_id = \(org) ORDER BY created_at
+            WHERE org_id = \(org)
+              AND (\(after == nil) OR (created_at, id) > (timestamptz 'epoch' + \(key.micros) * interval '1 microsecond', \(key.id)))
+            ORDER BY created_at, id LIMIT \(limit)
             """,
             logger: logger
         )

@@ -16,8 +16,9 @@ extension APIHandler {
     }
 
     func listSessions(_ input: Operations.ListSessions.Input) async throws -> Operations.ListSessions.Output {
-        let sessions = try await accounts.sessions(try RequestScope.current.requireCaller())
-        return .ok(.init(body: .json(.init(sessions: sessions.map(Components.Schemas.SessionInfo.init)))))
+        let caller = try RequestScope.current.requireCaller()
+        let page = try await accounts.sessions(caller, page: try Self.page(input.query.limit, input.query.cursor))
+        return .ok(.init(body: .json(.init(nextCursor: page.next, sessions: page.items.map(Components.Schemas.SessionInfo.init)))))
     }
 
     func endSession(_ input: Operations.EndSession.Input) async throws -> Operations.EndSession.Output {

@@ -6,8 +6,8 @@ import Foundation
 extension APIHandler {
     func listRoleBindings(_ input: Operations.ListRoleBindings.Input) async throws -> Operations.ListRoleBindings.Output {
         let access = try await access(input.path.org)
-        let bindings = try await accessControl.listBindings(access)
-        return .ok(.init(body: .json(.init(roleBindings: bindings.map(Components.Schemas.RoleBinding.init)))))
+        let page = try await accessControl.listBindings(access, page: try Self.page(input.query.limit, input.query.cursor))
+        return .ok(.init(body: .json(.init(nextCursor: page.next, roleBindings: page.items.map(Components.Schemas.RoleBinding.init)))))
     }
 
     func createRoleBinding(_ input: Operations.CreateRoleBinding.Input) async throws -> Operations.CreateRoleBinding.Output {
@@ -26,8 +26,8 @@ extension APIHandler {
 
     func listGrants(_ input: Operations.ListGrants.Input) async throws -> Operations.ListGrants.Output {
         let access = try await access(input.path.org)
-        let grants = try await accessControl.listGrants(access, os: input.path.os)
-        return .ok(.init(body: .json(.init(grants: grants.map(Components.Schemas.Grant.init)))))
+        let page = try await accessControl.listGrants(access, os: input.path.os, page: try Self.page(input.query.limit, input.query.cursor))
+        return .ok(.init(body: .json(.init(grants: page.items.map(Components.Schemas.Grant.init), nextCursor: page.next))))
     }
 
     func createGrant(_ input: Operations.CreateGrant.Input) async throws -> Operations.CreateGrant.Output {

@@ -5,8 +5,9 @@ import Foundation
 /// here) and `/v1/api-keys` (the calling user's own keys). New keys are shown once (`no-store`).
 extension APIHandler {
     func listSuperuserKeys(_ input: Operations.ListSuperuserKeys.Input) async throws -> Operations.ListSuperuserKeys.Output {
-        let keys = try await authentication.listSuperuserKeys(try RequestScope.current.requireCaller())
-        return .ok(.init(body: .json(.init(keys: keys.map { Components.Schemas.APIKey($0) }))))
+        let caller = try RequestScope.current.requireCaller()
+        let page = try await authentication.listSuperuserKeys(caller, page: try Self.page(input.query.limit, input.query.cursor))
+        return .ok(.init(body: .json(.init(keys: page.items.map { Components.Schemas.APIKey($0) }, nextCursor: page.next))))
     }
 
     func createSuperuserKey(_ input: Operations.CreateSuperuserKey.Input) async throws -> Operations.CreateSuperuserKey.Output {
@@ -25,8 +26,9 @@ extension APIHandler {
     }
 
     func listAPIKeys(_ input: Operations.ListAPIKeys.Input) async throws -> Operations.ListAPIKeys.Output {
-        let keys = try await authentication.listAPIKeys(try RequestScope.current.requireCaller())
-        return .ok(.init(body: .json(.init(apiKeys: keys.map { Components.Schemas.APIKey($0) }))))
+        let caller = try RequestScope.current.requireCaller()
+        let page = try await authentication.listAPIKeys(caller, page: try Self.page(input.query.limit, input.query.cursor))
+        return .ok(.init(body: .json(.init(apiKeys: page.items.map { Components.Schemas.APIKey($0) }, nextCursor: page.next))))
     }
 
     func createAPIKey(_ input: Operations.CreateAPIKey.Input) async throws -> Operations.CreateAPIKey.Output {

@@ -7,8 +7,9 @@ import HTTPTypes
 /// one stays a hand-written public route (`InvitationRoutes`), since it may deliver a cookie.
 extension APIHandler {
     func listMembers(_ input: Operations.ListMembers.Input) async throws -> Operations.ListMembers.Output {
-        let list = try await members.list(try await access(input.path.org))
-        return .ok(.init(body: .json(.init(members: list.map(Components.Schemas.Member.init)))))
+        let access = try await access(input.path.org)
+        let page = try await members.list(access, page: try Self.page(input.query.limit, input.query.cursor))
+        return .ok(.init(body: .json(.init(members: page.items.map(Components.Schemas.Member.init), nextCursor: page.next))))
     }
 
     func inviteMember(_ input: Operations.InviteMember.Input) async throws -> Operations.InviteMember.Output {
@@ -43,8 +44,9 @@ extension APIHandler {
     }
 
     func listInvitations(_ input: Operations.ListInvitations.Input) async throws -> Operations.ListInvitations.Output {
-        let open = try await invitations.list(try await access(input.path.org))
-        return .ok(.init(body: .json(.init(invitations: try open.map(Components.Schemas.Invitation.init)))))
+        let access = try await access(input.path.org)
+        let page = try await invitations.list(access, page: try Self.page(input.query.limit, input.query.cursor))
+        return .ok(.init(body: .json(.init(invitations: try page.items.map(Components.Schemas.Invitation.init), nextCursor: page.next))))
     }
 
     func reissueInvitation(_ input: Operations.ReissueInvitation.Input) async throws -> Operations.ReissueInvitation.Output {

@@ -6,8 +6,9 @@ import Foundation
 /// authorization is off), reading, updating and deleting it, and enabling authorization later.
 extension APIHandler {
     func listOSes(_ input: Operations.ListOSes.Input) async throws -> Operations.ListOSes.Output {
-        let list = try await osRegistry.list(try await access(input.path.org))
-        return .ok(.init(body: .json(.init(os: list.map(Components.Schemas.Os.init)))))
+        let access = try await access(input.path.org)
+        let page = try await osRegistry.list(access, page: try Self.page(input.query.limit, input.query.cursor))
+        return .ok(.init(body: .json(.init(nextCursor: page.next, os: page.items.map(Components.Schemas.Os.init)))))
     }
 
     func registerOS(_ input: Operations.RegisterOS.Input) async throws -> Operations.RegisterOS.Output {

@@ -5,8 +5,8 @@ import Foundation
 extension APIHandler {
     func listOrganizations(_ input: Operations.ListOrganizations.Input) async throws -> Operations.ListOrganizations.Output {
         let caller = try RequestScope.current.requireCaller()
-        let list = try await organizations.list(for: caller)
-        return .ok(.init(body: .json(.init(organizations: list.map(Components.Schemas.Organization.init)))))
+        let page = try await organizations.list(for: caller, page: try Self.page(input.query.limit, input.query.cursor))
+        return .ok(.init(body: .json(.init(nextCursor: page.next, organizations: page.items.map(Components.Schemas.Organization.init)))))
     }
 
     func createOrganization(_ input: Operations.CreateOrganization.Input) async throws -> Operations.CreateOrganization.Output {

@@ -5,7 +5,8 @@ import Foundation
 extension APIHandler {
     func listRoles(_ input: Operations.ListRoles.Input) async throws -> Operations.ListRoles.Output {
         let access = try await access(input.path.org)
-        return .ok(.init(body: .json(.init(roles: try await accessControl.listRoles(access).map(Components.Schemas.Role.init)))))
+        let page = try await accessControl.listRoles(access, page: try Self.page(input.query.limit, input.query.cursor))
+        return .ok(.init(body: .json(.init(nextCursor: page.next, roles: page.items.map(Components.Schemas.Role.init)))))
     }
 
     func createRole(_ input: Operations.CreateRole.Input) async throws -> Operations.CreateRole.Output {

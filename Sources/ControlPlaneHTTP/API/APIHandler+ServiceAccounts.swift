@@ -5,8 +5,11 @@ import Foundation
 /// secret is shown once (`no-store`).
 extension APIHandler {
     func listServiceAccounts(_ input: Operations.ListServiceAccounts.Input) async throws -> Operations.ListServiceAccounts.Output {
-        let accounts = try await serviceAccounts.list(try await access(input.path.org))
-        return .ok(.init(body: .json(.init(serviceAccounts: accounts.map { Components.Schemas.ServiceAccount($0) }))))
+        let access = try await access(input.path.org)
+        let page = try await serviceAccounts.list(access, page: try Self.page(input.query.limit, input.query.cursor))
+        return .ok(
+            .init(body: .json(.init(nextCursor: page.next, serviceAccounts: page.items.map { Components.Schemas.ServiceAccount($0) })))
+        )
     }
 
     func createServiceAccount(_ input: Operations.CreateServiceAccount.Input) async throws -> Operations.CreateServiceAccount.Output {

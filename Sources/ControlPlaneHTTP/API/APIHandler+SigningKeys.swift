@@ -7,8 +7,9 @@ import HTTPTypes
 /// new value is shown once (`no-store`).
 extension APIHandler {
     func listSigningKeys(_ input: Operations.ListSigningKeys.Input) async throws -> Operations.ListSigningKeys.Output {
-        let keys = try await signingKeys.list(try await access(input.path.org), os: input.path.os)
-        return .ok(.init(body: .json(.init(keys: try keys.map(Components.Schemas.Key.init)))))
+        let access = try await access(input.path.org)
+        let page = try await signingKeys.list(access, os: input.path.os, page: try Self.page(input.query.limit, input.query.cursor))
+        return .ok(.init(body: .json(.init(keys: try page.items.map(Components.Schemas.Key.init), nextCursor: page.next))))
     }
 
     func createSigningKey(_ input: Operations.CreateSigningKey.Input) async throws -> Operations.CreateSigningKey.Output {

@@ -58,7 +58,14 @@ struct UnbindCommand: AsyncParsableCommand {
         var id = target
         // With --role, the target is a subject: the binding is found in the listing.
         if let role {
-            let bindings = try await api.call { try await $0.listRoleBindings(path: .init(org: org)).ok.body.json.roleBindings }
+            let bindings = try await api.everyPage { api, cursor in
+                let page = try await api.listRoleBindings(
+                    path: .init(org: org),
+                    query: .init(limit: ControlPlaneClient.pageLimit, cursor: cursor)
+                )
+                .ok.body.json
+                return (page.roleBindings, page.nextCursor)
+            }
             guard let found = bindings.first(where: { isAbout($0.subject, target) && $0.role == role && $0.os == os }) else {
                 throw fail("no binding of role \(role) for \(target) on \(os.map { "OS \($0)" } ?? "every OS")")
             }
@@ -120,7 +127,14 @@ struct RevokeGrantCommand: AsyncParsableCommand {
         var id = target
         // With a scope, the target is a subject: the grant is found in the listing.
         if let scope {
-            let grants = try await api.call { try await $0.listGrants(path: .init(org: org, os: os)).ok.body.json.grants }
+            let grants = try await api.everyPage { api, cursor in
+                let page = try await api.listGrants(
+                    path: .init(org: org, os: os),
+                    query: .init(limit: ControlPlaneClient.pageLimit, cursor: cursor)
+                )
+                .ok.body.json
+                return (page.grants, page.nextCursor)
+            }
             guard let found = grants.first(where: { isAbout($0.subject, target) && $0.scope == scope }) else {
                 throw fail("no grant of \(scope) for \(target) on OS \(os)")
             }

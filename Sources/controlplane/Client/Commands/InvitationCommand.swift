@@ -33,7 +33,12 @@ struct InvitationCommand: AsyncParsableCommand {
 
         func run() async throws {
             let path = Operations.ListInvitations.Input.Path(org: try org.slug())
-            let answer = try await client.authenticated().call { try await $0.listInvitations(path: path).ok.body.json }
+            let items = try await client.authenticated().everyPage { api, cursor in
+                let page = try await api.listInvitations(path: path, query: .init(limit: ControlPlaneClient.pageLimit, cursor: cursor)).ok
+                    .body.json
+                return (page.invitations, page.nextCursor)
+            }
+            let answer = Operations.ListInvitations.Output.Ok.Body.JsonPayload(invitations: items)
             try client.emit(
                 answer,
                 table: answer.invitations,

@@ -23,7 +23,12 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             let path = Operations.ListSigningKeys.Input.Path(org: try os.org.slug(), os: os.os)
-            let answer = try await client.authenticated().call { try await $0.listSigningKeys(path: path).ok.body.json }
+            let items = try await client.authenticated().everyPage { api, cursor in
+                let page = try await api.listSigningKeys(path: path, query: .init(limit: ControlPlaneClient.pageLimit, cursor: cursor)).ok
+                    .body.json
+                return (page.keys, page.nextCursor)
+            }
+            let answer = Operations.ListSigningKeys.Output.Ok.Body.JsonPayload(keys: items)
             try client.emit(
                 answer,
                 table: answer.keys,

@@ -54,7 +54,12 @@ struct MemberCommand: AsyncParsableCommand {
 
         func run() async throws {
             let path = Operations.ListMembers.Input.Path(org: try org.slug())
-            let answer = try await client.authenticated().call { try await $0.listMembers(path: path).ok.body.json }
+            let items = try await client.authenticated().everyPage { api, cursor in
+                let page = try await api.listMembers(path: path, query: .init(limit: ControlPlaneClient.pageLimit, cursor: cursor)).ok.body
+                    .json
+                return (page.members, page.nextCursor)
+            }
+            let answer = Operations.ListMembers.Output.Ok.Body.JsonPayload(members: items)
             try client.emit(
                 answer,
                 table: answer.members,

@@ -77,7 +77,12 @@ struct OSCommand: AsyncParsableCommand {
 
         func run() async throws {
             let path = Operations.ListOSes.Input.Path(org: try org.slug())
-            let answer = try await client.authenticated().call { try await $0.listOSes(path: path).ok.body.json }
+            let items = try await client.authenticated().everyPage { api, cursor in
+                let page = try await api.listOSes(path: path, query: .init(limit: ControlPlaneClient.pageLimit, cursor: cursor)).ok.body
+                    .json
+                return (page.os, page.nextCursor)
+            }
+            let answer = Operations.ListOSes.Output.Ok.Body.JsonPayload(os: items)
             try client.emit(
                 answer,
                 table: answer.os,

@@ -33,7 +33,11 @@ struct OrgCommand: AsyncParsableCommand {
         @OptionGroup var client: ClientOptions
 
         func run() async throws {
-            let answer = try await client.authenticated().call { try await $0.listOrganizations().ok.body.json }
+            let items = try await client.authenticated().everyPage { api, cursor in
+                let page = try await api.listOrganizations(query: .init(limit: ControlPlaneClient.pageLimit, cursor: cursor)).ok.body.json
+                return (page.organizations, page.nextCursor)
+            }
+            let answer = Operations.ListOrganizations.Output.Ok.Body.JsonPayload(organizations: items)
             try client.emit(
                 answer,
                 table: answer.organizations,

@@ -38,7 +38,12 @@ struct RoleCommand: AsyncParsableCommand {
 
         func run() async throws {
             let path = Operations.ListRoles.Input.Path(org: try org.slug())
-            let answer = try await client.authenticated().call { try await $0.listRoles(path: path).ok.body.json }
+            let items = try await client.authenticated().everyPage { api, cursor in
+                let page = try await api.listRoles(path: path, query: .init(limit: ControlPlaneClient.pageLimit, cursor: cursor)).ok.body
+                    .json
+                return (page.roles, page.nextCursor)
+            }
+            let answer = Operations.ListRoles.Output.Ok.Body.JsonPayload(roles: items)
             try client.emit(
                 answer,
                 table: answer.roles,

@@ -108,7 +108,12 @@ struct ServiceAccountCommand: AsyncParsableCommand {
 
         func run() async throws {
             let path = Operations.ListServiceAccounts.Input.Path(org: try org.slug())
-            let answer = try await client.authenticated().call { try await $0.listServiceAccounts(path: path).ok.body.json }
+            let items = try await client.authenticated().everyPage { api, cursor in
+                let page = try await api.listServiceAccounts(path: path, query: .init(limit: ControlPlaneClient.pageLimit, cursor: cursor))
+                    .ok.body.json
+                return (page.serviceAccounts, page.nextCursor)
+            }
+            let answer = Operations.ListServiceAccounts.Output.Ok.Body.JsonPayload(serviceAccounts: items)
             try client.emit(
                 answer,
                 table: answer.serviceAccounts,
