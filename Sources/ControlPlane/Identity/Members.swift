@@ -55,7 +55,7 @@ public struct Members: Sendable {
         try access.require(.readMembers)
         let after = try page.after(.members).map { $0[0] }
         let rows = try await store.members(org: access.org.id, after: after, limit: page.fetch)
-        return Page.of(rows, page, list: .members) { [$0.user.email.lowercased()] }
+        return Page.of(rows, page, list: .members) { [$0.user.email] }
     }
 
     /// Changes a member's role or disabled flag (`member.updated` audited). Owners are managed by

@@ -23,10 +23,8 @@ public struct SigningKeys: Sendable {
         try access.require(.readOS)
         let os = try await os(access, id)
         let after = try page.after(.signingKeys).map { fields in
-            guard let micros = Int64(fields[0]), !fields[1].isEmpty, fields[1].utf8.count <= 128 else {
-                throw ControlPlaneError.invalid("cursor is not one of this list's (take it from this list's next_cursor)")
-            }
-            return (micros: micros, kid: fields[1])
+            guard !fields[1].isEmpty, fields[1].utf8.count <= 128 else { throw ListCursor.foreign }
+            return (micros: try ListCursor.TimeKey.micros(parsing: fields[0]), kid: fields[1])
         }
         let rows = try await store.keys(os: os.internalID, now: now(), after: after, limit: page.fetch)
         return Page.of(rows, page, list: .signingKeys) { [String(ListCursor.TimeKey.micros($0.createdAt)), $0.kid] }

@@ -26,10 +26,20 @@ extension ListCursor {
 
         /// Reads a decoded cursor's fields; a 400 when they are not a time and an id.
         init(_ fields: [String]) throws {
-            guard fields.count == 2, let micros = Int64(fields[0]), let id = UUID(uuidString: fields[1]) else {
-                throw ControlPlaneError.invalid("cursor is not one of this list's (take it from this list's next_cursor)")
-            }
-            self.init(micros: micros, id: id)
+            guard fields.count == 2, let id = UUID(uuidString: fields[1]) else { throw ListCursor.foreign }
+            self.init(micros: try Self.micros(parsing: fields[0]), id: id)
+        }
+
+        /// The latest time a key may name: the end of year 9999, inside PostgreSQL's range (a
+        /// time past it was a 500 "timestamp out of range", found by the attack on issue #30).
+        static let latest: Int64 = 253_402_300_799_999_999
+
+        /// Microseconds as this service writes them: digits only (no sign), at most ``latest``.
+        static func micros(parsing text: String) throws -> Int64 {
+            guard !text.isEmpty, text.utf8.count <= 18, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
+                let micros = Int64(text), micros <= latest
+            else { throw ListCursor.foreign }
+            return micros
         }
 
         var fields: [String] { [String(micros), id.uuidString.lowercased()] }

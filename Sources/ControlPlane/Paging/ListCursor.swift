@@ -36,6 +36,9 @@ enum ListCursor {
     /// text, docs/security.md).
     private static let separator: Character = "\u{1F}"
 
+    /// A cursor that is not one of the list's.
+    static let foreign = ControlPlaneError.invalid("cursor is not one of this list's (take it from this list's next_cursor)")
+
     static func encode(_ list: List, _ key: [String]) -> String {
         Base64URL.encode(Array(([list.rawValue] + key).joined(separator: String(separator)).utf8))
     }
@@ -49,9 +52,7 @@ enum ListCursor {
             throw ControlPlaneError.invalid("cursor is not a cursor (take it from next_cursor)")
         }
         let parts = text.split(separator: separator, omittingEmptySubsequences: false).map(String.init)
-        guard parts.first == list.rawValue, parts.count == list.arity + 1 else {
-            throw ControlPlaneError.invalid("cursor is not one of this list's (take it from this list's next_cursor)")
-        }
+        guard parts.first == list.rawValue, parts.count == list.arity + 1 else { throw foreign }
         return Array(parts.dropFirst())
     }
 }

@@ -55,13 +55,16 @@ struct MemberStore: Sendable {
         return try await !rows.decode(UUID.self).collect().isEmpty
     }
 
-    /// Up to `limit` members whose email (case-insensitive) sorts after `after`, by email.
+    /// Up to `limit` members whose email (case-insensitive) sorts after the email `after`, by
+    /// email. Both sides are lowered by PostgreSQL's `lower()`, the function the order and the
+    /// unique index use: a key lowered elsewhere (Swift lowers `Ä` and the Kelvin sign, the
+    /// database's locale may not) would name a position that is not the last row's.
     func members(org: UUID, after: String?, limit: Int) async throws -> [Member] {
         let rows = try await client.query(
             """
             SELECT u.id, u.email, u.name, m.role, m.disabled, m.created_at, m.state = 'active'
             FROM org_members m JOIN users u ON u.id = m.user_id
-            WHERE m.org_id = \(org) AND lower(u.email) > \(after ?? "") ORDER BY lower(u.email) LIMIT \(limit)
+            WHERE m.org_id = \(org) AND (\(after == nil) OR lower(u.email) > lower(\(after ?? ""))) ORDER BY lower(u.email) LIMIT \(limit)
             """,
             logger: logger
         )

@@ -136,6 +136,25 @@ struct ListPagingTests {
         }
     }
 
+    /// Emails beyond ASCII: the cursor named a position lowered by Swift (`Ä` → `ä`, the Kelvin
+    /// sign → `k`) while the database lowered only ASCII, so a page after `ÄRGER` hid every later
+    /// member and a Kelvin-sign email made the walk repeat forever (the attack on issue #30).
+    @Test func emailsBeyondASCIIAreEachSeenOnce() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            try await cp.makeOrg()
+            let emails = [
+                "aaa@acme.test", "ÄRGER@acme.test", "ÖZIL@acme.test", "zzz@acme.test", "\u{212A}@acme.test", "\u{212A}\u{212A}@acme.test",
+                "k@acme.test", "Émile@acme.test",
+            ]
+            for email in emails { try await cp.addMember(email, join: false) }
+            for limit in 1...4 {
+                let walked = try await Self.walk(cp, "/v1/orgs/acme/members", "members", limit: limit)
+                let seen = walked.compactMap { ($0["user"] as? [String: Any])?["email"] as? String }
+                #expect(seen.count == emails.count && Set(seen) == Set(emails), "limit \(limit): \(seen)")
+            }
+        }
+    }
+
     @Test func concurrentChangesNeitherRepeatNorSkip() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
             try await cp.makeOrg()
@@ -219,6 +238,20 @@ struct ListPagingTests {
                 ("cursor=\(cursor("b\(sep)soon\(sep)\(UUID().uuidString)"))", "role-bindings", "cursor is not one of this list's"),
                 ("cursor=\(cursor("b\(sep)12\(sep)not-an-id"))", "role-bindings", "cursor is not one of this list's"),
                 ("cursor=\(cursor("r\(sep)2\(sep)alpha"))", "roles", "cursor is not one of this list's"),
+                // Times PostgreSQL cannot hold were a 500 (the attack on issue #30), signs too.
+                (
+                    "cursor=\(cursor("b\(sep)9223372036854775807\(sep)\(UUID().uuidString)"))", "role-bindings",
+                    "cursor is not one of this list's"
+                ),
+                (
+                    "cursor=\(cursor("b\(sep)-9223372036854775807\(sep)\(UUID().uuidString)"))", "role-bindings",
+                    "cursor is not one of this list's"
+                ),
+                ("cursor=\(cursor("b\(sep)+5\(sep)\(UUID().uuidString)"))", "role-bindings", "cursor is not one of this list's"),
+                (
+                    "cursor=\(cursor("i\(sep)253402300800000000\(sep)\(UUID().uuidString)"))", "invitations",
+                    "cursor is not one of this list's"
+                ),
             ]
             for refusal in refusals {
                 let reply = try await cp.send(.get, "/v1/orgs/acme/\(refusal.path)?\(refusal.query)")
