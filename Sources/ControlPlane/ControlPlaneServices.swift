@@ -24,6 +24,8 @@ public struct ControlPlaneServices: Sendable {
     public let tokens: TokenIssuer
     public let statusLists: StatusLists
     public let audit: AuditTrail
+    /// Chains the audit events mutations commit; a changing request waits on it.
+    public let auditSequencer: AuditSequencer
     /// Names for the ids in an organisation's audit events.
     public let auditNames: AuditNames
     /// The key-rotation scheduler's passes (run by `KeyRotationScheduler` in `serve`).
@@ -204,7 +206,8 @@ public struct ControlPlaneServices: Sendable {
             now: now
         )
         auditNames = AuditNames(members: memberStore, serviceAccounts: serviceAccountStore)
-        backgroundServices = [statusLists.ledger]
+        auditSequencer = AuditSequencer(trail: audit)
+        backgroundServices = [statusLists.ledger, auditSequencer.service]
         tokens = TokenIssuer(
             client: client,
             store: IssuanceStore(client: client, epoch: cacheEpoch, logger: logger),

@@ -60,7 +60,11 @@ public enum ControlPlaneServer {
             LogRequestsMiddleware(.info)
             APIErrorMiddleware()
             ClientAddressMiddleware(trusted: dependencies.trustedProxies)
-            ChangeFenceMiddleware(epoch: dependencies.services.cacheEpoch, feed: dependencies.changeFeed)
+            ChangeFenceMiddleware(
+                epoch: dependencies.services.cacheEpoch,
+                feed: dependencies.changeFeed,
+                audit: dependencies.services.auditSequencer
+            )
         }
         let services = dependencies.services
         let metrics = dependencies.metrics

@@ -146,6 +146,9 @@ struct ServeCommand: AsyncParsableCommand {
             if !sealing.refused.isEmpty {
                 logger.error("audit chains left unsealed because they did not verify", metadata: ["count": "\(sealing.refused.count)"])
             }
+            // Events committed with their change but not chained when a process stopped.
+            let chained = try await service.audit.chainPending()
+            if chained > 0 { logger.notice("audit events left in the inbox chained", metadata: ["events": "\(chained)"]) }
             if try await !service.authentication.hasAPIKeys() {
                 if embedded {
                     try await Self.writeAdminKey(service, to: adminKeyFile, logger: logger)

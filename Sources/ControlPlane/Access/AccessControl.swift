@@ -40,7 +40,7 @@ public struct AccessControl: Sendable {
     public func listRoles(_ access: OrgAccess, page: PageRequest) async throws -> Page<Role> {
         try access.require(.readAccess)
         let after = try page.after(.roles).map { key in
-            guard key[0] == "0" || key[0] == "1" else { throw ControlPlaneError.invalid("cursor is not one of this list's") }
+            guard key[0] == "0" || key[0] == "1" else { throw ListCursor.foreign }
             return (custom: key[0] == "1", slug: key[1])
         }
         let rows = try await store.roles(org: access.org.id, slug: nil, after: after, limit: page.fetch)

@@ -35,13 +35,8 @@ extension AuditTrail {
                     )
                     prev = record.hash
                 }
-                try await append(
-                    .init(.auditResealed, "audit", ["events": "\(records.count)", "kek": keys.current.id]),
-                    org: org,
-                    by: AuditActor("system"),
-                    at: date,
-                    on: connection
-                )
+                let resealed = AuditEvent(.auditResealed, "audit", ["events": "\(records.count)", "kek": keys.current.id])
+                try await chain([(resealed, AuditActor("system"), date)], org: org, on: connection)
                 return true
             }
             if sealed {

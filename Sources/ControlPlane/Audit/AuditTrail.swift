@@ -7,7 +7,8 @@ import PostgresNIO
 /// the KEK, never stored in the database — of the organisation, the event and the previous MAC,
 /// so a database writer can neither edit, reorder nor delete events in the middle unnoticed, and
 /// an operator who pins the head (`seq:mac`) also notices a cut tail. Every mutation appends its
-/// event in its own transaction, so a change and its record commit together (`docs/api.md`).
+/// event in its own transaction, so a change and its record commit together (`docs/api.md`):
+/// into the inbox, chained in groups by the ``AuditSequencer`` before the change is answered.
 public struct AuditTrail: Sendable {
     let store: AuditStore
     let keys: AuditKeys
@@ -24,30 +25,41 @@ public struct AuditTrail: Sendable {
         self.logger = logger
     }
 
-    /// Appends `event` to `org`'s chain inside the caller's transaction; answers the new head.
-    @discardableResult
-    func append(_ event: AuditEvent, org: UUID, by actor: AuditActor, at date: Date, on connection: PostgresConnection) async throws
-        -> AuditHead?
-    {
-        try await append([(event, actor, date)], org: org, on: connection)
+    /// Appends `event` to `org`'s trail inside the caller's transaction: into the inbox, so the
+    /// change and its record commit together without waiting on the chain's lock; the
+    /// ``AuditSequencer`` chains it before the request is answered (``chainPending()``).
+    func append(_ event: AuditEvent, org: UUID, by actor: AuditActor, at date: Date, on connection: PostgresConnection) async throws {
+        try await store.enqueue([(event, actor, date)], org: org, on: connection)
     }
 
-    /// Appends `events` in order to `org`'s chain inside the caller's transaction: one head lock
-    /// and one insert for all of them. Answers the new head (`nil` for no events).
+    /// Chains, inside the caller's transaction and under `org`'s chain lock, the events of `org`
+    /// waiting in the inbox, then `events` in order: one lock and one insert for all of them.
+    /// Answers the new head (`nil` for an empty chain).
     @discardableResult
-    func append(_ events: [(AuditEvent, AuditActor, Date)], org: UUID, on connection: PostgresConnection) async throws -> AuditHead? {
+    func chain(_ events: [(AuditEvent, AuditActor, Date)], org: UUID, on connection: PostgresConnection) async throws -> AuditHead? {
+        try await chainCounting(events, org: org, on: connection).head
+    }
+
+    /// ``chain(_:org:on:)``, also answering how many events it added.
+    func chainCounting(_ events: [(AuditEvent, AuditActor, Date)], org: UUID, on connection: PostgresConnection) async throws
+        -> (head: AuditHead?, added: Int)
+    {
         let head = try await store.lockHead(org: org, on: connection)
         var seq = head?.seq ?? 0
         var previous = head?.hash ?? Self.genesis
+        let waiting = try await store.takeInbox(org: org, on: connection).map {
+            (action: $0.action, target: $0.target, details: $0.details, actor: $0.actor, at: $0.at)
+        }
+        let given = events.map { (action: $0.0.action.rawValue, target: $0.0.target, details: $0.0.details, actor: $0.1.id, at: $0.2) }
         var records: [AuditRecord] = []
-        records.reserveCapacity(events.count)
-        for (event, actor, date) in events {
+        records.reserveCapacity(waiting.count + given.count)
+        for event in waiting + given {
             seq += 1
             var record = AuditRecord(
                 seq: seq,
-                at: Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)),
-                actor: actor.id,
-                action: event.action.rawValue,
+                at: Date(timeIntervalSince1970: event.at.timeIntervalSince1970.rounded(.down)),
+                actor: event.actor,
+                action: event.action,
                 target: event.target,
                 details: event.details,
                 prevHash: previous,
@@ -59,7 +71,8 @@ public struct AuditTrail: Sendable {
             records.append(record)
         }
         try await store.insert(records, org: org, on: connection)
-        return records.last.map { AuditHead(seq: $0.seq, mac: $0.hash) }
+        let newHead = records.last.map { AuditHead(seq: $0.seq, mac: $0.hash) } ?? head.map { AuditHead(seq: $0.seq, mac: $0.hash) }
+        return (newHead, records.count)
     }
 
     /// Appends to the chain of events without an organisation.
@@ -75,19 +88,20 @@ public struct AuditTrail: Sendable {
         // The system chain's lock first, as every transaction that appends to several chains
         // takes them (the all-zero id first, then by id): no cycle of waits.
         _ = try await store.lockHead(org: Self.systemChain, on: connection)
-        guard let head = try await append(.init(.orgDeleted, "org:\(org.slug)"), org: org.id, by: actor, at: date, on: connection)
+        guard let head = try await chain([(.init(.orgDeleted, "org:\(org.slug)"), actor, date)], org: org.id, on: connection)
         else { return }
         let event = AuditEvent(
             .orgDeleted,
             "org:\(org.slug)",
             ["org_id": org.id.uuidString.lowercased(), "name": org.name, "head": "\(head.seq):\(head.mac)"]
         )
-        try await appendSystem(event, by: actor, at: date, on: connection)
+        try await chain([(event, actor, date)], org: Self.systemChain, on: connection)
     }
 
     /// Events newest first (`readAudit`); `before` pages by `seq`.
     public func list(_ access: OrgAccess, limit: Int, before: Int64?) async throws -> [AuditRecord] {
         try access.require(.readAudit)
+        try await chainPending()
         return try await list(chain: access.org.id, limit: limit, before: before)
     }
 
@@ -95,6 +109,7 @@ public struct AuditTrail: Sendable {
     /// that organisation by id instead — also after it was deleted.
     public func listSystem(_ caller: Caller, org: UUID? = nil, limit: Int, before: Int64?) async throws -> [AuditRecord] {
         try Self.requireSuperuser(caller)
+        try await chainPending()
         return try await list(chain: org ?? Self.systemChain, limit: limit, before: before)
     }
 
@@ -122,12 +137,14 @@ public struct AuditTrail: Sendable {
     /// (a head pinned earlier) the chain must still hold that event with that MAC.
     public func verify(_ access: OrgAccess, expectedHead: AuditHead? = nil) async throws -> ChainReport {
         try access.require(.readAudit)
+        try await chainPending()
         return try await verify(chain: access.org.id, expectedHead: expectedHead)
     }
 
     /// Verifies the system chain (the superuser key only); with `org`, that organisation's chain.
     public func verifySystem(_ caller: Caller, org: UUID? = nil, expectedHead: AuditHead? = nil) async throws -> ChainReport {
         try Self.requireSuperuser(caller)
+        try await chainPending()
         return try await verify(chain: org ?? Self.systemChain, expectedHead: expectedHead)
     }
 

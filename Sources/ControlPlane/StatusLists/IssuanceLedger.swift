@@ -50,7 +50,7 @@ extension GroupCommit where Item == IssuanceEntry {
             try await client.transaction(logger: logger) { connection in
                 try await store.write(records, at: now(), on: connection)
                 for (org, pending) in events {
-                    _ = try await trail.append(pending.map { ($0.event, $0.actor, $0.at) }, org: org, on: connection)
+                    try await trail.chain(pending.map { ($0.event, $0.actor, $0.at) }, org: org, on: connection)
                 }
             }
         }

@@ -1,5 +1,6 @@
 public import ControlPlane
 public import Hummingbird
+import Logging
 
 /// After any request that may have changed data, and before its response leaves: ends this
 /// replica's cached token-path rows and, with a ``ChangeFeed``, waits until every other live
@@ -11,10 +12,14 @@ public import Hummingbird
 public struct ChangeFenceMiddleware<Context: RequestContext>: RouterMiddleware {
     let epoch: CacheEpoch
     let feed: ChangeFeed?
+    /// Chains the audit events the request committed before it is answered; `nil` in routers
+    /// built without services.
+    let audit: AuditSequencer?
 
-    public init(epoch: CacheEpoch, feed: ChangeFeed?) {
+    public init(epoch: CacheEpoch, feed: ChangeFeed?, audit: AuditSequencer?) {
         self.epoch = epoch
         self.feed = feed
+        self.audit = audit
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
@@ -24,15 +29,24 @@ public struct ChangeFenceMiddleware<Context: RequestContext>: RouterMiddleware {
         // Whatever the outcome: a handler can fail after its transaction committed.
         do {
             let response = try await next(request, context)
-            await changed()
+            await changed(context)
             return response
         } catch {
-            await changed()
+            await changed(context)
             throw error
         }
     }
 
-    private func changed() async {
+    private func changed(_ context: Context) async {
+        if let audit {
+            do {
+                try await audit.waitForChaining()
+            } catch {
+                // The change and its event are committed; the event waits in the inbox for the
+                // next request, audit read or start-up to chain it.
+                context.logger.error("audit events not chained yet", metadata: ["error": "\(String(reflecting: error))"])
+            }
+        }
         if let feed { await feed.changed() } else { epoch.invalidate() }
     }
 

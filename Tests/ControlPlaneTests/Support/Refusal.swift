@@ -95,6 +95,10 @@ extension ControlPlaneHarness {
 
     /// Every row of every table (but `excluding`) as `table: row text`, sorted.
     func databaseRows(excluding: Set<String> = []) async throws -> [String] {
+        // Audit events a set-up step committed through a service (no request waits for them) are
+        // chained first: the next changing request would chain them, no change of its own. An
+        // event a refused request committed is still seen: chained here, in `audit_events`.
+        try await services.audit.chainPending()
         let tables = try await database.query(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
             logger: TestCluster.logger
