@@ -28,7 +28,7 @@ key=$(cat "$work/data/admin.key")
 curl -sf -X POST -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
     "http://127.0.0.1:$PORT/v1/orgs" -d '{"slug": "bulk", "name": "Bulk"}' >/dev/null
 
-count() { python3 "$LOAD/list-timing.py" 127.0.0.1 "$PORT" bulk "$key" 2>/dev/null | awk '{print $1}'; }
+count() { ROUNDS=0 python3 "$LOAD/list-timing.py" 127.0.0.1 "$PORT" bulk "$key" 2>/dev/null | awk '{print $1}'; }
 have=0
 printf '%-8s %-10s %-12s %-10s %-16s %-16s\n' members invited "writes/s" errors "first page p50" "last page p50"
 for size in $SIZES; do
@@ -43,7 +43,7 @@ for size in $SIZES; do
         invited=$((invited + done_now)) seconds=$((seconds + run)) errors=$((errors + ${non2xx:-0}))
         have=$(count)
     done
-    timing=$(ROUNDS=200 python3 "$LOAD/list-timing.py" 127.0.0.1 "$PORT" bulk "$key")
+    timing=$(ROUNDS=${ROUNDS:-200} python3 "$LOAD/list-timing.py" 127.0.0.1 "$PORT" bulk "$key")
     rate=$(python3 -c "print(f'{$invited / $seconds:.0f}')")
     printf '%-8s %-10s %-12s %-10s %-16s %-16s\n' "$have" "$invited" "$rate" "$errors" \
         "$(echo "$timing" | awk '{print $2}') ms" "$(echo "$timing" | awk '{print $3}') ms"

@@ -44,6 +44,9 @@ def p50(path):
     return statistics.median(samples)
 
 
+if rounds == 0:  # ROUNDS=0: count only
+    print(f"{members} - - {pages}")
+    raise SystemExit(0)
 first = p50(f"{base}?limit=100")
 last = p50(f"{base}?limit=100" + (f"&cursor={urllib.parse.quote(last_cursor)}" if last_cursor else ""))
 print(f"{members} {first:.2f} {last:.2f} {pages}")

@@ -27,12 +27,29 @@ struct AuditKeys: Sendable {
     /// HMAC-SHA256 (hex) of the event's canonical JSON — organisation, sequence number, time (whole
     /// seconds), actor, action, target, details and the previous event's MAC — under `key`.
     static func mac(_ record: AuditRecord, org: UUID, key: SymmetricKey) -> String {
+        let json = AuditCanonicalJSON.bytes(record, org: org).map { Data($0) } ?? foundationCanonical(record, org: org)
+        return hex(HMAC<SHA256>.authenticationCode(for: json, using: key))
+    }
+
+    /// The canonical JSON as `JSONSerialization` writes it: the definition, and the path for the
+    /// events ``AuditCanonicalJSON`` does not write.
+    static func foundationCanonical(_ record: AuditRecord, org: UUID) -> Data {
         let canonical: [String: Any] = [
             "org": org.lowercased, "seq": record.seq, "at": Int64(record.at.timeIntervalSince1970), "actor": record.actor,
             "action": record.action, "target": record.target, "details": record.details, "prev": record.prevHash,
         ]
-        let json = (try? JSONSerialization.data(withJSONObject: canonical, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return HMAC<SHA256>.authenticationCode(for: json, using: key).map { String(format: "%02x", $0) }.joined()
+        return (try? JSONSerialization.data(withJSONObject: canonical, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+    }
+
+    /// Lowercase hex (`String(format: "%02x")` per byte was 3 % of a bulk change's CPU).
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The unkeyed SHA-256 link of the chains written before 0007 (checked once, before re-sealing).
