@@ -146,9 +146,6 @@ struct ServeCommand: AsyncParsableCommand {
             if !sealing.refused.isEmpty {
                 logger.error("audit chains left unsealed because they did not verify", metadata: ["count": "\(sealing.refused.count)"])
             }
-            // Events committed with their change but not chained when a process stopped.
-            let chained = try await service.audit.chainPending()
-            if chained > 0 { logger.notice("audit events left in the inbox chained", metadata: ["events": "\(chained)"]) }
             if try await !service.authentication.hasAPIKeys() {
                 if embedded {
                     try await Self.writeAdminKey(service, to: adminKeyFile, logger: logger)
@@ -156,7 +153,12 @@ struct ServeCommand: AsyncParsableCommand {
                     logger.warning("no API key exists yet: create one with `controlplane admin-key create`")
                 }
             }
-            return try await service.setup.issueCode()
+            let code = try await service.setup.issueCode()
+            // Events committed with their change but not chained when a process stopped, and
+            // those of the steps above (the bootstrap key's).
+            let chained = try await service.audit.chainPending()
+            if chained > 0 { logger.notice("audit events left in the inbox chained", metadata: ["events": "\(chained)"]) }
+            return code
         }
     }
 

@@ -72,6 +72,63 @@ struct AuditInboxTests {
         }
     }
 
+    /// A database writer cannot have the server seal events it never wrote (the attack on issue
+    /// #30): a forged row (no valid MAC), a copy of a chained row (spent nonce), rows the code
+    /// cannot read (details not an object of strings, infinite or far times: one crashed the
+    /// server and stopped every later start) are refused, recorded in the system chain, and block
+    /// nothing: a change in another organisation is still chained before it is answered.
+    @Test func rowsADatabaseWriterAddsAreRefusedAndBlockNothing() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            try await cp.makeOrg()
+            try await cp.makeOrg("globex")
+            let acme = try await cp.services.organizations.find(slug: "acme").id
+            // A genuine row, kept aside to be copied once it is chained.
+            _ = try await cp.services.serviceAccounts.create(try await cp.superuserAccess(), name: "genuine", tokenBroker: false)
+            let genuine = try await cp.database.query(
+                "SELECT nonce, details::text, mac, mac_key FROM audit_inbox",
+                logger: TestCluster.logger
+            ).decode((UUID, String, String, String).self).collect()
+            try #require(genuine.count == 1)
+            #expect(try await cp.services.audit.chainPending() == 1)
+            let (nonce, details, mac, macKey) = genuine[0]
+            let forged: [String] = [
+                "'\(UUID())', '\(acme)', now(), 'user:x', 'member.removed', 'user:ceo', '{\"email\": \"ceo@acme.test\"}', '\(mac)', '\(macKey)'",
+                "'\(nonce)', '\(acme)', now(), 'apikey:x', 'service_account.created', 'svc:copy', '\(details)', '\(mac)', '\(macKey)'",
+                "'\(UUID())', '\(acme)', '-infinity', 'x', 'poison', 't', '{}', 'x', '\(macKey)'",
+                "'\(UUID())', '\(acme)', 'infinity', 'x', 'poison', 't', '{}', 'x', '\(macKey)'",
+                "'\(UUID())', '\(acme)', '20000-01-01', 'x', 'poison', 't', '{}', 'x', '\(macKey)'",
+                "'\(UUID())', '\(acme)', now(), 'x', 'poison', 't', '[1, 2, 3]', 'x', '\(macKey)'",
+                "'\(UUID())', '\(acme)', now(), 'x', 'poison', 't', '{\"a\": 1}', 'x', '\(macKey)'",
+                "'\(UUID())', '00000000-0000-0000-0000-000000000000', '2099-01-01', 'system', 'superuser_key.created', 'k', '{}', 'x', 'nope'",
+            ]
+            for values in forged {
+                try await cp.database.query(
+                    PostgresQuery(
+                        unsafeSQL:
+                            "INSERT INTO audit_inbox (nonce, org_id, at, actor, action, target, details, mac, mac_key) VALUES (\(values))"
+                    ),
+                    logger: TestCluster.logger
+                )
+            }
+            // A change elsewhere is answered with its own event chained: nothing is blocked.
+            let renamed = try await cp.send(.patch, "/v1/orgs/globex", json: ["name": "Globex Two"])
+            #expect(renamed.status == 200, "\(renamed.text)")
+            #expect(try await count(cp, "SELECT count(*)::int8 FROM audit_inbox") == 0)
+            let acmeEvents = try await cp.send(.get, "/v1/orgs/acme/audit?limit=500").json["events"] as? [[String: Any]] ?? []
+            #expect(!acmeEvents.contains { ($0["action"] as? String) == "member.removed" || ($0["action"] as? String) == "poison" })
+            #expect(acmeEvents.filter { ($0["action"] as? String) == "service_account.created" }.count == 1, "the copy was not chained")
+            let globex = try await cp.send(.get, "/v1/orgs/globex/audit?limit=5").json["events"] as? [[String: Any]] ?? []
+            #expect(globex.first?["action"] as? String == "org.updated")
+            let system = try await cp.send(.get, "/v1/audit?limit=500").json["events"] as? [[String: Any]] ?? []
+            let rejected = system.filter { ($0["action"] as? String) == "audit.inbox_rejected" }
+            #expect(rejected.count == forged.count, "\(rejected)")
+            #expect(!system.contains { ($0["target"] as? String) == "k" }, "the forged system event was not chained")
+            for path in ["/v1/orgs/acme/audit/verify", "/v1/orgs/globex/audit/verify", "/v1/audit/verify"] {
+                #expect(try await cp.send(.get, path).json["verified"] as? Bool == true, "\(path)")
+            }
+        }
+    }
+
     /// A change that fails leaves no event, chained or waiting: the event is part of its
     /// transaction.
     @Test func aChangeThatFailsLeavesNoEvent() async throws {

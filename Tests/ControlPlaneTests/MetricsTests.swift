@@ -165,6 +165,20 @@ struct MetricsTests {
         #expect(Self.families(text)["controlplane_http_request_duration_seconds"] == "histogram")
     }
 
+    /// Any token is a valid HTTP method: each new one sent must not add a series for the life of
+    /// the process (memory, and a scrape that grows without end). Methods beyond the standard
+    /// ones count as `OTHER`.
+    @Test func unknownMethodsShareOneSeries() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            for index in 0..<40 {
+                _ = try await cp.send(HTTPRequest.Method("PROBE\(index)")!, "/health", key: .some(nil))
+            }
+            let text = try await cp.send(.get, "/metrics", key: .some(nil)).text
+            #expect(!text.contains("PROBE"), "every method its own series")
+            #expect(Self.sample(text, "controlplane_http_requests_total", ["method=\"OTHER\""]) == 40)
+        }
+    }
+
     /// A scrape of the running server: the build and this process, with plausible figures.
     @Test func buildAndProcessSeries() async throws {
         try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in

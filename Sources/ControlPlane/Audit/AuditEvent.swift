@@ -41,6 +41,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case superuserKeyCreated = "superuser_key.created"
     case superuserKeyRevoked = "superuser_key.revoked"
     case auditResealed = "audit.resealed"
+    case auditInboxRejected = "audit.inbox_rejected"
 }
 
 /// What a mutation appends to its organisation's chain: one value per change.

@@ -29,12 +29,23 @@ public struct AuditTrail: Sendable {
     /// change and its record commit together without waiting on the chain's lock; the
     /// ``AuditSequencer`` chains it before the request is answered (``chainPending()``).
     func append(_ event: AuditEvent, org: UUID, by actor: AuditActor, at date: Date, on connection: PostgresConnection) async throws {
-        try await store.enqueue([(event, actor, date)], org: org, on: connection)
+        let nonce = UUID()
+        let mac = AuditKeys.inboxMAC(
+            nonce: nonce,
+            org: org,
+            seconds: Int64(date.timeIntervalSince1970.rounded(.down)),
+            actor: actor.id,
+            action: event.action.rawValue,
+            target: event.target,
+            details: event.details,
+            key: keys.current.key
+        )
+        let pending = PendingAuditEvent(event: event, org: org, actor: actor, at: date)
+        try await store.enqueue(pending, nonce: nonce, mac: mac, macKey: keys.current.id, on: connection)
     }
 
-    /// Chains, inside the caller's transaction and under `org`'s chain lock, the events of `org`
-    /// waiting in the inbox, then `events` in order: one lock and one insert for all of them.
-    /// Answers the new head (`nil` for an empty chain).
+    /// Chains `events` in order inside the caller's transaction, under `org`'s chain lock: one
+    /// lock and one insert for all of them. Answers the new head (`nil` for an empty chain).
     @discardableResult
     func chain(_ events: [(AuditEvent, AuditActor, Date)], org: UUID, on connection: PostgresConnection) async throws -> AuditHead? {
         try await chainCounting(events, org: org, on: connection).head
@@ -45,15 +56,22 @@ public struct AuditTrail: Sendable {
         -> (head: AuditHead?, added: Int)
     {
         let head = try await store.lockHead(org: org, on: connection)
+        let given = events.map { (action: $0.0.action.rawValue, target: $0.0.target, details: $0.0.details, actor: $0.1.id, at: $0.2) }
+        return try await chainRecords(given, org: org, after: head, on: connection)
+    }
+
+    /// Chains events already in stored form after `head` (the caller holds the lock).
+    func chainRecords(
+        _ events: [(action: String, target: String, details: [String: String], actor: String, at: Date)],
+        org: UUID,
+        after head: (seq: Int64, hash: String)?,
+        on connection: PostgresConnection
+    ) async throws -> (head: AuditHead?, added: Int) {
         var seq = head?.seq ?? 0
         var previous = head?.hash ?? Self.genesis
-        let waiting = try await store.takeInbox(org: org, on: connection).map {
-            (action: $0.action, target: $0.target, details: $0.details, actor: $0.actor, at: $0.at)
-        }
-        let given = events.map { (action: $0.0.action.rawValue, target: $0.0.target, details: $0.0.details, actor: $0.1.id, at: $0.2) }
         var records: [AuditRecord] = []
-        records.reserveCapacity(waiting.count + given.count)
-        for event in waiting + given {
+        records.reserveCapacity(events.count)
+        for event in events {
             seq += 1
             var record = AuditRecord(
                 seq: seq,
@@ -88,6 +106,8 @@ public struct AuditTrail: Sendable {
         // The system chain's lock first, as every transaction that appends to several chains
         // takes them (the all-zero id first, then by id): no cycle of waits.
         _ = try await store.lockHead(org: Self.systemChain, on: connection)
+        // What waits for this chain goes before its last event.
+        try await recordRejected(try await chainInbox(org: org.id, on: connection).rejected, on: connection)
         guard let head = try await chain([(.init(.orgDeleted, "org:\(org.slug)"), actor, date)], org: org.id, on: connection)
         else { return }
         let event = AuditEvent(

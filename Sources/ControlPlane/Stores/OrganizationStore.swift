@@ -81,11 +81,16 @@ struct OrganizationStore: Sendable {
 
     /// Sets the organisation's MFA requirement.
     /// Writes the organisation's name and `require_mfa`.
+    /// A 404 when the organisation is gone (deleted since the caller's standing was read): the
+    /// change did not happen, so neither may its audit event.
     func update(_ org: Organization, on connection: PostgresConnection) async throws {
-        try await connection.query(
-            "UPDATE organizations SET name = \(org.name), require_mfa = \(org.requireMFA) WHERE id = \(org.id)",
+        let rows = try await connection.query(
+            "UPDATE organizations SET name = \(org.name), require_mfa = \(org.requireMFA) WHERE id = \(org.id) RETURNING id",
             logger: logger
         )
+        guard try await !rows.decode(UUID.self).collect().isEmpty else {
+            throw ControlPlaneError.notFound("organisation '\(org.slug)' not found")
+        }
     }
 
     /// The organisations `user` is an active member of (joined, not disabled).

@@ -7,6 +7,7 @@ public import Prometheus
 public struct ControlPlaneMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let process: ProcessMetrics
+    private let requests: RequestSeries
 
     /// Request latency buckets, 1 ms to 5 s.
     private static let durationBuckets: [Duration] = [
@@ -17,6 +18,19 @@ public struct ControlPlaneMetrics: Sendable {
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         process = ProcessMetrics(registry: registry)
+        requests = RequestSeries { key in
+            RequestSeries.Series(
+                requests: registry.makeCounter(
+                    descriptor: MetricFamily.httpRequests.descriptor,
+                    labels: [("method", key.method), ("route", key.route), ("status", "\(key.status)")]
+                ),
+                duration: registry.makeDurationHistogram(
+                    descriptor: MetricFamily.httpRequestDuration.descriptor,
+                    labels: [("method", key.method), ("route", key.route)],
+                    buckets: Self.durationBuckets
+                )
+            )
+        }
         let build = [("version", BuildInfo.version), ("swift", BuildInfo.swiftVersion)]
         registry.makeGauge(descriptor: MetricFamily.buildInfo.descriptor, labels: build).set(to: 1)
     }
@@ -24,12 +38,9 @@ public struct ControlPlaneMetrics: Sendable {
     /// One answered request: `route` is the matched route template (never the raw path, which
     /// would carry ids and secrets in its labels).
     func request(method: String, route: String, status: Int, duration: Duration) {
-        counter(.httpRequests, [("method", method), ("route", route), ("status", "\(status)")]).increment()
-        registry.makeDurationHistogram(
-            descriptor: MetricFamily.httpRequestDuration.descriptor,
-            labels: [("method", method), ("route", route)],
-            buckets: Self.durationBuckets
-        ).record(duration)
+        let series = requests.series(method: method, route: route, status: status)
+        series.requests.increment()
+        series.duration.record(duration)
     }
 
     /// No organisation or OS label: `/metrics` is public, and nothing unauthenticated names a
