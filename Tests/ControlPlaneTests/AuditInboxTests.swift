@@ -129,6 +129,33 @@ struct AuditInboxTests {
         }
     }
 
+    /// A time a hair before a whole second (PostgreSQL stores microseconds, so it would round
+    /// up into the next second) still matches its MAC: every MFA event of a test on a frozen clock
+    /// was refused before times were stored in whole seconds.
+    @Test func aTimeJustBeforeASecondStillChains() async throws {
+        try await ControlPlaneHarness.run { (cp: ControlPlaneHarness) async throws in
+            try await cp.makeOrg()
+            let org = try await cp.services.organizations.find(slug: "acme").id
+            let at = Date(timeIntervalSince1970: 1_800_000_000.999_999_7)
+            try await cp.database.withTransaction(logger: TestCluster.logger) { connection in
+                try await cp.services.audit.append(
+                    .init(.orgUpdated, "org:acme", ["name": "A"]),
+                    org: org,
+                    by: AuditActor("system"),
+                    at: at,
+                    on: connection
+                )
+            }
+            #expect(try await cp.services.audit.chainPending() == 1)
+            #expect(try await count(cp, "SELECT count(*)::int8 FROM audit_events WHERE action = 'audit.inbox_rejected'") == 0)
+            let stored = try await cp.database.query(
+                "SELECT extract(epoch FROM at)::int8 FROM audit_events WHERE org_id = \(org) AND action = 'org.updated'",
+                logger: TestCluster.logger
+            ).decode(Int64.self).collect()
+            #expect(stored == [1_800_000_000])
+        }
+    }
+
     /// A change that fails leaves no event, chained or waiting: the event is part of its
     /// transaction.
     @Test func aChangeThatFailsLeavesNoEvent() async throws {

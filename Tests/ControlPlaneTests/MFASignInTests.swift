@@ -94,7 +94,8 @@ struct MFASignInTests {
             // The challenge is single use.
             cp.clock.advance(30)
             try await cp.expectRefusal(401, message: "sign-in challenge") { try await cp.completeLogin(token, cp.totp(secret)) }
-            #expect(try await cp.auditActions().filter { $0.hasPrefix("mfa.") } == ["mfa.enrolled"])
+            let mfaActions = try await cp.auditActions().filter { $0.hasPrefix("mfa.") }
+            #expect(mfaActions == ["mfa.enrolled"], "\(mfaActions)")
         }
     }
 

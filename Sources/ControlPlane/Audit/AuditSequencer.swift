@@ -23,8 +23,10 @@ public struct AuditSequencer: Sendable {
     var service: any Service { group }
 
     /// Returns once every event committed to the inbox before this call is chained (by this
-    /// replica or another).
-    public func waitForChaining() async throws {
-        try await group.commit(Drain())
+    /// replica or another); fails after `timeout` (the events stay in the inbox, durable, for the
+    /// next chaining), so a sequencer that cannot reach the database delays a change, never
+    /// holds it.
+    public func waitForChaining(timeout: Duration = .seconds(3)) async throws {
+        try await withTimeout(timeout) { [group] in try await group.commit(Drain()) }
     }
 }

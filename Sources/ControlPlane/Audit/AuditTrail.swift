@@ -30,17 +30,20 @@ public struct AuditTrail: Sendable {
     /// ``AuditSequencer`` chains it before the request is answered (``chainPending()``).
     func append(_ event: AuditEvent, org: UUID, by actor: AuditActor, at date: Date, on connection: PostgresConnection) async throws {
         let nonce = UUID()
+        // Whole seconds, as the chain keeps them, stored as such: a time stored to the microsecond
+        // could round up into the next second (x.9999996 s) and no longer match its MAC.
+        let seconds = date.timeIntervalSince1970.rounded(.down)
         let mac = AuditKeys.inboxMAC(
             nonce: nonce,
             org: org,
-            seconds: Int64(date.timeIntervalSince1970.rounded(.down)),
+            seconds: Int64(seconds),
             actor: actor.id,
             action: event.action.rawValue,
             target: event.target,
             details: event.details,
             key: keys.current.key
         )
-        let pending = PendingAuditEvent(event: event, org: org, actor: actor, at: date)
+        let pending = PendingAuditEvent(event: event, org: org, actor: actor, at: Date(timeIntervalSince1970: seconds))
         try await store.enqueue(pending, nonce: nonce, mac: mac, macKey: keys.current.id, on: connection)
     }
 

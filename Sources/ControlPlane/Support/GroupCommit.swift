@@ -40,6 +40,10 @@ final class GroupCommit<Item: Sendable>: Service, Sendable {
 
     /// The most items taken into one group.
     let maxBatch: Int
+    /// How long one write may take before it fails its callers and the next group goes ahead: a
+    /// write stranded on a connection PostgreSQL closed (docs/operations.md, "Faults") must not
+    /// hold every later caller for ever.
+    let writeTimeout: Duration
     private let partition: (@Sendable (Item) -> String)?
     private let write: Write
     private let state = Mutex(State())
@@ -51,9 +55,10 @@ final class GroupCommit<Item: Sendable>: Service, Sendable {
     ///   - partition: splits a group: each partition (in the order of its key) is written on its
     ///     own, so a failure fails its own callers only. `nil`: a group is one write.
     ///   - write: writes one partition of a group; it belongs to the store it writes to.
-    init(maxBatch: Int, partition: (@Sendable (Item) -> String)? = nil, write: @escaping Write) {
+    init(maxBatch: Int, writeTimeout: Duration = .seconds(3), partition: (@Sendable (Item) -> String)? = nil, write: @escaping Write) {
         precondition(maxBatch > 0, "a group holds at least one item")
         self.maxBatch = maxBatch
+        self.writeTimeout = writeTimeout
         self.partition = partition
         self.write = write
         (signals, signal) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -120,7 +125,7 @@ final class GroupCommit<Item: Sendable>: Service, Sendable {
             var batches = 0
             for (key, part) in partitions(items) {
                 do {
-                    try await write(part)
+                    try await withTimeout(writeTimeout) { [write] in try await write(part) }
                     written += part.count
                     batches += 1
                 } catch {
