@@ -136,7 +136,8 @@ struct MFAGuardTests {
             #expect(try await cp.mfaState(session) == .init(enabled: false, totp: false, left: 0))
             #expect(try await cp.login(Self.email, Self.password).status == 201)
             let mfaActions = try await cp.auditActions().filter { $0.hasPrefix("mfa.") }
-            #expect(mfaActions == ["mfa.enrolled", "mfa.recovery_code_used", "mfa.disabled"], "\(mfaActions)")
+            let diagnosis = try await cp.auditDiagnosis()
+            #expect(mfaActions == ["mfa.enrolled", "mfa.recovery_code_used", "mfa.disabled"], "\(mfaActions); \(diagnosis)")
         }
     }
 }

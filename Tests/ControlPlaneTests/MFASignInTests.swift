@@ -95,7 +95,8 @@ struct MFASignInTests {
             cp.clock.advance(30)
             try await cp.expectRefusal(401, message: "sign-in challenge") { try await cp.completeLogin(token, cp.totp(secret)) }
             let mfaActions = try await cp.auditActions().filter { $0.hasPrefix("mfa.") }
-            #expect(mfaActions == ["mfa.enrolled"], "\(mfaActions)")
+            let diagnosis = try await cp.auditDiagnosis()
+            #expect(mfaActions == ["mfa.enrolled"], "\(mfaActions); \(diagnosis)")
         }
     }
 

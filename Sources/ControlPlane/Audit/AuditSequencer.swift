@@ -16,7 +16,9 @@ public struct AuditSequencer: Sendable {
     let group: GroupCommit<Drain>
 
     init(trail: AuditTrail, maxBatch: Int = 1024) {
-        group = GroupCommit(maxBatch: maxBatch) { _ in try await trail.chainPending() }
+        // A chaining stranded by a database outage gives way after 3 s, so changes answer again
+        // as soon as PostgreSQL is back (docs/operations.md, "Faults").
+        group = GroupCommit(maxBatch: maxBatch, writeTimeout: .seconds(3)) { _ in try await trail.chainPending() }
     }
 
     /// The service that does the chaining (`serve` runs it in its service group).

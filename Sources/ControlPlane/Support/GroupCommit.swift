@@ -55,7 +55,7 @@ final class GroupCommit<Item: Sendable>: Service, Sendable {
     ///   - partition: splits a group: each partition (in the order of its key) is written on its
     ///     own, so a failure fails its own callers only. `nil`: a group is one write.
     ///   - write: writes one partition of a group; it belongs to the store it writes to.
-    init(maxBatch: Int, writeTimeout: Duration = .seconds(3), partition: (@Sendable (Item) -> String)? = nil, write: @escaping Write) {
+    init(maxBatch: Int, writeTimeout: Duration = .seconds(10), partition: (@Sendable (Item) -> String)? = nil, write: @escaping Write) {
         precondition(maxBatch > 0, "a group holds at least one item")
         self.maxBatch = maxBatch
         self.writeTimeout = writeTimeout

@@ -84,6 +84,16 @@ extension ControlPlaneHarness {
         return try await rows.decode(String.self).collect()
     }
 
+    /// What the audit inbox holds and refused, for a failure's message.
+    func auditDiagnosis() async throws -> String {
+        let waiting = try await count("SELECT count(*)::int FROM audit_inbox")
+        let refused = try await database.query(
+            "SELECT coalesce(details->>'action', '') || ': ' || coalesce(details->>'reason', '') FROM audit_events WHERE action = 'audit.inbox_rejected'",
+            logger: TestCluster.logger
+        ).decode(String.self).collect()
+        return "inbox holds \(waiting), refused: \(refused)"
+    }
+
     func count(_ sql: String) async throws -> Int {
         try await database.query(PostgresQuery(unsafeSQL: sql), logger: TestCluster.logger).decode(Int.self).collect().first ?? -1
     }
