@@ -9,16 +9,8 @@ import Testing
 /// class it takes; outside the class it declines, and the MAC is still the definition's.
 @Suite("Audit MAC: the canonical JSON")
 struct AuditCanonicalJSONTests {
-    struct Random: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    /// SplitMix64, seeded: a failure replays.
+    typealias Random = EscalationPropertyTests.Generator
 
     static let plain = Array((0x20...0x7E).filter { $0 != 0x22 && $0 != 0x5C }.map { Character(UnicodeScalar(UInt8($0))) })
     static let keyCharacters = Array("abcdefghijklmnopqrstuvwxyz_")

@@ -84,26 +84,31 @@ struct GroupCommitTests {
         #expect(commit.written == 6 && commit.batches == 3)
     }
 
-    @Test func aFailedWriteFailsOnlyTheCallersOfItsPartition() async throws {
+    /// A failed write fails every caller of its group (one transaction: none of its items was
+    /// written) and no one else's.
+    @Test func aFailedWriteFailsOnlyTheCallersOfItsGroup() async throws {
         let writes = Writes()
-        let commit = GroupCommit<Int>(maxBatch: 10, partition: { $0 < 0 ? "failing" : "fine" }, write: writes.write)
+        let commit = GroupCommit<Int>(maxBatch: 2, write: writes.write)
         try await running(commit) {
             let first = Task { try await commit.commit(100) }
             try await eventually("the first item is being written") { writes.held == 1 }
-            let items = [1, -1, 2, -2]
-            let outcomes = items.map { item in Task { try await commit.commit(item) } }
-            try await eventually("the next group is waiting") { commit.waiting == items.count }
+            // Handed in one after another, so the groups are [1, 2] and [-1, 3].
+            var outcomes: [(item: Int, task: Task<Void, any Error>)] = []
+            for item in [1, 2, -1, 3] {
+                outcomes.append((item, Task { try await commit.commit(item) }))
+                try await eventually("item \(item) is waiting") { commit.waiting == outcomes.count }
+            }
             writes.release()
             try await first.value
-            for (item, outcome) in zip(items, outcomes) {
-                if item < 0 {
+            for (item, outcome) in outcomes {
+                if [-1, 3].contains(item) {
                     await #expect(throws: WriteFailed.self, "item \(item)") { try await outcome.value }
                 } else {
                     try await outcome.value
                 }
             }
         }
-        #expect(writes.groups == [[100], [-1, -2], [1, 2]])
+        #expect(writes.groups == [[100], [1, 2], [-1, 3]])
         #expect(commit.written == 3 && commit.batches == 2)
     }
 

@@ -51,16 +51,9 @@ public struct AuditTrail: Sendable {
     /// lock and one insert for all of them. Answers the new head (`nil` for an empty chain).
     @discardableResult
     func chain(_ events: [(AuditEvent, AuditActor, Date)], org: UUID, on connection: PostgresConnection) async throws -> AuditHead? {
-        try await chainCounting(events, org: org, on: connection).head
-    }
-
-    /// ``chain(_:org:on:)``, also answering how many events it added.
-    func chainCounting(_ events: [(AuditEvent, AuditActor, Date)], org: UUID, on connection: PostgresConnection) async throws
-        -> (head: AuditHead?, added: Int)
-    {
         let head = try await store.lockHead(org: org, on: connection)
         let given = events.map { (action: $0.0.action.rawValue, target: $0.0.target, details: $0.0.details, actor: $0.1.id, at: $0.2) }
-        return try await chainRecords(given, org: org, after: head, on: connection)
+        return try await chainRecords(given, org: org, after: head, on: connection).head
     }
 
     /// Chains events already in stored form after `head` (the caller holds the lock).

@@ -52,8 +52,7 @@ struct KeyStore: Sendable {
         let from = after ?? (0, "")
         let rows = try await client.query(
             """
-            SELECT kid, algorithm, state, created_at, activated_at, retire_at, public_key_pem, public_jwk
-            FROM signing_keys WHERE os_instance = \(os)
+            SELECT \(unescaped: Self.keyColumns) FROM signing_keys WHERE os_instance = \(os)
               AND (\(after == nil) OR (created_at, kid) < (timestamptz 'epoch' + \(from.micros) * interval '1 microsecond', \(from.kid)))
             ORDER BY created_at DESC, kid DESC LIMIT \(limit)
             """,
@@ -74,10 +73,12 @@ struct KeyStore: Sendable {
         return try await rows.decode(Row.self).collect().map { Self.key($0, now: now) }
     }
 
+    /// The columns of ``Row``.
+    private static let keyColumns = "kid, algorithm, state, created_at, activated_at, retire_at, public_key_pem, public_jwk"
+
     private static func keysQuery(os: UUID) -> PostgresQuery {
         """
-        SELECT kid, algorithm, state, created_at, activated_at, retire_at, public_key_pem, public_jwk
-        FROM signing_keys WHERE os_instance = \(os) ORDER BY created_at DESC, kid
+        SELECT \(unescaped: keyColumns) FROM signing_keys WHERE os_instance = \(os) ORDER BY created_at DESC, kid
         """
     }
 

@@ -15,8 +15,7 @@ import Synchronization
 /// after that is refused with ``Stopped``. An item handed in before ``run()`` starts waits for
 /// it.
 final class GroupCommit<Item: Sendable>: Service, Sendable {
-    /// Writes one group of items (all of one partition). Throwing fails the callers of exactly
-    /// those items.
+    /// Writes one group of items. Throwing fails the callers of exactly those items.
     typealias Write = @Sendable ([Item]) async throws -> Void
 
     /// The answer to callers once the service has stopped.
@@ -44,22 +43,17 @@ final class GroupCommit<Item: Sendable>: Service, Sendable {
     /// write stranded on a connection PostgreSQL closed (docs/operations.md, "Faults") must not
     /// hold every later caller for ever.
     let writeTimeout: Duration
-    private let partition: (@Sendable (Item) -> String)?
     private let write: Write
     private let state = Mutex(State())
     /// Tells ``run()`` that something is pending; one buffered signal covers any number of items.
     private let signals: AsyncStream<Void>
     private let signal: AsyncStream<Void>.Continuation
 
-    /// - Parameters:
-    ///   - partition: splits a group: each partition (in the order of its key) is written on its
-    ///     own, so a failure fails its own callers only. `nil`: a group is one write.
-    ///   - write: writes one partition of a group; it belongs to the store it writes to.
-    init(maxBatch: Int, writeTimeout: Duration = .seconds(10), partition: (@Sendable (Item) -> String)? = nil, write: @escaping Write) {
+    /// - Parameter write: writes one group; it belongs to the store it writes to.
+    init(maxBatch: Int, writeTimeout: Duration = .seconds(10), write: @escaping Write) {
         precondition(maxBatch > 0, "a group holds at least one item")
         self.maxBatch = maxBatch
         self.writeTimeout = writeTimeout
-        self.partition = partition
         self.write = write
         (signals, signal) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
@@ -120,25 +114,22 @@ final class GroupCommit<Item: Sendable>: Service, Sendable {
     private func writePending() async {
         while !Task.isCancelled, let group = nextGroup() {
             let items = group.compactMap(\.item)
-            var failures: [String: any Error] = [:]
-            var written = 0
-            var batches = 0
-            for (key, part) in partitions(items) {
+            var failure: (any Error)?
+            if !items.isEmpty {
                 do {
-                    try await withTimeout(writeTimeout) { [write] in try await write(part) }
-                    written += part.count
-                    batches += 1
+                    try await withTimeout(writeTimeout) { [write] in try await write(items) }
                 } catch {
-                    failures[key] = error
+                    failure = error
                 }
             }
+            let committed = failure == nil ? items.count : 0
             state.withLock { state in
-                state.written += written
-                state.batches += batches
+                state.written += committed
+                state.batches += committed > 0 ? 1 : 0
                 state.writing = false
             }
             for entry in group {
-                if let item = entry.item, let failure = failures[partition?(item) ?? ""] {
+                if entry.item != nil, let failure {
                     entry.continuation.resume(throwing: failure)
                 } else {
                     entry.continuation.resume()
@@ -157,11 +148,5 @@ final class GroupCommit<Item: Sendable>: Service, Sendable {
             state.writing = true
             return group
         }
-    }
-
-    /// The group's items by partition, in a fixed order (the key's).
-    private func partitions(_ items: [Item]) -> [(key: String, items: [Item])] {
-        guard let partition else { return items.isEmpty ? [] : [("", items)] }
-        return Dictionary(grouping: items, by: partition).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 }
